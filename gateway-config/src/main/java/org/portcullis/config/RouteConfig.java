@@ -1,0 +1,55 @@
+package org.portcullis.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One protected upstream, chosen by canonical host and the longest matching path prefix.
+ *
+ * @param name              unique route name, used in logs and audit events
+ * @param host              exact host or {@code *.example.org}
+ * @param pathPrefix        canonical path prefix, always starting with '/'; "/" matches everything
+ * @param upstream          {@code http://} or {@code https://} origin, with no path, query or user info
+ * @param upstreamTimeout   time allowed for the upstream to start answering
+ * @param maxBodyBytes      request body limit for this route, or null to use {@code limits.max_body_bytes}
+ * @param caBundle          PEM CA bundle to verify an https upstream, or null for the JDK trust store
+ * @param websocketOrigins  origins allowed to open WebSockets; empty means only the route's own host
+ */
+public record RouteConfig(
+        String name,
+        HostPattern host,
+        String pathPrefix,
+        URI upstream,
+        Duration upstreamTimeout,
+        Long maxBodyBytes,
+        Path caBundle,
+        List<String> websocketOrigins) {
+
+    public RouteConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(pathPrefix, "pathPrefix");
+        Objects.requireNonNull(upstream, "upstream");
+        Objects.requireNonNull(upstreamTimeout, "upstreamTimeout");
+        websocketOrigins = List.copyOf(websocketOrigins);
+    }
+
+    public static final Duration DEFAULT_UPSTREAM_TIMEOUT = Duration.ofSeconds(30);
+
+    public boolean upstreamIsTls() {
+        return "https".equals(upstream.getScheme());
+    }
+
+    public int upstreamPort() {
+        int port = upstream.getPort();
+        return port != -1 ? port : upstreamIsTls() ? 443 : 80;
+    }
+
+    /** The effective body limit: this route's own, or the global one. */
+    public long effectiveMaxBodyBytes(LimitsConfig limits) {
+        return maxBodyBytes != null ? maxBodyBytes : limits.maxBodyBytes();
+    }
+}

@@ -1,0 +1,65 @@
+package org.portcullis.ingress;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/**
+ * The one form of a request that the gateway routes, decides on and forwards (SECURITY-RULES 1). There is no second
+ * parse: the proxy writes {@link #forwardTarget()} and {@link #headers()} exactly as they are here.
+ *
+ * @param method        upper-case token, never CONNECT
+ * @param tls           true when the client connected over TLS
+ * @param host          canonical host: lower-case, no trailing dot, no port, IPv6 without brackets
+ * @param port          the port the client addressed (from Host, or the scheme default)
+ * @param path          the decoded canonical path: starts with '/', no dot segments, no '//', only printable ASCII
+ * @param query         the raw query after '?', validated, or null when there was no '?'
+ * @param version       HTTP/1.0 or HTTP/1.1
+ * @param headers       the client's headers after stripping hop-by-hop, override, forwarding and identity headers;
+ *                      the gateway adds its own forwarding headers later
+ * @param peer          the socket peer
+ * @param clientAddress the peer, or the right-most untrusted X-Forwarded-For hop when the peer is a trusted proxy
+ * @param websocketUpgrade true when this is a validated WebSocket upgrade request
+ */
+public record CanonicalRequest(
+        String method,
+        boolean tls,
+        String host,
+        int port,
+        String path,
+        String query,
+        HttpVersion version,
+        HttpHeaders headers,
+        InetSocketAddress peer,
+        InetAddress clientAddress,
+        boolean websocketUpgrade) {
+
+    public CanonicalRequest {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(headers, "headers");
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(clientAddress, "clientAddress");
+    }
+
+    public String scheme() {
+        return tls ? "https" : "http";
+    }
+
+    /** The origin-form target sent upstream: the canonical path, percent-encoded again, plus the raw query. */
+    public String forwardTarget() {
+        String encoded = PathEncoding.encode(path);
+        return query == null ? encoded : encoded + "?" + query;
+    }
+
+    /** Host with the port when it is not the scheme default, as sent in X-Forwarded-Host and Host. */
+    public String authority() {
+        String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        boolean defaultPort = (tls && port == 443) || (!tls && port == 80);
+        return defaultPort ? h : h + ":" + port;
+    }
+}
