@@ -17,7 +17,7 @@ import org.portcullis.config.SecondFactor;
 import org.portcullis.config.Subject;
 
 /** Builds {@link AccessRule} records the way the loader does (factors default to both), without YAML. */
-final class Rules {
+public final class Rules {
     private final String name;
     private final List<HostPattern> hosts = new ArrayList<>();
     private final List<PathPattern> paths = new ArrayList<>();
@@ -32,52 +32,52 @@ final class Rules {
         this.name = name;
     }
 
-    static Rules rule(String name) {
+    public static Rules rule(String name) {
         return new Rules(name);
     }
 
-    Rules hosts(String... patterns) {
+    public Rules hosts(String... patterns) {
         Arrays.stream(patterns).map(HostPattern::new).forEach(hosts::add);
         return this;
     }
 
-    Rules paths(String... patterns) {
+    public Rules paths(String... patterns) {
         Arrays.stream(patterns).map(PathPattern::new).forEach(paths::add);
         return this;
     }
 
-    Rules methods(String... names) {
+    public Rules methods(String... names) {
         methods.addAll(List.of(names));
         return this;
     }
 
-    Rules network(String label, String... cidrs) {
+    public Rules network(String label, String... cidrs) {
         networks.add(new NetworkRef(label, Arrays.stream(cidrs).map(Cidr::parse).toList()));
         return this;
     }
 
     /** Adds one AND-group, e.g. {@code subjects("group:clinicians", "user:alice")}; several calls are OR-ed. */
-    Rules subjects(String... terms) {
+    public Rules subjects(String... terms) {
         subjects.add(Arrays.stream(terms).map(Rules::subject).toList());
         return this;
     }
 
-    Rules policy(PolicyKind kind) {
+    public Rules policy(PolicyKind kind) {
         this.policy = kind;
         return this;
     }
 
-    Rules factors(SecondFactor... accepted) {
+    public Rules factors(SecondFactor... accepted) {
         this.factors = accepted.length == 0 ? Set.of() : EnumSet.copyOf(List.of(accepted));
         return this;
     }
 
-    Rules maxFactorAge(Duration age) {
+    public Rules maxFactorAge(Duration age) {
         this.maxFactorAge = age;
         return this;
     }
 
-    AccessRule build() {
+    public AccessRule build() {
         return new AccessRule(name, hosts, paths, methods, networks, subjects, policy, factors, maxFactorAge);
     }
 
