@@ -635,6 +635,56 @@ class PolicyEngineTest {
         }
     }
 
+    /** The worked examples of docs/policy.md behave as the document says. */
+    @Nested
+    class DocumentedExamples {
+
+        @Test
+        void anAdminAreaNeedsAFreshSecurityKeyAndIsClosedToOthers() {
+            PolicyEngine engine = engine(
+                    rule("epr-admin").hosts("epr.clinic.example").paths("/admin").subjects("group:epr-admins")
+                            .factors(SecondFactor.WEBAUTHN).maxFactorAge(Duration.ofMinutes(15))
+                            .policy(PolicyKind.TWO_FACTOR),
+                    rule("epr-admin-others").hosts("epr.clinic.example").paths("/admin").policy(PolicyKind.DENY),
+                    rule("epr").hosts("epr.clinic.example").policy(PolicyKind.TWO_FACTOR));
+            Identity admin = new Identity("ann", Set.of("epr-admins"));
+
+            assertThat(decide(engine, get("epr.clinic.example", "/admin/users/7"),
+                    withFactor(admin, AuthFactor.WEBAUTHN, Duration.ofMinutes(3))))
+                    .isEqualTo(new Decision.Allow("epr-admin", admin));
+            assertThat(decide(engine, get("epr.clinic.example", "/admin/users/7"),
+                    withFactor(admin, AuthFactor.WEBAUTHN, Duration.ofMinutes(16))))
+                    .isEqualTo(new Decision.Challenge("epr-admin",
+                            new Requirement.StepUp(Set.of(SecondFactor.WEBAUTHN), Duration.ofMinutes(15))));
+            assertThat(decide(engine, get("epr.clinic.example", "/admin"),
+                    withFactor(ALICE, AuthFactor.WEBAUTHN, Duration.ZERO))).isEqualTo(denied("epr-admin-others"));
+            assertThat(decide(engine, get("epr.clinic.example", "/administration"),
+                    withFactor(ALICE, AuthFactor.TOTP, Duration.ZERO))).isEqualTo(new Decision.Allow("epr", ALICE));
+        }
+
+        @Test
+        void anApiDeniesEverythingButTwoPaths() {
+            PolicyEngine engine = engine(
+                    rule("fhir-metadata").hosts("fhir.clinic.example").paths("/fhir/metadata").methods("GET")
+                            .policy(PolicyKind.BYPASS),
+                    rule("fhir-patient-read").hosts("fhir.clinic.example").paths("/fhir/Patient").methods("GET")
+                            .policy(PolicyKind.TWO_FACTOR),
+                    rule("fhir-deny-rest").hosts("fhir.clinic.example").policy(PolicyKind.DENY));
+            AuthState full = withFactor(ALICE, AuthFactor.TOTP, Duration.ZERO);
+
+            assertThat(decide(engine, get("fhir.clinic.example", "/fhir/metadata"), ANONYMOUS))
+                    .isEqualTo(bypass("fhir-metadata"));
+            assertThat(decide(engine, get("fhir.clinic.example", "/fhir/Patient/12"), full))
+                    .isEqualTo(new Decision.Allow("fhir-patient-read", ALICE));
+            assertThat(decide(engine, request("DELETE", "fhir.clinic.example", "/fhir/Patient/12", "192.0.2.1"),
+                    full)).isEqualTo(denied("fhir-deny-rest"));
+            assertThat(decide(engine, get("fhir.clinic.example", "/fhir/patient/12"), full))
+                    .isEqualTo(denied("fhir-deny-rest"));
+            assertThat(decide(engine, get("fhir.clinic.example", "/fhir/Observation"), full))
+                    .isEqualTo(denied("fhir-deny-rest"));
+        }
+    }
+
     @Nested
     class Construction {
 
