@@ -1,5 +1,6 @@
 package org.portcullis.policy;
 
+import java.util.Arrays;
 import java.util.Objects;
 import org.portcullis.config.PathPattern;
 
@@ -28,11 +29,13 @@ final class PathMatcher {
     private final String pattern;
     private final Kind[] kinds;
     private final String[] literals;
+    private final boolean hasAnySegments;
 
     private PathMatcher(String pattern, Kind[] kinds, String[] literals) {
         this.pattern = pattern;
         this.kinds = kinds;
         this.literals = literals;
+        this.hasAnySegments = Arrays.asList(kinds).contains(Kind.ANY);
     }
 
     /** @throws IllegalArgumentException naming the pattern when it is not a canonical path pattern */
@@ -81,33 +84,69 @@ final class PathMatcher {
     }
 
     boolean matches(String[] pathSegments) {
-        return matchFrom(0, pathSegments, 0);
+        return hasAnySegments ? matchWithAnySegments(pathSegments) : matchLiteralAndOne(pathSegments);
     }
 
-    private boolean matchFrom(int p, String[] path, int s) {
-        while (p < kinds.length) {
-            switch (kinds[p]) {
-                case ANY:
-                    for (int skip = s; skip <= path.length; skip++) {
-                        if (matchFrom(p + 1, path, skip)) {
-                            return true;
-                        }
-                    }
-                    return false;
-                case ONE:
-                    if (s >= path.length || path[s].isEmpty()) {
-                        return false;
-                    }
-                    break;
-                default:
-                    if (s >= path.length || !literals[p].equals(path[s])) {
-                        return false;
-                    }
+    /** Without {@code **} every pattern segment consumes exactly one path segment. */
+    private boolean matchLiteralAndOne(String[] path) {
+        if (path.length < kinds.length) {
+            return false;
+        }
+        for (int i = 0; i < kinds.length; i++) {
+            if (!matchesOne(i, path[i])) {
+                return false;
             }
-            p++;
-            s++;
         }
         return true; // a prefix: whatever follows the pattern is beneath it
+    }
+
+    /**
+     * With {@code **}: a simulation of all pattern positions reachable after each path segment, O(segments ×
+     * pattern length). Backtracking would be exponential in the number of {@code **} and the path comes from the
+     * client, so a long path must not be able to make matching slow.
+     */
+    private boolean matchWithAnySegments(String[] path) {
+        boolean[] active = new boolean[kinds.length + 1];
+        active[0] = true;
+        closeOverAny(active);
+        for (String segment : path) {
+            if (active[kinds.length]) {
+                return true;
+            }
+            boolean[] next = new boolean[kinds.length + 1];
+            boolean any = false;
+            for (int p = 0; p < kinds.length; p++) {
+                if (!active[p]) {
+                    continue;
+                }
+                if (kinds[p] == Kind.ANY) {
+                    next[p] = true; // ** swallows this segment and may swallow more
+                    any = true;
+                } else if (matchesOne(p, segment)) {
+                    next[p + 1] = true;
+                    any = true;
+                }
+            }
+            if (!any) {
+                return false;
+            }
+            closeOverAny(next);
+            active = next;
+        }
+        return active[kinds.length];
+    }
+
+    /** A {@code **} may also match zero segments: whoever stands before it also stands after it. */
+    private void closeOverAny(boolean[] active) {
+        for (int p = 0; p < kinds.length; p++) {
+            if (active[p] && kinds[p] == Kind.ANY) {
+                active[p + 1] = true;
+            }
+        }
+    }
+
+    private boolean matchesOne(int p, String segment) {
+        return kinds[p] == Kind.ONE ? !segment.isEmpty() : literals[p].equals(segment);
     }
 
     @Override

@@ -17,13 +17,13 @@ import org.portcullis.config.AccessRule;
  *   <li>Rules are tried in order; the first matching rule decides; when none matches, {@code default_policy} decides
  *       under the rule name {@link Decision#DEFAULT_POLICY}.</li>
  *   <li>A rule matches when every non-empty field matches: {@code hosts} (exact or {@code *.} wildcard on the
- *       canonical host), {@code paths} (see {@link PathMatcher}), {@code methods} (exact upper-case token),
+ *       canonical host), {@code paths} (see {@code PathMatcher}), {@code methods} (exact upper-case token),
  *       {@code networks} (the client address is in one of the CIDRs) and {@code subjects} (an OR of ANDs of
  *       {@code user:} and {@code group:} terms, case-insensitive).</li>
  *   <li>{@code subjects} can only be checked once the user is known. For an anonymous request a rule whose other
  *       fields match asks for sign-in ({@link Requirement.SignIn}) and does not fall through: "authenticate first,
  *       then evaluate again". For a known user whose subjects do not match, the rule does not match.</li>
- *   <li>What a matched rule demands: see {@link RuleDemand}. bypass allows without an identity; deny denies;
+ *   <li>What a matched rule demands: see {@code RuleDemand}. bypass allows without an identity; deny denies;
  *       one_factor asks an anonymous caller to sign in; two_factor also asks for a second factor of an accepted
  *       kind ({@code factors}), completed less than {@code max_factor_age} ago when that is set. A second factor of
  *       a kind the rule does not accept never satisfies it.</li>

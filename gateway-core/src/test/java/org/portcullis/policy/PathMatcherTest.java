@@ -2,8 +2,11 @@ package org.portcullis.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -63,6 +66,11 @@ class PathMatcherTest {
                 Arguments.of("/**/secret", "/secrets", false),
                 Arguments.of("/**/*/x", "/a/x", true),
                 Arguments.of("/**/*/x", "/x", false),
+                Arguments.of("/**/**/x", "/x", true),
+                Arguments.of("/a/**/**/b/*", "/a/b/c", true),
+                Arguments.of("/a/**/**/b/*", "/a/b", false),
+                Arguments.of("/a/**/b/**/c", "/a/x/b/y/z/c/d", true),
+                Arguments.of("/a/**/b/**/c", "/a/x/c/y/b", false),
                 // a literal '*' inside a decoded path is just a character, never a wildcard on the path side
                 Arguments.of("/files/*", "/files/*", true),
                 Arguments.of("/files/a", "/files/*", false),
@@ -77,6 +85,16 @@ class PathMatcherTest {
         PathMatcher matcher = PathMatcher.compile(new PathPattern(pattern));
 
         assertThat(matcher.matches(PathMatcher.segmentsOf(path))).isEqualTo(expected);
+    }
+
+    @Test
+    void manyDoubleStarsAgainstALongClientPathStayLinear() {
+        PathMatcher matcher = PathMatcher.compile(new PathPattern("/**/a/**/a/**/a/**/a/**/a/**/a/**/b"));
+        String[] longPath = PathMatcher.segmentsOf("/a".repeat(4000));
+
+        // backtracking would need about 4000^7 steps here; the simulation needs 4000 x 14
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertThat(matcher.matches(longPath)).isFalse());
+        assertThat(matcher.matches(PathMatcher.segmentsOf("/a".repeat(4000) + "/b"))).isTrue();
     }
 
     @ParameterizedTest
