@@ -1,0 +1,24 @@
+package org.portcullis.policy;
+
+/** Why the policy refused a request; carried into the audit log as {@link #code()}. */
+public enum DenyReason {
+    /** The first matching rule has {@code policy: deny}. */
+    DENIED_BY_RULE("denied_by_rule"),
+    /** No rule matched and {@code default_policy} is {@code deny}. */
+    NO_RULE_MATCHED("no_rule_matched");
+
+    private final String code;
+
+    DenyReason(String code) {
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    @Override
+    public String toString() {
+        return code;
+    }
+}

@@ -1,0 +1,18 @@
+package org.portcullis.policy;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A decision together with how every rule fared.
+ *
+ * @param decision      exactly what {@link PolicyEngine#decide} returns for the same input
+ * @param rules         one trace per rule, in rule order, including the rules after the deciding one
+ * @param decidingIndex index into {@code rules} of the rule that decided, or -1 when the default policy did
+ */
+public record Explanation(Decision decision, List<RuleTrace> rules, int decidingIndex) {
+    public Explanation {
+        Objects.requireNonNull(decision, "decision");
+        rules = List.copyOf(rules);
+    }
+}
