@@ -19,7 +19,7 @@ import java.util.Set;
  * error. All errors are collected and reported together.
  *
  * <p>Loading goes: file → {@link YamlTreeReader} (YAML syntax, duplicate keys, aliases, {@code ${env:…}} and
- * {@code ${file:…}} values) → one validator per section, in file-independent order ({@link ServerValidator},
+ * {@code ${file:…}} values) → one validator per section, always in this order ({@link ServerValidator},
  * {@link LimitsValidator}, {@link RoutesValidator}, {@link NetworksValidator}, {@link AccessControlValidator}) →
  * records. Validators never write defaults into anything: absent keys take the defaults the model defines
  * ({@link LimitsConfig#defaults()}, {@link AccessControlConfig#denyAll()}, …). Every problem is rendered as
