@@ -13,6 +13,7 @@ final class HostSyntax {
     private static final Pattern ALL_DIGITS = Pattern.compile("[0-9]+");
     private static final int MAX_NAME_LENGTH = 253;
     private static final String WILDCARD_PREFIX = "*.";
+    private static final String LOCALHOST = "localhost";
 
     private HostSyntax() {
     }
@@ -32,7 +33,11 @@ final class HostSyntax {
         return isHost(host) ? Optional.of(host) : Optional.empty();
     }
 
-    /** {@code HOST:PORT} or {@code [IPv6]:PORT}, port 0 to 65535 (0 asks the kernel for a free port). */
+    /**
+     * {@code IPv4:PORT}, {@code [IPv6]:PORT} or {@code localhost:PORT}, port 0 to 65535 (0 asks the kernel for a free
+     * port). Other names are refused: a name can resolve to several addresses, and {@link HostPort#isLoopback()}
+     * must never take a name such as {@code 127.0.0.1.example.org} for the loopback address.
+     */
     static Optional<HostPort> listenAddress(String text) {
         int colon = text.lastIndexOf(':');
         if (colon <= 0) {
@@ -51,7 +56,8 @@ final class HostSyntax {
             String inner = hostPart.substring(1, hostPart.length() - 1);
             return isIpv6(inner) ? Optional.of(new HostPort(inner, port)) : Optional.empty();
         }
-        return isIpv4(hostPart) || isDnsName(hostPart) ? Optional.of(new HostPort(hostPart, port)) : Optional.empty();
+        return isIpv4(hostPart) || hostPart.equals(LOCALHOST)
+                ? Optional.of(new HostPort(hostPart, port)) : Optional.empty();
     }
 
     /** A DNS name, an IPv4 literal or a bracketed IPv6 literal, already lower-case. */

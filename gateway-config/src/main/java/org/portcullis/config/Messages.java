@@ -116,7 +116,7 @@ final class Messages {
     // --- server ------------------------------------------------------------------------------------------------
 
     static String notListenAddress(String value) {
-        return value + " is not a listen address (allowed: HOST:PORT or [IPv6]:PORT, port 0 to 65535, e.g. 0.0.0.0:8443)";
+        return value + " is not a listen address (allowed: IPv4:PORT, [IPv6]:PORT or localhost:PORT, port 0 to 65535, e.g. 0.0.0.0:8443)";
     }
 
     static String plainHttpNotAllowed(String address) {

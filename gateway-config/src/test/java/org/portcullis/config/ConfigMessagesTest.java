@@ -240,7 +240,19 @@ class ConfigMessagesTest {
                   listeners:
                     - address: ::1:8080
                 """)).isEqualTo(files.at(3, "server.listeners[0].address: '::1:8080' is not a listen address"
-                + " (allowed: HOST:PORT or [IPv6]:PORT, port 0 to 65535, e.g. 0.0.0.0:8443)"));
+                + " (allowed: IPv4:PORT, [IPv6]:PORT or localhost:PORT, port 0 to 65535, e.g. 0.0.0.0:8443)"));
+    }
+
+    @Test
+    void loopbackLookalikeNameIsNotAListenAddress() {
+        // HostPort.isLoopback() looks at the "127." prefix only; a name must never reach it.
+        assertThat(files.onlyError("""
+                server:
+                  listeners:
+                    - address: 127.0.0.1.example.org:80
+                """)).isEqualTo(files.at(3, "server.listeners[0].address: '127.0.0.1.example.org:80' is not a"
+                + " listen address (allowed: IPv4:PORT, [IPv6]:PORT or localhost:PORT, port 0 to 65535,"
+                + " e.g. 0.0.0.0:8443)"));
     }
 
     @Test
