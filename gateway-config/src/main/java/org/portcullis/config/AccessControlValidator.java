@@ -80,8 +80,7 @@ final class AccessControlValidator {
         int position = Integer.parseInt(node.path().substring(node.path().lastIndexOf('[') + 1, node.path().length() - 1));
         String name = rule.get(ID).flatMap(n -> reader.parsed(n, AccessControlValidator::ruleId,
                 v -> Messages.notName(v, "rule id"))).orElse("rule #" + (position + 1));
-        RoutesValidator hostReader = new RoutesValidator(reader);
-        List<HostPattern> hosts = optionalList(rule, HOSTS, hostReader::host);
+        List<HostPattern> hosts = optionalList(rule, HOSTS, reader::hostPattern);
         List<PathPattern> paths = optionalList(rule, PATHS, n -> reader.parsed(n,
                 p -> PathSyntax.isRulePath(p) ? Optional.of(new PathPattern(p)) : Optional.empty(),
                 Messages::notRulePath));

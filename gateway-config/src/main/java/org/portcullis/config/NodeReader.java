@@ -167,6 +167,11 @@ final class NodeReader {
         });
     }
 
+    /** A route or rule host: an exact host or {@code *.domain}. */
+    Optional<HostPattern> hostPattern(YamlNode node) {
+        return parsed(node, h -> HostSyntax.hostPattern(h, true), Messages::notHost).map(HostPattern::new);
+    }
+
     /**
      * A readable regular file; a relative path is taken from the config file's directory. The file is recorded
      * as referenced (for reload watching) even when it is unreadable now, since it may appear later.

@@ -55,7 +55,7 @@ final class RoutesValidator {
         int before = reader.problems().errorCount();
         Optional<String> name = route.require(NAME)
                 .flatMap(n -> reader.parsed(n, RoutesValidator::routeName, v -> Messages.notName(v, "route name")));
-        Optional<HostPattern> host = route.require(HOST).flatMap(this::host);
+        Optional<HostPattern> host = route.require(HOST).flatMap(reader::hostPattern);
         Optional<String> pathPrefix = route.get(PATH_PREFIX).isPresent()
                 ? route.get(PATH_PREFIX).flatMap(n -> reader.parsed(n,
                         p -> PathSyntax.isPathPrefix(p) ? Optional.of(p) : Optional.empty(), Messages::notPathPrefix))
@@ -76,10 +76,6 @@ final class RoutesValidator {
         }
         return Optional.of(new RouteConfig(name.get(), host.get(), pathPrefix.get(), upstream.get(), timeout, maxBody,
                 caBundle, origins));
-    }
-
-    Optional<HostPattern> host(YamlNode node) {
-        return reader.parsed(node, h -> HostSyntax.hostPattern(h, true), Messages::notHost).map(HostPattern::new);
     }
 
     private Optional<URI> upstream(YamlNode node) {
