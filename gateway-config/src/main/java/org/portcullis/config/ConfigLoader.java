@@ -1,17 +1,121 @@
 package org.portcullis.config;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads a YAML config file, checks every key and value, and builds a {@link GatewayConfig} only when there was no
  * error. All errors are collected and reported together.
+ *
+ * <p>Loading goes: file → {@link YamlTreeReader} (YAML syntax, duplicate keys, aliases, {@code ${env:…}} and
+ * {@code ${file:…}} values) → one validator per section, always in this order ({@link ServerValidator},
+ * {@link LimitsValidator}, {@link RoutesValidator}, {@link NetworksValidator}, {@link AccessControlValidator}) →
+ * records. Validators never write defaults into anything: absent keys take the defaults the model defines
+ * ({@link LimitsConfig#defaults()}, {@link AccessControlConfig#denyAll()}, …). Every problem is rendered as
+ * {@code FILE:LINE: path.to.key: message} (see docs/configuration.md for the list).
  */
 public final class ConfigLoader {
+    static final String SERVER = "server";
+    static final String LIMITS = "limits";
+    static final String ROUTES = "routes";
+    static final String NETWORKS = "networks";
+    static final String ACCESS_CONTROL = "access_control";
+    static final List<String> KEYS = List.of(SERVER, LIMITS, ROUTES, NETWORKS, ACCESS_CONTROL);
+
+    private final Map<String, String> environment;
+
+    /** A loader that resolves {@code ${env:…}} from the process environment. */
+    public ConfigLoader() {
+        this(System.getenv());
+    }
+
+    /** A loader that resolves {@code ${env:…}} from {@code environment} (tests, or a filtered environment). */
+    public ConfigLoader(Map<String, String> environment) {
+        this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+    }
 
     /**
      * @throws ConfigException with every error found (missing or unreadable file included)
      */
     public LoadedConfig load(Path file) throws ConfigException {
-        throw new UnsupportedOperationException("ConfigLoader: not written yet");
+        Problems problems = new Problems(file);
+        Optional<String> text = readText(file, problems);
+        if (text.isEmpty()) {
+            throw new ConfigException(problems.errors(), List.of());
+        }
+        Set<Path> referencedFiles = new LinkedHashSet<>();
+        YamlNode root = new YamlTreeReader(problems, new ReferenceResolver(environment, referencedFiles))
+                .read(text.get());
+        if (root == null) {
+            throw new ConfigException(problems.errors(), List.of());
+        }
+        Path baseDirectory = file.toAbsolutePath().normalize().getParent();
+        NodeReader reader = new NodeReader(problems, baseDirectory, referencedFiles);
+        Optional<GatewayConfig> config = validate(file, root, reader, referencedFiles);
+        if (problems.hasErrors() || config.isEmpty()) {
+            throw new ConfigException(problems.errors(), problems.warnings());
+        }
+        return new LoadedConfig(config.get(), problems.warnings());
+    }
+
+    private static Optional<GatewayConfig> validate(Path file, YamlNode root, NodeReader reader,
+            Set<Path> referencedFiles) {
+        Optional<MappingView> top = reader.mapping(root, KEYS);
+        if (top.isEmpty()) {
+            return Optional.empty();
+        }
+        MappingView view = top.get();
+        Optional<ServerConfig> server = view.require(SERVER).flatMap(n -> new ServerValidator(reader).validate(n));
+        Optional<LimitsConfig> limits = view.get(LIMITS).isPresent()
+                ? view.get(LIMITS).flatMap(n -> new LimitsValidator(reader).validate(n))
+                : Optional.of(LimitsConfig.defaults());
+        Optional<List<RouteConfig>> routes = view.get(ROUTES).isPresent()
+                ? view.get(ROUTES).flatMap(n -> new RoutesValidator(reader).validate(n))
+                : Optional.of(List.of());
+        Map<String, NetworkRef> networks = view.get(NETWORKS)
+                .map(n -> new NetworksValidator(reader).validate(n))
+                .orElse(Map.of());
+        Optional<AccessControlConfig> accessControl = view.get(ACCESS_CONTROL).isPresent()
+                ? view.get(ACCESS_CONTROL).flatMap(n -> new AccessControlValidator(reader, networks).validate(n))
+                : Optional.of(AccessControlConfig.denyAll());
+        if (reader.problems().hasErrors() || server.isEmpty() || limits.isEmpty() || routes.isEmpty()
+                || accessControl.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new GatewayConfig(file, List.copyOf(referencedFiles), server.get(), limits.get(),
+                routes.get(), networks, accessControl.get()));
+    }
+
+    /** The file as UTF-8 text, or empty after reporting why it cannot be read (line 0: no line is to blame). */
+    private static Optional<String> readText(Path file, Problems problems) {
+        String reason = FileChecks.unreadableReason(file);
+        if (reason != null) {
+            problems.error(0, Messages.PATH_FILE, Messages.cannotRead(reason));
+            return Optional.empty();
+        }
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            return Optional.of(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString());
+        } catch (CharacterCodingException e) {
+            problems.error(0, Messages.PATH_FILE, Messages.cannotRead("not UTF-8 text"));
+        } catch (IOException e) {
+            problems.error(0, Messages.PATH_FILE, Messages.cannotRead(FileChecks.describe(e)));
+        }
+        return Optional.empty();
     }
 }

@@ -1,0 +1,42 @@
+package org.portcullis.config;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Short, stable reasons why a file cannot be used, for messages ("no such file", not a stack trace). */
+final class FileChecks {
+    static final String NO_SUCH_FILE = "no such file";
+    static final String IS_DIRECTORY = "is a directory";
+    static final String PERMISSION_DENIED = "permission denied";
+
+    private FileChecks() {
+    }
+
+    /** Null when {@code path} is a readable regular file, otherwise why not. */
+    static String unreadableReason(Path path) {
+        if (!Files.exists(path)) {
+            return NO_SUCH_FILE;
+        }
+        if (Files.isDirectory(path)) {
+            return IS_DIRECTORY;
+        }
+        if (!Files.isReadable(path)) {
+            return PERMISSION_DENIED;
+        }
+        return null;
+    }
+
+    static String describe(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return NO_SUCH_FILE;
+        }
+        if (e instanceof AccessDeniedException) {
+            return PERMISSION_DENIED;
+        }
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : ValueDisplay.escape(message);
+    }
+}

@@ -1,0 +1,200 @@
+package org.portcullis.config;
+
+import java.util.List;
+
+/**
+ * Every config error and warning text, in one place so that they stay consistent and docs/configuration.md can list
+ * them. The style is {@code <what is wrong> (allowed: <what is allowed>)}. {@code value} arguments are already
+ * rendered by {@link ValueDisplay} (quoted, escaped, or redacted), so no method here ever sees a secret.
+ */
+final class Messages {
+    static final String PATH_FILE = "(file)";
+    static final String PATH_YAML = "(yaml)";
+    static final String PATH_ROOT = "(root)";
+
+    static final String POLICIES = "bypass, one_factor, two_factor, deny";
+    static final String FACTORS = "totp, webauthn";
+    private static final String PATH_CHARS = "no '..', '//', '%', '?', '#', ';', '\\', spaces or control characters";
+
+    private Messages() {
+    }
+
+    // --- file and YAML structure -------------------------------------------------------------------------------
+
+    static String cannotRead(String reason) {
+        return "cannot read: " + reason;
+    }
+
+    static String syntaxError(String detail) {
+        return "syntax error: " + detail;
+    }
+
+    static String moreThanOneDocument() {
+        return "more than one YAML document (allowed: exactly one)";
+    }
+
+    static String aliasNotSupported() {
+        return "YAML aliases are not supported (allowed: write the value out)";
+    }
+
+    static String duplicateKey(int firstLine) {
+        return "duplicate key (first defined on line " + firstLine + ")";
+    }
+
+    static String unknownKey(String suggestion) {
+        return "unknown key (did you mean '" + suggestion + "'?)";
+    }
+
+    static String unknownKey(List<String> allowed) {
+        return "unknown key (allowed: " + String.join(", ", allowed) + ")";
+    }
+
+    static String missing() {
+        return "missing (required)";
+    }
+
+    static String wrongType(String expected, String actual) {
+        return "must be " + expected + ", not " + actual;
+    }
+
+    static String emptyList() {
+        return "is an empty list (allowed: at least one item, or leave the key out)";
+    }
+
+    static String emptyString() {
+        return "is empty (allowed: a non-empty value)";
+    }
+
+    // --- references --------------------------------------------------------------------------------------------
+
+    static String envNotSet(String name) {
+        return "${env:" + name + "} is not set";
+    }
+
+    static String fileReferenceNotAbsolute(String path) {
+        return "${file:" + path + "} is not an absolute path";
+    }
+
+    static String fileReferenceUnreadable(String path, String reason) {
+        return "${file:" + path + "} cannot be read (" + reason + ")";
+    }
+
+    static String badReference(String value) {
+        return value + " is not a reference (allowed: the whole value ${env:NAME} or ${file:/absolute/path})";
+    }
+
+    // --- scalar values -----------------------------------------------------------------------------------------
+
+    static String notPositiveInteger(String value) {
+        return value + " is not a positive integer (allowed: 1 to " + Integer.MAX_VALUE + ")";
+    }
+
+    static String notBoolean(String value) {
+        return value + " is not a boolean (allowed: true, false)";
+    }
+
+    static String notDuration(String value) {
+        return value + " is not a duration (allowed: a positive whole number with ms, s, m, h or d, e.g. 10s)";
+    }
+
+    static String notSize(String value) {
+        return value + " is not a size (allowed: a number of bytes, optionally with B, KiB, MiB or GiB, e.g. 10MiB)";
+    }
+
+    static String fileNotReadable(String value, String reason) {
+        return value + " is not a readable file (" + reason + ")";
+    }
+
+    static String notCidr(String value, String reason) {
+        return value + " is not a CIDR: " + reason;
+    }
+
+    static String alreadyUsed(String value, String firstPath) {
+        return value + " is already used by " + firstPath;
+    }
+
+    // --- server ------------------------------------------------------------------------------------------------
+
+    static String notListenAddress(String value) {
+        return value + " is not a listen address (allowed: IPv4:PORT, [IPv6]:PORT or localhost:PORT, port 0 to 65535, e.g. 0.0.0.0:8443)";
+    }
+
+    static String plainHttpNotAllowed(String address) {
+        return "plain HTTP on non-loopback address " + address
+                + " (allowed: add tls, or set allow_plain_http: true behind a TLS-terminating proxy)";
+    }
+
+    static String plainHttpFlagWithTls() {
+        return "only allowed on a listener without tls";
+    }
+
+    // --- routes ------------------------------------------------------------------------------------------------
+
+    static String notName(String value, String what) {
+        return value + " is not a " + what + " (allowed: a-z, 0-9, _ and -)";
+    }
+
+    static String notHost(String value) {
+        return value + " is not a host (allowed: a DNS name, an IP address, [IPv6] or *.domain)";
+    }
+
+    static String notPathPrefix(String value) {
+        return value + " is not a path prefix (allowed: starts with '/', " + PATH_CHARS + ")";
+    }
+
+    static String notUpstream(String value, String reason) {
+        return value + " is not an upstream URL: " + reason + " (allowed: http://HOST[:PORT] or https://HOST[:PORT])";
+    }
+
+    static String caBundleNeedsHttps() {
+        return "only allowed with an https upstream";
+    }
+
+    static String notOrigin(String value) {
+        return value + " is not an origin (allowed: http or https scheme://host[:port], e.g. https://records.example.org)";
+    }
+
+    static String routeOverlap(String route, String otherRoute, String otherPath) {
+        return "route '" + route + "' has the same host and path_prefix as route '" + otherRoute + "' (" + otherPath + ")";
+    }
+
+    // --- access control ----------------------------------------------------------------------------------------
+
+    static String notPolicy(String value) {
+        return value + " is not a policy (allowed: " + POLICIES + ")";
+    }
+
+    static String notRulePath(String value) {
+        return value + " is not a rule path (allowed: starts with '/', a segment may be * or **, " + PATH_CHARS + ")";
+    }
+
+    static String notMethod(String value) {
+        return value + " is not an HTTP method (allowed: a token such as GET or POST)";
+    }
+
+    static String notNetwork(String value, List<String> definedNames) {
+        String names = definedNames.isEmpty() ? "no networks are defined" : String.join(", ", definedNames);
+        return value + " is neither a network name nor a CIDR (allowed: a CIDR or a name under networks: " + names + ")";
+    }
+
+    static String notSubject(String value) {
+        return value + " is not a subject (allowed: user:NAME or group:NAME)";
+    }
+
+    static String notFactor(String value) {
+        return value + " is not a second factor (allowed: " + FACTORS + ")";
+    }
+
+    static String onlyWithTwoFactor(String policy) {
+        return "only allowed with policy two_factor (policy is " + policy + ")";
+    }
+
+    static String subjectsWithBypass() {
+        return "not allowed with policy bypass (bypass lets everyone through without identifying them)";
+    }
+
+    static String ruleShadowed(String rule, String earlierRule, String earlierPath) {
+        return rule + " can never match: " + earlierRule + " (" + earlierPath
+                + ") comes first and matches every request it would";
+    }
+}

@@ -1,0 +1,128 @@
+package org.portcullis.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks {@code server}: at least one listener, each address unique, TLS files readable, and no plain HTTP on an
+ * address other hosts can reach unless {@code allow_plain_http} says a TLS-terminating proxy sits in front.
+ */
+final class ServerValidator {
+    static final String LISTENERS = "listeners";
+    static final String TRUSTED_PROXIES = "trusted_proxies";
+    static final List<String> KEYS = List.of(LISTENERS, TRUSTED_PROXIES);
+    static final String ADDRESS = "address";
+    static final String TLS = "tls";
+    static final String ALLOW_PLAIN_HTTP = "allow_plain_http";
+    static final List<String> LISTENER_KEYS = List.of(ADDRESS, TLS, ALLOW_PLAIN_HTTP);
+    static final String CERTIFICATE = "certificate";
+    static final String PRIVATE_KEY = "private_key";
+    static final List<String> TLS_KEYS = List.of(CERTIFICATE, PRIVATE_KEY);
+
+    private final NodeReader reader;
+
+    ServerValidator(NodeReader reader) {
+        this.reader = reader;
+    }
+
+    Optional<ServerConfig> validate(YamlNode node) {
+        Optional<MappingView> server = reader.mapping(node, KEYS);
+        if (server.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<List<ListenerConfig>> listeners = server.get().require(LISTENERS).flatMap(this::listeners);
+        Optional<List<Cidr>> proxies = server.get().get(TRUSTED_PROXIES).isPresent()
+                ? server.get().get(TRUSTED_PROXIES).flatMap(n -> reader.listOf(n, reader::cidr))
+                : Optional.of(List.of());
+        if (listeners.isEmpty() || proxies.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ServerConfig(listeners.get(), proxies.get()));
+    }
+
+    private Optional<List<ListenerConfig>> listeners(YamlNode node) {
+        Optional<List<ListenerConfig>> listeners = reader.listOf(node, this::listener);
+        Optional<List<YamlNode>> items = node instanceof YamlNode.YamlList list
+                ? Optional.of(list.items()) : Optional.empty();
+        items.ifPresent(this::rejectDuplicateAddresses);
+        return listeners;
+    }
+
+    private Optional<ListenerConfig> listener(YamlNode node) {
+        Optional<MappingView> listener = reader.mapping(node, LISTENER_KEYS);
+        if (listener.isEmpty()) {
+            return Optional.empty();
+        }
+        MappingView view = listener.get();
+        Optional<YamlNode> addressNode = view.require(ADDRESS);
+        Optional<HostPort> address = addressNode.flatMap(this::address);
+        Optional<YamlNode> tlsNode = view.get(TLS);
+        Optional<TlsConfig> tls = tlsNode.flatMap(this::tls);
+        Optional<YamlNode> plainNode = view.get(ALLOW_PLAIN_HTTP);
+        Optional<Boolean> allowPlain = plainNode.isPresent() ? plainNode.flatMap(reader::bool) : Optional.of(false);
+        if (tlsNode.isPresent() && plainNode.isPresent()) {
+            reader.problems().error(plainNode.get(), Messages.plainHttpFlagWithTls());
+            return Optional.empty();
+        }
+        if (address.isPresent() && tlsNode.isEmpty() && allowPlain.isPresent()
+                && !allowPlain.get() && !address.get().isLoopback()) {
+            String shown = reader.show((YamlNode.YamlScalar) addressNode.get());
+            reader.problems().error(node, Messages.plainHttpNotAllowed(shown));
+            return Optional.empty();
+        }
+        if (address.isEmpty() || allowPlain.isEmpty() || (tlsNode.isPresent() && tls.isEmpty())) {
+            return Optional.empty();
+        }
+        return Optional.of(new ListenerConfig(address.get(), tls.orElse(null), allowPlain.get()));
+    }
+
+    private Optional<HostPort> address(YamlNode node) {
+        return reader.parsed(node, HostSyntax::listenAddress, Messages::notListenAddress);
+    }
+
+    private Optional<TlsConfig> tls(YamlNode node) {
+        Optional<MappingView> tls = reader.mapping(node, TLS_KEYS);
+        if (tls.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Path> certificate = tls.get().require(CERTIFICATE).flatMap(reader::readableFile);
+        Optional<Path> key = tls.get().require(PRIVATE_KEY).flatMap(reader::readableFile);
+        if (certificate.isEmpty() || key.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new TlsConfig(certificate.get(), key.get()));
+    }
+
+    /** Two listeners on one address would fail at bind time, far from the line that caused it. Port 0 never clashes. */
+    private void rejectDuplicateAddresses(List<YamlNode> listeners) {
+        Map<HostPort, String> firstUse = new HashMap<>();
+        List<YamlNode> addressNodes = new ArrayList<>();
+        for (YamlNode listener : listeners) {
+            if (listener instanceof YamlNode.YamlMap map && map.entries().containsKey(ADDRESS)) {
+                addressNodes.add(map.entries().get(ADDRESS).value());
+            }
+        }
+        for (YamlNode addressNode : addressNodes) {
+            if (!(addressNode instanceof YamlNode.YamlScalar scalar)) {
+                continue;
+            }
+            Optional<HostPort> address = HostSyntax.listenAddress(scalar.text());
+            if (address.isEmpty() || address.get().port() == 0) {
+                continue;
+            }
+            String first = firstUse.putIfAbsent(address.get(), listenerPath(addressNode));
+            if (first != null) {
+                reader.problems().error(addressNode, Messages.alreadyUsed(reader.show(scalar), first));
+            }
+        }
+    }
+
+    private static String listenerPath(YamlNode addressNode) {
+        String path = addressNode.path();
+        return path.substring(0, path.length() - ("." + ADDRESS).length());
+    }
+}

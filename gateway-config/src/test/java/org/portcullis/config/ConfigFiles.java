@@ -1,0 +1,77 @@
+package org.portcullis.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** Writes YAML to a file in a temporary directory and loads it, returning what a user would read. */
+final class ConfigFiles {
+    /** Three lines: the smallest valid config. Anything appended starts on line 4. */
+    static final String MINIMAL = """
+            server:
+              listeners:
+                - address: 127.0.0.1:8080
+            """;
+
+    private final Path directory;
+    private final Map<String, String> environment;
+
+    ConfigFiles(Path directory) {
+        this(directory, Map.of());
+    }
+
+    ConfigFiles(Path directory, Map<String, String> environment) {
+        this.directory = directory;
+        this.environment = environment;
+    }
+
+    Path write(String name, String content) {
+        try {
+            return Files.writeString(directory.resolve(name), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Path config(String yaml) {
+        return write("portcullis.yml", yaml);
+    }
+
+    LoadedConfig load(String yaml) throws ConfigException {
+        return new ConfigLoader(environment).load(config(yaml));
+    }
+
+    /** Every error message of a config that must fail, as {@code toString()} lines. */
+    List<String> errors(String yaml) {
+        return errorsOf(config(yaml));
+    }
+
+    List<String> errorsOf(Path file) {
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> new ConfigLoader(environment).load(file));
+        assertThat(e).as("config should have failed to load").isNotNull();
+        return e.errors().stream().map(ConfigProblem::toString).toList();
+    }
+
+    /** The single error of a failing config, in full ({@code FILE:LINE: path: message}). */
+    String onlyError(String yaml) {
+        List<String> errors = errors(yaml);
+        assertThat(errors).hasSize(1);
+        return errors.get(0);
+    }
+
+    /** What a problem on {@code line} of the config file reads like in full. */
+    String at(int line, String pathAndMessage) {
+        return file() + ":" + line + ": " + pathAndMessage;
+    }
+
+    Path file() {
+        return directory.resolve("portcullis.yml");
+    }
+}

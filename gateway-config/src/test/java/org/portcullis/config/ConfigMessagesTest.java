@@ -1,0 +1,527 @@
+package org.portcullis.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.portcullis.config.ConfigFiles.MINIMAL;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * One test per config message (docs/configuration.md lists them), each asserting the full text a user reads,
+ * file name and line included.
+ */
+class ConfigMessagesTest {
+    @TempDir
+    Path dir;
+
+    ConfigFiles files;
+
+    @BeforeEach
+    void setUp() {
+        files = new ConfigFiles(dir);
+    }
+
+    // --- file and YAML structure -------------------------------------------------------------------------------
+
+    @Test
+    void missingFile() {
+        Path missing = dir.resolve("nope.yml");
+        assertThat(files.errorsOf(missing)).containsExactly(missing + ":0: (file): cannot read: no such file");
+    }
+
+    @Test
+    void directoryInsteadOfFile() {
+        assertThat(files.errorsOf(dir)).containsExactly(dir + ":0: (file): cannot read: is a directory");
+    }
+
+    @Test
+    void fileNotUtf8() throws Exception {
+        Path file = dir.resolve("latin1.yml");
+        Files.write(file, new byte[] {'a', ':', ' ', (byte) 0xe9, '\n'});
+        assertThat(files.errorsOf(file)).containsExactly(file + ":0: (file): cannot read: not UTF-8 text");
+    }
+
+    @Test
+    void yamlSyntaxError() {
+        assertThat(files.onlyError(MINIMAL + "limits: [1, 2\nroutes: []\n")).isEqualTo(files.at(5,
+                "(yaml): syntax error: while parsing a flow sequence; expected ',' or ']', but got :"));
+    }
+
+    @Test
+    void moreThanOneDocument() {
+        assertThat(files.onlyError(MINIMAL + "---\nroutes: []\n"))
+                .isEqualTo(files.at(5, "(yaml): more than one YAML document (allowed: exactly one)"));
+    }
+
+    @Test
+    void alias() {
+        assertThat(files.onlyError("""
+                server:
+                  listeners:
+                    - address: &a 127.0.0.1:8080
+                  trusted_proxies: [*a]
+                """)).isEqualTo(files.at(4,
+                "server.trusted_proxies[0]: YAML aliases are not supported (allowed: write the value out)"));
+    }
+
+    @Test
+    void duplicateKey() {
+        assertThat(files.onlyError(MINIMAL + "limits:\n  max_headers: 10\n  max_headers: 20\n"))
+                .isEqualTo(files.at(6, "limits.max_headers: duplicate key (first defined on line 5)"));
+    }
+
+    @Test
+    void unknownKeyWithHint() {
+        assertThat(files.errors("""
+                server:
+                  listners:
+                    - address: 127.0.0.1:8080
+                """)).containsExactly(
+                files.at(1, "server.listeners: missing (required)"),
+                files.at(2, "server.listners: unknown key (did you mean 'listeners'?)"));
+    }
+
+    @Test
+    void unknownKeyWithoutCloseMatch() {
+        assertThat(files.onlyError(MINIMAL + "  backlog: 10\n"))
+                .isEqualTo(files.at(4, "server.backlog: unknown key (allowed: listeners, trusted_proxies)"));
+    }
+
+    @Test
+    void missingRequiredKey() {
+        assertThat(files.onlyError(MINIMAL + """
+                routes:
+                  - name: records
+                    host: records.example.org
+                """)).isEqualTo(files.at(5, "routes[0].upstream: missing (required)"));
+    }
+
+    @Test
+    void missingServerSection() {
+        assertThat(files.onlyError("networks: {}\n"))
+                .isEqualTo(files.at(1, "server: missing (required)"));
+    }
+
+    @Test
+    void wrongType() {
+        assertThat(files.onlyError(MINIMAL + "limits:\n  - max_headers: 10\n"))
+                .isEqualTo(files.at(4, "limits: must be a mapping, not a list"));
+    }
+
+    @Test
+    void wrongTypeScalarForList() {
+        assertThat(files.onlyError(MINIMAL + "  trusted_proxies: 10.0.0.0/8\n"))
+                .isEqualTo(files.at(4, "server.trusted_proxies: must be a list, not a string"));
+    }
+
+    @Test
+    void wrongTypeNull() {
+        assertThat(files.onlyError(MINIMAL + "limits:\n  idle_timeout:\n"))
+                .isEqualTo(files.at(5, "limits.idle_timeout: must be a duration, not null"));
+    }
+
+    @Test
+    void emptyList() {
+        assertThat(files.onlyError(MINIMAL + "  trusted_proxies: []\n")).isEqualTo(files.at(4,
+                "server.trusted_proxies: is an empty list (allowed: at least one item, or leave the key out)"));
+    }
+
+    @Test
+    void emptyString() {
+        assertThat(files.onlyError(MINIMAL + """
+                routes:
+                  - name: ""
+                    host: records.example.org
+                    upstream: http://10.1.2.3:8080
+                """)).isEqualTo(files.at(5, "routes[0].name: is empty (allowed: a non-empty value)"));
+    }
+
+    // --- references --------------------------------------------------------------------------------------------
+
+    @Test
+    void envNotSet() {
+        assertThat(files.onlyError(MINIMAL + "  trusted_proxies: ['${env:NOT_THERE}']\n"))
+                .isEqualTo(files.at(4, "server.trusted_proxies[0]: ${env:NOT_THERE} is not set"));
+    }
+
+    @Test
+    void fileReferenceNotAbsolute() {
+        assertThat(files.onlyError(MINIMAL + "  trusted_proxies: ['${file:proxies.txt}']\n"))
+                .isEqualTo(files.at(4, "server.trusted_proxies[0]: ${file:proxies.txt} is not an absolute path"));
+    }
+
+    @Test
+    void fileReferenceUnreadable() {
+        Path missing = dir.resolve("missing.txt");
+        assertThat(files.onlyError(MINIMAL + "  trusted_proxies: ['${file:" + missing + "}']\n")).isEqualTo(
+                files.at(4, "server.trusted_proxies[0]: ${file:" + missing + "} cannot be read (no such file)"));
+    }
+
+    @Test
+    void badReference() {
+        assertThat(files.onlyError(MINIMAL + "  trusted_proxies: ['10.${env:NET}.0.0/16']\n")).isEqualTo(files.at(4,
+                "server.trusted_proxies[0]: '10.${env:NET}.0.0/16' is not a reference"
+                        + " (allowed: the whole value ${env:NAME} or ${file:/absolute/path})"));
+    }
+
+    // --- scalar values -----------------------------------------------------------------------------------------
+
+    @Test
+    void notPositiveInteger() {
+        assertThat(files.onlyError(MINIMAL + "limits:\n  max_headers: 0\n")).isEqualTo(files.at(5,
+                "limits.max_headers: '0' is not a positive integer (allowed: 1 to 2147483647)"));
+    }
+
+    @Test
+    void notBoolean() {
+        assertThat(files.onlyError("""
+                server:
+                  listeners:
+                    - address: 0.0.0.0:8080
+                      allow_plain_http: yes
+                """)).isEqualTo(files.at(4,
+                "server.listeners[0].allow_plain_http: 'yes' is not a boolean (allowed: true, false)"));
+    }
+
+    @Test
+    void notDuration() {
+        assertThat(files.onlyError(MINIMAL + "limits:\n  header_read_timeout: ten\n")).isEqualTo(files.at(5,
+                "limits.header_read_timeout: 'ten' is not a duration"
+                        + " (allowed: a positive whole number with ms, s, m, h or d, e.g. 10s)"));
+    }
+
+    @Test
+    void notSize() {
+        assertThat(files.onlyError(MINIMAL + "limits:\n  max_body_bytes: 10MB\n")).isEqualTo(files.at(5,
+                "limits.max_body_bytes: '10MB' is not a size"
+                        + " (allowed: a number of bytes, optionally with B, KiB, MiB or GiB, e.g. 10MiB)"));
+    }
+
+    @Test
+    void fileNotReadable() {
+        Path key = files.write("key.pem", "key");
+        assertThat(files.onlyError("""
+                server:
+                  listeners:
+                    - address: 0.0.0.0:8443
+                      tls:
+                        certificate: cert.pem
+                        private_key: %s
+                """.formatted(key))).isEqualTo(files.at(5,
+                "server.listeners[0].tls.certificate: 'cert.pem' is not a readable file (no such file)"));
+    }
+
+    @Test
+    void notCidr() {
+        assertThat(files.onlyError(MINIMAL + "  trusted_proxies: [10.0.0.0/8, 10.0.0.0/33]\n")).isEqualTo(files.at(4,
+                "server.trusted_proxies[1]: '10.0.0.0/33' is not a CIDR: prefix length must be a number from 0 to 32"));
+    }
+
+    @Test
+    void notCidrHostBits() {
+        assertThat(files.onlyError(MINIMAL + "  trusted_proxies:\n    - 10.1.2.3/8\n")).isEqualTo(files.at(5,
+                "server.trusted_proxies[0]: '10.1.2.3/8' is not a CIDR: host bits are set; the network is 10.0.0.0/8"));
+    }
+
+    // --- server ------------------------------------------------------------------------------------------------
+
+    @Test
+    void notListenAddress() {
+        assertThat(files.onlyError("""
+                server:
+                  listeners:
+                    - address: ::1:8080
+                """)).isEqualTo(files.at(3, "server.listeners[0].address: '::1:8080' is not a listen address"
+                + " (allowed: IPv4:PORT, [IPv6]:PORT or localhost:PORT, port 0 to 65535, e.g. 0.0.0.0:8443)"));
+    }
+
+    @Test
+    void loopbackLookalikeNameIsNotAListenAddress() {
+        // HostPort.isLoopback() looks at the "127." prefix only; a name must never reach it.
+        assertThat(files.onlyError("""
+                server:
+                  listeners:
+                    - address: 127.0.0.1.example.org:80
+                """)).isEqualTo(files.at(3, "server.listeners[0].address: '127.0.0.1.example.org:80' is not a"
+                + " listen address (allowed: IPv4:PORT, [IPv6]:PORT or localhost:PORT, port 0 to 65535,"
+                + " e.g. 0.0.0.0:8443)"));
+    }
+
+    @Test
+    void duplicateListenerAddress() {
+        assertThat(files.onlyError(MINIMAL + "    - address: 127.0.0.1:8080\n")).isEqualTo(files.at(4,
+                "server.listeners[1].address: '127.0.0.1:8080' is already used by server.listeners[0]"));
+    }
+
+    @Test
+    void noListeners() {
+        assertThat(files.onlyError("server:\n  listeners: []\n")).isEqualTo(files.at(2,
+                "server.listeners: is an empty list (allowed: at least one item, or leave the key out)"));
+    }
+
+    @Test
+    void plainHttpOnPublicAddress() {
+        assertThat(files.onlyError(MINIMAL + "    - address: 0.0.0.0:8080\n")).isEqualTo(files.at(4,
+                "server.listeners[1]: plain HTTP on non-loopback address '0.0.0.0:8080'"
+                        + " (allowed: add tls, or set allow_plain_http: true behind a TLS-terminating proxy)"));
+    }
+
+    @Test
+    void allowPlainHttpWithTls() {
+        files.write("cert.pem", "cert");
+        assertThat(files.onlyError("""
+                server:
+                  listeners:
+                    - address: 0.0.0.0:8443
+                      allow_plain_http: true
+                      tls:
+                        certificate: cert.pem
+                        private_key: cert.pem
+                """)).isEqualTo(files.at(4,
+                "server.listeners[0].allow_plain_http: only allowed on a listener without tls"));
+    }
+
+    // --- routes ------------------------------------------------------------------------------------------------
+
+    private static String route(String name, String host, String extra) {
+        return "  - name: " + name + "\n    host: " + host + "\n    upstream: http://10.1.2.3:8080\n" + extra;
+    }
+
+    @Test
+    void notRouteName() {
+        assertThat(files.onlyError(MINIMAL + "routes:\n" + route("Records!", "records.example.org", ""))).isEqualTo(
+                files.at(5, "routes[0].name: 'Records!' is not a route name (allowed: a-z, 0-9, _ and -)"));
+    }
+
+    @Test
+    void duplicateRouteName() {
+        assertThat(files.onlyError(MINIMAL + "routes:\n" + route("records", "records.example.org", "")
+                + route("records", "api.example.org", ""))).isEqualTo(
+                files.at(8, "routes[1].name: 'records' is already used by routes[0]"));
+    }
+
+    @Test
+    void notHost() {
+        assertThat(files.onlyError(MINIMAL + "routes:\n" + route("records", "records_1.example.org", "")))
+                .isEqualTo(files.at(6, "routes[0].host: 'records_1.example.org' is not a host"
+                        + " (allowed: a DNS name, an IP address, [IPv6] or *.domain)"));
+    }
+
+    @Test
+    void notPathPrefix() {
+        assertThat(files.onlyError(MINIMAL + "routes:\n" + route("records", "records.example.org",
+                "    path_prefix: /api/../admin\n"))).isEqualTo(files.at(8,
+                "routes[0].path_prefix: '/api/../admin' is not a path prefix (allowed: starts with '/',"
+                        + " no '..', '//', '%', '?', '#', ';', '\\', spaces or control characters)"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "ftp://10.1.2.3            | the scheme must be http or https",
+        "localhost:8080            | the scheme must be http or https",
+        "http:10.1.2.3             | it has no host",
+        "http://admin@10.1.2.3     | user info is not allowed",
+        "http://bad_host           | the host is not a DNS name or IP address",
+        "http://10.1.2.3:0         | the port must be 1 to 65535",
+        "http://10.1.2.3/app       | a path is not allowed",
+        "http://10.1.2.3/?a=b      | a query is not allowed",
+        "http://10.1.2.3#top       | a fragment is not allowed",
+        "http://10.1.2.3 x         | not a URL",
+    })
+    void notUpstream(String upstream, String reason) {
+        String yaml = MINIMAL + "routes:\n  - name: records\n    host: records.example.org\n    upstream: '"
+                + upstream + "'\n";
+        assertThat(files.onlyError(yaml)).isEqualTo(files.at(7, "routes[0].upstream: '" + upstream
+                + "' is not an upstream URL: " + reason + " (allowed: http://HOST[:PORT] or https://HOST[:PORT])"));
+    }
+
+    @Test
+    void caBundleWithHttpUpstream() {
+        files.write("ca.pem", "ca");
+        assertThat(files.onlyError(MINIMAL + "routes:\n" + route("records", "records.example.org",
+                "    ca_bundle: ca.pem\n"))).isEqualTo(
+                files.at(8, "routes[0].ca_bundle: only allowed with an https upstream"));
+    }
+
+    @Test
+    void notOrigin() {
+        assertThat(files.onlyError(MINIMAL + "routes:\n" + route("records", "records.example.org",
+                "    websocket_origins: [https://records.example.org/app]\n"))).isEqualTo(files.at(8,
+                "routes[0].websocket_origins[0]: 'https://records.example.org/app' is not an origin"
+                        + " (allowed: http or https scheme://host[:port], e.g. https://records.example.org)"));
+    }
+
+    @Test
+    void overlappingRoutes() {
+        assertThat(files.onlyError(MINIMAL + "routes:\n" + route("records", "Records.Example.org", "")
+                + route("records-2", "records.example.org.", "    path_prefix: /\n"))).isEqualTo(files.at(8,
+                "routes[1]: route 'records-2' has the same host and path_prefix as route 'records' (routes[0])"));
+    }
+
+    // --- networks ----------------------------------------------------------------------------------------------
+
+    @Test
+    void notNetworkName() {
+        assertThat(files.onlyError(MINIMAL + "networks:\n  Trust LAN: [10.0.0.0/8]\n")).isEqualTo(files.at(5,
+                "networks.Trust LAN: 'Trust LAN' is not a network name (allowed: a-z, 0-9, _ and -)"));
+    }
+
+    @Test
+    void notCidrInNetwork() {
+        assertThat(files.onlyError(MINIMAL + "networks:\n  lan: [10.0.0.0/8, lan.example.org]\n")).isEqualTo(
+                files.at(5, "networks.lan[1]: 'lan.example.org' is not a CIDR: not a numeric IPv4 or IPv6 address"));
+    }
+
+    // --- access control ----------------------------------------------------------------------------------------
+
+    private String rules(String rules) {
+        return MINIMAL + "access_control:\n  rules:\n" + rules;
+    }
+
+    @Test
+    void notPolicy() {
+        assertThat(files.onlyError(MINIMAL + "access_control:\n  default_policy: allow\n")).isEqualTo(files.at(5,
+                "access_control.default_policy: 'allow' is not a policy"
+                        + " (allowed: bypass, one_factor, two_factor, deny)"));
+    }
+
+    @Test
+    void missingPolicy() {
+        assertThat(files.onlyError(rules("    - hosts: [records.example.org]\n")))
+                .isEqualTo(files.at(6, "access_control.rules[0].policy: missing (required)"));
+    }
+
+    @Test
+    void notRuleId() {
+        assertThat(files.onlyError(rules("    - id: LB health\n      policy: bypass\n"))).isEqualTo(files.at(6,
+                "access_control.rules[0].id: 'LB health' is not a rule id (allowed: a-z, 0-9, _ and -)"));
+    }
+
+    @Test
+    void duplicateRuleId() {
+        assertThat(files.onlyError(rules("""
+                    - id: health
+                      paths: [/healthz]
+                      policy: bypass
+                    - id: health
+                      paths: [/ready]
+                      policy: bypass
+                """))).isEqualTo(files.at(9,
+                "access_control.rules[1].id: 'health' is already used by access_control.rules[0]"));
+    }
+
+    @Test
+    void notRulePath() {
+        assertThat(files.onlyError(rules("    - paths: [/api/v*/status]\n      policy: deny\n"))).isEqualTo(
+                files.at(6, "access_control.rules[0].paths[0]: '/api/v*/status' is not a rule path"
+                        + " (allowed: starts with '/', a segment may be * or **,"
+                        + " no '..', '//', '%', '?', '#', ';', '\\', spaces or control characters)"));
+    }
+
+    @Test
+    void notMethod() {
+        assertThat(files.onlyError(rules("    - methods: [GET, 'PUT /']\n      policy: deny\n"))).isEqualTo(
+                files.at(6, "access_control.rules[0].methods[1]: 'PUT /' is not an HTTP method"
+                        + " (allowed: a token such as GET or POST)"));
+    }
+
+    @Test
+    void unknownNetwork() {
+        assertThat(files.onlyError(MINIMAL + """
+                networks:
+                  trust_lan: [10.20.0.0/16]
+                access_control:
+                  rules:
+                    - networks: [trust_wan]
+                      policy: one_factor
+                """)).isEqualTo(files.at(8, "access_control.rules[0].networks[0]: 'trust_wan' is neither a"
+                + " network name nor a CIDR (allowed: a CIDR or a name under networks: trust_lan)"));
+    }
+
+    @Test
+    void unknownNetworkWithoutNetworks() {
+        assertThat(files.onlyError(rules("    - networks: [lan]\n      policy: one_factor\n"))).isEqualTo(
+                files.at(6, "access_control.rules[0].networks[0]: 'lan' is neither a network name nor a CIDR"
+                        + " (allowed: a CIDR or a name under networks: no networks are defined)"));
+    }
+
+    @Test
+    void badCidrInRule() {
+        assertThat(files.onlyError(rules("    - networks: ['2001:db8::/129']\n      policy: one_factor\n")))
+                .isEqualTo(files.at(6, "access_control.rules[0].networks[0]: '2001:db8::/129' is not a CIDR:"
+                        + " prefix length must be a number from 0 to 128"));
+    }
+
+    @Test
+    void notSubject() {
+        assertThat(files.onlyError(rules("    - subjects: [[group:x, alice]]\n      policy: one_factor\n")))
+                .isEqualTo(files.at(6, "access_control.rules[0].subjects[0][1]: 'alice' is not a subject"
+                        + " (allowed: user:NAME or group:NAME)"));
+    }
+
+    @Test
+    void subjectsOnBypassRule() {
+        assertThat(files.onlyError(rules("    - subjects: [user:alice]\n      policy: bypass\n"))).isEqualTo(
+                files.at(6, "access_control.rules[0].subjects: not allowed with policy bypass"
+                        + " (bypass lets everyone through without identifying them)"));
+    }
+
+    @Test
+    void notFactor() {
+        assertThat(files.onlyError(rules("    - policy: two_factor\n      factors: [sms]\n"))).isEqualTo(
+                files.at(7, "access_control.rules[0].factors[0]: 'sms' is not a second factor"
+                        + " (allowed: totp, webauthn)"));
+    }
+
+    @Test
+    void factorsWithoutTwoFactor() {
+        assertThat(files.onlyError(rules("    - policy: one_factor\n      factors: [totp]\n"))).isEqualTo(
+                files.at(7, "access_control.rules[0].factors: only allowed with policy two_factor"
+                        + " (policy is one_factor)"));
+    }
+
+    @Test
+    void maxFactorAgeWithoutTwoFactor() {
+        assertThat(files.onlyError(rules("    - policy: deny\n      max_factor_age: 15m\n"))).isEqualTo(
+                files.at(7, "access_control.rules[0].max_factor_age: only allowed with policy two_factor"
+                        + " (policy is deny)"));
+    }
+
+    @Test
+    void shadowedRuleIsAWarning() throws Exception {
+        LoadedConfig loaded = files.load(rules("""
+                    - id: whole-host
+                      hosts: ['*.example.org']
+                      policy: one_factor
+                    - hosts: [records.example.org]
+                      paths: [/admin/**]
+                      methods: [GET]
+                      policy: two_factor
+                """));
+        assertThat(loaded.warnings()).map(ConfigProblem::toString).containsExactly(files.at(9,
+                "access_control.rules[1]: rule #2 can never match: rule 'whole-host' (access_control.rules[0])"
+                        + " comes first and matches every request it would"));
+    }
+
+    @Test
+    void warningsTravelWithErrors() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> files.load(rules("""
+                    - policy: one_factor
+                    - id: admin
+                      paths: [/admin/**]
+                      policy: two_factor
+                """) + "limits:\n  max_headers: many\n"));
+        assertThat(e.errors()).map(ConfigProblem::toString).containsExactly(files.at(11,
+                "limits.max_headers: 'many' is not a positive integer (allowed: 1 to 2147483647)"));
+        assertThat(e.warnings()).map(ConfigProblem::toString).containsExactly(files.at(7,
+                "access_control.rules[1]: rule 'admin' can never match: rule #1 (access_control.rules[0])"
+                        + " comes first and matches every request it would"));
+    }
+}
