@@ -102,7 +102,12 @@ public final class StrictHttpRequestDecoder extends ByteToMessageDecoder {
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         try {
             switch (state) {
-                case START -> skipEmptyLines(in);
+                case START -> {
+                    // skipping the empty lines may consume nothing, so go straight on with the head
+                    if (skipEmptyLines(in)) {
+                        decodeHead(in, out);
+                    }
+                }
                 case HEAD -> decodeHead(in, out);
                 case FIXED_BODY -> decodeFixedBody(in, out);
                 case CHUNKED_BODY -> {
@@ -120,7 +125,8 @@ public final class StrictHttpRequestDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private void skipEmptyLines(ByteBuf in) throws Http1Violation {
+    /** Returns true when a request line starts at the reader index. */
+    private boolean skipEmptyLines(ByteBuf in) throws Http1Violation {
         while (in.isReadable()) {
             int reader = in.readerIndex();
             byte first = in.getByte(reader);
@@ -131,7 +137,7 @@ public final class StrictHttpRequestDecoder extends ByteToMessageDecoder {
                 break;
             }
             if (in.readableBytes() < 2) {
-                return;
+                return false;
             }
             if (in.getByte(reader + 1) != ByteClasses.LF) {
                 throw new Http1Violation(RejectReason.BARE_CR, "CR without LF before request line");
@@ -141,10 +147,12 @@ public final class StrictHttpRequestDecoder extends ByteToMessageDecoder {
             }
             in.skipBytes(2);
         }
-        if (in.isReadable()) {
-            scanner.reset(limits.maxStartLineBytes(), limits.maxHeaderBytes(), limits.maxHeaders());
-            state = State.HEAD;
+        if (!in.isReadable()) {
+            return false;
         }
+        scanner.reset(limits.maxStartLineBytes(), limits.maxHeaderBytes(), limits.maxHeaders());
+        state = State.HEAD;
+        return true;
     }
 
     private void decodeHead(ByteBuf in, List<Object> out) throws Http1Violation {
