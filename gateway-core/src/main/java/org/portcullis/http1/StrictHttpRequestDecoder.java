@@ -60,7 +60,11 @@ import org.portcullis.ingress.RequestRejected;
  *
  * <h2>Upgrades</h2>
  * Nothing special: when the gateway removes this decoder to tunnel a connection, {@code ByteToMessageDecoder}
- * passes bytes it had buffered on as a {@code ByteBuf}. {@code Expect} is an ordinary header here.
+ * passes the bytes it had buffered on as a {@code ByteBuf}. Remove it while handling the upgrade request's
+ * {@code LastHttpContent} or later, never while handling its head: on removal the buffered bytes are passed on at
+ * once, ahead of messages still waiting in the decoder's output. The decoder keeps parsing bytes that follow an
+ * upgrade request as HTTP until it is removed, so the gateway should stop reading when it sees an upgrade request
+ * and treat any further request before the upstream's answer as an error. {@code Expect} is an ordinary header.
  */
 public final class StrictHttpRequestDecoder extends ByteToMessageDecoder {
     /** RFC 9112 §2.2 asks to ignore "at least one" empty line before a request line; two covers real clients. */
