@@ -28,6 +28,8 @@ public enum RejectReason {
     BODY_TOO_LARGE(413, true),
     HEADER_READ_TIMEOUT(408, true),
     BODY_READ_TIMEOUT(408, true),
+    /** RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means the framing is faulty. */
+    TRANSFER_ENCODING_IN_HTTP10(400, true),
 
     // --- target and host (SECURITY-RULES 2, 9) ---
     ENCODED_SLASH(400, false),
