@@ -112,6 +112,7 @@ public final class HostCanonicalizer {
         }
         boolean hasUpper = false;
         int labelStart = 0;
+        int lastLabelStart = 0;
         for (int i = 0; i <= end; i++) {
             char c = i == end ? '.' : name.charAt(i);
             if (c == '.') {
@@ -119,6 +120,7 @@ public final class HostCanonicalizer {
                 if (labelLength == 0 || labelLength > MAX_LABEL_LENGTH) {
                     rejectHost("empty or overlong label in host name");
                 }
+                lastLabelStart = labelStart;
                 labelStart = i + 1;
             } else if (c >= 'A' && c <= 'Z') {
                 hasUpper = true;
@@ -130,7 +132,7 @@ public final class HostCanonicalizer {
         if (hasUpper) {
             host = toLowerAscii(host);
         }
-        if (looksNumeric(host, labelStart) && !isCanonicalIpv4(host)) {
+        if (looksNumeric(host, lastLabelStart) && !isCanonicalIpv4(host)) {
             rejectHost("numeric host name that is not a dotted-quad IPv4 address");
         }
         return host;
