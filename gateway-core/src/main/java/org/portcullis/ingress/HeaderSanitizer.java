@@ -95,7 +95,7 @@ public final class HeaderSanitizer {
             Map.Entry<CharSequence, CharSequence> header = it.next();
             CharSequence name = header.getKey();
             if (isForwardable(name, declaredHopByHop, websocket)) {
-                out.add(name, header.getValue());
+                addValidated(out, name, header.getValue());
             }
         }
         if (websocket) {
@@ -105,6 +105,19 @@ public final class HeaderSanitizer {
             out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         return new SanitizedHeaders(out, websocket);
+    }
+
+    /**
+     * The output set validates names and values (no CR, LF, NUL; RFC 9110 §5.5). The strict decoder already refused
+     * such bytes; should one get through anyway, the request is refused rather than a header split upstream.
+     */
+    private static void addValidated(HttpHeaders out, CharSequence name, CharSequence value)
+            throws IngressRejection {
+        try {
+            out.add(name, value);
+        } catch (IllegalArgumentException e) {
+            throw new IngressRejection(RejectReason.CONTROL_CHAR_IN_HEADER, "header not fit to forward");
+        }
     }
 
     /** True for headers a client may set and the gateway never sets itself. */
