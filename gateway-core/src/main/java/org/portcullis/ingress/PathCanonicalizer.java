@@ -15,11 +15,11 @@ package org.portcullis.ingress;
  *   <li>Control bytes 0x00–0x1F and DEL ({@link RejectReason#CONTROL_CHAR_IN_PATH}): NUL truncates paths in C
  *       upstreams; CR/LF would split headers or logs.</li>
  *   <li>Anything decoding to '%' ({@link RejectReason#DOUBLE_ENCODING}): an upstream that decodes twice would see a
- *       different path than the policy (e.g. {@code %252e%252e} → {@code ..}); CVE-2021-42013 (Apache 2.4.50) is
- *       this pattern.</li>
+ *       different path than the policy (e.g. {@code %252e%252e} → {@code ..}); IIS's double decoding
+ *       (CVE-2001-0333) and CVE-2021-42013 (Apache 2.4.50) are this pattern.</li>
  *   <li>';' ({@link RejectReason#PATH_PARAMETER}): Java servlet containers strip {@code ;params} from segments, so
- *       {@code /admin;x=/} or {@code /..;/} reaches a different resource than a proxy matched (CVE-2016-5007,
- *       CVE-2018-1199 in Spring; the Tomcat {@code ..;} traversal).</li>
+ *       {@code /admin;x=/} or {@code /..;/} reaches a different resource than a proxy matched (CVE-2016-9879,
+ *       CVE-2018-1199 in Spring Security; the Tomcat {@code ..;} traversal).</li>
  *   <li>Raw '#' ({@link RejectReason#FRAGMENT}): a fragment is never sent by a client. An encoded {@code %23} is an
  *       ordinary character and is re-encoded on the way out.</li>
  *   <li>Bytes ≥ 0x80 ({@link RejectReason#NON_ASCII}), including all UTF-8 and overlong forms such as
