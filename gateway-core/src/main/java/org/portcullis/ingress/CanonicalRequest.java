@@ -11,14 +11,17 @@ import java.util.Objects;
  * parse: the proxy writes {@link #forwardTarget()} and {@link #headers()} exactly as they are here.
  *
  * @param method        upper-case token, never CONNECT
- * @param tls           true when the client connected over TLS
+ * @param tls           true when the client connected over TLS (directly, or to a trusted proxy that said so in
+ *                      X-Forwarded-Proto, see {@link SchemeResolver})
  * @param host          canonical host: lower-case, no trailing dot, no port, IPv6 without brackets
  * @param port          the port the client addressed (from Host, or the scheme default)
  * @param path          the decoded canonical path: starts with '/', no dot segments, no '//', only printable ASCII
  * @param query         the raw query after '?', validated, or null when there was no '?'
  * @param version       HTTP/1.0 or HTTP/1.1
- * @param headers       the client's headers after stripping hop-by-hop, override, forwarding and identity headers;
- *                      the gateway adds its own forwarding headers later
+ * @param headers       the client's headers after stripping hop-by-hop, override, forwarding and identity headers
+ *                      ({@link HeaderSanitizer}), plus the canonical Host and the gateway's own X-Forwarded-For,
+ *                      X-Forwarded-Proto, X-Forwarded-Host and Forwarded ({@link ForwardingHeaders}); the gateway's
+ *                      identity headers are added later, after the policy decision
  * @param peer          the socket peer
  * @param clientAddress the peer, or the right-most untrusted X-Forwarded-For hop when the peer is a trusted proxy
  * @param websocketUpgrade true when this is a validated WebSocket upgrade request

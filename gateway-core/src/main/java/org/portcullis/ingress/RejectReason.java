@@ -49,6 +49,8 @@ public enum RejectReason {
     FORWARD_PROXY_REQUEST(400, false),
     CONNECT_METHOD(405, false),
     INVALID_METHOD(400, false),
+    /** TRACE (and IIS's TRACK) echo the request, including headers the gateway adds, back to the client (XST). */
+    TRACE_METHOD(405, false),
 
     // --- headers (SECURITY-RULES 5, 7) ---
     CONNECTION_NAMES_PROTECTED_HEADER(400, false),
