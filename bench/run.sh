@@ -100,6 +100,7 @@ print(" ".join(str(s.getsockname()[1]) for s in socks))
 EOF
 }
 read -r UPSTREAM_PORT NGINX_PORT PORTCULLIS_PORT < <(free_ports 3)
+[[ "$PORTCULLIS_PORT" =~ ^[0-9]+$ ]] || die "could not find free ports on 127.0.0.1"
 declare -A PORT=([direct]=$UPSTREAM_PORT [nginx]=$NGINX_PORT [portcullis]=$PORTCULLIS_PORT)
 declare -A PROC=()
 export BENCH_TMP UPSTREAM_PORT PORTCULLIS_PORT

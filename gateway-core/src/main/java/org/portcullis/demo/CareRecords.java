@@ -1,6 +1,7 @@
 package org.portcullis.demo;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +26,9 @@ public final class CareRecords {
     /** Author recorded when the request carried no {@code X-Forwarded-User}. */
     public static final String UNKNOWN_AUTHOR = "(no user header)";
 
+    /** When the fictional records were "migrated" into this system; fixed, so pages look the same on every run. */
+    private static final Instant MIGRATED = Instant.parse("2011-07-04T09:00:00Z");
+
     private final Clock clock;
     private final List<Patient> patients = fictionalPatients();
     private final Map<String, List<Note>> notes = new LinkedHashMap<>();
@@ -33,7 +37,7 @@ public final class CareRecords {
         this.clock = Objects.requireNonNull(clock, "clock");
         for (Patient patient : patients) {
             notes.put(patient.id(), new ArrayList<>(List.of(new Note(
-                    clock.instant(), "records.migration", "Record migrated from the previous system. Check allergies."))));
+                    MIGRATED, "records.migration", "Record migrated from the previous system. Check allergies."))));
         }
     }
 
