@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""Helpers for bench/run.sh: CPU time of a process tree, parsing wrk output, and the summary report.
+
+Subcommands (all output on stdout):
+  cpu PID                         clock ticks (utime+stime) used so far by PID and all its live descendants
+  record --wrk-output FILE ...    one JSON line describing one wrk run (see run.sh for the options)
+  report RUNS.jsonl META.json OUT.json
+                                  print the median table and targets, write the full JSON result to OUT.json
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0, "h": 3600000.0}
+UNITS_BYTES = {"B": 1, "KB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3, "TB": 1024 ** 4}
+
+# Targets printed next to the ratios (portcullis / nginx proxy).
+TARGETS = [
+    {"size": "1k", "metric": "rps_ratio", "op": ">=", "value": 0.9, "label": "1 KiB req/s vs nginx"},
+    {"size": "1k", "metric": "cpu_ratio", "op": "<=", "value": 1.3, "label": "1 KiB CPU/req vs nginx"},
+    {"size": "64k", "metric": "rps_ratio", "op": ">=", "value": 1.2, "label": "64 KiB req/s vs nginx"},
+]
+
+
+def stat_fields(pid):
+    """(ppid, utime+stime) from /proc/PID/stat; the command name may hold spaces and ')' so split after the last ')'."""
+    with open(f"/proc/{pid}/stat", "rb") as f:
+        data = f.read().decode("ascii", "replace")
+    rest = data[data.rindex(")") + 2:].split()
+    # rest[0] is field 3 (state); ppid is field 4, utime field 14, stime field 15 (proc(5)).
+    return int(rest[1]), int(rest[11]) + int(rest[12])
+
+
+def cpu_ticks(root):
+    """Ticks of root plus every live descendant (nginx workers are children of the master, and a live child's
+    time is not in the parent's cutime until it is reaped)."""
+    parents, ticks = {}, {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                ppid, t = stat_fields(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue  # process ended while we looked
+            parents[int(entry)] = ppid
+            ticks[int(entry)] = t
+    if root not in ticks:
+        raise SystemExit(f"wrkstats: process {root} is not running")
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    return sum(ticks[p] for p in tree)
+
+
+def to_ms(text):
+    m = re.fullmatch(r"([0-9.]+)(us|ms|s|m|h)", text)
+    if not m:
+        raise ValueError(f"unparsable latency {text!r}")
+    return float(m.group(1)) * UNITS_MS[m.group(2)]
+
+
+def parse_wrk(text):
+    def need(pattern):
+        m = re.search(pattern, text, re.MULTILINE)
+        if not m:
+            raise SystemExit(f"wrkstats: wrk output lacks {pattern!r}:\n{text}")
+        return m
+
+    done = need(r"^\s*(\d+) requests in ([0-9.]+)(us|ms|s|m), ([0-9.]+)(B|KB|MB|GB|TB) read")
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    requests = int(done.group(1))
+    return {
+        "requests": requests,
+        "seconds": to_ms(done.group(2) + done.group(3)) / 1000.0,
+        "bytes_read": float(done.group(4)) * UNITS_BYTES[done.group(5)],
+        "rps": float(need(r"^Requests/sec:\s+([0-9.]+)").group(1)),
+        "p50_ms": to_ms(need(r"^\s+50%\s+(\S+)").group(1)),
+        "p99_ms": to_ms(need(r"^\s+99%\s+(\S+)").group(1)),
+        "socket_errors": dict(zip(("connect", "read", "write", "timeout"),
+                                  (int(g) for g in sock.groups()) if sock else (0, 0, 0, 0))),
+        "non_2xx_3xx": int(non2xx.group(1)) if non2xx else 0,
+    }
+
+
+def record(args):
+    with open(args.wrk_output, encoding="utf-8", errors="replace") as f:
+        run = parse_wrk(f.read())
+    ticks = args.cpu_after - args.cpu_before
+    run.update({
+        "round": args.round,
+        "contender": args.contender,
+        "size": args.size,
+        "body_bytes": args.body_bytes,
+        "cpu_seconds": ticks / args.clk_tck,
+        "cpu_us_per_req": (ticks / args.clk_tck) * 1e6 / run["requests"] if run["requests"] else None,
+        "errors": run["non_2xx_3xx"] + sum(run["socket_errors"].values()),
+    })
+    # wrk counts a short 200 as success; a proxy answering with an error page would look fast. Every response
+    # must carry at least the file's bytes.
+    run["short_responses_suspected"] = bool(run["requests"]) and run["bytes_read"] / run["requests"] < args.body_bytes
+    print(json.dumps(run, sort_keys=True))
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def report(runs_path, meta_path, out_path):
+    with open(runs_path, encoding="utf-8") as f:
+        runs = [json.loads(line) for line in f if line.strip()]
+    with open(meta_path, encoding="utf-8") as f:
+        meta = json.load(f)
+
+    contenders = list(dict.fromkeys(r["contender"] for r in runs))
+    sizes = list(dict.fromkeys(r["size"] for r in runs))
+    summary = []
+    for size in sizes:
+        rows = {}
+        for name in contenders:
+            mine = [r for r in runs if r["contender"] == name and r["size"] == size]
+            rps = [r["rps"] for r in mine]
+            rows[name] = {
+                "contender": name, "size": size, "rounds": len(mine),
+                "rps": median(rps), "rps_min": min(rps), "rps_max": max(rps),
+                "p50_ms": median([r["p50_ms"] for r in mine]),
+                "p99_ms": median([r["p99_ms"] for r in mine]),
+                "cpu_us_per_req": median([r["cpu_us_per_req"] for r in mine]),
+                "errors": sum(r["errors"] for r in mine),
+                "short_responses_suspected": any(r["short_responses_suspected"] for r in mine),
+            }
+        base = rows.get("nginx")
+        for row in rows.values():
+            row["rps_ratio"] = row["rps"] / base["rps"] if base and base["rps"] else None
+            row["cpu_ratio"] = (row["cpu_us_per_req"] / base["cpu_us_per_req"]
+                                if base and base["cpu_us_per_req"] and row["cpu_us_per_req"] is not None else None)
+            summary.append(row)
+
+    targets = []
+    for t in TARGETS:
+        row = next((r for r in summary if r["contender"] == "portcullis" and r["size"] == t["size"]), None)
+        actual = row[t["metric"]] if row else None
+        met = None if actual is None else (actual >= t["value"] if t["op"] == ">=" else actual <= t["value"])
+        targets.append(dict(t, actual=actual, met=met))
+
+    def fmt(v, spec):
+        return "-" if v is None else format(v, spec)
+
+    print()
+    print(f"Medians of {meta['settings']['rounds']} rounds, wrk -t{meta['settings']['threads']} "
+          f"-c{meta['settings']['connections']} -d{meta['settings']['duration_s']}s; ratios are against the nginx proxy")
+    header = f"{'size':<5} {'contender':<11} {'req/s':>9} {'min-max':>15} {'p50 ms':>7} {'p99 ms':>7} " \
+             f"{'CPU us/req':>10} {'req/s x':>7} {'CPU x':>6} {'errors':>6}"
+    print(header)
+    print("-" * len(header))
+    for row in summary:
+        print(f"{row['size']:<5} {row['contender']:<11} {fmt(row['rps'], '9.0f')} "
+              f"{fmt(row['rps_min'], '.0f'):>7}-{fmt(row['rps_max'], '.0f'):<7} "
+              f"{fmt(row['p50_ms'], '7.3f')} {fmt(row['p99_ms'], '7.3f')} {fmt(row['cpu_us_per_req'], '10.1f')} "
+              f"{fmt(row['rps_ratio'], '7.2f')} {fmt(row['cpu_ratio'], '6.2f')} {row['errors']:>6}"
+              + ("  SHORT RESPONSES?" if row["short_responses_suspected"] else ""))
+    print()
+    print("CPU us/req of 'direct' is the static nginx itself; for the proxies it is the proxy process alone.")
+    for t in targets:
+        verdict = "n/a" if t["met"] is None else ("met" if t["met"] else "MISSED")
+        print(f"target {t['label']}: {fmt(t['actual'], '.2f')}x (want {t['op']} {t['value']}) {verdict}")
+    errors = sum(r["errors"] for r in runs)
+    short = any(r["short_responses_suspected"] for r in runs)
+    if errors:
+        print(f"ERRORS: {errors} non-2xx/3xx responses or socket errors; the numbers above are not valid.")
+    if short:
+        print("ERRORS: some responses were shorter than the file served; a contender answered with something else.")
+
+    result = {"meta": meta, "summary": summary, "targets": targets, "runs": runs,
+              "valid": errors == 0 and not short}
+    with open(out_path, "w", encoding="utf-8") as f:
+        json.dump(result, f, indent=2, sort_keys=True)
+        f.write("\n")
+    return 0 if result["valid"] else 2
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    cpu = sub.add_parser("cpu")
+    cpu.add_argument("pid", type=int)
+    rec = sub.add_parser("record")
+    rec.add_argument("--wrk-output", required=True)
+    rec.add_argument("--round", type=int, required=True)
+    rec.add_argument("--contender", required=True)
+    rec.add_argument("--size", required=True)
+    rec.add_argument("--body-bytes", type=int, required=True)
+    rec.add_argument("--cpu-before", type=int, required=True)
+    rec.add_argument("--cpu-after", type=int, required=True)
+    rec.add_argument("--clk-tck", type=int, required=True)
+    rep = sub.add_parser("report")
+    rep.add_argument("runs")
+    rep.add_argument("meta")
+    rep.add_argument("out")
+    args = parser.parse_args(argv)
+    if args.command == "cpu":
+        print(cpu_ticks(args.pid))
+        return 0
+    if args.command == "record":
+        record(args)
+        return 0
+    return report(args.runs, args.meta, args.out)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
