@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "Portcullis 0.1.0",
         description = "MFA enforcement gateway for health and care endpoints.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {
+            RunCommand.class,
+            ConfigCommand.class,
+            PolicyCommand.class,
+            DemoCommand.class,
+            CommandLine.HelpCommand.class})
 public final class PortcullisMain implements Runnable {
 
     public static void main(String[] args) {
@@ -18,7 +23,14 @@ public final class PortcullisMain implements Runnable {
 
     /** The command tree, also used by tests to run commands in-process. */
     public static CommandLine commandLine() {
-        return new CommandLine(new PortcullisMain());
+        CommandLine commandLine = new CommandLine(new PortcullisMain());
+        // Bad arguments are exit code 2, as for every command of this tool.
+        commandLine.setParameterExceptionHandler((ex, args) -> {
+            ex.getCommandLine().getErr().println("portcullis: " + ex.getMessage());
+            ex.getCommandLine().usage(ex.getCommandLine().getErr());
+            return 2;
+        });
+        return commandLine;
     }
 
     @Override

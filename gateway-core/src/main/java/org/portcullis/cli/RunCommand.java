@@ -1,0 +1,53 @@
+package org.portcullis.cli;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.portcullis.config.LoadedConfig;
+import org.portcullis.server.ConfigReloader;
+import org.portcullis.server.GatewayServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code portcullis run --config FILE}: starts the gateway and keeps it running until SIGTERM/SIGINT; reloads the
+ * config on change and on SIGHUP. Exit 1 when the config is invalid, 2 when it cannot start (port in use, bad key).
+ */
+@Command(name = "run", description = "Start the gateway.")
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML config file.")
+    Path config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        LoadedConfig loaded = ConfigLoading.loadOrReport(config, spec.commandLine().getErr());
+        if (loaded == null) {
+            return 1;
+        }
+        GatewayServer server;
+        try {
+            server = GatewayServer.start(loaded.config(), Clock.systemUTC());
+        } catch (Exception e) {
+            spec.commandLine().getErr().println("portcullis: cannot start: " + e.getMessage());
+            return 2;
+        }
+        ConfigReloader reloader = new ConfigReloader(config, server.runtime());
+        reloader.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            reloader.close();
+            server.close();
+            stopped.countDown();
+        }, "portcullis-shutdown"));
+        spec.commandLine().getOut().println("Portcullis is running on " + server.boundAddresses());
+        spec.commandLine().getOut().flush();
+        stopped.await();
+        return 0;
+    }
+}

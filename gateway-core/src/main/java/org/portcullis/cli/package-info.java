@@ -1,0 +1,2 @@
+/** The {@code ./portcullis} command line: run, config validate, policy check, demo. */
+package org.portcullis.cli;

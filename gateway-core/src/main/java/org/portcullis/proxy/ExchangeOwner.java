@@ -1,0 +1,21 @@
+package org.portcullis.proxy;
+
+import io.netty.channel.ChannelHandlerContext;
+
+/** What a {@link ProxyExchange} needs from the client connection that owns it. */
+public interface ExchangeOwner {
+    /** The client connection's context, used to write the response. */
+    ChannelHandlerContext client();
+
+    /** The exchange ended; the connection may serve the next request unless {@code close}. */
+    void exchangeFinished(ProxyExchange exchange, int status, boolean close);
+
+    /** Something changed that may allow reading from the client again (upstream connected or writable). */
+    void updateReading();
+
+    /** The request body is complete. */
+    void requestBodyComplete();
+
+    /** The upstream accepted a WebSocket upgrade: turn the client connection into a tunnel to {@code upstream}. */
+    void becomeTunnel(io.netty.channel.Channel upstream);
+}

@@ -1,0 +1,280 @@
+package org.portcullis.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import org.portcullis.admission.Admission;
+import org.portcullis.admission.RequestAdmission;
+import org.portcullis.ingress.ConnectionInfo;
+import org.portcullis.ingress.RequestRejected;
+import org.portcullis.portal.ErrorPages;
+import org.portcullis.server.FrontendTimeoutHandler;
+import org.portcullis.server.FrontendTimeoutHandler.FrontendTimeout;
+import org.portcullis.server.GatewayRuntime;
+
+/**
+ * Last handler of a client connection (after the strict decoder and the response encoder). It takes requests one at
+ * a time: each decoded request is admitted on its own (SECURITY-RULES 4 — every pipelined or keep-alive request goes
+ * through canonicalisation, routing and policy), then forwarded by a {@link ProxyExchange} or refused with the
+ * gateway's page. Requests pipelined behind the current one wait in a small queue; reading from the socket stops
+ * while they wait, so the queue holds at most one read's worth of messages.
+ */
+public final class FrontendHandler extends ChannelInboundHandlerAdapter implements ExchangeOwner {
+    private final GatewayRuntime runtime;
+    private final ConnectionInfo connection;
+    private final FrontendTimeoutHandler timeouts;
+    private final RequestAdmission admission = new RequestAdmission();
+    private final ArrayDeque<Object> queued = new ArrayDeque<>();
+
+    private ChannelHandlerContext ctx;
+    private ProxyExchange exchange;
+    private boolean discardingBody;
+    private boolean closing;
+    private boolean tunnel;
+    private long startedNanos;
+    private String clientText;
+
+    public FrontendHandler(GatewayRuntime runtime, ConnectionInfo connection, FrontendTimeoutHandler timeouts) {
+        this.runtime = runtime;
+        this.connection = connection;
+        this.timeouts = timeouts;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.clientText = connection.peer().getAddress().getHostAddress();
+    }
+
+    @Override
+    public ChannelHandlerContext client() {
+        return ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing || tunnel) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (queued.isEmpty() && takeBody(msg)) {
+            return;
+        }
+        if (exchange != null || !queued.isEmpty()) {
+            queued.add(msg);
+            updateReading();
+            return;
+        }
+        dispatch(msg);
+    }
+
+    /** Hands body content to whoever is consuming the current request; false if {@code msg} is not such content. */
+    private boolean takeBody(Object msg) {
+        if (!(msg instanceof HttpContent content) || msg instanceof HttpRequest) {
+            return false;
+        }
+        if (exchange != null && !exchange.requestComplete()) {
+            exchange.onRequestBody(content);
+            return true;
+        }
+        if (discardingBody) {
+            discardingBody = !(content instanceof LastHttpContent);
+            content.release();
+            return true;
+        }
+        return false;
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof RequestRejected rejected) {
+            refuse(new Admission.Refuse(rejected.reason().status(), rejected.reason().name(), null, null, null, true),
+                    null);
+            return;
+        }
+        if (msg instanceof HttpRequest request) {
+            startRequest(request);
+            return;
+        }
+        // Body content with no request to belong to cannot happen with a correct decoder: fail closed.
+        ReferenceCountUtil.release(msg);
+        refuse(new Admission.Refuse(400, "STRAY_CONTENT", null, null, null, true), null);
+    }
+
+    private void startRequest(HttpRequest request) {
+        startedNanos = System.nanoTime();
+        boolean bodyFollows = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        timeouts.headReceived(bodyFollows);
+        Admission decided = admission.admit(request, connection, runtime.snapshot());
+        if (decided instanceof Admission.Refuse refusal) {
+            // Whatever follows the head up to its LastHttpContent belongs to the refused request.
+            discardingBody = true;
+            refuse(refusal, request);
+            return;
+        }
+        exchange = new ProxyExchange(this, (Admission.Forward) decided, request, bodyFollows);
+        ctx.channel().config().setAutoRead(false);
+        exchange.start();
+    }
+
+    private void refuse(Admission.Refuse refusal, HttpRequest request) {
+        boolean close = refusal.close() || (request != null && !HttpUtil.isKeepAlive(request));
+        boolean json = request != null && ErrorPages.wantsJson(request.headers());
+        AccessLog.record(clientText, refusal.request(), refusal.status(), refusal.route(), refusal.rule(),
+                refusal.code(), elapsedMicros());
+        if (close) {
+            closing = true;
+            releaseQueued();
+            ctx.writeAndFlush(ErrorPages.response(refusal.status(), json, true)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ctx.writeAndFlush(ErrorPages.response(refusal.status(), json, false));
+        timeouts.awaitingRequest();
+        drainQueue();
+    }
+
+    @Override
+    public void exchangeFinished(ProxyExchange finished, int status, boolean close) {
+        if (finished != exchange) {
+            return;
+        }
+        Admission.Forward forward = finished.admission();
+        AccessLog.record(clientText, forward.request(), status, forward.route().name(), forward.rule(),
+                status >= 500 ? "UPSTREAM_ERROR" : "FORWARDED", elapsedMicros());
+        exchange = null;
+        if (close) {
+            closing = true;
+            releaseQueued();
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        timeouts.awaitingRequest();
+        drainQueue();
+    }
+
+    private void drainQueue() {
+        while (!queued.isEmpty() && !closing) {
+            Object next = queued.peek();
+            if (exchange == null && !discardingBody) {
+                queued.poll();
+                dispatch(next);
+                continue;
+            }
+            if (takeBody(next)) {
+                queued.poll();
+                continue;
+            }
+            break;
+        }
+        updateReading();
+    }
+
+    @Override
+    public void updateReading() {
+        if (closing || tunnel) {
+            return;
+        }
+        boolean read = queued.isEmpty() && (exchange == null || exchange.requestComplete() || exchange.wantsRequestBody());
+        Channel channel = ctx.channel();
+        if (channel.config().isAutoRead() != read) {
+            channel.config().setAutoRead(read);
+        }
+    }
+
+    @Override
+    public void requestBodyComplete() {
+        timeouts.busy();
+        updateReading();
+    }
+
+    @Override
+    public void becomeTunnel(Channel upstream) {
+        tunnel = true;
+        timeouts.tunnel();
+        exchange = null;
+        if (!queued.isEmpty()) {
+            // The client spoke before the 101 arrived: it does not follow RFC 6455, so nothing is relayed.
+            releaseQueued();
+            upstream.close();
+            ctx.close();
+            return;
+        }
+        // The tunnel handler goes in before the decoder leaves, so bytes the decoder still holds reach the tunnel.
+        ctx.pipeline().remove("response-encoder");
+        ctx.pipeline().addLast("tunnel", new TunnelHandler(upstream));
+        ctx.pipeline().remove(this);
+        ctx.pipeline().remove("timeouts");
+        ctx.pipeline().remove("request-decoder");
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.flushUpstream();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && exchange != null) {
+            exchange.clientWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof FrontendTimeout timeout) {
+            int status = timeout.reason().status();
+            if (exchange != null) {
+                exchange.failFromClient(status);
+            } else {
+                refuse(new Admission.Refuse(status, timeout.reason().name(), null, null, null, true), null);
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        if (exchange != null) {
+            exchange.abort();
+            exchange = null;
+        }
+        releaseQueued();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Fail closed: whatever went wrong, this connection serves nothing more.
+        closing = true;
+        if (exchange != null) {
+            exchange.abort();
+            exchange = null;
+        }
+        releaseQueued();
+        ctx.close();
+    }
+
+    private void releaseQueued() {
+        Object msg;
+        while ((msg = queued.poll()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private long elapsedMicros() {
+        return (System.nanoTime() - startedNanos) / 1000;
+    }
+}

@@ -1,0 +1,433 @@
+package org.portcullis.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.ConnectException;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.portcullis.admission.Admission;
+import org.portcullis.http1.InterimResponse;
+import org.portcullis.http1.UpstreamProtocolError;
+import org.portcullis.ingress.CanonicalRequest;
+import org.portcullis.portal.ErrorPages;
+
+/**
+ * One request/response cycle between a client and an upstream. Runs entirely on the client connection's event loop
+ * (the upstream connection is taken from that loop's pool).
+ *
+ * <p>The request head written upstream is built from the {@link CanonicalRequest} only: its canonical target, its
+ * sanitised headers, the gateway's forwarding headers, and the framing of the original body. Bodies stream in both
+ * directions without aggregation; reading from one side pauses while the other side cannot take more.
+ *
+ * <p>Failure handling (fail closed): no upstream → 502 (503 when the pool is full, 504 on connect timeout); no
+ * answer within {@code upstream_timeout} → 504; broken response framing before the head was relayed → 502. Once a
+ * response head has been relayed, any failure closes the client connection so a truncated body can never look
+ * complete. An upstream connection is reused only after a complete, well-framed exchange.
+ */
+public final class ProxyExchange implements UpstreamListener {
+    private final ExchangeOwner owner;
+    private final Admission.Forward admission;
+    private final CanonicalRequest request;
+    private final HttpRequest original;
+    private final UpstreamPool pool;
+    private final boolean clientKeepAlive;
+    private final boolean expectContinue;
+    private final long bodyLimit;
+    private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>();
+    private final boolean headRequest;
+
+    private UpstreamConnection upstream;
+    private ScheduledFuture<?> responseTimer;
+    private boolean requestComplete;
+    private boolean responseStarted;
+    private boolean responseCloses;
+    private boolean finished;
+    private boolean retried;
+    private boolean upstreamReusable = true;
+    private long bodyBytes;
+    private int status;
+
+    public ProxyExchange(ExchangeOwner owner, Admission.Forward admission, HttpRequest original, boolean bodyFollows) {
+        this.owner = owner;
+        this.admission = admission;
+        this.request = admission.request();
+        this.original = original;
+        this.pool = admission.snapshot().pool(admission.route());
+        this.clientKeepAlive = HttpUtil.isKeepAlive(original);
+        this.expectContinue = bodyFollows && HttpUtil.is100ContinueExpected(original);
+        this.bodyLimit = admission.route().effectiveMaxBodyBytes(admission.snapshot().config().limits());
+        // The decoder ends every request with a LastHttpContent, even a request without a body.
+        this.requestComplete = false;
+        this.headRequest = HttpMethod.HEAD.name().equals(request.method());
+    }
+
+    public Admission.Forward admission() {
+        return admission;
+    }
+
+    public void start() {
+        acquire();
+    }
+
+    /** True while the request body still flows and the upstream can take it now. */
+    public boolean wantsRequestBody() {
+        return !requestComplete && upstream != null && upstream.channel().isWritable();
+    }
+
+    public boolean requestComplete() {
+        return requestComplete;
+    }
+
+    /** Takes ownership of one piece of the client's request body. */
+    public void onRequestBody(HttpContent content) {
+        if (finished || requestComplete) {
+            content.release();
+            return;
+        }
+        bodyBytes += content.content().readableBytes();
+        if (bodyBytes > bodyLimit) {
+            content.release();
+            fail(413);
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        if (upstream == null) {
+            pendingBody.add(content);
+        } else {
+            upstream.channel().write(content);
+        }
+        if (last) {
+            requestComplete = true;
+            owner.requestBodyComplete();
+            if (upstream != null) {
+                upstream.channel().flush();
+                armResponseTimer();
+            }
+        }
+    }
+
+    /** Called when the client's read burst ended: push what was written towards the upstream. */
+    public void flushUpstream() {
+        if (upstream != null) {
+            upstream.channel().flush();
+        }
+    }
+
+    /** The client went away or timed out: stop everything and never reuse the upstream connection. */
+    public void abort() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        cancelTimer();
+        releasePending();
+        if (upstream != null) {
+            upstream.discard();
+        }
+    }
+
+    /** The client's body stalled: answer {@code status} if nothing was relayed yet, else just close. */
+    public void failFromClient(int status) {
+        fail(status);
+    }
+
+    private void acquire() {
+        Future<UpstreamConnection> future = pool.acquire(owner.client().channel().eventLoop(),
+                admission.snapshot().config().limits().upstreamConnectTimeout());
+        if (future.isDone()) {
+            onAcquired(future);
+        } else {
+            future.addListener(f -> onAcquired(future));
+        }
+    }
+
+    private void onAcquired(Future<UpstreamConnection> future) {
+        if (!future.isSuccess()) {
+            if (!finished) {
+                fail(statusForConnectFailure(future.cause()));
+            }
+            return;
+        }
+        UpstreamConnection connection = future.getNow();
+        if (finished) {
+            connection.release();
+            return;
+        }
+        upstream = connection;
+        connection.attach(this);
+        connection.expectResponseTo(HttpMethod.valueOf(request.method()));
+        Channel channel = connection.channel();
+        channel.write(buildUpstreamHead());
+        while (!pendingBody.isEmpty()) {
+            channel.write(pendingBody.poll());
+        }
+        channel.flush();
+        if (requestComplete) {
+            armResponseTimer();
+        } else if (expectContinue) {
+            owner.client().writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+        owner.updateReading();
+    }
+
+    private HttpRequest buildUpstreamHead() {
+        // The canonical headers already carry the canonical Host and the gateway's forwarding headers.
+        HttpHeaders headers = request.headers().copy();
+        if (HttpUtil.isTransferEncodingChunked(original)) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+        } else {
+            long length = HttpUtil.getContentLength(original, -1L);
+            if (length >= 0) {
+                headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
+            }
+        }
+        if (request.websocketUpgrade()) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+        }
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()),
+                request.forwardTarget(), headers);
+    }
+
+    @Override
+    public void onUpstreamMessage(Object message) {
+        if (finished) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        if (message instanceof UpstreamProtocolError) {
+            protocolError();
+            return;
+        }
+        if (message instanceof InterimResponse) {
+            // 100 and 103 carry nothing for the client: the gateway answered Expect itself.
+            return;
+        }
+        if (message instanceof HttpResponse response) {
+            onResponseHead(response);
+        }
+        if (finished) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        if (message instanceof HttpContent content) {
+            onResponseContent(content);
+        } else if (!(message instanceof HttpResponse)) {
+            ReferenceCountUtil.release(message);
+            protocolError();
+        }
+    }
+
+    private void onResponseHead(HttpResponse response) {
+        int code = response.status().code();
+        if (code == 101) {
+            onSwitchingProtocols(response);
+            return;
+        }
+        armResponseTimer();
+        responseStarted = true;
+        status = code;
+        boolean bodyless = headRequest || code == 204 || code == 304;
+        ResponseHeaderFilter.Filtered filtered =
+                ResponseHeaderFilter.forClient(response, request.version(), bodyless, clientKeepAlive);
+        responseCloses = filtered.closeAfter() || !requestComplete;
+        if (responseCloses) {
+            filtered.head().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        if (!ResponseHeaderFilter.upstreamKeepsAlive(response)) {
+            upstreamReusable = false;
+        }
+        owner.client().write(filtered.head());
+    }
+
+    private void onResponseContent(HttpContent content) {
+        if (!responseStarted) {
+            // Content of an interim response carries nothing; content before any head is a framing error.
+            content.release();
+            if (!(content instanceof LastHttpContent)) {
+                protocolError();
+            }
+            return;
+        }
+        armResponseTimer();
+        Channel client = owner.client().channel();
+        if (content instanceof LastHttpContent) {
+            owner.client().writeAndFlush(content);
+            complete();
+            return;
+        }
+        owner.client().write(content);
+        if (!client.isWritable()) {
+            // The client is slower than the upstream: stop reading the upstream, and stop its clock too, since
+            // the wait is the client's, not the upstream's.
+            upstream.channel().config().setAutoRead(false);
+            cancelTimer();
+            client.flush();
+        }
+    }
+
+    /** The client connection can take more: resume reading the upstream's response. */
+    public void clientWritable() {
+        if (upstream != null && !finished && responseStarted && !upstream.channel().config().isAutoRead()) {
+            armResponseTimer();
+            upstream.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void onSwitchingProtocols(HttpResponse response) {
+        String key = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        if (!request.websocketUpgrade() || !WebSocketHandshake.isValidAcceptance(response, key)) {
+            protocolError();
+            return;
+        }
+        cancelTimer();
+        finished = true;
+        status = 101;
+        HttpHeaders out = response.headers().copy();
+        ResponseHeaderFilter.removeHopByHop(response.headers(), out);
+        out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        out.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+        owner.client().writeAndFlush(new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.SWITCHING_PROTOCOLS, out));
+        Channel upstreamChannel = upstream.channel();
+        upstream.attach(null);
+        // Encoders go first (they hold no bytes); each tunnel handler is in place before its side's decoder leaves,
+        // so bytes a decoder still buffers flow raw into the tunnel.
+        upstreamChannel.pipeline().remove("request-encoder");
+        owner.becomeTunnel(upstreamChannel);
+        upstreamChannel.pipeline().replace(UpstreamHandler.class, "tunnel", new TunnelHandler(owner.client().channel()));
+        upstreamChannel.pipeline().remove("response-decoder");
+        upstreamChannel.config().setAutoRead(true);
+    }
+
+    @Override
+    public void onUpstreamWritable() {
+        owner.updateReading();
+    }
+
+    @Override
+    public void onUpstreamClosed(Throwable cause) {
+        if (finished) {
+            return;
+        }
+        if (!responseStarted && upstream != null && upstream.wasReused() && !retried
+                && bodyBytes == 0 && requestComplete && isIdempotent()) {
+            // A pooled connection the upstream closed while it sat idle: nothing reached the upstream's
+            // application, so an idempotent request is sent once more on a fresh connection.
+            retried = true;
+            upstream = null;
+            acquire();
+            return;
+        }
+        fail(502);
+    }
+
+    private boolean isIdempotent() {
+        String m = request.method();
+        return m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS");
+    }
+
+    private void protocolError() {
+        fail(502);
+    }
+
+    /** Ends the exchange with an error: a gateway page if nothing was relayed yet, else a closed connection. */
+    private void fail(int errorStatus) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        cancelTimer();
+        releasePending();
+        if (upstream != null) {
+            upstream.discard();
+        }
+        if (responseStarted) {
+            status = errorStatus;
+            owner.client().close();
+            owner.exchangeFinished(this, errorStatus, true);
+            return;
+        }
+        status = errorStatus;
+        boolean close = !requestComplete || !clientKeepAlive || errorStatus == 413;
+        ChannelHandlerContext client = owner.client();
+        client.writeAndFlush(ErrorPages.response(errorStatus, ErrorPages.wantsJson(original.headers()), close));
+        owner.exchangeFinished(this, errorStatus, close);
+    }
+
+    private void complete() {
+        finished = true;
+        cancelTimer();
+        if (upstreamReusable && requestComplete) {
+            upstream.release();
+        } else {
+            upstream.discard();
+        }
+        owner.exchangeFinished(this, status, responseCloses);
+    }
+
+    private void armResponseTimer() {
+        cancelTimer();
+        long nanos = admission.route().upstreamTimeout().toNanos();
+        responseTimer = owner.client().executor().schedule(this::onResponseTimeout, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void onResponseTimeout() {
+        if (!finished) {
+            fail(504);
+        }
+    }
+
+    private void cancelTimer() {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
+    }
+
+    private void releasePending() {
+        HttpContent c;
+        while ((c = pendingBody.poll()) != null) {
+            c.release();
+        }
+    }
+
+    private static int statusForConnectFailure(Throwable cause) {
+        if (cause instanceof UpstreamBusyException) {
+            return 503;
+        }
+        if (cause instanceof io.netty.channel.ConnectTimeoutException) {
+            return 504;
+        }
+        if (cause instanceof ConnectException) {
+            return 502;
+        }
+        return 502;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public long requestBodyBytes() {
+        return bodyBytes;
+    }
+}

@@ -1,0 +1,76 @@
+package org.portcullis.proxy;
+
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.List;
+
+/**
+ * Turns an upstream response head into the head the client receives (RFC 9110 §7.6.1): the upstream's hop-by-hop
+ * headers (Connection and what it names, Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade, Transfer-Encoding)
+ * never reach the client, and the gateway chooses the framing towards the client itself: Content-Length when the
+ * upstream gave one, chunked for HTTP/1.1 clients otherwise, and close-delimited for HTTP/1.0 clients.
+ */
+final class ResponseHeaderFilter {
+    private static final List<CharSequence> HOP_BY_HOP = List.of(
+            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, "Proxy-Connection", HttpHeaderNames.TE,
+            HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE, HttpHeaderNames.TRANSFER_ENCODING,
+            HttpHeaderNames.PROXY_AUTHENTICATE);
+
+    /** The head to write and whether the client connection must close after this response. */
+    record Filtered(HttpResponse head, boolean closeAfter) {
+    }
+
+    private ResponseHeaderFilter() {
+    }
+
+    /**
+     * @param bodyless true for responses that carry no body (HEAD, 204, 304)
+     * @param clientKeepAlive whether the client asked to keep the connection
+     */
+    static Filtered forClient(HttpResponse upstream, HttpVersion clientVersion, boolean bodyless,
+                              boolean clientKeepAlive) {
+        HttpHeaders in = upstream.headers();
+        boolean hasLength = in.contains(HttpHeaderNames.CONTENT_LENGTH);
+        HttpHeaders out = in.copy();
+        removeHopByHop(in, out);
+        boolean closeAfter = !clientKeepAlive;
+        if (!bodyless && !hasLength) {
+            if (clientVersion.equals(HttpVersion.HTTP_1_1)) {
+                out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            } else {
+                closeAfter = true;
+            }
+        }
+        if (closeAfter) {
+            out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
+            out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        return new Filtered(new DefaultHttpResponse(HttpVersion.HTTP_1_1, upstream.status(), out), closeAfter);
+    }
+
+    /** Removes hop-by-hop headers, including every header the upstream's Connection names. */
+    static void removeHopByHop(HttpHeaders in, HttpHeaders out) {
+        for (String connection : in.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : connection.split(",")) {
+                String name = token.trim();
+                if (!name.isEmpty() && !name.equalsIgnoreCase(HttpHeaderNames.CONTENT_LENGTH.toString())) {
+                    out.remove(name);
+                }
+            }
+        }
+        for (CharSequence name : HOP_BY_HOP) {
+            out.remove(name);
+        }
+    }
+
+    /** True when the upstream connection may carry another request after this response. */
+    static boolean upstreamKeepsAlive(HttpResponse upstream) {
+        return upstream.protocolVersion().equals(HttpVersion.HTTP_1_1) && HttpUtil.isKeepAlive(upstream);
+    }
+}

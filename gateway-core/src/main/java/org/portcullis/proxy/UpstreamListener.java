@@ -1,0 +1,13 @@
+package org.portcullis.proxy;
+
+/** Receives what one upstream connection reports while it serves an exchange. Called on the connection's loop. */
+interface UpstreamListener {
+    /** A decoded response message (HttpResponse, HttpContent, LastHttpContent, a protocol error, or raw tunnel bytes). */
+    void onUpstreamMessage(Object message);
+
+    /** The upstream's socket became writable again (request-body backpressure). */
+    void onUpstreamWritable();
+
+    /** The upstream connection closed or failed; {@code cause} is null for an orderly close. */
+    void onUpstreamClosed(Throwable cause);
+}

@@ -1,0 +1,36 @@
+package org.portcullis.proxy;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.file.Path;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * TLS towards an https upstream: the certificate is verified against the JDK trust store or the route's
+ * {@code ca_bundle}, and the host name is checked (endpoint identification "HTTPS"), so a man in the middle between
+ * gateway and upstream cannot read clinical data.
+ */
+final class UpstreamTls {
+    private final SslContext context;
+
+    UpstreamTls(Path caBundle) throws SSLException {
+        SslContextBuilder builder = SslContextBuilder.forClient().protocols("TLSv1.3", "TLSv1.2");
+        if (caBundle != null) {
+            builder.trustManager(caBundle.toFile());
+        }
+        this.context = builder.build();
+    }
+
+    SslHandler newHandler(ByteBufAllocator alloc, String host, int port) {
+        SslHandler handler = context.newHandler(alloc, host, port);
+        SSLEngine engine = handler.engine();
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        engine.setSSLParameters(parameters);
+        return handler;
+    }
+}

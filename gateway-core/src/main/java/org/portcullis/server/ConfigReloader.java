@@ -1,0 +1,195 @@
+package org.portcullis.server;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.portcullis.config.ConfigException;
+import org.portcullis.config.ConfigLoader;
+import org.portcullis.config.ConfigProblem;
+import org.portcullis.config.GatewayConfig;
+import org.portcullis.config.LoadedConfig;
+import org.portcullis.config.ServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hot reload without a gap. On a change of the config file or any file it references (watched), or on SIGHUP, the
+ * new config is loaded, validated and built into a complete {@link GatewaySnapshot}; only then is it published in one
+ * atomic swap. An invalid config is refused with its errors logged, and the old one keeps serving. Requests already
+ * admitted finish under the snapshot they started with.
+ *
+ * <p>Listener changes (addresses, TLS on/off) cannot be applied without rebinding sockets, so they are reported as
+ * needing a restart and the running listeners are kept as they are; everything else of the new config applies.
+ */
+public final class ConfigReloader implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
+
+    /** What one reload attempt did. */
+    public enum Outcome { APPLIED, APPLIED_LISTENERS_NEED_RESTART, REFUSED }
+
+    private final Path configFile;
+    private final GatewayRuntime runtime;
+    private final ConfigLoader loader = new ConfigLoader();
+    private WatchService watcher;
+    private Thread watchThread;
+    private boolean watching;
+
+    public ConfigReloader(Path configFile, GatewayRuntime runtime) {
+        this.configFile = configFile.toAbsolutePath();
+        this.runtime = runtime;
+    }
+
+    /** Loads, validates, builds and publishes; never throws. Safe to call from any thread. */
+    public synchronized Outcome reload() {
+        GatewaySnapshot current = runtime.snapshot();
+        LoadedConfig loaded;
+        try {
+            loaded = loader.load(configFile);
+        } catch (ConfigException e) {
+            for (ConfigProblem error : e.errors()) {
+                LOG.error("config reload refused: {}", error);
+            }
+            LOG.error("config reload refused ({} errors); still serving the previous config", e.errors().size());
+            return Outcome.REFUSED;
+        } catch (RuntimeException e) {
+            LOG.error("config reload refused: {}; still serving the previous config", e.toString());
+            return Outcome.REFUSED;
+        }
+        loaded.warnings().forEach(w -> LOG.warn("config warning: {}", w));
+        GatewayConfig next = loaded.config();
+        boolean listenersChanged = !next.server().listeners().equals(current.config().server().listeners());
+        if (listenersChanged) {
+            next = withListeners(next, current.config());
+        }
+        GatewaySnapshot snapshot;
+        try {
+            snapshot = GatewaySnapshot.build(next, runtime.pools(), runtime.clock());
+        } catch (Exception e) {
+            LOG.error("config reload refused: {}; still serving the previous config", e.getMessage());
+            return Outcome.REFUSED;
+        }
+        runtime.publish(snapshot);
+        restartWatching(next);
+        if (listenersChanged) {
+            LOG.warn("config reloaded, but server.listeners changed: restart Portcullis to apply the new listeners; "
+                    + "still listening as before");
+            return Outcome.APPLIED_LISTENERS_NEED_RESTART;
+        }
+        LOG.info("config reloaded from {}: {} routes, {} access rules", configFile, next.routes().size(),
+                next.accessControl().rules().size());
+        return Outcome.APPLIED;
+    }
+
+    private static GatewayConfig withListeners(GatewayConfig next, GatewayConfig running) {
+        ServerConfig server = new ServerConfig(running.server().listeners(), next.server().trustedProxies());
+        List<Path> files = new java.util.ArrayList<>(next.referencedFiles());
+        running.server().listeners().stream().filter(l -> l.isTls())
+                .forEach(l -> files.addAll(List.of(l.tls().certificate(), l.tls().privateKey())));
+        return new GatewayConfig(next.source(), files, server, next.limits(), next.routes(), next.networks(),
+                next.accessControl());
+    }
+
+    /** Starts watching the config file and the files it references, and reloading on SIGHUP. */
+    public synchronized void start() {
+        watching = true;
+        restartWatching(runtime.snapshot().config());
+        installSighup();
+    }
+
+    private void installSighup() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                LOG.info("SIGHUP received: reloading {}", configFile);
+                reload();
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            LOG.warn("SIGHUP reload not available on this platform: {}", e.getMessage());
+        }
+    }
+
+    private void restartWatching(GatewayConfig config) {
+        if (!watching) {
+            return;
+        }
+        stopWatching();
+        Set<Path> files = new HashSet<>();
+        files.add(configFile);
+        config.referencedFiles().forEach(p -> files.add(p.toAbsolutePath()));
+        try {
+            watcher = FileSystems.getDefault().newWatchService();
+            Set<Path> dirs = new HashSet<>();
+            for (Path file : files) {
+                Path dir = file.getParent();
+                if (dir != null && dirs.add(dir)) {
+                    dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                            StandardWatchEventKinds.ENTRY_DELETE);
+                }
+            }
+        } catch (IOException e) {
+            LOG.error("cannot watch config files for changes ({}); reload with SIGHUP", e.getMessage());
+            return;
+        }
+        WatchService service = watcher;
+        watchThread = new Thread(() -> watchLoop(service, files), "portcullis-config-watch");
+        watchThread.setDaemon(true);
+        watchThread.start();
+    }
+
+    private void watchLoop(WatchService service, Set<Path> files) {
+        try {
+            while (true) {
+                WatchKey key = service.take();
+                boolean relevant = false;
+                Path dir = (Path) key.watchable();
+                for (var event : key.pollEvents()) {
+                    if (event.context() instanceof Path name && files.contains(dir.resolve(name))) {
+                        relevant = true;
+                    }
+                }
+                key.reset();
+                if (relevant) {
+                    // Editors write in several steps; let the burst settle before reading.
+                    Thread.sleep(200);
+                    drain(service);
+                    reload();
+                    return; // reload() restarted watching with the new file set
+                }
+            }
+        } catch (InterruptedException | ClosedWatchServiceException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void drain(WatchService service) {
+        WatchKey key;
+        while ((key = service.poll()) != null) {
+            key.pollEvents();
+            key.reset();
+        }
+    }
+
+    private void stopWatching() {
+        if (watcher != null) {
+            try {
+                watcher.close();
+            } catch (IOException ignored) {
+                // closing a watch service has nothing to report
+            }
+            watcher = null;
+        }
+        watchThread = null;
+    }
+
+    @Override
+    public synchronized void close() {
+        watching = false;
+        stopWatching();
+    }
+}

@@ -1,0 +1,123 @@
+package org.portcullis.server;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.portcullis.ingress.RejectReason;
+
+/**
+ * Client-side clocks of one connection, placed before the HTTP decoder so it sees raw bytes. A slow client costs a
+ * socket and a timer, never a thread (SECURITY-RULES 19):
+ * <ul>
+ *   <li><b>idle</b>: between requests, {@code limits.idle_timeout}; the connection is closed silently;</li>
+ *   <li><b>head</b>: from the first byte of a request to the end of its headers, {@code limits.header_read_timeout},
+ *       however steadily the bytes trickle in (slowloris); answered 408;</li>
+ *   <li><b>body</b>: the longest pause between two reads of a request body, {@code limits.body_read_timeout};</li>
+ *   <li>while the upstream works on a response, no client clock runs (the upstream timeout does).</li>
+ * </ul>
+ * The frontend handler moves the phase; when a clock fires, a {@link FrontendTimeout} event goes up the pipeline.
+ */
+public final class FrontendTimeoutHandler extends ChannelInboundHandlerAdapter {
+    /** Fired up the pipeline when a client clock runs out. */
+    public record FrontendTimeout(RejectReason reason) {
+    }
+
+    private enum Phase { IDLE, HEAD, BODY, BUSY, TUNNEL }
+
+    private final long idleNanos;
+    private final long headNanos;
+    private final long bodyNanos;
+    private ChannelHandlerContext ctx;
+    private Phase phase = Phase.IDLE;
+    private ScheduledFuture<?> timer;
+
+    public FrontendTimeoutHandler(Duration idle, Duration head, Duration body) {
+        this.idleNanos = idle.toNanos();
+        this.headNanos = head.toNanos();
+        this.bodyNanos = body.toNanos();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        awaitingRequest();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (phase == Phase.IDLE) {
+            arm(Phase.HEAD, headNanos);
+        } else if (phase == Phase.BODY) {
+            arm(Phase.BODY, bodyNanos);
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancel();
+        ctx.fireChannelInactive();
+    }
+
+    /** No request in progress: the idle clock runs until the next request's first byte. */
+    public void awaitingRequest() {
+        arm(Phase.IDLE, idleNanos);
+    }
+
+    /** A request head was decoded; the body clock runs if a body follows, else no client clock. */
+    public void headReceived(boolean bodyFollows) {
+        if (bodyFollows) {
+            arm(Phase.BODY, bodyNanos);
+        } else {
+            busy();
+        }
+    }
+
+    /** The request is complete; the upstream clock takes over. */
+    public void busy() {
+        cancel();
+        phase = Phase.BUSY;
+    }
+
+    /** The connection is now a WebSocket tunnel; its end is decided by the tunnel, not by these clocks. */
+    public void tunnel() {
+        cancel();
+        phase = Phase.TUNNEL;
+    }
+
+    private void arm(Phase next, long nanos) {
+        cancel();
+        phase = next;
+        if (ctx == null) {
+            return;
+        }
+        timer = ctx.executor().schedule(() -> fire(next), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void fire(Phase expired) {
+        if (phase != expired || !ctx.channel().isActive()) {
+            return;
+        }
+        phase = Phase.BUSY;
+        switch (expired) {
+            case IDLE -> ctx.close();
+            case HEAD -> ctx.fireUserEventTriggered(new FrontendTimeout(RejectReason.HEADER_READ_TIMEOUT));
+            case BODY -> ctx.fireUserEventTriggered(new FrontendTimeout(RejectReason.BODY_READ_TIMEOUT));
+            default -> { }
+        }
+    }
+
+    private void cancel() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package org.portcullis.server;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.portcullis.proxy.UpstreamPools;
+
+/**
+ * The process-wide state shared by all connections: the current config snapshot (swapped atomically on reload),
+ * the upstream pools, the per-address connection counts and the clock. Passed to the pipeline by constructor.
+ */
+public final class GatewayRuntime {
+    private final AtomicReference<GatewaySnapshot> current;
+    private final UpstreamPools pools;
+    private final ConnectionCounter connections = new ConnectionCounter();
+    private final Clock clock;
+    private final Transport transport;
+
+    public GatewayRuntime(GatewaySnapshot initial, UpstreamPools pools, Transport transport, Clock clock) {
+        this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
+        this.pools = pools;
+        this.transport = transport;
+        this.clock = clock;
+    }
+
+    public GatewaySnapshot snapshot() {
+        return current.get();
+    }
+
+    /** Publishes a completely built snapshot; requests already admitted keep theirs. */
+    public void publish(GatewaySnapshot next) {
+        current.set(Objects.requireNonNull(next, "next"));
+    }
+
+    public UpstreamPools pools() {
+        return pools;
+    }
+
+    public ConnectionCounter connections() {
+        return connections;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+}

@@ -1,0 +1,101 @@
+package org.portcullis.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.portcullis.config.GatewayConfig;
+import org.portcullis.config.ListenerConfig;
+import org.portcullis.proxy.UpstreamPools;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway: one event-loop group for accepting, one for connections (one thread per core, client and
+ * upstream connections of an exchange share a thread), and one server channel per configured listener.
+ */
+public final class GatewayServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final GatewayRuntime runtime;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final List<Channel> serverChannels = new ArrayList<>();
+    private final List<ListenerConfig> listeners;
+
+    private GatewayServer(GatewayRuntime runtime, EventLoopGroup boss, EventLoopGroup workers,
+                          List<ListenerConfig> listeners) {
+        this.runtime = runtime;
+        this.boss = boss;
+        this.workers = workers;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /** Builds the first snapshot and binds every listener; fails (and releases everything) if any step fails. */
+    public static GatewayServer start(GatewayConfig config, Clock clock) throws Exception {
+        Transport transport = Transport.best();
+        UpstreamPools pools = new UpstreamPools(transport);
+        GatewaySnapshot snapshot = GatewaySnapshot.build(config, pools, clock);
+        GatewayRuntime runtime = new GatewayRuntime(snapshot, pools, transport, clock);
+        EventLoopGroup boss = transport.newGroup(1);
+        EventLoopGroup workers = transport.newGroup(0);
+        GatewayServer server = new GatewayServer(runtime, boss, workers, config.server().listeners());
+        try {
+            for (ListenerConfig listener : config.server().listeners()) {
+                server.bind(listener);
+            }
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+        LOG.info("Portcullis listening on {} ({} transport)", server.boundAddresses(), transport.name());
+        return server;
+    }
+
+    private void bind(ListenerConfig listener) throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(runtime.transport().serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.AUTO_READ, true)
+                .childHandler(new GatewayPipelineInitializer(runtime, listener));
+        InetSocketAddress address = new InetSocketAddress(listener.address().host(), listener.address().port());
+        Channel channel = bootstrap.bind(address).sync().channel();
+        serverChannels.add(channel);
+        if (!listener.isTls() && !listener.address().isLoopback()) {
+            LOG.warn("listener {} serves plain HTTP on a non-loopback address (allow_plain_http: true): only safe "
+                    + "behind a TLS-terminating load balancer", listener.address());
+        }
+    }
+
+    public GatewayRuntime runtime() {
+        return runtime;
+    }
+
+    public List<ListenerConfig> listeners() {
+        return listeners;
+    }
+
+    /** The addresses actually bound, in listener order (ports resolved when the config said 0). */
+    public List<InetSocketAddress> boundAddresses() {
+        return serverChannels.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
+    }
+
+    /** Stops accepting, lets the event loops finish what they are doing (bounded), and closes everything. */
+    @Override
+    public void close() {
+        for (Channel channel : serverChannels) {
+            channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        runtime.pools().closeIdle();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,92 @@
+package org.portcullis.server;
+
+import io.netty.handler.ssl.SslContext;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.portcullis.config.GatewayConfig;
+import org.portcullis.config.HostPort;
+import org.portcullis.config.ListenerConfig;
+import org.portcullis.config.RouteConfig;
+import org.portcullis.policy.PolicyEngine;
+import org.portcullis.proxy.UpstreamPool;
+import org.portcullis.proxy.UpstreamPools;
+import org.portcullis.route.Router;
+
+/**
+ * Everything a request needs from the configuration, built completely before it is published. A request takes the
+ * snapshot that is current when its head arrives and keeps it to the end, so a reload never changes the rules under
+ * a request in flight. Building fails (and a reload is refused) if any part cannot be built: a TLS key that does not
+ * load, a CA bundle that does not parse.
+ */
+public final class GatewaySnapshot {
+    private final GatewayConfig config;
+    private final Router router;
+    private final PolicyEngine policy;
+    private final Map<HostPort, SslContext> listenerTls;
+    private final Map<String, UpstreamPool> poolsByRoute;
+    private final long largestBodyLimit;
+
+    private GatewaySnapshot(GatewayConfig config, Router router, PolicyEngine policy,
+                            Map<HostPort, SslContext> listenerTls, Map<String, UpstreamPool> poolsByRoute) {
+        this.config = config;
+        this.router = router;
+        this.policy = policy;
+        this.listenerTls = Map.copyOf(listenerTls);
+        this.poolsByRoute = Map.copyOf(poolsByRoute);
+        long largest = config.limits().maxBodyBytes();
+        for (RouteConfig route : config.routes()) {
+            largest = Math.max(largest, route.effectiveMaxBodyBytes(config.limits()));
+        }
+        this.largestBodyLimit = largest;
+    }
+
+    public static GatewaySnapshot build(GatewayConfig config, UpstreamPools pools, Clock clock) throws Exception {
+        Map<HostPort, SslContext> tls = new HashMap<>();
+        for (ListenerConfig listener : config.server().listeners()) {
+            if (listener.isTls()) {
+                tls.put(listener.address(), ServerTls.context(listener.tls()));
+            }
+        }
+        Map<String, UpstreamPool> byRoute = new HashMap<>();
+        for (RouteConfig route : config.routes()) {
+            byRoute.put(route.name(), pools.poolFor(route, config.limits().maxUpstreamConnections()));
+        }
+        return new GatewaySnapshot(config, new Router(config.routes()), new PolicyEngine(config.accessControl(), clock),
+                tls, byRoute);
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public PolicyEngine policy() {
+        return policy;
+    }
+
+    public SslContext listenerTls(HostPort address) {
+        return listenerTls.get(address);
+    }
+
+    public UpstreamPool pool(RouteConfig route) {
+        UpstreamPool pool = poolsByRoute.get(route.name());
+        if (pool == null) {
+            throw new IllegalStateException("GatewaySnapshot: no pool for route " + route.name());
+        }
+        return pool;
+    }
+
+    /** The body limit the decoder enforces; routes with smaller limits are checked by the exchange. */
+    public long largestBodyLimit() {
+        return largestBodyLimit;
+    }
+
+    public List<ListenerConfig> listeners() {
+        return config.server().listeners();
+    }
+}
