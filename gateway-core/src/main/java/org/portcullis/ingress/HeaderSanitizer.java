@@ -35,12 +35,14 @@ import java.util.Map;
  *   <li>A chunked body is forwarded chunked: the client's Transfer-Encoding (already checked to be exactly
  *       {@code chunked}) is replaced by the gateway's own {@code Transfer-Encoding: chunked}.</li>
  * </ol>
+ * Look-alikes of Content-Length ({@code Content_Length}, {@code Content.Length}) are removed.
  * {@code Expect}, {@code Cookie} and {@code Authorization} are kept; the session layer removes the gateway's own
  * cookie. The Host header is left out: the facade sets the canonical one.
  */
 public final class HeaderSanitizer {
     private static final String CLOSE = "close";
     private static final String UPGRADE = "upgrade";
+    private static final String CONTENT_LENGTH = "content-length";
     private static final HeaderNameSet HOP_BY_HOP = new HeaderNameSet(GatewayHeaderNames.HOP_BY_HOP);
     private static final HeaderNameSet CLIENT_OVERRIDE = new HeaderNameSet(GatewayHeaderNames.CLIENT_OVERRIDE);
     private static final HeaderNameSet PROTECTED = new HeaderNameSet(GatewayHeaderNames.PROTECTED_FROM_CONNECTION);
@@ -123,7 +125,7 @@ public final class HeaderSanitizer {
     /** True for headers a client may set and the gateway never sets itself. */
     private boolean isForwardable(CharSequence name, List<String> declaredHopByHop, boolean websocket) {
         if (HOP_BY_HOP.contains(name) || CLIENT_OVERRIDE.contains(name) || isIdentity(name)
-                || HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)) {
+                || HttpHeaderNames.HOST.contentEqualsIgnoreCase(name) || isFramingLookalike(name)) {
             return false;
         }
         if (!websocket && HeaderNameSet.hasNormalizedPrefix(name, WEBSOCKET_PREFIX)) {
@@ -137,6 +139,15 @@ public final class HeaderSanitizer {
             }
         }
         return true;
+    }
+
+    /**
+     * {@code Content_Length} spellings: not framing to the gateway, but an upstream that maps '_' to '-'
+     * (CGI-style) could read them as the real thing.
+     */
+    private static boolean isFramingLookalike(CharSequence name) {
+        return HeaderNameSet.normalizedEquals(CONTENT_LENGTH, name)
+                && !HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name);
     }
 
     private boolean isIdentity(CharSequence name) {

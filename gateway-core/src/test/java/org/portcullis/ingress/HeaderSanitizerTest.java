@@ -79,6 +79,8 @@ class HeaderSanitizerTest {
             "HTTP2-Settings",            // h2c upgrade
             "Host",                      // the facade sets the canonical one
             "Sec-WebSocket-Key",         // not an upgrade: handshake headers removed
+            "Content_Length",            // framing look-alike a CGI upstream could read as Content-Length
+            "Transfer_Encoding",         // hop-by-hop look-alike
     })
     void stripsHeaderInEverySpelling(String name) throws IngressRejection {
         HttpHeaders out = sanitize(headers(name, "spoofed", "Accept", "text/html"));
