@@ -20,30 +20,43 @@ import org.portcullis.ingress.RequestRejected;
  * pieces of a message joined, so that runs with different read boundaries can be compared. Releases everything.
  */
 final class Transcript {
-    private Transcript() {
-    }
-
     static ByteBuf bytes(String s) {
         return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
     }
 
+    private final List<String> lines = new ArrayList<>();
+    private StringBuilder body;
+
     /** Writes each piece as its own read and returns the rendered output. */
     static List<String> feed(EmbeddedChannel channel, List<String> pieces) {
-        List<String> lines = new ArrayList<>();
-        StringBuilder body = null;
-        for (String piece : pieces) {
-            channel.writeInbound(bytes(piece));
-            body = drain(channel, lines, body);
-        }
-        return lines;
+        Transcript transcript = new Transcript();
+        transcript.write(channel, pieces);
+        return transcript.lines();
     }
 
     static List<String> feed(EmbeddedChannel channel, String... pieces) {
         return feed(channel, List.of(pieces));
     }
 
-    /** Renders the inbound messages waiting in the channel; returns the body still being collected, if any. */
-    static StringBuilder drain(EmbeddedChannel channel, List<String> lines, StringBuilder body) {
+    /** Writes each piece as its own read, rendering what comes out. */
+    void write(EmbeddedChannel channel, List<String> pieces) {
+        for (String piece : pieces) {
+            channel.writeInbound(bytes(piece));
+            drain(channel);
+        }
+    }
+
+    /** Closes the channel's input (decodeLast) and renders what comes out. */
+    void close(EmbeddedChannel channel) {
+        channel.finish();
+        drain(channel);
+    }
+
+    List<String> lines() {
+        return lines;
+    }
+
+    private void drain(EmbeddedChannel channel) {
         Object msg;
         while ((msg = channel.readInbound()) != null) {
             try {
@@ -52,7 +65,6 @@ final class Transcript {
                 ReferenceCountUtil.release(msg);
             }
         }
-        return body;
     }
 
     private static StringBuilder render(Object msg, List<String> lines, StringBuilder body) {
