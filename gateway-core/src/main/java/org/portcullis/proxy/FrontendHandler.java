@@ -119,7 +119,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         exchange = new ProxyExchange(this, (Admission.Forward) decided, request, bodyFollows);
-        ctx.channel().config().setAutoRead(false);
+        if (bodyFollows) {
+            // Hold the body back until the upstream connection is there to take it.
+            ctx.channel().config().setAutoRead(false);
+        }
         exchange.start();
     }
 

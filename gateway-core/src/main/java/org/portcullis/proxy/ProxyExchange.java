@@ -61,6 +61,8 @@ public final class ProxyExchange implements UpstreamListener {
     private boolean finished;
     private boolean retried;
     private boolean upstreamReusable = true;
+    private long responseDeadline;
+    private boolean responseClockRunning;
     private long bodyBytes;
     private int status;
 
@@ -188,8 +190,9 @@ public final class ProxyExchange implements UpstreamListener {
     }
 
     private HttpRequest buildUpstreamHead() {
-        // The canonical headers already carry the canonical Host and the gateway's forwarding headers.
-        HttpHeaders headers = request.headers().copy();
+        // The canonical headers already carry the canonical Host and the gateway's forwarding headers; they belong
+        // to this exchange, so the framing headers are set on them directly.
+        HttpHeaders headers = request.headers();
         if (HttpUtil.isTransferEncodingChunked(original)) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
@@ -246,14 +249,13 @@ public final class ProxyExchange implements UpstreamListener {
         responseStarted = true;
         status = code;
         boolean bodyless = headRequest || code == 204 || code == 304;
+        // Read before the filter edits the head: whether the upstream offered to keep its connection.
+        upstreamReusable = ResponseHeaderFilter.upstreamKeepsAlive(response);
         ResponseHeaderFilter.Filtered filtered =
                 ResponseHeaderFilter.forClient(response, request.version(), bodyless, clientKeepAlive);
         responseCloses = filtered.closeAfter() || !requestComplete;
         if (responseCloses) {
             filtered.head().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
-        if (!ResponseHeaderFilter.upstreamKeepsAlive(response)) {
-            upstreamReusable = false;
         }
         owner.client().write(filtered.head());
     }
@@ -384,20 +386,36 @@ public final class ProxyExchange implements UpstreamListener {
         owner.exchangeFinished(this, status, responseCloses);
     }
 
+    /**
+     * Moves the upstream deadline to now + {@code upstream_timeout}. One timer task serves the whole exchange: it
+     * is scheduled once and, when it fires early because the deadline moved, schedules itself again.
+     */
     private void armResponseTimer() {
-        cancelTimer();
-        long nanos = admission.route().upstreamTimeout().toNanos();
-        responseTimer = owner.client().executor().schedule(this::onResponseTimeout, nanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void onResponseTimeout() {
-        if (!finished) {
-            fail(504);
+        long timeout = admission.route().upstreamTimeout().toNanos();
+        responseDeadline = System.nanoTime() + timeout;
+        responseClockRunning = true;
+        if (responseTimer == null) {
+            responseTimer = owner.client().executor().schedule(this::onResponseTimer, timeout, TimeUnit.NANOSECONDS);
         }
     }
 
+    private void onResponseTimer() {
+        responseTimer = null;
+        if (finished || !responseClockRunning) {
+            return;
+        }
+        long remaining = responseDeadline - System.nanoTime();
+        if (remaining > 0) {
+            responseTimer = owner.client().executor().schedule(this::onResponseTimer, remaining, TimeUnit.NANOSECONDS);
+            return;
+        }
+        fail(504);
+    }
+
+    /** Stops the upstream clock (while the client, not the upstream, is the slow side, or at the end). */
     private void cancelTimer() {
-        if (responseTimer != null) {
+        responseClockRunning = false;
+        if (finished && responseTimer != null) {
             responseTimer.cancel(false);
             responseTimer = null;
         }

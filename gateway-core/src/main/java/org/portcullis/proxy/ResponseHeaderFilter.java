@@ -1,6 +1,5 @@
 package org.portcullis.proxy;
 
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -34,10 +33,10 @@ final class ResponseHeaderFilter {
      */
     static Filtered forClient(HttpResponse upstream, HttpVersion clientVersion, boolean bodyless,
                               boolean clientKeepAlive) {
-        HttpHeaders in = upstream.headers();
-        boolean hasLength = in.contains(HttpHeaderNames.CONTENT_LENGTH);
-        HttpHeaders out = in.copy();
-        removeHopByHop(in, out);
+        // The decoded upstream response belongs to this exchange: its headers are edited in place.
+        HttpHeaders out = upstream.headers();
+        boolean hasLength = out.contains(HttpHeaderNames.CONTENT_LENGTH);
+        removeHopByHop(out, out);
         boolean closeAfter = !clientKeepAlive;
         if (!bodyless && !hasLength) {
             if (clientVersion.equals(HttpVersion.HTTP_1_1)) {
@@ -51,11 +50,16 @@ final class ResponseHeaderFilter {
         } else if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
             out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        return new Filtered(new DefaultHttpResponse(HttpVersion.HTTP_1_1, upstream.status(), out), closeAfter);
+        upstream.setProtocolVersion(HttpVersion.HTTP_1_1);
+        return new Filtered(upstream, closeAfter);
     }
 
     /** Removes hop-by-hop headers, including every header the upstream's Connection names. */
     static void removeHopByHop(HttpHeaders in, HttpHeaders out) {
+        if (!in.contains(HttpHeaderNames.CONNECTION)) {
+            removeStandardHopByHop(out);
+            return;
+        }
         for (String connection : in.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : connection.split(",")) {
                 String name = token.trim();
@@ -64,6 +68,10 @@ final class ResponseHeaderFilter {
                 }
             }
         }
+        removeStandardHopByHop(out);
+    }
+
+    private static void removeStandardHopByHop(HttpHeaders out) {
         for (CharSequence name : HOP_BY_HOP) {
             out.remove(name);
         }

@@ -31,7 +31,11 @@ public final class FrontendTimeoutHandler extends ChannelInboundHandlerAdapter {
     private final long bodyNanos;
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.IDLE;
+    private long deadline;
+    // One timer task per connection, scheduled for the earliest deadline it must check; it re-arms itself when the
+    // deadline moved later, so the per-request path costs no scheduling at all.
     private ScheduledFuture<?> timer;
+    private long timerDeadline;
 
     public FrontendTimeoutHandler(Duration idle, Duration head, Duration body) {
         this.idleNanos = idle.toNanos();
@@ -62,8 +66,21 @@ public final class FrontendTimeoutHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
+        phase = Phase.BUSY;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        phase = Phase.TUNNEL;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
     }
 
     /** No request in progress: the idle clock runs until the next request's first byte. */
@@ -82,42 +99,52 @@ public final class FrontendTimeoutHandler extends ChannelInboundHandlerAdapter {
 
     /** The request is complete; the upstream clock takes over. */
     public void busy() {
-        cancel();
         phase = Phase.BUSY;
     }
 
     /** The connection is now a WebSocket tunnel; its end is decided by the tunnel, not by these clocks. */
     public void tunnel() {
-        cancel();
         phase = Phase.TUNNEL;
     }
 
     private void arm(Phase next, long nanos) {
-        cancel();
         phase = next;
+        deadline = System.nanoTime() + nanos;
         if (ctx == null) {
             return;
         }
-        timer = ctx.executor().schedule(() -> fire(next), nanos, TimeUnit.NANOSECONDS);
+        if (timer != null && timerDeadline - deadline > 0) {
+            // The running task would check too late for this deadline.
+            timer.cancel(false);
+            timer = null;
+        }
+        if (timer == null) {
+            schedule(nanos);
+        }
     }
 
-    private void fire(Phase expired) {
-        if (phase != expired || !ctx.channel().isActive()) {
+    private void schedule(long delayNanos) {
+        timerDeadline = System.nanoTime() + delayNanos;
+        timer = ctx.executor().schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void check() {
+        timer = null;
+        if (phase == Phase.BUSY || phase == Phase.TUNNEL || !ctx.channel().isActive()) {
             return;
         }
+        long remaining = deadline - System.nanoTime();
+        if (remaining > 0) {
+            schedule(remaining);
+            return;
+        }
+        Phase expired = phase;
         phase = Phase.BUSY;
         switch (expired) {
             case IDLE -> ctx.close();
             case HEAD -> ctx.fireUserEventTriggered(new FrontendTimeout(RejectReason.HEADER_READ_TIMEOUT));
             case BODY -> ctx.fireUserEventTriggered(new FrontendTimeout(RejectReason.BODY_READ_TIMEOUT));
             default -> { }
-        }
-    }
-
-    private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
         }
     }
 }

@@ -43,7 +43,7 @@ public final class GatewayServer implements AutoCloseable {
         GatewaySnapshot snapshot = GatewaySnapshot.build(config, pools, clock);
         GatewayRuntime runtime = new GatewayRuntime(snapshot, pools, transport, clock);
         EventLoopGroup boss = transport.newGroup(1);
-        EventLoopGroup workers = transport.newGroup(0);
+        EventLoopGroup workers = transport.newGroup(io.netty.util.NettyRuntime.availableProcessors());
         GatewayServer server = new GatewayServer(runtime, boss, workers, config.server().listeners());
         try {
             for (ListenerConfig listener : config.server().listeners()) {
