@@ -12,6 +12,9 @@ import java.util.Objects;
  * @param maxBodyBytes            request body size, unless a route overrides it
  * @param headerReadTimeout       time from the first byte of a request to the end of its headers
  * @param bodyReadTimeout         longest pause between two reads of a request body
+ * @param bodyMinBytesPerSecond   once a body has been arriving for {@code bodyReadTimeout}, its average rate must
+ *                                stay at or above this (0 turns the check off), so a client cannot hold a socket
+ *                                by trickling a byte just before each pause would expire
  * @param idleTimeout             keep-alive connection with no request in progress
  * @param maxConnectionsPerAddress concurrent client connections from one source address
  * @param upstreamConnectTimeout  TCP (and TLS) connect to an upstream
@@ -24,6 +27,7 @@ public record LimitsConfig(
         long maxBodyBytes,
         Duration headerReadTimeout,
         Duration bodyReadTimeout,
+        long bodyMinBytesPerSecond,
         Duration idleTimeout,
         int maxConnectionsPerAddress,
         Duration upstreamConnectTimeout,
@@ -34,6 +38,9 @@ public record LimitsConfig(
         Objects.requireNonNull(bodyReadTimeout, "bodyReadTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(upstreamConnectTimeout, "upstreamConnectTimeout");
+        if (bodyMinBytesPerSecond < 0) {
+            throw new IllegalArgumentException("bodyMinBytesPerSecond must be >= 0");
+        }
     }
 
     public static LimitsConfig defaults() {
@@ -44,6 +51,7 @@ public record LimitsConfig(
                 10L * 1024 * 1024,
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(30),
+                500,
                 Duration.ofSeconds(60),
                 256,
                 Duration.ofSeconds(5),

@@ -12,12 +12,13 @@ final class LimitsValidator {
     static final String MAX_BODY_BYTES = "max_body_bytes";
     static final String HEADER_READ_TIMEOUT = "header_read_timeout";
     static final String BODY_READ_TIMEOUT = "body_read_timeout";
+    static final String BODY_MIN_RATE = "body_min_rate";
     static final String IDLE_TIMEOUT = "idle_timeout";
     static final String MAX_CONNECTIONS_PER_ADDRESS = "max_connections_per_address";
     static final String UPSTREAM_CONNECT_TIMEOUT = "upstream_connect_timeout";
     static final String MAX_UPSTREAM_CONNECTIONS = "max_upstream_connections";
     static final List<String> KEYS = List.of(MAX_REQUEST_LINE_BYTES, MAX_HEADER_BYTES, MAX_HEADERS, MAX_BODY_BYTES,
-            HEADER_READ_TIMEOUT, BODY_READ_TIMEOUT, IDLE_TIMEOUT, MAX_CONNECTIONS_PER_ADDRESS,
+            HEADER_READ_TIMEOUT, BODY_READ_TIMEOUT, BODY_MIN_RATE, IDLE_TIMEOUT, MAX_CONNECTIONS_PER_ADDRESS,
             UPSTREAM_CONNECT_TIMEOUT, MAX_UPSTREAM_CONNECTIONS);
 
     private final NodeReader reader;
@@ -41,6 +42,7 @@ final class LimitsValidator {
                 read(limits, MAX_BODY_BYTES, reader::byteSize, d.maxBodyBytes()),
                 read(limits, HEADER_READ_TIMEOUT, reader::duration, d.headerReadTimeout()),
                 read(limits, BODY_READ_TIMEOUT, reader::duration, d.bodyReadTimeout()),
+                read(limits, BODY_MIN_RATE, reader::byteSize, d.bodyMinBytesPerSecond()),
                 read(limits, IDLE_TIMEOUT, reader::duration, d.idleTimeout()),
                 read(limits, MAX_CONNECTIONS_PER_ADDRESS, reader::positiveInt, d.maxConnectionsPerAddress()),
                 read(limits, UPSTREAM_CONNECT_TIMEOUT, reader::duration, d.upstreamConnectTimeout()),

@@ -87,7 +87,7 @@ class ConfigLoaderTest {
         LimitsConfig defaults = LimitsConfig.defaults();
         assertThat(config.limits()).isEqualTo(new LimitsConfig(defaults.maxRequestLineBytes(),
                 defaults.maxHeaderBytes(), 50, 1024 * 1024, defaults.headerReadTimeout(), defaults.bodyReadTimeout(),
-                Duration.ofMinutes(2), defaults.maxConnectionsPerAddress(), defaults.upstreamConnectTimeout(),
+                defaults.bodyMinBytesPerSecond(), Duration.ofMinutes(2), defaults.maxConnectionsPerAddress(), defaults.upstreamConnectTimeout(),
                 defaults.maxUpstreamConnections()));
 
         assertThat(config.routes()).containsExactly(

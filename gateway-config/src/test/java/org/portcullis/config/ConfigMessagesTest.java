@@ -205,6 +205,13 @@ class ConfigMessagesTest {
     }
 
     @Test
+    void bodyMinRateIsASizePerSecond() {
+        assertThat(files.onlyError(MINIMAL + "limits:\n  body_min_rate: fast\n")).isEqualTo(files.at(5,
+                "limits.body_min_rate: 'fast' is not a size"
+                        + " (allowed: a number of bytes, optionally with B, KiB, MiB or GiB, e.g. 10MiB)"));
+    }
+
+    @Test
     void fileNotReadable() {
         Path key = files.write("key.pem", "key");
         assertThat(files.onlyError("""

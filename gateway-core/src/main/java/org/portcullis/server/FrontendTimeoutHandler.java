@@ -1,5 +1,6 @@
 package org.portcullis.server;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -14,7 +15,9 @@ import org.portcullis.ingress.RejectReason;
  *   <li><b>idle</b>: between requests, {@code limits.idle_timeout}; the connection is closed silently;</li>
  *   <li><b>head</b>: from the first byte of a request to the end of its headers, {@code limits.header_read_timeout},
  *       however steadily the bytes trickle in (slowloris); answered 408;</li>
- *   <li><b>body</b>: the longest pause between two reads of a request body, {@code limits.body_read_timeout};</li>
+ *   <li><b>body</b>: the longest pause between two reads of a request body, {@code limits.body_read_timeout};
+ *       and once the body has been arriving for that long, its average rate must stay at or above
+ *       {@code limits.body_min_rate}, so a byte sent just before each pause expires cannot hold the socket;</li>
  *   <li>while the upstream works on a response, no client clock runs (the upstream timeout does).</li>
  * </ul>
  * The frontend handler moves the phase; when a clock fires, a {@link FrontendTimeout} event goes up the pipeline.
@@ -29,6 +32,9 @@ public final class FrontendTimeoutHandler extends ChannelInboundHandlerAdapter {
     private final long idleNanos;
     private final long headNanos;
     private final long bodyNanos;
+    private final long bodyMinBytesPerSecond;
+    private long bodyStartNanos;
+    private long bodyBytes;
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.IDLE;
     private long deadline;
@@ -37,10 +43,11 @@ public final class FrontendTimeoutHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> timer;
     private long timerDeadline;
 
-    public FrontendTimeoutHandler(Duration idle, Duration head, Duration body) {
+    public FrontendTimeoutHandler(Duration idle, Duration head, Duration body, long bodyMinBytesPerSecond) {
         this.idleNanos = idle.toNanos();
         this.headNanos = head.toNanos();
         this.bodyNanos = body.toNanos();
+        this.bodyMinBytesPerSecond = bodyMinBytesPerSecond;
     }
 
     @Override
@@ -59,6 +66,15 @@ public final class FrontendTimeoutHandler extends ChannelInboundHandlerAdapter {
         if (phase == Phase.IDLE) {
             arm(Phase.HEAD, headNanos);
         } else if (phase == Phase.BODY) {
+            if (msg instanceof ByteBuf bytes) {
+                bodyBytes += bytes.readableBytes();
+            }
+            if (bodyTooSlow()) {
+                phase = Phase.BUSY;
+                ctx.fireChannelRead(msg);
+                ctx.fireUserEventTriggered(new FrontendTimeout(RejectReason.BODY_READ_TIMEOUT));
+                return;
+            }
             arm(Phase.BODY, bodyNanos);
         }
         ctx.fireChannelRead(msg);
@@ -91,6 +107,8 @@ public final class FrontendTimeoutHandler extends ChannelInboundHandlerAdapter {
     /** A request head was decoded; the body clock runs if a body follows, else no client clock. */
     public void headReceived(boolean bodyFollows) {
         if (bodyFollows) {
+            bodyStartNanos = System.nanoTime();
+            bodyBytes = 0;
             arm(Phase.BODY, bodyNanos);
         } else {
             busy();
@@ -105,6 +123,14 @@ public final class FrontendTimeoutHandler extends ChannelInboundHandlerAdapter {
     /** The connection is now a WebSocket tunnel; its end is decided by the tunnel, not by these clocks. */
     public void tunnel() {
         phase = Phase.TUNNEL;
+    }
+
+    private boolean bodyTooSlow() {
+        long elapsed = System.nanoTime() - bodyStartNanos;
+        if (bodyMinBytesPerSecond == 0 || elapsed <= bodyNanos) {
+            return false;
+        }
+        return bodyBytes * 1_000_000_000.0 / elapsed < bodyMinBytesPerSecond;
     }
 
     private void arm(Phase next, long nanos) {

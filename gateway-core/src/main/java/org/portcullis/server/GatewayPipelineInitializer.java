@@ -49,7 +49,8 @@ public final class GatewayPipelineInitializer extends ChannelInitializer<SocketC
             pipeline.addLast("tls", tls.newHandler(channel.alloc()));
         }
         FrontendTimeoutHandler timeouts = new FrontendTimeoutHandler(
-                limits.idleTimeout(), limits.headerReadTimeout(), limits.bodyReadTimeout());
+                limits.idleTimeout(), limits.headerReadTimeout(), limits.bodyReadTimeout(),
+                limits.bodyMinBytesPerSecond());
         pipeline.addLast("timeouts", timeouts);
         pipeline.addLast("request-decoder", new StrictHttpRequestDecoder(new Http1Limits(
                 limits.maxRequestLineBytes(), limits.maxHeaderBytes(), limits.maxHeaders(),
