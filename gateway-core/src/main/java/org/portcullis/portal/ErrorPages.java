@@ -33,6 +33,7 @@ public final class ErrorPages {
             Map.entry(414, new Text("Address too long", "The requested address is too long.")),
             Map.entry(417, new Text("Expectation failed", "The request's Expect header is not supported.")),
             Map.entry(431, new Text("Headers too large", "The request headers are too large.")),
+            Map.entry(500, new Text("Internal error", "The gateway could not handle this request. It was not forwarded.")),
             Map.entry(501, new Text("Not implemented", "The request uses a transfer coding this gateway does not accept.")),
             Map.entry(502, new Text("Bad gateway", "The service behind this gateway gave an invalid answer or is unreachable.")),
             Map.entry(503, new Text("Service unavailable", "The service is busy. Please try again in a moment.")),
