@@ -10,6 +10,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -118,7 +120,22 @@ public final class UpstreamPool {
                         ch.pipeline().addLast("upstream", handler);
                     }
                 });
-        ChannelFuture connectFuture = bootstrap.connect(key.host(), key.port());
+        Future<InetAddress> resolved = UpstreamResolver.resolve(key.host(), loop);
+        resolved.addListener(r -> {
+            if (!r.isSuccess()) {
+                open.decrementAndGet();
+                promise.tryFailure(r.cause());
+                return;
+            }
+            connectResolved(bootstrap, new InetSocketAddress(resolved.getNow(), key.port()), loop, promise,
+                    decoder, handler);
+        });
+    }
+
+    private void connectResolved(Bootstrap bootstrap, InetSocketAddress address, EventLoop loop,
+                                 Promise<UpstreamConnection> promise, StrictHttpResponseDecoder decoder,
+                                 UpstreamHandler handler) {
+        ChannelFuture connectFuture = bootstrap.connect(address);
         Channel channel = connectFuture.channel();
         channel.closeFuture().addListener(f -> {
             open.decrementAndGet();
