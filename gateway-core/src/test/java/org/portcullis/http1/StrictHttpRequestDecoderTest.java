@@ -92,7 +92,8 @@ class StrictHttpRequestDecoderTest {
         assertThat(first.content().toString(StandardCharsets.US_ASCII)).isEqualTo("hel");
         assertThat(first.content().unwrap()).as("a slice of the input, not a copy").isNotNull();
         first.release();
-        assertThat((Object) channel.readInbound()).isNull();
+        Object nothing = channel.readInbound();
+        assertThat(nothing).isNull();
         channel.writeInbound(Transcript.bytes("lo"), Transcript.bytes("world"));
         HttpContent second = channel.readInbound();
         assertThat(second.content().toString(StandardCharsets.US_ASCII)).isEqualTo("lo");
@@ -192,7 +193,8 @@ class StrictHttpRequestDecoderTest {
         EmbeddedChannel decoder = new EmbeddedChannel(new StrictHttpRequestDecoder(LIMITS));
         decoder.writeInbound(Transcript.bytes("GET /x HTTP/1.1\r\nhost:  a.test \r\nX-Y:\tv\r\n\r\n"));
         HttpRequest request = decoder.readInbound();
-        assertThat((Object) decoder.readInbound()).isSameAs(LastHttpContent.EMPTY_LAST_CONTENT);
+        Object last = decoder.readInbound();
+        assertThat(last).isSameAs(LastHttpContent.EMPTY_LAST_CONTENT);
         assertThat(request.headers().get("HOST")).isEqualTo("a.test");
         EmbeddedChannel encoder = new EmbeddedChannel(new HttpRequestEncoder());
         encoder.writeOutbound(request);
