@@ -158,8 +158,10 @@ public final class ConfigReloader implements AutoCloseable {
                     // Editors write in several steps; let the burst settle before reading.
                     Thread.sleep(200);
                     drain(service);
-                    reload();
-                    return; // reload() restarted watching with the new file set
+                    if (reload() != Outcome.REFUSED) {
+                        return; // reload() restarted watching with the new file set
+                    }
+                    // Refused: nothing was restarted, so keep watching the same files for the corrected version.
                 }
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
