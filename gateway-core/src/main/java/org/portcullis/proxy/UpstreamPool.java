@@ -79,9 +79,17 @@ public final class UpstreamPool {
         idleByLoop.computeIfAbsent(channel.eventLoop(), l -> new ArrayDeque<>()).push(connection);
     }
 
-    /** Closes every idle connection (used at shutdown). */
+    /**
+     * Closes every idle connection (used at shutdown). Each idle deque belongs to its event loop, so it is emptied on
+     * that loop: iterating it from here raced the close listeners that remove closed connections from it.
+     */
     public void closeIdle() {
-        idleByLoop.values().forEach(deque -> deque.forEach(c -> c.channel().eventLoop().execute(() -> c.channel().close())));
+        idleByLoop.forEach((loop, deque) -> loop.execute(() -> {
+            UpstreamConnection idle;
+            while ((idle = deque.poll()) != null) {
+                idle.channel().close();
+            }
+        }));
     }
 
     private UpstreamConnection pollIdle(EventLoop loop) {

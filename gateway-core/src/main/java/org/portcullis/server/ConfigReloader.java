@@ -40,6 +40,7 @@ public final class ConfigReloader implements AutoCloseable {
     private WatchService watcher;
     private Thread watchThread;
     private boolean watching;
+    private boolean sighup;
 
     public ConfigReloader(Path configFile, GatewayRuntime runtime) {
         this.configFile = configFile.toAbsolutePath();
@@ -109,9 +110,18 @@ public final class ConfigReloader implements AutoCloseable {
                 LOG.info("SIGHUP received: reloading {}", configFile);
                 reload();
             });
+            sighup = true;
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             LOG.warn("SIGHUP reload not available on this platform: {}", e.getMessage());
         }
+    }
+
+    /**
+     * Whether {@link #start()} installed the SIGHUP handler. Until it has (or where it cannot), SIGHUP keeps the JVM's
+     * default meaning: shut down.
+     */
+    public synchronized boolean reloadsOnSighup() {
+        return sighup;
     }
 
     private void restartWatching(GatewayConfig config) {
@@ -158,8 +168,10 @@ public final class ConfigReloader implements AutoCloseable {
                     // Editors write in several steps; let the burst settle before reading.
                     Thread.sleep(200);
                     drain(service);
-                    reload();
-                    return; // reload() restarted watching with the new file set
+                    if (reload() != Outcome.REFUSED) {
+                        return; // reload() restarted watching with the new file set
+                    }
+                    // Refused: nothing was restarted, so keep watching the same files for the corrected version.
                 }
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
