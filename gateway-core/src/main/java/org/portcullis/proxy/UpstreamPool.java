@@ -77,9 +77,22 @@ public final class UpstreamPool {
         idleByLoop.computeIfAbsent(channel.eventLoop(), l -> new ArrayDeque<>()).push(connection);
     }
 
-    /** Closes every idle connection (used at shutdown). */
+    /**
+     * Closes every idle connection (used at shutdown). Each deque belongs to its event loop and is only touched on
+     * that loop: walking it from the calling thread raced the loop's own pushes and removals
+     * (ConcurrentModificationException at shutdown).
+     */
     public void closeIdle() {
-        idleByLoop.values().forEach(deque -> deque.forEach(c -> c.channel().eventLoop().execute(() -> c.channel().close())));
+        idleByLoop.forEach((loop, deque) -> {
+            if (!loop.isShuttingDown()) {
+                loop.execute(() -> {
+                    UpstreamConnection idle;
+                    while ((idle = deque.poll()) != null) {
+                        idle.channel().close();
+                    }
+                });
+            }
+        });
     }
 
     private UpstreamConnection pollIdle(EventLoop loop) {
