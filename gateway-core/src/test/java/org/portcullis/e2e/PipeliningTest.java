@@ -133,6 +133,26 @@ class PipeliningTest {
     }
 
     @Test
+    void http10KeepAliveRequestsAreDecidedOneByOne() throws Exception {
+        // HTTP/1.0 keeps the connection only when asked to; the last request does not ask, so the gateway closes.
+        String keepAlive = "Connection: keep-alive\r\n";
+        try (RawHttpClient client = RawHttpClient.connect(gateway.port())) {
+            client.send("GET /public/a HTTP/1.0\r\nHost: app.test\r\n" + keepAlive + "\r\n"
+                    + "GET /secret HTTP/1.0\r\nHost: app.test\r\n" + keepAlive + "\r\n"
+                    + "GET /public/b HTTP/1.0\r\nHost: app.test\r\n\r\n"
+                    + get("/public/never"));
+
+            assertThat(client.readResponse(WAIT).status()).isEqualTo(200);
+            assertThat(client.readResponse(WAIT).status()).isEqualTo(403);
+            assertThat(client.readResponse(WAIT).status()).isEqualTo(200);
+            assertThat(client.isClosedByPeer(WAIT)).isTrue();
+        }
+
+        assertThat(requestLines(2)).containsExactly("GET /public/a HTTP/1.1", "GET /public/b HTTP/1.1");
+        assertThat(upstream.takeRequest(QUIET)).isNull();
+    }
+
+    @Test
     void allowedRequestFollowedBySmugglingAttemptInTheSameWrite() throws Exception {
         // The first request is served; the CL.TE request behind it is refused with 400 and the connection closes,
         // so neither the GET /secret hidden in its body nor anything after it is ever read as a request.

@@ -190,7 +190,19 @@ class SmugglingTest {
                 // 45: two equal Host fields
                 row("two equal Host", "GET / HTTP/1.1\r\nHost: app.test\r\nHost: app.test\r\n\r\n" + SMUGGLED, 400),
                 // 46: more than two empty lines before the request line
-                row("leading CRLFs", "\r\n\r\n\r\nGET / HTTP/1.1\r\nHost: app.test\r\n\r\n" + SMUGGLED, 400));
+                row("leading CRLFs", "\r\n\r\n\r\nGET / HTTP/1.1\r\nHost: app.test\r\n\r\n" + SMUGGLED, 400),
+                // 47: a request line over max_request_line_bytes (8192): the rest cannot be framed
+                row("long request line", "GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: app.test\r\n\r\n"
+                        + SMUGGLED, 414),
+                // 48: more than max_headers (100) fields
+                row("too many headers", "GET / HTTP/1.1\r\nHost: app.test\r\n" + "X-N: v\r\n".repeat(101) + "\r\n"
+                        + SMUGGLED, 431),
+                // 49: a header section over max_header_bytes (16384)
+                row("huge header", "GET / HTTP/1.1\r\nHost: app.test\r\nX-Big: " + "b".repeat(17000) + "\r\n\r\n"
+                        + SMUGGLED, 431),
+                // 50: a declared body over the route's limit (64 KiB here), refused before any body byte is read
+                row("CL over limit", "POST / HTTP/1.1\r\nHost: app.test\r\nContent-Length: 70000\r\n\r\n" + SMUGGLED,
+                        413));
     }
 
     @ParameterizedTest(name = "{0}")
