@@ -28,7 +28,7 @@ import org.portcullis.fixtures.RecordedRequest;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PathAttackTest {
     static final Duration WAIT = Duration.ofSeconds(5);
-    static final Duration QUIET = Duration.ofMillis(100);
+    static final Duration QUIET = Duration.ofMillis(50);
     static final String SENTINEL_LINE = "GET /sentinel HTTP/1.1";
 
     static final String POLICY = """

@@ -33,7 +33,7 @@ import org.portcullis.fixtures.RecordedRequest;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SmugglingTest {
     static final Duration WAIT = Duration.ofSeconds(5);
-    static final Duration QUIET = Duration.ofMillis(100);
+    static final Duration QUIET = Duration.ofMillis(50);
     static final String SENTINEL_LINE = "GET /sentinel HTTP/1.1";
     static final String SMUGGLED = "GET /admin HTTP/1.1\r\nHost: app.test\r\n\r\n";
 
