@@ -64,7 +64,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (queued.isEmpty() && takeBody(msg)) {
+        if (queued.isEmpty() && (takeBody(msg) || failCurrentBody(msg))) {
             return;
         }
         if (exchange != null || !queued.isEmpty()) {
@@ -90,6 +90,19 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return true;
         }
         return false;
+    }
+
+    /**
+     * A refusal from the decoder in the middle of the body being forwarded (malformed chunk, body over the limit):
+     * that request can never complete, so it ends now with the refusal's status and the connection closes. Queued
+     * behind the exchange instead, it would wait for a body that never comes until the body timeout answered 408.
+     */
+    private boolean failCurrentBody(Object msg) {
+        if (!(msg instanceof RequestRejected rejected) || exchange == null || exchange.requestComplete()) {
+            return false;
+        }
+        exchange.failFromClient(rejected.reason().status());
+        return true;
     }
 
     private void dispatch(Object msg) {
@@ -171,6 +184,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             }
             if (takeBody(next)) {
                 queued.poll();
+                continue;
+            }
+            if (next instanceof RequestRejected && exchange != null && !exchange.requestComplete()) {
+                queued.poll();
+                failCurrentBody(next);
                 continue;
             }
             break;

@@ -145,7 +145,7 @@ public final class ProxyExchange implements UpstreamListener {
         }
     }
 
-    /** The client's body stalled: answer {@code status} if nothing was relayed yet, else just close. */
+    /** The client's body stalled or broke its framing: answer {@code status} if nothing was relayed yet, else close. */
     public void failFromClient(int status) {
         fail(status);
     }
