@@ -12,6 +12,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -77,9 +78,16 @@ public final class UpstreamPool {
         idleByLoop.computeIfAbsent(channel.eventLoop(), l -> new ArrayDeque<>()).push(connection);
     }
 
-    /** Closes every idle connection (used at shutdown). */
+    /**
+     * Closes every idle connection (used at shutdown). Each deque is only ever touched on its own event loop (closing
+     * a connection removes it from the deque there), so the copy and the closes run on that loop, never here.
+     */
     public void closeIdle() {
-        idleByLoop.values().forEach(deque -> deque.forEach(c -> c.channel().eventLoop().execute(() -> c.channel().close())));
+        idleByLoop.forEach((loop, deque) -> loop.execute(() -> {
+            for (UpstreamConnection c : new ArrayList<>(deque)) {
+                c.channel().close();
+            }
+        }));
     }
 
     private UpstreamConnection pollIdle(EventLoop loop) {
