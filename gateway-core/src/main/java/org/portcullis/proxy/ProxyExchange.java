@@ -114,6 +114,12 @@ public final class ProxyExchange implements UpstreamListener {
             pendingBody.add(content);
         } else {
             upstream.channel().write(content);
+            if (!upstream.channel().isWritable()) {
+                // The upstream takes the body slower than the client sends it: push out what is queued and stop
+                // reading the client until onUpstreamWritable, so a large body never piles up in memory.
+                upstream.channel().flush();
+                owner.updateReading();
+            }
         }
         if (last) {
             requestComplete = true;
