@@ -39,6 +39,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private boolean closing;
     private boolean tunnel;
     private long startedNanos;
+    private boolean bodyClockPaused;
     private String clientText;
 
     public FrontendHandler(GatewayRuntime runtime, ConnectionInfo connection, FrontendTimeoutHandler timeouts) {
@@ -106,6 +107,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     private void dispatch(Object msg) {
+        startedNanos = System.nanoTime();
         if (msg instanceof RequestRejected rejected) {
             refuse(new Admission.Refuse(rejected.reason().status(), rejected.reason().name(), null, null, null, true),
                     null);
@@ -121,7 +123,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     private void startRequest(HttpRequest request) {
-        startedNanos = System.nanoTime();
         boolean bodyFollows = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
         timeouts.headReceived(bodyFollows);
         Admission decided = admission.admit(request, connection, runtime.snapshot());
@@ -134,7 +135,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         exchange = new ProxyExchange(this, (Admission.Forward) decided, request, bodyFollows);
         if (bodyFollows) {
             // Hold the body back until the upstream connection is there to take it.
-            ctx.channel().config().setAutoRead(false);
+            updateReading();
         }
         exchange.start();
     }
@@ -205,6 +206,18 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         Channel channel = ctx.channel();
         if (channel.config().isAutoRead() != read) {
             channel.config().setAutoRead(read);
+        }
+        // While the gateway itself holds the body back (upstream not connected or not keeping up), the client is
+        // not slow: its body clock pauses, and restarts when reading does.
+        boolean bodyFlowing = exchange != null && !exchange.requestComplete();
+        if (bodyFlowing && !read && !bodyClockPaused) {
+            bodyClockPaused = true;
+            timeouts.busy();
+        } else if (bodyFlowing && read && bodyClockPaused) {
+            bodyClockPaused = false;
+            timeouts.headReceived(true);
+        } else if (!bodyFlowing) {
+            bodyClockPaused = false;
         }
     }
 

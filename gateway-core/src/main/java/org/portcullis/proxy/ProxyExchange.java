@@ -116,8 +116,10 @@ public final class ProxyExchange implements UpstreamListener {
             upstream.channel().write(content);
             if (!upstream.channel().isWritable()) {
                 // The upstream takes the body slower than the client sends it: push out what is queued and stop
-                // reading the client until onUpstreamWritable, so a large body never piles up in memory.
+                // reading the client until onUpstreamWritable, so a large body never piles up in memory. While
+                // the upstream does not drain, its clock runs: a deaf upstream ends in 504, not a client 408.
                 upstream.channel().flush();
+                armResponseTimer();
                 owner.updateReading();
             }
         }
@@ -328,6 +330,9 @@ public final class ProxyExchange implements UpstreamListener {
 
     @Override
     public void onUpstreamWritable() {
+        if (!requestComplete) {
+            responseClockRunning = false;
+        }
         owner.updateReading();
     }
 

@@ -71,6 +71,28 @@ class BodiesBackpressureTest {
         }
     }
 
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void deafUpstreamEndsIn504NotInAClientTimeout(@TempDir Path dir) throws Exception {
+        String config = CONFIG.replace("upstream_timeout: 30s", "upstream_timeout: 1s")
+                .replace("routes:", "limits:\n  body_read_timeout: 300ms\nroutes:");
+        try (ServerSocket deaf = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             GatewayHarness gateway = GatewayHarness.start(dir, config, deaf.getLocalPort());
+             Socket client = new Socket()) {
+            client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), gateway.port()));
+            client.setSoTimeout(10_000);
+            AtomicLong written = new AtomicLong();
+            Thread writer = new Thread(() -> upload(client, written), "backpressure-writer");
+            writer.setDaemon(true);
+            writer.start();
+            try (Socket upstreamSide = deaf.accept()) {
+                // The gateway holds the body back far longer than body_read_timeout: that wait is the upstream's.
+                byte[] answer = client.getInputStream().readNBytes(12);
+                assertThat(new String(answer, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 504");
+            }
+        }
+    }
+
     private static void upload(Socket client, AtomicLong written) {
         byte[] block = BodyPattern.bytes(0, WRITE_SIZE);
         try {
