@@ -12,6 +12,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -77,9 +78,13 @@ public final class UpstreamPool {
         idleByLoop.computeIfAbsent(channel.eventLoop(), l -> new ArrayDeque<>()).push(connection);
     }
 
-    /** Closes every idle connection (used at shutdown). */
+    /**
+     * Closes every idle connection (used at shutdown). Each loop's deque is only ever touched on that loop (closing
+     * a connection removes it from the deque it is being iterated in), so the work is handed to the loop and runs
+     * over a copy.
+     */
     public void closeIdle() {
-        idleByLoop.values().forEach(deque -> deque.forEach(c -> c.channel().eventLoop().execute(() -> c.channel().close())));
+        idleByLoop.forEach((loop, deque) -> loop.execute(() -> List.copyOf(deque).forEach(c -> c.channel().close())));
     }
 
     private UpstreamConnection pollIdle(EventLoop loop) {
