@@ -57,6 +57,12 @@ public final class ProxyExchange implements UpstreamListener {
     private ScheduledFuture<?> responseTimer;
     private boolean requestComplete;
     private boolean responseStarted;
+    /**
+     * The filtered response head, held back until the first piece of its body: the decoder reports a body that
+     * breaks its framing (longer than Content-Length, say) in place of that piece, and while the head is unsent the
+     * client can still get a clean 502 instead of a connection closed without an answer.
+     */
+    private HttpResponse unsentHead;
     private boolean responseCloses;
     private boolean finished;
     private boolean retried;
@@ -255,7 +261,7 @@ public final class ProxyExchange implements UpstreamListener {
         if (!ResponseHeaderFilter.upstreamKeepsAlive(response)) {
             upstreamReusable = false;
         }
-        owner.client().write(filtered.head());
+        unsentHead = filtered.head();
     }
 
     private void onResponseContent(HttpContent content) {
@@ -269,6 +275,10 @@ public final class ProxyExchange implements UpstreamListener {
         }
         armResponseTimer();
         Channel client = owner.client().channel();
+        if (unsentHead != null) {
+            owner.client().write(unsentHead);
+            unsentHead = null;
+        }
         if (content instanceof LastHttpContent) {
             owner.client().writeAndFlush(content);
             complete();
@@ -360,7 +370,7 @@ public final class ProxyExchange implements UpstreamListener {
         if (upstream != null) {
             upstream.discard();
         }
-        if (responseStarted) {
+        if (responseStarted && unsentHead == null) {
             status = errorStatus;
             owner.client().close();
             owner.exchangeFinished(this, errorStatus, true);
