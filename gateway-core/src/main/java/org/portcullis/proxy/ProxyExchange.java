@@ -220,7 +220,13 @@ public final class ProxyExchange implements UpstreamListener {
             return;
         }
         if (message instanceof UpstreamProtocolError) {
-            protocolError();
+            if (!responseStarted && upstream != null && !upstream.channel().isActive()) {
+                // The decoder reports a close before a complete head this way (from channelInactive, ahead of the
+                // close itself): treat it as the close it is, so a stale pooled connection gets its one retry.
+                onUpstreamClosed(null);
+            } else {
+                protocolError();
+            }
             return;
         }
         if (message instanceof InterimResponse) {
@@ -343,6 +349,8 @@ public final class ProxyExchange implements UpstreamListener {
             // A pooled connection the upstream closed while it sat idle: nothing reached the upstream's
             // application, so an idempotent request is sent once more on a fresh connection.
             retried = true;
+            // Detached first, so the old connection's own close report cannot end the retried exchange.
+            upstream.discard();
             upstream = null;
             acquire();
             return;
