@@ -290,13 +290,13 @@ public final class ProxyExchange implements UpstreamListener {
             complete();
             return;
         }
-        owner.client().write(content);
+        // Flushed piece by piece: a slow or streaming upstream's bytes reach the client as they come.
+        owner.client().writeAndFlush(content);
         if (!client.isWritable()) {
             // The client is slower than the upstream: stop reading the upstream, and stop its clock too, since
             // the wait is the client's, not the upstream's.
             upstream.channel().config().setAutoRead(false);
             cancelTimer();
-            client.flush();
         }
     }
 
