@@ -58,7 +58,8 @@ class LimitsConnectionsPerAddressTest {
             }
 
             try (RawHttpClient fourth = RawHttpClient.connect(gateway.port())) {
-                assertThat(fourth.isClosedByPeer(AT_ONCE)).as("the 4th connection is closed without a request").isTrue();
+                assertThat(fourth.isClosedByPeer(AT_ONCE)).as("the 4th connection is closed without a request")
+                        .isTrue();
             }
             assertThat(upstream.requestCount()).isEqualTo(MAX_PER_ADDRESS);
 
