@@ -163,7 +163,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
         Admission.Forward forward = finished.admission();
         AccessLog.record(clientText, forward.request(), status, forward.route().name(), forward.rule(),
-                status >= 500 ? "UPSTREAM_ERROR" : "FORWARDED", elapsedMicros());
+                finished.outcome(), elapsedMicros());
         exchange = null;
         if (close) {
             closing = true;
@@ -268,6 +268,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof FrontendTimeout timeout) {
             int status = timeout.reason().status();
+            if (exchange == null) {
+                startedNanos = System.nanoTime();
+            }
             if (exchange != null) {
                 exchange.failFromClient(status);
             } else {

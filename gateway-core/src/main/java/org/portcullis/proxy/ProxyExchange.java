@@ -57,6 +57,14 @@ public final class ProxyExchange implements UpstreamListener {
     private ScheduledFuture<?> responseTimer;
     private boolean requestComplete;
     private boolean responseStarted;
+    /**
+     * The filtered response head, held back until the first piece of its body: the decoder reports a body that
+     * breaks its framing (longer than Content-Length, say) in place of that piece, and while the head is unsent the
+     * client can still get a clean 502 instead of a connection closed without an answer.
+     */
+    private HttpResponse unsentHead;
+    private boolean clientFlushPending;
+    private String outcome = "FORWARDED";
     private boolean responseCloses;
     private boolean finished;
     private boolean retried;
@@ -225,7 +233,13 @@ public final class ProxyExchange implements UpstreamListener {
             return;
         }
         if (message instanceof UpstreamProtocolError) {
-            protocolError();
+            if (!responseStarted && upstream != null && !upstream.channel().isActive()) {
+                // The decoder reports a close before a complete head this way (from channelInactive, ahead of the
+                // close itself): treat it as the close it is, so a stale pooled connection gets its one retry.
+                onUpstreamClosed(null);
+            } else {
+                protocolError();
+            }
             return;
         }
         if (message instanceof InterimResponse) {
@@ -265,7 +279,7 @@ public final class ProxyExchange implements UpstreamListener {
         if (responseCloses) {
             filtered.head().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        owner.client().write(filtered.head());
+        unsentHead = filtered.head();
     }
 
     private void onResponseContent(HttpContent content) {
@@ -279,17 +293,26 @@ public final class ProxyExchange implements UpstreamListener {
         }
         armResponseTimer();
         Channel client = owner.client().channel();
+        if (unsentHead != null) {
+            owner.client().write(unsentHead);
+            unsentHead = null;
+        }
         if (content instanceof LastHttpContent) {
             owner.client().writeAndFlush(content);
             complete();
             return;
         }
+        // Flushed at the end of each upstream read burst (onUpstreamReadComplete): a slow or streaming upstream's
+        // bytes reach the client as they come, with one write per burst rather than per piece.
         owner.client().write(content);
+        clientFlushPending = true;
         if (!client.isWritable()) {
-            // The client is slower than the upstream: stop reading the upstream, and stop its clock too, since
-            // the wait is the client's, not the upstream's.
+            // The client is slower than the upstream: stop reading the upstream, and stop its clock too, since the
+            // wait is the client's. Paused before the flush: a flush that drains at once makes the client writable
+            // again, and clientWritable() must then find the upstream paused so that it resumes it.
             upstream.channel().config().setAutoRead(false);
             cancelTimer();
+            clientFlushPending = false;
             client.flush();
         }
     }
@@ -329,6 +352,14 @@ public final class ProxyExchange implements UpstreamListener {
     }
 
     @Override
+    public void onUpstreamReadComplete() {
+        if (clientFlushPending) {
+            clientFlushPending = false;
+            owner.client().flush();
+        }
+    }
+
+    @Override
     public void onUpstreamWritable() {
         if (!requestComplete) {
             responseClockRunning = false;
@@ -346,6 +377,8 @@ public final class ProxyExchange implements UpstreamListener {
             // A pooled connection the upstream closed while it sat idle: nothing reached the upstream's
             // application, so an idempotent request is sent once more on a fresh connection.
             retried = true;
+            // Detached first, so the old connection's own close report cannot end the retried exchange.
+            upstream.discard();
             upstream = null;
             acquire();
             return;
@@ -367,13 +400,20 @@ public final class ProxyExchange implements UpstreamListener {
         if (finished) {
             return;
         }
+        outcome = switch (errorStatus) {
+            case 408 -> "BODY_READ_TIMEOUT";
+            case 413 -> "BODY_TOO_LARGE";
+            case 503 -> "UPSTREAM_BUSY";
+            case 504 -> "UPSTREAM_TIMEOUT";
+            default -> errorStatus >= 500 ? "UPSTREAM_ERROR" : "REFUSED_DURING_BODY";
+        };
         finished = true;
         cancelTimer();
         releasePending();
         if (upstream != null) {
             upstream.discard();
         }
-        if (responseStarted) {
+        if (responseStarted && unsentHead == null) {
             status = errorStatus;
             owner.client().close();
             owner.exchangeFinished(this, errorStatus, true);
@@ -454,6 +494,11 @@ public final class ProxyExchange implements UpstreamListener {
 
     public int status() {
         return status;
+    }
+
+    /** The access-log outcome: FORWARDED, or why the exchange failed. */
+    public String outcome() {
+        return outcome;
     }
 
     public long requestBodyBytes() {

@@ -5,6 +5,9 @@ interface UpstreamListener {
     /** A decoded response message (HttpResponse, HttpContent, LastHttpContent, a protocol error, or raw tunnel bytes). */
     void onUpstreamMessage(Object message);
 
+    /** The upstream connection's read burst ended: flush what was relayed to the client. */
+    void onUpstreamReadComplete();
+
     /** The upstream's socket became writable again (request-body backpressure). */
     void onUpstreamWritable();
 
