@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -65,6 +66,9 @@ public final class GatewayServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.AUTO_READ, true)
+                // A 64 KiB response fits without the client connection turning unwritable, so common responses
+                // do not pause and resume the upstream; a slow client still holds at most 512 KiB in flight.
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 512 * 1024))
                 .childHandler(new GatewayPipelineInitializer(runtime, listener));
         InetSocketAddress address = new InetSocketAddress(listener.address().host(), listener.address().port());
         Channel channel = bootstrap.bind(address).sync().channel();
