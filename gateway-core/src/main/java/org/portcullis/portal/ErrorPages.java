@@ -24,7 +24,7 @@ public final class ErrorPages {
 
     private static final Map<Integer, Text> TEXTS = Map.ofEntries(
             Map.entry(400, new Text("Bad request", "The request could not be understood and was refused.")),
-            Map.entry(401, new Text("Sign-in required", "You need to sign in with two factors to reach this service.")),
+            Map.entry(401, new Text("Sign-in required", "You need to sign in to reach this service.")),
             Map.entry(403, new Text("Access denied", "You are not allowed to reach this page.")),
             Map.entry(404, new Text("Not found", "There is no service at this address.")),
             Map.entry(405, new Text("Method not allowed", "This gateway does not accept that method.")),

@@ -57,7 +57,9 @@ public final class ConfigReloader implements AutoCloseable {
             for (ConfigProblem error : e.errors()) {
                 LOG.error("config reload refused: {}", error);
             }
-            LOG.error("config reload refused ({} errors); still serving the previous config", e.errors().size());
+            int count = e.errors().size();
+            LOG.error("config reload refused ({} {}); still serving the previous config", count,
+                    count == 1 ? "error" : "errors");
             return Outcome.REFUSED;
         } catch (RuntimeException e) {
             LOG.error("config reload refused: {}; still serving the previous config", e.toString());
