@@ -5,22 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.portcullis.fixtures.BodyPattern;
-import org.portcullis.fixtures.EchoUpstream;
 import org.portcullis.fixtures.RawHttpClient;
 import org.portcullis.fixtures.RawResponse;
 import org.portcullis.fixtures.RecordedRequest;
@@ -60,27 +55,8 @@ class BodiesTest {
                   policy: deny
             """;
 
-    private EchoUpstream upstream;
-    private GatewayHarness gateway;
-
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        upstream = EchoUpstream.start();
-        gateway = GatewayHarness.start(dir, CONFIG, upstream.port());
-    }
-
-    @AfterAll
-    void stop() {
-        gateway.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void forgetEarlierRequests() {
-        while (upstream.takeRequest(Duration.ZERO) != null) {
-            // drop what earlier tests left unread
-        }
-    }
+    @RegisterExtension
+    static final GatewayUnderTest gateway = GatewayUnderTest.withConfig(CONFIG);
 
     // ---- uploads ----
 
@@ -97,7 +73,7 @@ class BodiesTest {
             assertThat(client.readResponse(WAIT).status()).isEqualTo(200);
         }
 
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(received.requestLine()).isEqualTo("POST /upload HTTP/1.1");
         assertThat(received.headers("Content-Length")).containsExactly("1024");
         assertThat(received.headers("Transfer-Encoding")).isEmpty();
@@ -117,7 +93,7 @@ class BodiesTest {
             assertThat(client.readResponse(WAIT).status()).isEqualTo(200);
         }
 
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(received.headers("Transfer-Encoding")).containsExactly("chunked");
         assertThat(received.headers("Content-Length")).isEmpty();
         assertThat(received.complete()).isTrue();
@@ -137,7 +113,7 @@ class BodiesTest {
             assertThat(last.status()).isEqualTo(200);
         }
 
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(received.complete()).isTrue();
         assertThat(received.bodyText()).isEqualTo("hello world");
     }
@@ -153,7 +129,7 @@ class BodiesTest {
             assertThat(first.status()).isEqualTo(403);
             assertThat(client.isClosedByPeer(WAIT)).isTrue();
         }
-        assertThat(upstream.takeRequest(NOTHING)).isNull();
+        assertThat(gateway.upstream().takeRequest(NOTHING)).isNull();
     }
 
     @Test
@@ -162,7 +138,7 @@ class BodiesTest {
                 "POST /upload HTTP/1.1\r\nHost: app.test\r\nExpect: something-else\r\nContent-Length: 5\r\n\r\nhello");
 
         assertThat(response.status()).isEqualTo(417);
-        assertThat(upstream.takeRequest(NOTHING)).isNull();
+        assertThat(gateway.upstream().takeRequest(NOTHING)).isNull();
     }
 
     @Test
@@ -173,7 +149,7 @@ class BodiesTest {
             assertThat(client.readResponse(WAIT).status()).isEqualTo(413);
             assertThat(client.isClosedByPeer(WAIT)).isTrue();
         }
-        assertThat(upstream.takeRequest(NOTHING)).isNull();
+        assertThat(gateway.upstream().takeRequest(NOTHING)).isNull();
     }
 
     @Test
@@ -183,7 +159,7 @@ class BodiesTest {
                     .getBytes(StandardCharsets.ISO_8859_1), BodyPattern.bytes(0, 1024)));
             assertThat(client.readResponse(WAIT).status()).isEqualTo(200);
         }
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(received.bodyLength()).isEqualTo(1024);
         assertThat(BodyPattern.matches(received.body())).isTrue();
     }
@@ -212,12 +188,12 @@ class BodiesTest {
             assertThat(client.isClosedByPeer(WAIT)).isTrue();
         }
         // The head may already have gone upstream; the body never completes there, so no application acts on it.
-        RecordedRequest received = upstream.takeRequest(NOTHING);
+        RecordedRequest received = gateway.upstream().takeRequest(NOTHING);
         if (received != null) {
             assertThat(received.complete()).isFalse();
             assertThat(received.bodyLength()).isLessThanOrEqualTo(1024);
         }
-        assertThat(upstream.takeRequest(NOTHING)).isNull();
+        assertThat(gateway.upstream().takeRequest(NOTHING)).isNull();
     }
 
     // ---- downloads ----
@@ -237,7 +213,7 @@ class BodiesTest {
             assertThat(next.status()).isEqualTo(200);
             assertThat(next.bodyText()).contains("\"target\":\"/after-head\"");
         }
-        assertThat(upstream.takeRequest(WAIT).method()).isEqualTo("HEAD");
+        assertThat(gateway.upstream().takeRequest(WAIT).method()).isEqualTo("HEAD");
     }
 
     @Test

@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.portcullis.fixtures.EchoUpstream;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.portcullis.fixtures.RawHttpClient;
 import org.portcullis.fixtures.RecordedRequest;
 
@@ -19,27 +15,12 @@ import org.portcullis.fixtures.RecordedRequest;
  * still lose the socket once its average rate falls below {@code body_min_rate}.
  */
 class BodyMinRateTest {
-    @TempDir
-    Path dir;
-
-    EchoUpstream upstream;
-    GatewayHarness gateway;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = EchoUpstream.start();
-        gateway = GatewayHarness.start(dir, GatewayHarness.simpleConfig("""
+    @RegisterExtension
+    final GatewayUnderTest gateway = GatewayUnderTest.withConfig(GatewayHarness.simpleConfig("""
                 limits:
                   body_read_timeout: 300ms
                   body_min_rate: 1KiB
-                """, GatewayHarness.BYPASS_ALL), upstream.port());
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        upstream.close();
-    }
+                """, GatewayHarness.BYPASS_ALL));
 
     @Test
     void tricklingBodyIsCutOffBelowMinimumRate() throws Exception {
@@ -61,6 +42,6 @@ class BodyMinRateTest {
             assertThat(client.isClosedByPeer(Duration.ofSeconds(2))).isTrue();
         }
         assertThat(answer).startsWith("HTTP/1.1 408 ");
-        assertThat(upstream.requests()).noneMatch(RecordedRequest::complete);
+        assertThat(gateway.upstream().requests()).noneMatch(RecordedRequest::complete);
     }
 }

@@ -2,21 +2,15 @@ package org.portcullis.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.portcullis.fixtures.EchoUpstream;
 import org.portcullis.fixtures.RawHttpClient;
 import org.portcullis.fixtures.RawResponse;
 
@@ -56,27 +50,8 @@ class ErrorPagesTest {
                   policy: one_factor
             """;
 
-    private EchoUpstream upstream;
-    private GatewayHarness gateway;
-
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        upstream = EchoUpstream.start();
-        gateway = GatewayHarness.start(dir, CONFIG, upstream.port());
-    }
-
-    @AfterAll
-    void stop() {
-        gateway.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void forgetEarlierRequests() {
-        while (upstream.takeRequest(Duration.ZERO) != null) {
-            // drop what earlier tests left unread
-        }
-    }
+    @RegisterExtension
+    static final GatewayUnderTest gateway = GatewayUnderTest.withConfig(CONFIG);
 
     @Test
     void notFoundIsAnHtmlPageByDefault() throws Exception {

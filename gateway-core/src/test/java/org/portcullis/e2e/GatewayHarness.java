@@ -59,6 +59,9 @@ final class GatewayHarness implements AutoCloseable {
               default_policy: bypass
             """;
 
+    /** {@link #simpleConfig} with no limits and every request bypassed: only the front door and the router act. */
+    static final String SIMPLE_BYPASS_ALL = simpleConfig("", BYPASS_ALL);
+
     static String fill(String template, int port, int upstreamPort) {
         return template.replace("@PORT@", Integer.toString(port)).replace("@UPSTREAM@", "127.0.0.1:" + upstreamPort);
     }

@@ -2,24 +2,19 @@ package org.portcullis.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.portcullis.fixtures.EchoUpstream;
 import org.portcullis.fixtures.RawHttpClient;
 import org.portcullis.fixtures.RawResponse;
 import org.portcullis.fixtures.RecordedRequest;
@@ -38,28 +33,8 @@ class HeaderSpoofingTest {
     /** Every spoofed value carries this marker, so any copy that slipped through shows up in the upstream's head. */
     private static final String MARKER = "spoofed-by-client";
 
-    private EchoUpstream upstream;
-    private GatewayHarness gateway;
-
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        upstream = EchoUpstream.start();
-        gateway = GatewayHarness.start(dir, GatewayHarness.simpleConfig("", GatewayHarness.BYPASS_ALL),
-                upstream.port());
-    }
-
-    @AfterAll
-    void stop() {
-        gateway.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void forgetEarlierRequests() {
-        while (upstream.takeRequest(Duration.ZERO) != null) {
-            // drop what earlier tests left unread
-        }
-    }
+    @RegisterExtension
+    static final GatewayUnderTest gateway = GatewayUnderTest.withConfig(GatewayHarness.SIMPLE_BYPASS_ALL);
 
     static Stream<Arguments> spoofedHeaders() {
         return Stream.of(
@@ -109,7 +84,7 @@ class HeaderSpoofingTest {
                 "GET /spoof HTTP/1.1\r\nHost: app.test\r\n" + headerLines + "\r\n\r\n");
 
         assertThat(response.status()).isEqualTo(200);
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(received.requestLine()).isEqualTo("GET /spoof HTTP/1.1");
         assertThat(received.head()).doesNotContain(MARKER);
         if (!isGatewayForwardingHeader(canonicalName)) {
@@ -132,7 +107,7 @@ class HeaderSpoofingTest {
                 "GET /all HTTP/1.1\r\nHost: app.test\r\n" + spoofed + "\r\n\r\n");
 
         assertThat(response.status()).isEqualTo(200);
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         // The override headers changed neither the method nor the path the upstream acts on.
         assertThat(received.requestLine()).isEqualTo("GET /all HTTP/1.1");
         assertThat(namesIn(received)).doesNotContain(
@@ -148,7 +123,7 @@ class HeaderSpoofingTest {
                 "GET /p HTTP/1.1\r\nHost: App.Test.:8080\r\nX-Forwarded-Host: evil\r\n\r\n");
 
         assertThat(response.status()).isEqualTo(200);
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(received.headers("Host")).containsExactly("app.test:8080");
         assertGatewayForwardingHeaders(received, "127.0.0.1", "http", "app.test:8080");
     }
@@ -161,7 +136,7 @@ class HeaderSpoofingTest {
                 "GET /hop HTTP/1.1\r\nHost: app.test\r\nConnection: close, X-Foo\r\nX-Foo: 1\r\nX-Bar: 2\r\n\r\n");
 
         assertThat(response.status()).isEqualTo(200);
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(received.headers("X-Foo")).isEmpty();
         assertThat(received.headers("X-Bar")).containsExactly("2");
         // The client's Connection field itself is hop-by-hop too: its options never reach the upstream.
@@ -186,7 +161,7 @@ class HeaderSpoofingTest {
                         + "\r\nCookie: a=b\r\nAuthorization: Basic Zm9vOmJhcg==\r\n\r\n");
 
         assertThat(response.status()).isEqualTo(400);
-        assertThat(upstream.takeRequest(NOTHING)).isNull();
+        assertThat(gateway.upstream().takeRequest(NOTHING)).isNull();
     }
 
     static Stream<Arguments> hopByHopRequestHeaders() {
@@ -216,7 +191,7 @@ class HeaderSpoofingTest {
                 "GET /hop-by-hop HTTP/1.1\r\nHost: app.test\r\n" + line + "\r\n\r\n");
 
         assertThat(response.status()).isEqualTo(200);
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(namesIn(received)).doesNotContain(normalize(name));
     }
 

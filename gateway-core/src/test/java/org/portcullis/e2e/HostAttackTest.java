@@ -2,18 +2,13 @@ package org.portcullis.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.portcullis.fixtures.EchoUpstream;
 import org.portcullis.fixtures.RawHttpClient;
 import org.portcullis.fixtures.RawResponse;
 import org.portcullis.fixtures.RecordedRequest;
@@ -28,34 +23,9 @@ import org.portcullis.fixtures.RecordedRequest;
 class HostAttackTest {
     static final Duration WAIT = Duration.ofSeconds(5);
     static final Duration QUIET = Duration.ofMillis(50);
-    static final String SENTINEL = "GET /sentinel HTTP/1.1\r\nHost: app.test\r\n\r\n";
-    static final String SENTINEL_LINE = "GET /sentinel HTTP/1.1";
 
-    @TempDir
-    static Path dir;
-
-    EchoUpstream upstream;
-    GatewayHarness gateway;
-
-    @BeforeAll
-    void start() throws Exception {
-        upstream = EchoUpstream.start();
-        gateway = GatewayHarness.start(dir, GatewayHarness.simpleConfig("", GatewayHarness.BYPASS_ALL),
-                upstream.port());
-    }
-
-    @AfterAll
-    void stop() {
-        gateway.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void forgetEarlierRequests() {
-        while (upstream.takeRequest(Duration.ZERO) != null) {
-            // drained: each test sees only its own requests
-        }
-    }
+    @RegisterExtension
+    static final GatewayUnderTest gateway = GatewayUnderTest.withConfig(GatewayHarness.SIMPLE_BYPASS_ALL);
 
     /** Host values that reach the route, and the Host the upstream then receives. */
     static Stream<Arguments> acceptedHosts() {
@@ -80,11 +50,11 @@ class HostAttackTest {
         RawResponse response = RawHttpClient.exchange(gateway.port(), "GET /x HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
 
         assertThat(response.status()).isEqualTo(200);
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(received.requestLine()).isEqualTo("GET /x HTTP/1.1");
         assertThat(received.headers("Host")).containsExactly(canonical);
         assertThat(received.headers("X-Forwarded-Host")).containsExactly(canonical);
-        assertThat(upstream.takeRequest(QUIET)).isNull();
+        assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 
     /** Host values that are refused (400, INVALID_HOST) or valid but without a route (404). */
@@ -145,11 +115,11 @@ class HostAttackTest {
             client.send("GET /x HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
             assertThat(client.readResponse(WAIT).status()).isEqualTo(status);
             // Not a framing error: the connection goes on with the next request.
-            client.send(SENTINEL);
+            client.send(Sentinel.REQUEST);
             assertThat(client.readResponse(WAIT).status()).isEqualTo(200);
         }
 
-        assertOnlySentinelReachedUpstream();
+        Sentinel.assertOnlySentinelReached(gateway.upstream());
     }
 
     /**
@@ -218,20 +188,20 @@ class HostAttackTest {
     @MethodSource("targets")
     void requestTargetFormsAreForwardedAsOriginFormOrRefused(String template, int status, String forwardedLine,
                                                              String forwardedHost) throws Exception {
-        String request = template.replace("@UPSTREAM@", "127.0.0.1:" + upstream.port());
+        String request = template.replace("@UPSTREAM@", "127.0.0.1:" + gateway.upstream().port());
 
         RawResponse response = RawHttpClient.exchange(gateway.port(), request);
 
         assertThat(response.status()).isEqualTo(status);
         if (forwardedLine == null) {
-            assertThat(RawHttpClient.exchange(gateway.port(), SENTINEL).status()).isEqualTo(200);
-            assertOnlySentinelReachedUpstream();
+            Sentinel.send(gateway.port());
+            Sentinel.assertOnlySentinelReached(gateway.upstream());
             return;
         }
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(received.requestLine()).isEqualTo(forwardedLine);
         assertThat(received.headers("Host")).containsExactly(forwardedHost);
-        assertThat(upstream.takeRequest(QUIET)).isNull();
+        assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 
     /** Host framing errors: refused by the decoder, which closes. */
@@ -255,13 +225,13 @@ class HostAttackTest {
     @MethodSource("hostFraming")
     void ambiguousHostFieldIsRefusedAndClosed(String request) throws Exception {
         try (RawHttpClient client = RawHttpClient.connect(gateway.port())) {
-            client.send(request + SENTINEL.replace("sentinel", "after"));
+            client.send(request + Sentinel.REQUEST.replace("sentinel", "after"));
             assertThat(client.readResponse(WAIT).status()).isEqualTo(400);
             assertThat(client.isClosedByPeer(WAIT)).isTrue();
         }
-        assertThat(RawHttpClient.exchange(gateway.port(), SENTINEL).status()).isEqualTo(200);
+        Sentinel.send(gateway.port());
 
-        assertOnlySentinelReachedUpstream();
+        Sentinel.assertOnlySentinelReached(gateway.upstream());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -269,19 +239,12 @@ class HostAttackTest {
     void http10OriginFormWithoutHostIsRefused(String request) throws Exception {
         RawResponse response = RawHttpClient.exchange(gateway.port(), request);
         assertThat(response.status()).isEqualTo(400);
-        assertThat(RawHttpClient.exchange(gateway.port(), SENTINEL).status()).isEqualTo(200);
-        assertOnlySentinelReachedUpstream();
+        Sentinel.send(gateway.port());
+        Sentinel.assertOnlySentinelReached(gateway.upstream());
     }
 
     static Stream<String> http10WithoutHost() {
         // Nothing names a host: there is nothing to route on.
         return Stream.of("GET /x HTTP/1.0\r\n\r\n", "GET /x HTTP/1.0\r\nX-Forwarded-Host: app.test\r\n\r\n");
-    }
-
-    private void assertOnlySentinelReachedUpstream() {
-        RecordedRequest first = upstream.takeRequest(WAIT);
-        assertThat(first).isNotNull();
-        assertThat(first.requestLine()).as("the refused request never reaches the upstream").isEqualTo(SENTINEL_LINE);
-        assertThat(upstream.takeRequest(QUIET)).isNull();
     }
 }

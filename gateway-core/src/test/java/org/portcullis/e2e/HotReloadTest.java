@@ -208,7 +208,7 @@ class HotReloadTest {
     }
 
     private RawResponse get(String path) throws IOException {
-        return RawHttpClient.exchange(gateway.port(), "GET " + path + " HTTP/1.1\r\nHost: app.test\r\n\r\n");
+        return GatewayUnderTest.get(gateway.port(), "app.test", path);
     }
 
     /** Captures the reloader's log lines, so a test can wait for exactly the reload it caused. */

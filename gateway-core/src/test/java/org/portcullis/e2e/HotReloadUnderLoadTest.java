@@ -155,7 +155,7 @@ class HotReloadUnderLoadTest {
     }
 
     private RawResponse fresh(String host, String path) throws IOException {
-        return RawHttpClient.exchange(gateway.port(), "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+        return GatewayUnderTest.get(gateway.port(), host, path);
     }
 
     /**

@@ -3,15 +3,11 @@ package org.portcullis.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.portcullis.fixtures.EchoUpstream;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.portcullis.fixtures.RawHttpClient;
 import org.portcullis.fixtures.RawResponse;
 
@@ -25,26 +21,11 @@ class LimitsConnectionsPerAddressTest {
     private static final Duration AT_ONCE = Duration.ofSeconds(1);
     private static final int MAX_PER_ADDRESS = 3;
 
-    @TempDir
-    Path dir;
-
-    EchoUpstream upstream;
-    GatewayHarness gateway;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = EchoUpstream.start();
-        gateway = GatewayHarness.start(dir, GatewayHarness.simpleConfig("""
+    @RegisterExtension
+    final GatewayUnderTest gateway = GatewayUnderTest.withConfig(GatewayHarness.simpleConfig("""
                 limits:
                   max_connections_per_address: 3
-                """, GatewayHarness.BYPASS_ALL), upstream.port());
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        upstream.close();
-    }
+                """, GatewayHarness.BYPASS_ALL));
 
     @Test
     void connectionOverTheLimitIsClosedAtOnceAndTheSlotCanBeReusedAfterOneCloses() throws Exception {
@@ -61,7 +42,7 @@ class LimitsConnectionsPerAddressTest {
                 assertThat(fourth.isClosedByPeer(AT_ONCE)).as("the 4th connection is closed without a request")
                         .isTrue();
             }
-            assertThat(upstream.requestCount()).isEqualTo(MAX_PER_ADDRESS);
+            assertThat(gateway.upstream().requestCount()).isEqualTo(MAX_PER_ADDRESS);
 
             // The held connections are untouched by the refusal.
             assertThat(get(held.get(0), "/still-open").status()).isEqualTo(200);

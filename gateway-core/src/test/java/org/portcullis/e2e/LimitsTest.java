@@ -2,19 +2,14 @@ package org.portcullis.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.portcullis.fixtures.EchoUpstream;
 import org.portcullis.fixtures.RawHttpClient;
 import org.portcullis.fixtures.RawResponse;
 import org.portcullis.fixtures.RecordedRequest;
@@ -57,30 +52,8 @@ class LimitsTest {
               default_policy: bypass
             """;
 
-    @TempDir
-    static Path dir;
-
-    EchoUpstream upstream;
-    GatewayHarness gateway;
-
-    @BeforeAll
-    void start() throws Exception {
-        upstream = EchoUpstream.start();
-        gateway = GatewayHarness.start(dir, CONFIG, upstream.port());
-    }
-
-    @AfterAll
-    void stop() {
-        gateway.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void forgetEarlierRequests() {
-        while (upstream.takeRequest(Duration.ZERO) != null) {
-            // only this test's requests count
-        }
-    }
+    @RegisterExtension
+    static final GatewayUnderTest gateway = GatewayUnderTest.withConfig(CONFIG);
 
     static Stream<Arguments> oversizedRequests() {
         return Stream.of(
@@ -117,7 +90,7 @@ class LimitsTest {
             assertThat(response.header("Connection")).isEqualToIgnoringCase("close");
             assertThat(client.isClosedByPeer(WAIT)).isTrue();
         }
-        assertThat(upstream.takeRequest(NOTHING)).isNull();
+        assertThat(gateway.upstream().takeRequest(NOTHING)).isNull();
     }
 
     @Test
@@ -129,7 +102,7 @@ class LimitsTest {
             assertThat(client.readResponse(WAIT).status()).isEqualTo(413);
             assertThat(client.isClosedByPeer(WAIT)).isTrue();
         }
-        RecordedRequest received = upstream.takeRequest(NOTHING);
+        RecordedRequest received = gateway.upstream().takeRequest(NOTHING);
         if (received != null) {
             // The head may have gone out while the body streamed; the upstream must see the request cut off.
             assertThat(received.complete()).isFalse();
@@ -147,7 +120,7 @@ class LimitsTest {
             client.send(request);
             assertThat(client.readResponse(WAIT).status()).isEqualTo(200);
         }
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(received.method()).isEqualTo("PUT");
         assertThat(received.bodyLength()).isEqualTo(MAX_BODY);
         assertThat(received.header("X-F7")).isEqualTo("v");
@@ -161,7 +134,7 @@ class LimitsTest {
                     + "z".repeat(size));
             assertThat(client.readResponse(WAIT).status()).isEqualTo(200);
         }
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(received.bodyLength()).isEqualTo(size);
         assertThat(received.complete()).isTrue();
 
@@ -170,7 +143,7 @@ class LimitsTest {
             client.send("POST /upload HTTP/1.1\r\nHost: app.test\r\nContent-Length: " + size + "\r\n\r\n");
             assertThat(client.readResponse(WAIT).status()).isEqualTo(413);
         }
-        assertThat(upstream.takeRequest(NOTHING)).isNull();
+        assertThat(gateway.upstream().takeRequest(NOTHING)).isNull();
     }
 
     private static String requestLineOfLength(int length) {

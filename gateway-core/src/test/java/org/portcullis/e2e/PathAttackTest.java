@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.portcullis.fixtures.EchoUpstream;
 import org.portcullis.fixtures.RawHttpClient;
 import org.portcullis.fixtures.RawResponse;
 import org.portcullis.fixtures.RecordedRequest;
@@ -29,7 +25,6 @@ import org.portcullis.fixtures.RecordedRequest;
 class PathAttackTest {
     static final Duration WAIT = Duration.ofSeconds(5);
     static final Duration QUIET = Duration.ofMillis(50);
-    static final String SENTINEL_LINE = "GET /sentinel HTTP/1.1";
 
     static final String POLICY = """
             access_control:
@@ -40,30 +35,8 @@ class PathAttackTest {
                   policy: deny
             """;
 
-    @TempDir
-    static Path dir;
-
-    EchoUpstream upstream;
-    GatewayHarness gateway;
-
-    @BeforeAll
-    void start() throws Exception {
-        upstream = EchoUpstream.start();
-        gateway = GatewayHarness.start(dir, GatewayHarness.simpleConfig("", POLICY), upstream.port());
-    }
-
-    @AfterAll
-    void stop() {
-        gateway.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void forgetEarlierRequests() {
-        while (upstream.takeRequest(Duration.ZERO) != null) {
-            // drained: each test sees only its own requests
-        }
-    }
+    @RegisterExtension
+    static final GatewayUnderTest gateway = GatewayUnderTest.withConfig(GatewayHarness.simpleConfig("", POLICY));
 
     /** Targets aimed at {@code /admin}; expected status; whether the connection closes (decoder-level refusal). */
     static Stream<Arguments> adminAttacks() {
@@ -164,18 +137,15 @@ class PathAttackTest {
                 assertThat(client.isClosedByPeer(WAIT)).isTrue();
             } else {
                 // Not a framing error: the same connection serves the sentinel next.
-                client.send("GET /sentinel HTTP/1.1\r\nHost: app.test\r\n\r\n");
+                client.send(Sentinel.REQUEST);
                 assertThat(client.readResponse(WAIT).status()).isEqualTo(200);
             }
         }
         if (closes) {
-            assertThat(RawHttpClient.exchange(gateway.port(), "GET /sentinel HTTP/1.1\r\nHost: app.test\r\n\r\n")
-                    .status()).isEqualTo(200);
+            Sentinel.send(gateway.port());
         }
 
-        RecordedRequest first = upstream.takeRequest(WAIT);
-        assertThat(first.requestLine()).as("the refused request never reaches the upstream").isEqualTo(SENTINEL_LINE);
-        assertThat(upstream.takeRequest(QUIET)).isNull();
+        Sentinel.assertOnlySentinelReached(gateway.upstream());
     }
 
     /** Accepted targets and exactly the request-target the upstream receives. */
@@ -224,10 +194,10 @@ class PathAttackTest {
                 "GET " + target + " HTTP/1.1\r\nHost: app.test\r\n\r\n");
 
         assertThat(response.status()).isEqualTo(200);
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(received.requestLine()).isEqualTo("GET " + forwarded + " HTTP/1.1");
         assertThat(received.headers("Host")).containsExactly("app.test");
-        assertThat(upstream.takeRequest(QUIET)).isNull();
+        assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 
     private static Arguments refused(String target) {

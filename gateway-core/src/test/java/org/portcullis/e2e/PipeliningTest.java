@@ -2,17 +2,12 @@ package org.portcullis.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-import org.portcullis.fixtures.EchoUpstream;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.portcullis.fixtures.RawHttpClient;
 import org.portcullis.fixtures.RawResponse;
 import org.portcullis.fixtures.RecordedRequest;
@@ -36,30 +31,8 @@ class PipeliningTest {
                   policy: bypass
             """;
 
-    @TempDir
-    static Path dir;
-
-    EchoUpstream upstream;
-    GatewayHarness gateway;
-
-    @BeforeAll
-    void start() throws Exception {
-        upstream = EchoUpstream.start();
-        gateway = GatewayHarness.start(dir, GatewayHarness.simpleConfig("", POLICY), upstream.port());
-    }
-
-    @AfterAll
-    void stop() {
-        gateway.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void forgetEarlierRequests() {
-        while (upstream.takeRequest(Duration.ZERO) != null) {
-            // drained: each test sees only its own requests
-        }
-    }
+    @RegisterExtension
+    static final GatewayUnderTest gateway = GatewayUnderTest.withConfig(GatewayHarness.simpleConfig("", POLICY));
 
     @Test
     void pipelinedRequestsAreDecidedOneByOneAndAnsweredInOrder() throws Exception {
@@ -77,7 +50,7 @@ class PipeliningTest {
         }
 
         assertThat(requestLines(2)).containsExactly("GET /public/a HTTP/1.1", "GET /public/b HTTP/1.1");
-        assertThat(upstream.takeRequest(QUIET)).isNull();
+        assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 
     @Test
@@ -94,10 +67,10 @@ class PipeliningTest {
             assertThat(client.isClosedByPeer(WAIT)).isTrue();
         }
 
-        RecordedRequest first = upstream.takeRequest(WAIT);
+        RecordedRequest first = gateway.upstream().takeRequest(WAIT);
         assertThat(first.requestLine()).isEqualTo("POST /public/a HTTP/1.1");
         assertThat(first.bodyText()).isEqualTo("one");
-        assertThat(upstream.takeRequest(QUIET)).isNull();
+        assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 
     @Test
@@ -114,7 +87,7 @@ class PipeliningTest {
         }
 
         assertThat(requestLines(2)).containsExactly("GET /public/a HTTP/1.1", "GET /public/b HTTP/1.1");
-        assertThat(upstream.takeRequest(QUIET)).isNull();
+        assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 
     @Test
@@ -129,7 +102,7 @@ class PipeliningTest {
         }
 
         assertThat(requestLines(2)).containsExactly("GET /public/a HTTP/1.1", "GET /public/b HTTP/1.1");
-        assertThat(upstream.takeRequest(QUIET)).isNull();
+        assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 
     @Test
@@ -149,7 +122,7 @@ class PipeliningTest {
         }
 
         assertThat(requestLines(2)).containsExactly("GET /public/a HTTP/1.1", "GET /public/b HTTP/1.1");
-        assertThat(upstream.takeRequest(QUIET)).isNull();
+        assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 
     @Test
@@ -167,7 +140,7 @@ class PipeliningTest {
         }
 
         assertThat(requestLines(1)).containsExactly("GET /public/a HTTP/1.1");
-        assertThat(upstream.takeRequest(QUIET)).isNull();
+        assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 
     @Test
@@ -184,7 +157,7 @@ class PipeliningTest {
         }
 
         assertThat(requestLines(1)).containsExactly("GET /public/a HTTP/1.1");
-        assertThat(upstream.takeRequest(QUIET)).isNull();
+        assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 
     @Test
@@ -202,12 +175,12 @@ class PipeliningTest {
         }
 
         assertThat(requestLines(1)).containsExactly("GET /public/a HTTP/1.1");
-        RecordedRequest cut = upstream.takeRequest(QUIET);
+        RecordedRequest cut = gateway.upstream().takeRequest(QUIET);
         if (cut != null) {
             assertThat(cut.requestLine()).isEqualTo("POST /public/x HTTP/1.1");
             assertThat(cut.complete()).isFalse();
         }
-        assertThat(upstream.takeRequest(QUIET)).isNull();
+        assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 
     @Test
@@ -219,7 +192,7 @@ class PipeliningTest {
 
             client.send(get("/secret"));
             assertThat(client.readResponse(WAIT).status()).isEqualTo(403);
-            assertThat(upstream.takeRequest(QUIET)).isNull();
+            assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
 
             client.send(get("/public/b"));
             assertThat(client.readResponse(WAIT).status()).isEqualTo(200);
@@ -228,7 +201,7 @@ class PipeliningTest {
             client.send(get("/secret/../public/../secret"));
             assertThat(client.readResponse(WAIT).status()).isEqualTo(403);
         }
-        assertThat(upstream.takeRequest(QUIET)).isNull();
+        assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 
     @Test
@@ -244,10 +217,10 @@ class PipeliningTest {
         }
 
         List<RecordedRequest> received = new ArrayList<>();
-        received.add(upstream.takeRequest(WAIT));
-        received.add(upstream.takeRequest(WAIT));
+        received.add(gateway.upstream().takeRequest(WAIT));
+        received.add(gateway.upstream().takeRequest(WAIT));
         assertThat(received).allSatisfy(r -> assertThat(r.header("Host")).isEqualTo("app.test"));
-        assertThat(upstream.takeRequest(QUIET)).isNull();
+        assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 
     @Test
@@ -268,7 +241,7 @@ class PipeliningTest {
         assertThat(requestLines(7)).containsExactly("GET /public/0 HTTP/1.1", "GET /public/2 HTTP/1.1",
                 "GET /public/3 HTTP/1.1", "GET /public/5 HTTP/1.1", "GET /public/6 HTTP/1.1",
                 "GET /public/8 HTTP/1.1", "GET /public/9 HTTP/1.1");
-        assertThat(upstream.takeRequest(QUIET)).isNull();
+        assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 
     // --- helpers ---
@@ -276,7 +249,7 @@ class PipeliningTest {
     private List<String> requestLines(int count) {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            RecordedRequest next = upstream.takeRequest(WAIT);
+            RecordedRequest next = gateway.upstream().takeRequest(WAIT);
             assertThat(next).as("request %d of %d reaches the upstream", i + 1, count).isNotNull();
             lines.add(next.requestLine());
         }

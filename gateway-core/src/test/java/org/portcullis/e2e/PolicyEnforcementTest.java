@@ -128,9 +128,7 @@ class PolicyEnforcementTest {
 
     @BeforeEach
     void forgetEarlierRequests() {
-        while (records.takeRequest(Duration.ZERO) != null || api.takeRequest(Duration.ZERO) != null) {
-            // drained
-        }
+        GatewayUnderTest.drain(records, api);
     }
 
     enum Upstream { RECORDS, API }

@@ -2,13 +2,9 @@ package org.portcullis.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.portcullis.fixtures.EchoUpstream;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.portcullis.fixtures.RawHttpClient;
 import org.portcullis.fixtures.RawResponse;
 import org.portcullis.fixtures.RecordedRequest;
@@ -17,24 +13,8 @@ import org.portcullis.fixtures.RecordedRequest;
 class ProxyBasicsTest {
     static final Duration WAIT = Duration.ofSeconds(5);
 
-    @TempDir
-    Path dir;
-
-    EchoUpstream upstream;
-    GatewayHarness gateway;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = EchoUpstream.start();
-        gateway = GatewayHarness.start(dir,
-                GatewayHarness.simpleConfig("", GatewayHarness.BYPASS_ALL), upstream.port());
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    final GatewayUnderTest gateway = GatewayUnderTest.withConfig(GatewayHarness.SIMPLE_BYPASS_ALL);
 
     @Test
     void forwardsCanonicalRequestWithGatewayForwardingHeaders() throws Exception {
@@ -42,7 +22,7 @@ class ProxyBasicsTest {
                 "GET /a/./b//c?q=1 HTTP/1.1\r\nHost: APP.test\r\nX-Forwarded-For: 6.6.6.6\r\n\r\n");
 
         assertThat(response.status()).isEqualTo(200);
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(received.requestLine()).isEqualTo("GET /a/b/c?q=1 HTTP/1.1");
         assertThat(received.header("Host")).isEqualTo("app.test");
         assertThat(received.headers("X-Forwarded-For")).containsExactly("127.0.0.1");
@@ -57,8 +37,8 @@ class ProxyBasicsTest {
                 assertThat(client.readResponse(WAIT).status()).isEqualTo(200);
             }
         }
-        assertThat(upstream.requestCount()).isEqualTo(3);
-        assertThat(upstream.connectionCount()).isEqualTo(1);
+        assertThat(gateway.upstream().requestCount()).isEqualTo(3);
+        assertThat(gateway.upstream().connectionCount()).isEqualTo(1);
     }
 
     @Test
@@ -66,6 +46,6 @@ class ProxyBasicsTest {
         RawResponse response = RawHttpClient.exchange(gateway.port(),
                 "GET / HTTP/1.1\r\nHost: other.test\r\n\r\n");
         assertThat(response.status()).isEqualTo(404);
-        assertThat(upstream.takeRequest(Duration.ofMillis(200))).isNull();
+        assertThat(gateway.upstream().takeRequest(Duration.ofMillis(200))).isNull();
     }
 }

@@ -2,21 +2,16 @@ package org.portcullis.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.portcullis.fixtures.EchoUpstream;
 import org.portcullis.fixtures.RawHttpClient;
 import org.portcullis.fixtures.RawResponse;
 import org.portcullis.fixtures.RecordedRequest;
@@ -34,7 +29,6 @@ import org.portcullis.fixtures.RecordedRequest;
 class SmugglingTest {
     static final Duration WAIT = Duration.ofSeconds(5);
     static final Duration QUIET = Duration.ofMillis(50);
-    static final String SENTINEL_LINE = "GET /sentinel HTTP/1.1";
     static final String SMUGGLED = "GET /admin HTTP/1.1\r\nHost: app.test\r\n\r\n";
 
     static final String LIMITS = """
@@ -52,30 +46,8 @@ class SmugglingTest {
                   policy: deny
             """;
 
-    @TempDir
-    static Path dir;
-
-    EchoUpstream upstream;
-    GatewayHarness gateway;
-
-    @BeforeAll
-    void start() throws Exception {
-        upstream = EchoUpstream.start();
-        gateway = GatewayHarness.start(dir, GatewayHarness.simpleConfig(LIMITS, POLICY), upstream.port());
-    }
-
-    @AfterAll
-    void stop() {
-        gateway.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void forgetEarlierRequests() {
-        while (upstream.takeRequest(Duration.ZERO) != null) {
-            // drained: each test sees only its own requests
-        }
-    }
+    @RegisterExtension
+    static final GatewayUnderTest gateway = GatewayUnderTest.withConfig(GatewayHarness.simpleConfig(LIMITS, POLICY));
 
     /** Rejected when the head is read: nothing of it reaches the upstream. */
     static Stream<Arguments> ambiguousHeads() {
@@ -209,7 +181,7 @@ class SmugglingTest {
     @MethodSource("ambiguousHeads")
     void ambiguousHeadIsRefusedAndClosedAndNothingReachesUpstream(String name, String request, int status)
             throws Exception {
-        int before = upstream.requestCount();
+        int before = gateway.upstream().requestCount();
 
         assertRefusedAndClosed(request, status);
 
@@ -286,13 +258,13 @@ class SmugglingTest {
             assertThat(client.readResponse(WAIT).status()).isEqualTo(403);
         }
 
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(received.requestLine()).isEqualTo("POST /upload HTTP/1.1");
         assertThat(received.headers("Transfer-Encoding")).containsExactly("chunked");
         assertThat(received.bodyText()).isEqualTo("hello");
         assertThat(new String(received.rawBody(), java.nio.charset.StandardCharsets.ISO_8859_1))
                 .doesNotContain("ext").doesNotContain("X-Trailer");
-        assertThat(upstream.takeRequest(QUIET)).isNull();
+        assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 
     @Test
@@ -306,12 +278,12 @@ class SmugglingTest {
             assertThat(client.readResponse(WAIT).status()).isEqualTo(403);
         }
 
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(received.requestLine()).isEqualTo("POST / HTTP/1.1");
         assertThat(received.headers()).noneSatisfy(h ->
                 assertThat(h.getKey().replace('_', '-')).isEqualToIgnoringCase("Transfer-Encoding"));
         assertThat(received.header("Content-Length")).isEqualTo("0");
-        assertThat(upstream.takeRequest(QUIET)).isNull();
+        assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 
     @Test
@@ -323,11 +295,11 @@ class SmugglingTest {
             assertThat(client.readResponse(WAIT).status()).isEqualTo(200);
         }
 
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(received.requestLine()).isEqualTo("POST / HTTP/1.1");
         assertThat(received.header("Content-Length")).isEqualTo(Integer.toString(SMUGGLED.length()));
         assertThat(received.bodyText()).isEqualTo(SMUGGLED);
-        assertThat(upstream.takeRequest(QUIET)).isNull();
+        assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 
     @Test
@@ -341,10 +313,10 @@ class SmugglingTest {
             assertThat(client.isClosedByPeer(WAIT)).isTrue();
         }
 
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(received.requestLine()).isEqualTo("POST /old HTTP/1.1");
         assertThat(received.bodyText()).isEqualTo("hello");
-        assertThat(upstream.takeRequest(QUIET)).isNull();
+        assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 
     // --- helpers ---
@@ -363,20 +335,18 @@ class SmugglingTest {
      * and for a short quiet time after it: what the gateway forwarded for the attack. Never {@code /admin}.
      */
     private List<RecordedRequest> recordedForAttack() throws Exception {
-        RawResponse sentinel = RawHttpClient.exchange(gateway.port(),
-                "GET /sentinel HTTP/1.1\r\nHost: app.test\r\n\r\n");
-        assertThat(sentinel.status()).isEqualTo(200);
+        Sentinel.send(gateway.port());
         List<RecordedRequest> attack = new ArrayList<>();
         while (true) {
-            RecordedRequest next = upstream.takeRequest(WAIT);
+            RecordedRequest next = gateway.upstream().takeRequest(WAIT);
             assertThat(next).as("the sentinel reaches the upstream").isNotNull();
-            if (next.requestLine().equals(SENTINEL_LINE)) {
+            if (next.requestLine().equals(Sentinel.REQUEST_LINE)) {
                 break;
             }
             attack.add(next);
         }
         RecordedRequest next;
-        while ((next = upstream.takeRequest(QUIET)) != null) {
+        while ((next = gateway.upstream().takeRequest(QUIET)) != null) {
             attack.add(next);
         }
         assertThat(attack).noneSatisfy(r -> assertThat(r.path()).startsWith("/admin"));
@@ -385,7 +355,7 @@ class SmugglingTest {
 
     private void assertOnlySentinelReachedUpstream(int before) throws Exception {
         assertThat(recordedForAttack()).isEmpty();
-        assertThat(upstream.requestCount()).isEqualTo(before + 1);
+        assertThat(gateway.upstream().requestCount()).isEqualTo(before + 1);
     }
 
     private static Arguments row(String name, String request, int status) {

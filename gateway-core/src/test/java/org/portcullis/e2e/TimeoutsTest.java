@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.portcullis.fixtures.Behaviour;
-import org.portcullis.fixtures.EchoUpstream;
 import org.portcullis.fixtures.RawHttpClient;
 import org.portcullis.fixtures.RawResponse;
 import org.portcullis.fixtures.RecordedRequest;
@@ -51,30 +47,12 @@ class TimeoutsTest {
               default_policy: bypass
             """;
 
-    @TempDir
-    static Path dir;
-
-    EchoUpstream upstream;
-    GatewayHarness gateway;
-
-    @BeforeAll
-    void start() throws Exception {
-        upstream = EchoUpstream.start();
-        gateway = GatewayHarness.start(dir, CONFIG, upstream.port());
-    }
-
-    @AfterAll
-    void stop() {
-        gateway.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    static final GatewayUnderTest gateway = GatewayUnderTest.withConfig(CONFIG);
 
     @BeforeEach
-    void reset() {
-        upstream.behaviour(Behaviour.NORMAL).slowDelay(Duration.ofMillis(10));
-        while (upstream.takeRequest(Duration.ZERO) != null) {
-            // only this test's requests count
-        }
+    void resetUpstreamBehaviour() {
+        gateway.upstream().behaviour(Behaviour.NORMAL).slowDelay(Duration.ofMillis(10));
     }
 
     @Test
@@ -108,7 +86,7 @@ class TimeoutsTest {
                 trickle.join(WAIT.toMillis());
             }
         }
-        assertThat(upstream.takeRequest(NOTHING)).isNull();
+        assertThat(gateway.upstream().takeRequest(NOTHING)).isNull();
     }
 
     /** Sends one byte every {@link #TRICKLE_MILLIS} until the text is out, the peer closes, or interrupted. */
@@ -142,7 +120,7 @@ class TimeoutsTest {
             assertThat(took).isBetween(Duration.ofMillis(250), Duration.ofMillis(1500));
             assertThat(client.isClosedByPeer(WAIT)).isTrue();
         }
-        RecordedRequest received = upstream.takeRequest(NOTHING);
+        RecordedRequest received = gateway.upstream().takeRequest(NOTHING);
         if (received != null) {
             // The head went out while the body streamed; the upstream must see the request cut off, not completed.
             assertThat(received.complete()).isFalse();
@@ -177,7 +155,7 @@ class TimeoutsTest {
     void requestWaitingOnASlowUpstreamIsNotKilledByTheClientClocks() throws Exception {
         // A head of ~120 bytes at 7 ms a byte: the answer takes longer than the head, body and idle clocks (300 and
         // 500 ms), well within upstream_timeout (2s).
-        upstream.slowDelay(Duration.ofMillis(7));
+        gateway.upstream().slowDelay(Duration.ofMillis(7));
         try (RawHttpClient client = RawHttpClient.connect(gateway.port())) {
             long started = System.nanoTime();
             client.send("GET /misbehave/slow-headers/bytes/10 HTTP/1.1\r\nHost: app.test\r\n\r\n");
@@ -193,7 +171,7 @@ class TimeoutsTest {
                     + "abc");
             assertThat(client.readResponse(WAIT).status()).isEqualTo(200);
         }
-        assertThat(upstream.takeRequest(WAIT).path()).isEqualTo("/misbehave/slow-headers/bytes/10");
-        assertThat(upstream.takeRequest(WAIT).bodyText()).isEqualTo("abc");
+        assertThat(gateway.upstream().takeRequest(WAIT).path()).isEqualTo("/misbehave/slow-headers/bytes/10");
+        assertThat(gateway.upstream().takeRequest(WAIT).bodyText()).isEqualTo("abc");
     }
 }

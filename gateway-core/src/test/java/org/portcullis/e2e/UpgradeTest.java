@@ -4,21 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.portcullis.fixtures.EchoUpstream;
 import org.portcullis.fixtures.RawHttpClient;
 import org.portcullis.fixtures.RawResponse;
 import org.portcullis.fixtures.RecordedRequest;
@@ -71,27 +66,8 @@ class UpgradeTest {
                   policy: deny
             """;
 
-    private EchoUpstream upstream;
-    private GatewayHarness gateway;
-
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        upstream = EchoUpstream.start();
-        gateway = GatewayHarness.start(dir, CONFIG, upstream.port());
-    }
-
-    @AfterAll
-    void stop() {
-        gateway.close();
-        upstream.close();
-    }
-
-    @BeforeEach
-    void forgetEarlierRequests() {
-        while (upstream.takeRequest(Duration.ZERO) != null) {
-            // drop what earlier tests left unread
-        }
-    }
+    @RegisterExtension
+    static final GatewayUnderTest gateway = GatewayUnderTest.withConfig(CONFIG);
 
     // ---- WebSocket ----
 
@@ -115,7 +91,7 @@ class UpgradeTest {
             client.send(WebSocketTestClient.maskedTextFrame("and a second one"));
             assertThat(client.readWebSocketFrame(WAIT).text()).isEqualTo("and a second one");
         }
-        RecordedRequest handshake = upstream.takeRequest(WAIT);
+        RecordedRequest handshake = gateway.upstream().takeRequest(WAIT);
         assertThat(handshake.requestLine()).isEqualTo("GET " + WS_ACCEPT + " HTTP/1.1");
         assertThat(handshake.headers("Upgrade")).containsExactly("websocket");
         assertThat(handshake.headers("Connection")).containsExactly("upgrade");
@@ -135,9 +111,9 @@ class UpgradeTest {
             sendQuietly(client, WebSocketTestClient.maskedTextFrame("GET /admin HTTP/1.1\r\nHost: app.test\r\n\r\n"));
             assertRefusedOrClosed(client);
         }
-        RecordedRequest handshake = upstream.takeRequest(WAIT);
+        RecordedRequest handshake = gateway.upstream().takeRequest(WAIT);
         assertThat(handshake.path()).isEqualTo(WS_WRONG_ACCEPT);
-        assertThat(upstream.takeRequest(NOTHING)).isNull();
+        assertThat(gateway.upstream().takeRequest(NOTHING)).isNull();
     }
 
     @Test
@@ -150,8 +126,8 @@ class UpgradeTest {
             assertThat(client.readResponse(WAIT).status()).isEqualTo(502);
             assertRefusedOrClosed(client);
         }
-        assertThat(upstream.takeRequest(WAIT).path()).isEqualTo(WS_WRONG_ACCEPT);
-        assertThat(upstream.takeRequest(NOTHING)).isNull();
+        assertThat(gateway.upstream().takeRequest(WAIT).path()).isEqualTo(WS_WRONG_ACCEPT);
+        assertThat(gateway.upstream().takeRequest(NOTHING)).isNull();
     }
 
     static Stream<Arguments> refusedHandshakes() {
@@ -194,7 +170,7 @@ class UpgradeTest {
                 request.replace("/chat", "/misbehave/websocket-accept/chat"));
 
         assertThat(response.status()).isEqualTo(status);
-        assertThat(upstream.takeRequest(NOTHING)).isNull();
+        assertThat(gateway.upstream().takeRequest(NOTHING)).isNull();
     }
 
     @Test
@@ -208,14 +184,14 @@ class UpgradeTest {
             client.send(WebSocketTestClient.maskedTextFrame("from the portal"));
             assertThat(client.readWebSocketFrame(WAIT).text()).isEqualTo("from the portal");
         }
-        assertThat(upstream.takeRequest(WAIT).header("Origin")).isEqualTo(PORTAL_ORIGIN);
+        assertThat(gateway.upstream().takeRequest(WAIT).header("Origin")).isEqualTo(PORTAL_ORIGIN);
 
         // With a configured list, the route's own origin is no longer enough.
         RawResponse own = RawHttpClient.exchange(gateway.port(),
                 WebSocketTestClient.upgradeRequest("ws.test", WS_ACCEPT, WebSocketTestClient.newKey(),
                         "http://ws.test"));
         assertThat(own.status()).isEqualTo(403);
-        assertThat(upstream.takeRequest(NOTHING)).isNull();
+        assertThat(gateway.upstream().takeRequest(NOTHING)).isNull();
     }
 
     // ---- h2c ----
@@ -227,7 +203,7 @@ class UpgradeTest {
                         + "HTTP2-Settings: " + H2C_SETTINGS + "\r\n\r\n");
 
         assertThat(response.status()).isEqualTo(200);
-        RecordedRequest received = upstream.takeRequest(WAIT);
+        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(received.requestLine()).isEqualTo("GET /h2c HTTP/1.1");
         assertThat(received.headers("Upgrade")).isEmpty();
         assertThat(received.headers("HTTP2-Settings")).isEmpty();
@@ -248,12 +224,12 @@ class UpgradeTest {
             sendQuietly(client, "GET /admin HTTP/1.1\r\nHost: app.test\r\n\r\n");
             assertRefusedOrClosed(client);
         }
-        RecordedRequest first = upstream.takeRequest(WAIT);
+        RecordedRequest first = gateway.upstream().takeRequest(WAIT);
         assertThat(first.path()).isEqualTo(H2C_ACCEPT);
         assertThat(first.headers("Upgrade")).isEmpty();
         // The fixture keeps parsing requests after its 101: a tunnelled /admin would be recorded here.
-        assertThat(upstream.takeRequest(NOTHING)).isNull();
-        assertThat(upstream.requests()).extracting(RecordedRequest::path).doesNotContain("/admin");
+        assertThat(gateway.upstream().takeRequest(NOTHING)).isNull();
+        assertThat(gateway.upstream().requests()).extracting(RecordedRequest::path).doesNotContain("/admin");
     }
 
     @Test
@@ -265,9 +241,9 @@ class UpgradeTest {
             assertThat(client.readResponse(WAIT).status()).isEqualTo(502);
             assertRefusedOrClosed(client);
         }
-        assertThat(upstream.takeRequest(WAIT).path()).isEqualTo(H2C_ACCEPT);
-        assertThat(upstream.takeRequest(NOTHING)).isNull();
-        assertThat(upstream.requests()).extracting(RecordedRequest::path).doesNotContain("/admin/users");
+        assertThat(gateway.upstream().takeRequest(WAIT).path()).isEqualTo(H2C_ACCEPT);
+        assertThat(gateway.upstream().takeRequest(NOTHING)).isNull();
+        assertThat(gateway.upstream().requests()).extracting(RecordedRequest::path).doesNotContain("/admin/users");
     }
 
     @Test
@@ -276,7 +252,7 @@ class UpgradeTest {
                 "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
         assertThat(response.status()).isBetween(400, 505);
-        assertThat(upstream.takeRequest(NOTHING)).isNull();
+        assertThat(gateway.upstream().takeRequest(NOTHING)).isNull();
     }
 
     /** Sends bytes the gateway may already have answered by closing; a reset there is an acceptable outcome. */

@@ -6,20 +6,16 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.portcullis.fixtures.Behaviour;
-import org.portcullis.fixtures.EchoUpstream;
 import org.portcullis.fixtures.RawHttpClient;
 import org.portcullis.fixtures.RawResponse;
 import org.portcullis.fixtures.RecordedRequest;
@@ -58,31 +54,13 @@ class UpstreamMisbehaviourTest {
               default_policy: bypass
             """;
 
-    @TempDir
-    static Path dir;
-
-    EchoUpstream upstream;
-    GatewayHarness gateway;
-
-    @BeforeAll
-    void start() throws Exception {
-        upstream = EchoUpstream.start();
-        String config = CONFIG.replace("@DEAD@", Integer.toString(GatewayHarness.freePort()));
-        gateway = GatewayHarness.start(dir, config, upstream.port());
-    }
-
-    @AfterAll
-    void stop() {
-        gateway.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    static final GatewayUnderTest gateway = GatewayUnderTest.withConfig(
+            CONFIG.replace("@DEAD@", Integer.toString(GatewayUnderTest.unusedPort())));
 
     @BeforeEach
-    void reset() {
-        upstream.behaviour(Behaviour.NORMAL).slowDelay(Duration.ofMillis(10));
-        while (upstream.takeRequest(Duration.ZERO) != null) {
-            // forget what earlier tests left behind
-        }
+    void resetUpstreamBehaviour() {
+        gateway.upstream().behaviour(Behaviour.NORMAL).slowDelay(Duration.ofMillis(10));
     }
 
     static Stream<Arguments> badlyFramedResponses() {
@@ -104,19 +82,19 @@ class UpstreamMisbehaviourTest {
             RawResponse refused = client.readResponse(WAIT);
             assertThat(refused.status()).isEqualTo(502);
             assertThat(refused.header("X-Upstream-Connection")).isNull();
-            RecordedRequest broken = upstream.takeRequest(WAIT);
+            RecordedRequest broken = gateway.upstream().takeRequest(WAIT);
             assertThat(broken.path()).isEqualTo("/misbehave/" + behaviour + "/x");
 
             client.send("GET /after HTTP/1.1\r\nHost: app.test\r\n\r\n");
             RawResponse next = client.readResponse(WAIT);
 
             assertThat(next.status()).isEqualTo(200);
-            RecordedRequest after = upstream.takeRequest(WAIT);
+            RecordedRequest after = gateway.upstream().takeRequest(WAIT);
             assertThat(after.requestLine()).isEqualTo("GET /after HTTP/1.1");
             assertThat(after.connectionIndex())
                     .as("the broken upstream connection is thrown away, never reused")
                     .isNotEqualTo(broken.connectionIndex())
-                    .isEqualTo(upstream.connectionCount() - 1);
+                    .isEqualTo(gateway.upstream().connectionCount() - 1);
             assertThat(next.header("X-Upstream-Connection")).isEqualTo(Integer.toString(after.connectionIndex()));
         }
     }
@@ -137,7 +115,7 @@ class UpstreamMisbehaviourTest {
             }
             assertThat(client.isClosedByPeer(WAIT)).isTrue();
         }
-        assertThat(upstream.takeRequest(WAIT).path()).isEqualTo("/misbehave/reset-mid-response/bytes/200000");
+        assertThat(gateway.upstream().takeRequest(WAIT).path()).isEqualTo("/misbehave/reset-mid-response/bytes/200000");
     }
 
     @Test
@@ -149,13 +127,13 @@ class UpstreamMisbehaviourTest {
 
         assertThat(response.status()).isEqualTo(504);
         assertThat(took).isBetween(Duration.ofMillis(450), Duration.ofMillis(1900));
-        assertThat(upstream.takeRequest(WAIT).path()).isEqualTo("/misbehave/no-response/x");
+        assertThat(gateway.upstream().takeRequest(WAIT).path()).isEqualTo("/misbehave/no-response/x");
     }
 
     @Test
     void upstreamSendingItsHeadSlowerThanTheTimeoutIs504() throws Exception {
         // ~200 bytes of head at 50 ms a byte would take ten seconds; the route allows 500 ms.
-        upstream.slowDelay(Duration.ofMillis(50));
+        gateway.upstream().slowDelay(Duration.ofMillis(50));
         long started = System.nanoTime();
         RawResponse response = RawHttpClient.exchange(gateway.port(),
                 "GET /misbehave/slow-headers/x HTTP/1.1\r\nHost: quick.test\r\n\r\n");
@@ -172,7 +150,7 @@ class UpstreamMisbehaviourTest {
                 "GET /misbehave/close-without-response/x HTTP/1.1\r\nHost: app.test\r\n\r\n");
 
         assertThat(response.status()).isEqualTo(502);
-        assertThat(upstream.takeRequest(WAIT).path()).isEqualTo("/misbehave/close-without-response/x");
+        assertThat(gateway.upstream().takeRequest(WAIT).path()).isEqualTo("/misbehave/close-without-response/x");
     }
 
     @Test
@@ -185,9 +163,9 @@ class UpstreamMisbehaviourTest {
                     + "Content-Length: 3\r\n\r\nabc");
             assertThat(client.readResponse(WAIT).status()).isEqualTo(502);
         }
-        assertThat(upstream.takeRequest(WAIT).path()).isEqualTo("/warm");
-        assertThat(upstream.takeRequest(WAIT).path()).isEqualTo("/misbehave/close-without-response/pay");
-        assertThat(upstream.takeRequest(NOTHING)).as("a POST reaches the upstream once").isNull();
+        assertThat(gateway.upstream().takeRequest(WAIT).path()).isEqualTo("/warm");
+        assertThat(gateway.upstream().takeRequest(WAIT).path()).isEqualTo("/misbehave/close-without-response/pay");
+        assertThat(gateway.upstream().takeRequest(NOTHING)).as("a POST reaches the upstream once").isNull();
     }
 
     @Test
@@ -199,20 +177,20 @@ class UpstreamMisbehaviourTest {
             client.send("GET /misbehave/close-without-response/retry HTTP/1.1\r\nHost: app.test\r\n\r\n");
             assertThat(client.readResponse(WAIT).status()).isEqualTo(502);
         }
-        RecordedRequest warm = upstream.takeRequest(WAIT);
-        RecordedRequest first = upstream.takeRequest(WAIT);
-        RecordedRequest retry = upstream.takeRequest(WAIT);
+        RecordedRequest warm = gateway.upstream().takeRequest(WAIT);
+        RecordedRequest first = gateway.upstream().takeRequest(WAIT);
+        RecordedRequest retry = gateway.upstream().takeRequest(WAIT);
         assertThat(first.connectionIndex()).as("first try on the pooled connection").isEqualTo(warm.connectionIndex());
         assertThat(retry.path()).isEqualTo("/misbehave/close-without-response/retry");
         assertThat(retry.connectionIndex()).as("the retry uses a fresh connection")
                 .isNotEqualTo(warm.connectionIndex());
-        assertThat(upstream.takeRequest(NOTHING)).as("only one retry").isNull();
+        assertThat(gateway.upstream().takeRequest(NOTHING)).as("only one retry").isNull();
     }
 
     @Test
     void slowUpstreamBodyIsStreamedToTheClientAsItArrives() throws Exception {
         // Ten body bytes, 150 ms apart: the head and the first bytes must reach the client long before the last.
-        upstream.slowDelay(Duration.ofMillis(150));
+        gateway.upstream().slowDelay(Duration.ofMillis(150));
         try (RawHttpClient client = RawHttpClient.connect(gateway.port())) {
             client.send("GET /misbehave/slow-body/bytes/10 HTTP/1.1\r\nHost: app.test\r\n"
                     + "Connection: close\r\n\r\n");
@@ -274,7 +252,7 @@ class UpstreamMisbehaviourTest {
         assertThat(response.status()).isEqualTo(502);
         assertThat(response.headers("X-Injected")).isEmpty();
         assertThat(response.head()).doesNotContain("X-Injected");
-        assertThat(upstream.takeRequest(WAIT).target()).isEqualTo("/response-headers?" + query);
+        assertThat(gateway.upstream().takeRequest(WAIT).target()).isEqualTo("/response-headers?" + query);
     }
 
     @Test
