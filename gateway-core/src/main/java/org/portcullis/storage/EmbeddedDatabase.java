@@ -105,8 +105,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } else if (!Files.isRegularFile(file)) {
             throw new StorageException("no database " + file + " (is --data-dir the gateway's storage.data_dir?)");
         }
-        rejectGroupOrOthers(dataDir, "data directory");
-        rejectGroupOrOthers(file, "database file");
+        rejectGroupOrOthers(dataDir, "data directory", "700");
+        rejectGroupOrOthers(file, "database file", "600");
         List<Connection> opened = new ArrayList<>();
         try {
             Connection writer = connect(file);
@@ -331,7 +331,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    private static void rejectGroupOrOthers(Path path, String what) {
+    private static void rejectGroupOrOthers(Path path, String what, String chmod) {
         Set<PosixFilePermission> mode;
         try {
             PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
@@ -348,8 +348,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         open.retainAll(GROUP_OR_OTHERS);
         if (!open.isEmpty()) {
             throw new StorageException(what + " " + path + " has mode " + PosixFilePermissions.toString(mode)
-                    + ": group and others must have no access (chmod " + (what.startsWith("data") ? "700" : "600")
-                    + ")");
+                    + ": group and others must have no access (chmod " + chmod + ")");
         }
     }
 
