@@ -1,0 +1,159 @@
+package org.portcullis.session;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.portcullis.policy.AuthFactor;
+
+/**
+ * The session life cycle on top of a {@link SessionStore}: issue after the first factor, a new id after every further
+ * factor, validation with idle and absolute timeouts, logout. Pure logic: time comes from the injected {@link Clock},
+ * randomness from the injected {@link SecureRandom}, state from the store; it blocks as long as the store does, so it
+ * runs on a {@link org.portcullis.storage.StorageExecutor} thread.
+ *
+ * <h2>Timeouts</h2>
+ * A session is expired from the instant {@code lastSeen + idle} or {@code absoluteExpiry} is reached (inclusive), with
+ * the idle timeout taken from the current {@link SessionSettings} (a shorter setting applies at once to every
+ * session). The absolute expiry is fixed at {@link #start} and never moves.
+ *
+ * <h2>Write throttling</h2>
+ * Moving the idle deadline is a write. To keep a busy page (dozens of sub-requests) from writing on every request,
+ * {@link #validate} writes only when {@code lastSeen} is at least {@link #touchInterval()} old (one minute, or a quarter
+ * of a shorter idle timeout). The effective idle timeout is therefore between {@code idle - touchInterval} and
+ * {@code idle}: never longer than configured. The write is a compare-and-set; if another request changed the session
+ * meanwhile, the stored version wins and is re-read, so a concurrent revocation is never undone.
+ */
+public final class SessionManager {
+
+    static final Duration MAX_TOUCH_INTERVAL = Duration.ofMinutes(1);
+    private static final int CAS_ATTEMPTS = 3;
+
+    private final SessionStore store;
+    private final SessionSettings settings;
+    private final Clock clock;
+    private final SecureRandom random;
+
+    public SessionManager(SessionStore store, SessionSettings settings, Clock clock, SecureRandom random) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    /** How old {@code lastSeen} must be before a request moves the idle deadline. */
+    public Duration touchInterval() {
+        Duration quarter = settings.idle().dividedBy(4);
+        return quarter.compareTo(MAX_TOUCH_INTERVAL) < 0 ? quarter : MAX_TOUCH_INTERVAL;
+    }
+
+    /**
+     * A new session for {@code user}, who has just completed {@code firstFactor}. Always a fresh id: an id the client
+     * brought along is never promoted (session fixation). The caller deletes any session the client had before.
+     */
+    public IssuedSession start(String user, AuthFactor firstFactor) {
+        Objects.requireNonNull(firstFactor, "firstFactor");
+        Instant now = now();
+        SessionId id = SessionId.generate(random);
+        Session session = new Session(id.hash(), user, now, now, now.plus(settings.idle()),
+                now.plus(settings.absolute()), Map.of(firstFactor, now), Map.of(), 0);
+        store.create(session);
+        return new IssuedSession(id, session);
+    }
+
+    /**
+     * Records {@code factorAdded} (a second factor, or a repeated first factor for step-up) on the session of
+     * {@code current} and moves it to a new id in one atomic store step; the old id stops working at once.
+     *
+     * @return the session under its new id, or empty if {@code current} is not a valid session (unknown, expired,
+     *         revoked, or rotated by a concurrent request)
+     */
+    public Optional<IssuedSession> rotate(SessionId current, AuthFactor factorAdded) {
+        Objects.requireNonNull(factorAdded, "factorAdded");
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            Optional<Session> live = live(current);
+            if (live.isEmpty()) {
+                return Optional.empty();
+            }
+            Instant now = now();
+            SessionId next = SessionId.generate(random);
+            Session replacement = live.get().rotated(next.hash(), factorAdded, now, settings.idle());
+            if (store.compareAndSet(live.get(), replacement)) {
+                return Optional.of(new IssuedSession(next, replacement));
+            }
+        }
+        // Lost every race: some other request keeps changing this session. Fail closed.
+        return Optional.empty();
+    }
+
+    /**
+     * Checks {@code id} for this request. An expired session is deleted. A valid one may have its idle deadline moved
+     * (see the class notes on throttling).
+     */
+    public SessionValidation validate(SessionId id) {
+        SessionIdHash hash = id.hash();
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            Optional<Session> stored = store.get(hash);
+            if (stored.isEmpty()) {
+                return new SessionValidation.Unknown();
+            }
+            Session session = stored.get();
+            Instant now = now();
+            Optional<SessionValidation.Expiry> expiry = expiry(session, now);
+            if (expiry.isPresent()) {
+                store.delete(hash);
+                return new SessionValidation.Expired(expiry.get());
+            }
+            if (Duration.between(session.lastSeen(), now).compareTo(touchInterval()) < 0) {
+                return new SessionValidation.Valid(session);
+            }
+            Session touched = session.touched(now, settings.idle());
+            if (store.compareAndSet(session, touched)) {
+                return new SessionValidation.Valid(touched);
+            }
+            // Changed meanwhile (another request touched or rotated it, or an admin revoked it): look again.
+        }
+        // The session keeps changing under us; do not guess.
+        return new SessionValidation.Unknown();
+    }
+
+    /** Ends the session of {@code id} (logout). True if there was one. */
+    public boolean logout(SessionId id) {
+        return store.delete(id.hash());
+    }
+
+    /** Deletes expired sessions from the store, for a periodic housekeeping task; returns how many. */
+    public int purgeExpired() {
+        return store.purgeExpired(now());
+    }
+
+    private Optional<Session> live(SessionId id) {
+        Optional<Session> stored = store.get(id.hash());
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        if (expiry(stored.get(), now()).isPresent()) {
+            store.delete(id.hash());
+            return Optional.empty();
+        }
+        return stored;
+    }
+
+    private Optional<SessionValidation.Expiry> expiry(Session session, Instant now) {
+        if (!now.isBefore(session.absoluteExpiry())) {
+            return Optional.of(SessionValidation.Expiry.ABSOLUTE);
+        }
+        if (!now.isBefore(session.lastSeen().plus(settings.idle()))) {
+            return Optional.of(SessionValidation.Expiry.IDLE);
+        }
+        return Optional.empty();
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,39 @@
+package org.portcullis.storage;
+
+import java.util.List;
+
+/**
+ * Every migration of {@code portcullis.db}, in order, in one place, so features added by later issues (factors,
+ * lockouts, enrolment codes) append their tables here with the next version number.
+ */
+public final class StorageSchema {
+
+    /**
+     * Version 1, sessions. The key is SHA-256 of the session id, never the id itself: the database file, a backup or
+     * a {@code sqlite3} session on the host never yields a cookie that would sign anyone in. Times are epoch
+     * milliseconds (UTC). {@code factors} and {@code attributes} are small text maps encoded by the session store.
+     */
+    static final Migration SESSIONS = new Migration(1, "sessions", List.of(
+            "CREATE TABLE sessions ("
+                    + " id_hash BLOB PRIMARY KEY CHECK (length(id_hash) = 32),"
+                    + " display_id TEXT NOT NULL,"
+                    + " user_name TEXT NOT NULL,"
+                    + " created_ms INTEGER NOT NULL,"
+                    + " last_seen_ms INTEGER NOT NULL,"
+                    + " idle_expiry_ms INTEGER NOT NULL,"
+                    + " absolute_expiry_ms INTEGER NOT NULL,"
+                    + " factors TEXT NOT NULL,"
+                    + " attributes TEXT NOT NULL,"
+                    + " version INTEGER NOT NULL"
+                    + ") WITHOUT ROWID",
+            "CREATE INDEX sessions_by_user ON sessions (user_name)",
+            "CREATE INDEX sessions_by_display_id ON sessions (display_id)",
+            "CREATE INDEX sessions_by_idle_expiry ON sessions (idle_expiry_ms)",
+            "CREATE INDEX sessions_by_absolute_expiry ON sessions (absolute_expiry_ms)"));
+
+    /** All migrations of this release, oldest first. */
+    public static final List<Migration> MIGRATIONS = List.of(SESSIONS);
+
+    private StorageSchema() {
+    }
+}
