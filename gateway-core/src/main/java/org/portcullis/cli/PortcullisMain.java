@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             ConfigCommand.class,
             PolicyCommand.class,
             DemoCommand.class,
+            SessionsCommand.class,
             CommandLine.HelpCommand.class})
 public final class PortcullisMain implements Runnable {
 
