@@ -184,6 +184,31 @@ public final class UsersFileLoader {
         return Optional.of(text);
     }
 
+    /** Why {@code text} cannot be a username (for {@code portcullis users}), or empty when it can. */
+    public static Optional<String> usernameProblem(String text) {
+        return username(text).isPresent() ? Optional.empty() : Optional.of(UsersMessages.notUsername(quoted(text)));
+    }
+
+    /** Why {@code text} cannot be an email address, or empty when it can. */
+    public static Optional<String> emailProblem(String text) {
+        return email(text).isPresent() ? Optional.empty() : Optional.of(UsersMessages.notEmail(quoted(text)));
+    }
+
+    /** Why {@code text} cannot be a group name, or empty when it can. */
+    public static Optional<String> groupProblem(String text) {
+        return group(text).isPresent() ? Optional.empty() : Optional.of(UsersMessages.notGroup(quoted(text)));
+    }
+
+    /** Why {@code text} cannot be a display name, or empty when it can. */
+    public static Optional<String> displayNameProblem(String text) {
+        return displayName(text).isPresent() ? Optional.empty()
+                : Optional.of(UsersMessages.notDisplayName(quoted(text)));
+    }
+
+    private static String quoted(String text) {
+        return "'" + ValueDisplay.escape(text) + "'";
+    }
+
     /** One namespace for usernames and emails: a login must name exactly one account. */
     private static void rejectDuplicateLogins(List<YamlNode> users, NodeReader reader) {
         Map<String, String> firstUse = new HashMap<>();
