@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
             PolicyCommand.class,
             DemoCommand.class,
             SessionsCommand.class,
+            UsersCommand.class,
+            HashPasswordCommand.class,
             CommandLine.HelpCommand.class})
 public final class PortcullisMain implements Runnable {
 
