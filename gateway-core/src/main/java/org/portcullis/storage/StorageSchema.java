@@ -31,8 +31,29 @@ public final class StorageSchema {
             "CREATE INDEX sessions_by_idle_expiry ON sessions (idle_expiry_ms)",
             "CREATE INDEX sessions_by_absolute_expiry ON sessions (absolute_expiry_ms)"));
 
+    /**
+     * Version 2, failure counters of {@code org.portcullis.regulation} (docs/regulation.md). One row per counter
+     * ({@code password}, {@code totp}, …), subject kind ({@code account} or {@code address}) and subject (canonical
+     * account name, or an IPv4 address or IPv6 /64 prefix). {@code recent_failures_ms} lists the epoch-millisecond
+     * times of the failures still inside the sliding window (at most the limit, so a row stays small);
+     * {@code locked_until_ms} is 0 when the subject was never locked.
+     */
+    static final Migration REGULATION_FAILURES = new Migration(2, "regulation failure counters", List.of(
+            "CREATE TABLE regulation_failures ("
+                    + " counter TEXT NOT NULL CHECK (length(counter) > 0),"
+                    + " subject_kind TEXT NOT NULL CHECK (subject_kind IN ('account', 'address')),"
+                    + " subject TEXT NOT NULL CHECK (length(subject) > 0),"
+                    + " recent_failures_ms TEXT NOT NULL,"
+                    + " consecutive_failures INTEGER NOT NULL CHECK (consecutive_failures >= 0),"
+                    + " locked_until_ms INTEGER NOT NULL,"
+                    + " last_failure_ms INTEGER NOT NULL,"
+                    + " PRIMARY KEY (counter, subject_kind, subject)"
+                    + ") WITHOUT ROWID",
+            "CREATE INDEX regulation_failures_by_subject ON regulation_failures (subject_kind, subject)",
+            "CREATE INDEX regulation_failures_by_last_failure ON regulation_failures (last_failure_ms)"));
+
     /** All migrations of this release, oldest first. */
-    public static final List<Migration> MIGRATIONS = List.of(SESSIONS);
+    public static final List<Migration> MIGRATIONS = List.of(SESSIONS, REGULATION_FAILURES);
 
     private StorageSchema() {
     }
