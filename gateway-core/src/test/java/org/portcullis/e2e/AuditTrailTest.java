@@ -95,13 +95,13 @@ class AuditTrailTest {
         String line = lines.get(0);
         assertThat(field(line, "event.action")).isEqualTo("access.decision");
         assertThat(field(line, "event.outcome")).isEqualTo("failure");
-        assertThat(field(line, "event.reason")).isNotBlank();
+        assertThat(field(line, "event.reason")).isEqualTo("POLICY_DENY");
         assertThat(field(line, "source.ip")).isEqualTo("127.0.0.1");
         assertThat(field(line, "url.domain")).isEqualTo("app.test");
         assertThat(field(line, "http.request.method")).isEqualTo("GET");
         assertThat(field(line, "url.path")).isEqualTo("/records/7");
         assertThat(field(line, "route")).isEqualTo("app");
-        assertThat(field(line, "rule.id")).isNotBlank();
+        assertThat(field(line, "rule.id")).isEqualTo("default_policy");
         assertThat(field(line, "request.id")).matches("[0-9a-f]{16}");
         assertThat(field(line, "http.response.status_code")).isEqualTo("403");
         assertThat(field(line, "@timestamp")).endsWith("Z");
