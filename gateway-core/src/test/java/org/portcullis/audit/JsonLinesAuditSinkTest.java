@@ -56,7 +56,7 @@ class JsonLinesAuditSinkTest {
         }
         assertThat(Files.readString(file)).isEqualTo("{\"@timestamp\":\"2026-03-01T08:15:30.123Z\","
                 + "\"event.action\":\"access.decision\",\"event.outcome\":\"failure\","
-                + "\"event.reason\":\"BAD_REQUEST_LINE\",\"source.ip\":\"192.0.2.7\","
+                + "\"event.reason\":\"MALFORMED_REQUEST_LINE\",\"source.ip\":\"192.0.2.7\","
                 + "\"request.id\":\"0000000000000001\",\"http.response.status_code\":400}\n");
     }
 
