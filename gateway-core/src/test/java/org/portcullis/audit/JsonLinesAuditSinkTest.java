@@ -51,8 +51,8 @@ class JsonLinesAuditSinkTest {
     void absentFieldsAreLeftOut() throws Exception {
         Path file = dir.resolve("audit.jsonl");
         try (JsonLinesAuditSink sink = JsonLinesAuditSink.open(file, CLOCK)) {
-            sink.record(new AccessDecision(AuditOutcome.FAILURE, "MALFORMED_REQUEST_LINE", null, "192.0.2.7", null, null,
-                    null, null, null, null, "0000000000000001", 400));
+            sink.record(new AccessDecision(AuditOutcome.FAILURE, "MALFORMED_REQUEST_LINE", null, "192.0.2.7", null,
+                    null, null, null, null, null, "0000000000000001", 400));
         }
         assertThat(Files.readString(file)).isEqualTo("{\"@timestamp\":\"2026-03-01T08:15:30.123Z\","
                 + "\"event.action\":\"access.decision\",\"event.outcome\":\"failure\","
