@@ -20,7 +20,7 @@ import java.util.Set;
  *
  * <p>Loading goes: file → {@link YamlTreeReader} (YAML syntax, duplicate keys, aliases, {@code ${env:…}} and
  * {@code ${file:…}} values) → one validator per section, always in this order ({@link ServerValidator},
- * {@link LimitsValidator}, {@link RoutesValidator}, {@link NetworksValidator}, {@link AccessControlValidator}) →
+ * {@link LimitsValidator}, {@link RoutesValidator}, {@link NetworksValidator}, {@link AccessControlValidator}, {@link AuditValidator}) →
  * records. Validators never write defaults into anything: absent keys take the defaults the model defines
  * ({@link LimitsConfig#defaults()}, {@link AccessControlConfig#denyAll()}, …). Every problem is rendered as
  * {@code FILE:LINE: path.to.key: message} (see docs/configuration.md for the list).
@@ -31,7 +31,8 @@ public final class ConfigLoader {
     static final String ROUTES = "routes";
     static final String NETWORKS = "networks";
     static final String ACCESS_CONTROL = "access_control";
-    static final List<String> KEYS = List.of(SERVER, LIMITS, ROUTES, NETWORKS, ACCESS_CONTROL);
+    static final String AUDIT = "audit";
+    static final List<String> KEYS = List.of(SERVER, LIMITS, ROUTES, NETWORKS, ACCESS_CONTROL, AUDIT);
 
     private final Map<String, String> environment;
 
@@ -89,12 +90,14 @@ public final class ConfigLoader {
         Optional<AccessControlConfig> accessControl = view.get(ACCESS_CONTROL).isPresent()
                 ? view.get(ACCESS_CONTROL).flatMap(n -> new AccessControlValidator(reader, networks).validate(n))
                 : Optional.of(AccessControlConfig.denyAll());
+        Optional<YamlNode> auditNode = view.get(AUDIT);
+        Optional<AuditConfig> audit = auditNode.flatMap(n -> new AuditValidator(reader).validate(n));
         if (reader.problems().hasErrors() || server.isEmpty() || limits.isEmpty() || routes.isEmpty()
-                || accessControl.isEmpty()) {
+                || accessControl.isEmpty() || (auditNode.isPresent() && audit.isEmpty())) {
             return Optional.empty();
         }
         return Optional.of(new GatewayConfig(file, List.copyOf(referencedFiles), server.get(), limits.get(),
-                routes.get(), networks, accessControl.get()));
+                routes.get(), networks, accessControl.get(), audit.orElse(null)));
     }
 
     /** The file as UTF-8 text, or empty after reporting why it cannot be read (line 0: no line is to blame). */

@@ -11,6 +11,7 @@ final class FileChecks {
     static final String NO_SUCH_FILE = "no such file";
     static final String IS_DIRECTORY = "is a directory";
     static final String PERMISSION_DENIED = "permission denied";
+    static final String NO_SUCH_DIRECTORY = "no such directory";
 
     private FileChecks() {
     }
@@ -24,6 +25,21 @@ final class FileChecks {
             return IS_DIRECTORY;
         }
         if (!Files.isReadable(path)) {
+            return PERMISSION_DENIED;
+        }
+        return null;
+    }
+
+    /** Null when {@code path} can be created or appended to, otherwise why not. */
+    static String unwritableReason(Path path) {
+        Path directory = path.getParent();
+        if (directory == null || !Files.isDirectory(directory)) {
+            return NO_SUCH_DIRECTORY;
+        }
+        if (Files.isDirectory(path)) {
+            return IS_DIRECTORY;
+        }
+        if (Files.exists(path) ? !Files.isWritable(path) : !Files.isWritable(directory)) {
             return PERMISSION_DENIED;
         }
         return null;

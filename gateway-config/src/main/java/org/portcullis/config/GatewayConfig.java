@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param source          the YAML file it was read from
  * @param referencedFiles every other file it read (certificates, keys, CA bundles, {@code ${file:…}} values), watched
  *                        for hot reload
+ * @param audit           where the audit trail goes, or null when no audit file is configured
  */
 public record GatewayConfig(
         Path source,
@@ -19,7 +20,8 @@ public record GatewayConfig(
         LimitsConfig limits,
         List<RouteConfig> routes,
         Map<String, NetworkRef> networks,
-        AccessControlConfig accessControl) {
+        AccessControlConfig accessControl,
+        AuditConfig audit) {
 
     public GatewayConfig {
         Objects.requireNonNull(source, "source");

@@ -105,6 +105,10 @@ final class Messages {
         return value + " is not a readable file (" + reason + ")";
     }
 
+    static String fileNotWritable(String value, String reason) {
+        return value + " is not a writable file (" + reason + ")";
+    }
+
     static String notCidr(String value, String reason) {
         return value + " is not a CIDR: " + reason;
     }

@@ -191,6 +191,25 @@ final class NodeReader {
         return Optional.of(path);
     }
 
+    /**
+     * A file the gateway will append to: a relative path is taken from the config file's directory; the file's
+     * directory must exist and be writable, and the file, if it exists, must be a writable regular file. Not recorded
+     * as referenced: the gateway writes it, and watching it would reload on every write.
+     */
+    Optional<Path> writableFile(YamlNode node) {
+        Optional<String> text = string(node);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        Path path = baseDirectory.resolve(text.get()).normalize();
+        String reason = FileChecks.unwritableReason(path);
+        if (reason != null) {
+            problems.error(node, Messages.fileNotWritable(show((YamlScalar) node), reason));
+            return Optional.empty();
+        }
+        return Optional.of(path);
+    }
+
     String show(YamlScalar scalar) {
         return ValueDisplay.show(scalar);
     }

@@ -128,6 +128,18 @@ class ConfigLoaderTest {
         assertThat(config.networks()).isEmpty();
         assertThat(config.referencedFiles()).isEmpty();
         assertThat(config.server().trustedProxies()).isEmpty();
+        assertThat(config.audit()).isNull();
+    }
+
+    @Test
+    void auditFileIsTakenFromTheConfigDirectoryAndNotWatched() throws Exception {
+        GatewayConfig config = new ConfigFiles(dir).load(MINIMAL + "audit:\n  file: audit.jsonl\n").config();
+        assertThat(config.audit()).isEqualTo(new AuditConfig(dir.resolve("audit.jsonl").toAbsolutePath(), false));
+        assertThat(config.referencedFiles()).isEmpty();
+        GatewayConfig logging = new ConfigFiles(dir)
+                .load(MINIMAL + "audit:\n  file: %s\n  log_allowed: true\n".formatted(dir.resolve("a.jsonl")))
+                .config();
+        assertThat(logging.audit().logAllowed()).isTrue();
     }
 
     @Test

@@ -180,6 +180,25 @@ class ConfigMessagesTest {
     }
 
     @Test
+    void auditFileInMissingDirectory() {
+        assertThat(files.onlyError(MINIMAL + "audit:\n  file: logs/audit.jsonl\n")).isEqualTo(files.at(5,
+                "audit.file: 'logs/audit.jsonl' is not a writable file (no such directory)"));
+    }
+
+    @Test
+    void auditFileIsADirectory() throws Exception {
+        Files.createDirectory(dir.resolve("logs"));
+        assertThat(files.onlyError(MINIMAL + "audit:\n  file: logs\n")).isEqualTo(files.at(5,
+                "audit.file: 'logs' is not a writable file (is a directory)"));
+    }
+
+    @Test
+    void auditWithoutFile() {
+        assertThat(files.onlyError(MINIMAL + "audit:\n  log_allowed: true\n"))
+                .isEqualTo(files.at(4, "audit.file: missing (required)"));
+    }
+
+    @Test
     void notBoolean() {
         assertThat(files.onlyError("""
                 server:

@@ -5,8 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One line per request on the {@code portcullis.access} logger: client address, method, canonical host and path,
- * status, route, rule and outcome code. Never the query, headers, cookies or bodies (they carry tokens and patient
+ * One line per request on the {@code portcullis.access} logger: request id (the same as in the audit trail), client
+ * address, method, canonical host and path, status, route, rule and outcome code. Never the query, headers, cookies or bodies (they carry tokens and patient
  * identifiers). Control characters are escaped so a line cannot be forged, even though canonical values cannot
  * hold them.
  */
@@ -16,15 +16,15 @@ public final class AccessLog {
     private AccessLog() {
     }
 
-    public static void record(String client, CanonicalRequest request, int status, String route, String rule,
-                              String code, long durationMicros) {
+    public static void record(String requestId, String client, CanonicalRequest request, int status, String route,
+                              String rule, String code, long durationMicros) {
         if (!LOG.isInfoEnabled()) {
             return;
         }
         String method = request == null ? "-" : request.method();
         String target = request == null ? "-" : request.host() + request.path();
-        LOG.info("client={} method={} target={} status={} route={} rule={} outcome={} duration_us={}",
-                escape(client), escape(method), escape(target), status, escape(route), escape(rule), escape(code),
+        LOG.info("request_id={} client={} method={} target={} status={} route={} rule={} outcome={} duration_us={}",
+                escape(requestId), escape(client), escape(method), escape(target), status, escape(route), escape(rule), escape(code),
                 durationMicros);
     }
 

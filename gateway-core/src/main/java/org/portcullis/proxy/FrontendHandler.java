@@ -12,6 +12,11 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import org.portcullis.admission.Admission;
 import org.portcullis.admission.RequestAdmission;
+import org.portcullis.audit.AccessDecision;
+import org.portcullis.audit.AuditOutcome;
+import org.portcullis.audit.RequestId;
+import org.portcullis.config.AuditConfig;
+import org.portcullis.ingress.CanonicalRequest;
 import org.portcullis.ingress.ConnectionInfo;
 import org.portcullis.ingress.RequestRejected;
 import org.portcullis.portal.ErrorPages;
@@ -25,6 +30,9 @@ import org.portcullis.server.GatewayRuntime;
  * through canonicalisation, routing and policy), then forwarded by a {@link ProxyExchange} or refused with the
  * gateway's page. Requests pipelined behind the current one wait in a small queue; reading from the socket stops
  * while they wait, so the queue holds at most one read's worth of messages.
+ *
+ * <p>Each request gets a random id that joins its access-log line and its audit event. Every refusal is audited;
+ * forwarded requests only with {@code audit.log_allowed: true} (SECURITY-RULES 20).
  */
 public final class FrontendHandler extends ChannelInboundHandlerAdapter implements ExchangeOwner {
     private final GatewayRuntime runtime;
@@ -41,6 +49,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private long startedNanos;
     private boolean bodyClockPaused;
     private String clientText;
+    private String requestId;
 
     public FrontendHandler(GatewayRuntime runtime, ConnectionInfo connection, FrontendTimeoutHandler timeouts) {
         this.runtime = runtime;
@@ -107,7 +116,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     private void dispatch(Object msg) {
-        startedNanos = System.nanoTime();
+        startRequestClock();
         if (msg instanceof RequestRejected rejected) {
             refuse(new Admission.Refuse(rejected.reason().status(), rejected.reason().name(), null, null, null, true),
                     null);
@@ -143,8 +152,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private void refuse(Admission.Refuse refusal, HttpRequest request) {
         boolean close = refusal.close() || (request != null && !HttpUtil.isKeepAlive(request));
         boolean json = request != null && ErrorPages.wantsJson(request.headers());
-        AccessLog.record(clientText, refusal.request(), refusal.status(), refusal.route(), refusal.rule(),
-                refusal.code(), elapsedMicros());
+        AccessLog.record(requestId, clientText, refusal.request(), refusal.status(), refusal.route(),
+                refusal.rule(), refusal.code(), elapsedMicros());
+        audit(AuditOutcome.FAILURE, refusal.request(), refusal.status(), refusal.route(), refusal.rule(),
+                refusal.code());
         if (close) {
             closing = true;
             releaseQueued();
@@ -162,8 +173,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         Admission.Forward forward = finished.admission();
-        AccessLog.record(clientText, forward.request(), status, forward.route().name(), forward.rule(),
-                finished.outcome(), elapsedMicros());
+        AccessLog.record(requestId, clientText, forward.request(), status, forward.route().name(),
+                forward.rule(), finished.outcome(), elapsedMicros());
+        AuditConfig auditConfig = forward.snapshot().config().audit();
+        if (auditConfig != null && auditConfig.logAllowed()) {
+            audit(AuditOutcome.SUCCESS, forward.request(), status, forward.route().name(), forward.rule(),
+                    finished.outcome());
+        }
         exchange = null;
         if (close) {
             closing = true;
@@ -269,7 +285,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (evt instanceof FrontendTimeout timeout) {
             int status = timeout.reason().status();
             if (exchange == null) {
-                startedNanos = System.nanoTime();
+                startRequestClock();
             }
             if (exchange != null) {
                 exchange.failFromClient(status);
@@ -309,6 +325,21 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         while ((msg = queued.poll()) != null) {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /** A request starts: its clock and its id. The id is for joining log lines, not a secret. */
+    private void startRequestClock() {
+        startedNanos = System.nanoTime();
+        requestId = RequestId.next();
+    }
+
+    /** Canonical values only: the query, headers and cookies never reach the audit trail. */
+    private void audit(AuditOutcome outcome, CanonicalRequest request, int status, String route, String rule,
+                       String reason) {
+        String source = request == null ? clientText : request.clientAddress().getHostAddress();
+        runtime.audit().record(new AccessDecision(outcome, reason, null, source,
+                request == null ? null : request.host(), request == null ? null : request.method(),
+                request == null ? null : request.path(), route, rule, null, requestId, status));
     }
 
     private long elapsedMicros() {

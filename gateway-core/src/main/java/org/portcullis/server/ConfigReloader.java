@@ -9,7 +9,11 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import org.portcullis.audit.AuditOutcome;
+import org.portcullis.audit.ConfigReload;
+import org.portcullis.config.AuditConfig;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.ConfigLoader;
 import org.portcullis.config.ConfigProblem;
@@ -26,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * admitted finish under the snapshot they started with.
  *
  * <p>Listener changes (addresses, TLS on/off) cannot be applied without rebinding sockets, so they are reported as
- * needing a restart and the running listeners are kept as they are; everything else of the new config applies.
+ * needing a restart and the running listeners are kept as they are; everything else of the new config applies. The
+ * same holds for {@code audit.file} (the sink is opened once at start). Every attempt is written to the audit trail as
+ * a {@link ConfigReload} event: outcome and error count only, never the config's contents.
  */
 public final class ConfigReloader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
@@ -49,6 +55,30 @@ public final class ConfigReloader implements AutoCloseable {
 
     /** Loads, validates, builds and publishes; never throws. Safe to call from any thread. */
     public synchronized Outcome reload() {
+        Outcome outcome;
+        int errors = 0;
+        try {
+            outcome = attempt();
+        } catch (RefusedReload refused) {
+            outcome = Outcome.REFUSED;
+            errors = refused.errorCount;
+        }
+        runtime.audit().record(new ConfigReload(outcome == Outcome.REFUSED ? AuditOutcome.FAILURE
+                : AuditOutcome.SUCCESS, outcome.name(), configFile.toString(), errors));
+        return outcome;
+    }
+
+    /** Why {@link #attempt()} refused, for the audit event: how many errors (already logged). */
+    private static final class RefusedReload extends Exception {
+        private final int errorCount;
+
+        RefusedReload(int errorCount) {
+            super(null, null, false, false);
+            this.errorCount = errorCount;
+        }
+    }
+
+    private Outcome attempt() throws RefusedReload {
         GatewaySnapshot current = runtime.snapshot();
         LoadedConfig loaded;
         try {
@@ -60,10 +90,10 @@ public final class ConfigReloader implements AutoCloseable {
             int count = e.errors().size();
             LOG.error("config reload refused ({} {}); still serving the previous config", count,
                     count == 1 ? "error" : "errors");
-            return Outcome.REFUSED;
+            throw new RefusedReload(count);
         } catch (RuntimeException e) {
             LOG.error("config reload refused: {}; still serving the previous config", e.toString());
-            return Outcome.REFUSED;
+            throw new RefusedReload(1);
         }
         loaded.warnings().forEach(w -> LOG.warn("config warning: {}", w));
         GatewayConfig next = loaded.config();
@@ -71,15 +101,23 @@ public final class ConfigReloader implements AutoCloseable {
         if (listenersChanged) {
             next = withListeners(next, current.config());
         }
+        boolean auditFileChanged = !Objects.equals(auditFile(next.audit()), auditFile(current.config().audit()));
+        if (auditFileChanged) {
+            next = withAudit(next, current.config().audit());
+        }
         GatewaySnapshot snapshot;
         try {
             snapshot = GatewaySnapshot.build(next, runtime.pools(), runtime.clock());
         } catch (Exception e) {
             LOG.error("config reload refused: {}; still serving the previous config", e.getMessage());
-            return Outcome.REFUSED;
+            throw new RefusedReload(1);
         }
         runtime.publish(snapshot);
         restartWatching(next);
+        if (auditFileChanged) {
+            LOG.warn("config reloaded, but audit.file changed: restart Portcullis to apply it; the audit trail "
+                    + "still goes where it went before");
+        }
         if (listenersChanged) {
             LOG.warn("config reloaded, but server.listeners changed: restart Portcullis to apply the new listeners; "
                     + "still listening as before");
@@ -90,13 +128,23 @@ public final class ConfigReloader implements AutoCloseable {
         return Outcome.APPLIED;
     }
 
+    private static Path auditFile(AuditConfig audit) {
+        return audit == null ? null : audit.file();
+    }
+
+    /** {@code next} with the running audit settings: the open sink cannot move to another file without a restart. */
+    private static GatewayConfig withAudit(GatewayConfig next, AuditConfig running) {
+        return new GatewayConfig(next.source(), next.referencedFiles(), next.server(), next.limits(), next.routes(),
+                next.networks(), next.accessControl(), running);
+    }
+
     private static GatewayConfig withListeners(GatewayConfig next, GatewayConfig running) {
         ServerConfig server = new ServerConfig(running.server().listeners(), next.server().trustedProxies());
         List<Path> files = new java.util.ArrayList<>(next.referencedFiles());
         running.server().listeners().stream().filter(l -> l.isTls())
                 .forEach(l -> files.addAll(List.of(l.tls().certificate(), l.tls().privateKey())));
         return new GatewayConfig(next.source(), files, server, next.limits(), next.routes(), next.networks(),
-                next.accessControl());
+                next.accessControl(), next.audit());
     }
 
     /** Starts watching the config file and the files it references, and reloading on SIGHUP. */

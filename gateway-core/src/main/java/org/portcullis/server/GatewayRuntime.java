@@ -3,11 +3,14 @@ package org.portcullis.server;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import org.portcullis.audit.AuditSink;
+import org.portcullis.audit.NoopAuditSink;
 import org.portcullis.proxy.UpstreamPools;
 
 /**
  * The process-wide state shared by all connections: the current config snapshot (swapped atomically on reload),
- * the upstream pools, the per-address connection counts and the clock. Passed to the pipeline by constructor.
+ * the upstream pools, the per-address connection counts, the clock and the audit sink (opened once at start: a
+ * changed {@code audit.file} needs a restart, like a changed listener). Passed to the pipeline by constructor.
  */
 public final class GatewayRuntime {
     private final AtomicReference<GatewaySnapshot> current;
@@ -15,12 +18,24 @@ public final class GatewayRuntime {
     private final ConnectionCounter connections = new ConnectionCounter();
     private final Clock clock;
     private final Transport transport;
+    private final AuditSink audit;
 
+    /** A runtime without an audit trail. */
     public GatewayRuntime(GatewaySnapshot initial, UpstreamPools pools, Transport transport, Clock clock) {
+        this(initial, pools, transport, clock, NoopAuditSink.INSTANCE);
+    }
+
+    public GatewayRuntime(GatewaySnapshot initial, UpstreamPools pools, Transport transport, Clock clock,
+                          AuditSink audit) {
         this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
         this.pools = pools;
         this.transport = transport;
         this.clock = clock;
+        this.audit = Objects.requireNonNull(audit, "audit");
+    }
+
+    public AuditSink audit() {
+        return audit;
     }
 
     public GatewaySnapshot snapshot() {

@@ -10,6 +10,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.portcullis.audit.AuditSink;
+import org.portcullis.audit.JsonLinesAuditSink;
+import org.portcullis.audit.NoopAuditSink;
 import org.portcullis.config.GatewayConfig;
 import org.portcullis.config.ListenerConfig;
 import org.portcullis.proxy.UpstreamPools;
@@ -42,7 +45,9 @@ public final class GatewayServer implements AutoCloseable {
         Transport transport = Transport.best();
         UpstreamPools pools = new UpstreamPools(transport);
         GatewaySnapshot snapshot = GatewaySnapshot.build(config, pools, clock);
-        GatewayRuntime runtime = new GatewayRuntime(snapshot, pools, transport, clock);
+        AuditSink audit = config.audit() == null ? NoopAuditSink.INSTANCE
+                : JsonLinesAuditSink.open(config.audit().file(), clock);
+        GatewayRuntime runtime = new GatewayRuntime(snapshot, pools, transport, clock, audit);
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(io.netty.util.NettyRuntime.availableProcessors());
         GatewayServer server = new GatewayServer(runtime, boss, workers, config.server().listeners());
@@ -101,5 +106,7 @@ public final class GatewayServer implements AutoCloseable {
         runtime.pools().closeIdle();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        // Last: the event loops have stopped recording, so everything they recorded is written out.
+        runtime.audit().close();
     }
 }

@@ -54,7 +54,7 @@ class PolicyCheckCommandTest {
 
     static LoadedConfig loaded(AccessControlConfig accessControl, List<ConfigProblem> warnings) {
         GatewayConfig config = new GatewayConfig(FILE, List.of(), new ServerConfig(List.of(), List.of()),
-                LimitsConfig.defaults(), List.of(), Map.of(), accessControl);
+                LimitsConfig.defaults(), List.of(), Map.of(), accessControl, null);
         return new LoadedConfig(config, warnings);
     }
 

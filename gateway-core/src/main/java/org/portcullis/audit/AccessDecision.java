@@ -1,0 +1,42 @@
+package org.portcullis.audit;
+
+import java.util.Objects;
+
+/**
+ * The gateway allowed or refused one request. Canonical values only: the path without its query (queries carry tokens
+ * and patient identifiers), no headers, no cookies. Fields not known when the request was refused (a request the
+ * decoder rejected has no host, path or route) are null and left out of the line.
+ *
+ * @param sourceIp    the client address the decision was made for (after trusted-proxy resolution when known)
+ * @param sessionHash a one-way hash of the session id (never the id itself), or null without a session
+ * @param requestId   the id also written to the access log, to join the two
+ * @param status      the HTTP status the client got
+ */
+public record AccessDecision(
+        AuditOutcome outcome,
+        String reason,
+        String user,
+        String sourceIp,
+        String host,
+        String method,
+        String path,
+        String route,
+        String ruleId,
+        String sessionHash,
+        String requestId,
+        int status) implements AuditEvent {
+
+    public static final String ACTION = "access.decision";
+
+    public AccessDecision {
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(sourceIp, "sourceIp");
+        Objects.requireNonNull(requestId, "requestId");
+    }
+
+    @Override
+    public String action() {
+        return ACTION;
+    }
+}
