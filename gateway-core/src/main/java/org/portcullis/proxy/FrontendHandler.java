@@ -176,9 +176,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         AccessLog.record(requestId, clientText, forward.request(), status, forward.route().name(),
                 forward.rule(), finished.outcome(), elapsedMicros());
         AuditConfig auditConfig = forward.snapshot().config().audit();
-        if (auditConfig != null && auditConfig.logAllowed()) {
-            audit(AuditOutcome.SUCCESS, forward.request(), status, forward.route().name(), forward.rule(),
-                    finished.outcome());
+        boolean failed = !ProxyExchange.FORWARDED.equals(finished.outcome());
+        if (failed || (auditConfig != null && auditConfig.logAllowed())) {
+            // An exchange the gateway had to end (body too large or stalled, upstream broken or silent) is a
+            // failure and always audited; a completed forward only when allowed requests are logged.
+            audit(failed ? AuditOutcome.FAILURE : AuditOutcome.SUCCESS, forward.request(), status,
+                    forward.route().name(), forward.rule(), finished.outcome());
         }
         exchange = null;
         if (close) {

@@ -42,6 +42,9 @@ import org.portcullis.portal.ErrorPages;
  * complete. An upstream connection is reused only after a complete, well-framed exchange.
  */
 public final class ProxyExchange implements UpstreamListener {
+    /** The outcome of an exchange that completed normally, whatever status the upstream answered. */
+    public static final String FORWARDED = "FORWARDED";
+
     private final ExchangeOwner owner;
     private final Admission.Forward admission;
     private final CanonicalRequest request;
@@ -64,7 +67,7 @@ public final class ProxyExchange implements UpstreamListener {
      */
     private HttpResponse unsentHead;
     private boolean clientFlushPending;
-    private String outcome = "FORWARDED";
+    private String outcome = FORWARDED;
     private boolean responseCloses;
     private boolean finished;
     private boolean retried;

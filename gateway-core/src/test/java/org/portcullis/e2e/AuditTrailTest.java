@@ -108,6 +108,21 @@ class AuditTrailTest {
     }
 
     @Test
+    void forwardedRequestTheGatewayHadToEndIsAuditedEvenWithoutLogAllowed() throws Exception {
+        start(TEMPLATE);
+        upstream.behaviour(org.portcullis.fixtures.Behaviour.CLOSE_WITHOUT_RESPONSE);
+        assertThat(send("GET /open HTTP/1.1\r\nHost: app.test\r\n\r\n").status()).isEqualTo(502);
+
+        List<String> lines = auditLines();
+        assertThat(lines).hasSize(1);
+        String line = lines.get(0);
+        assertThat(field(line, "event.outcome")).isEqualTo("failure");
+        assertThat(field(line, "event.reason")).isEqualTo("UPSTREAM_ERROR");
+        assertThat(field(line, "rule.id")).isEqualTo("open");
+        assertThat(field(line, "http.response.status_code")).isEqualTo("502");
+    }
+
+    @Test
     void decoderRefusalIsAudited() throws Exception {
         start(TEMPLATE);
         RawResponse response = send("GET /open?token=" + SECRET + " HTTP/1.1\r\nHost: app.test\r\n"
