@@ -1,5 +1,6 @@
 package org.portcullis.totp;
 
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Objects;
 import javax.crypto.spec.SecretKeySpec;
@@ -60,9 +61,10 @@ public final class TotpSecret {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof TotpSecret that && java.security.MessageDigest.isEqual(bytes, that.bytes);
+        return other instanceof TotpSecret that && MessageDigest.isEqual(bytes, that.bytes);
     }
 
+    /** Deliberately derived from the length only, so hash-based collections cannot leak anything of the secret. */
     @Override
     public int hashCode() {
         return Objects.hash(bytes.length);
