@@ -52,8 +52,50 @@ public final class StorageSchema {
             "CREATE INDEX regulation_failures_by_subject ON regulation_failures (subject_kind, subject)",
             "CREATE INDEX regulation_failures_by_last_failure ON regulation_failures (last_failure_ms)"));
 
+    /**
+     * Version 3, secrets at rest and one-time codes (docs/secrets-and-codes.md).
+     * <ul>
+     *   <li>{@code encrypted_secrets}: AES-256-GCM envelopes of {@code org.portcullis.crypto}; the context (GCM
+     *       associated data) of a row is {@code kind|user_name|credential_id}, so envelopes cannot be moved between
+     *       rows. The row {@code kind = 'key_check'} is the start-up sentinel of {@code KeyCheck}.</li>
+     *   <li>{@code enrolment_invitations}: SHA-256 of each admin-issued enrolment code, never the code;
+     *       {@code used_ms} is NULL until it is redeemed (once).</li>
+     *   <li>{@code recovery_codes}: PBKDF2-HMAC-SHA256 of each recovery code with the user's salt and the iteration
+     *       count used; {@code used_ms} is NULL until it is redeemed (once).</li>
+     * </ul>
+     * Times are epoch milliseconds (UTC).
+     */
+    static final Migration SECRETS_AND_CODES = new Migration(3, "encrypted secrets, invitations, recovery codes",
+            List.of(
+                    "CREATE TABLE encrypted_secrets ("
+                            + " kind TEXT NOT NULL CHECK (length(kind) > 0),"
+                            + " user_name TEXT NOT NULL,"
+                            + " credential_id TEXT NOT NULL,"
+                            + " envelope TEXT NOT NULL,"
+                            + " updated_ms INTEGER NOT NULL,"
+                            + " PRIMARY KEY (kind, user_name, credential_id)"
+                            + ") WITHOUT ROWID",
+                    "CREATE TABLE enrolment_invitations ("
+                            + " code_hash BLOB PRIMARY KEY CHECK (length(code_hash) = 32),"
+                            + " user_name TEXT NOT NULL CHECK (length(user_name) > 0),"
+                            + " issued_ms INTEGER NOT NULL,"
+                            + " expires_ms INTEGER NOT NULL,"
+                            + " used_ms INTEGER"
+                            + ") WITHOUT ROWID",
+                    "CREATE INDEX enrolment_invitations_by_user ON enrolment_invitations (user_name)",
+                    "CREATE TABLE recovery_codes ("
+                            + " user_name TEXT NOT NULL CHECK (length(user_name) > 0),"
+                            + " code_index INTEGER NOT NULL CHECK (code_index >= 0),"
+                            + " salt BLOB NOT NULL CHECK (length(salt) >= 16),"
+                            + " iterations INTEGER NOT NULL CHECK (iterations > 0),"
+                            + " code_hash BLOB NOT NULL CHECK (length(code_hash) = 32),"
+                            + " created_ms INTEGER NOT NULL,"
+                            + " used_ms INTEGER,"
+                            + " PRIMARY KEY (user_name, code_index)"
+                            + ") WITHOUT ROWID"));
+
     /** All migrations of this release, oldest first. */
-    public static final List<Migration> MIGRATIONS = List.of(SESSIONS, REGULATION_FAILURES);
+    public static final List<Migration> MIGRATIONS = List.of(SESSIONS, REGULATION_FAILURES, SECRETS_AND_CODES);
 
     private StorageSchema() {
     }
