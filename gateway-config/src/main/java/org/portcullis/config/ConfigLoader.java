@@ -20,7 +20,8 @@ import java.util.Set;
  *
  * <p>Loading goes: file → {@link YamlTreeReader} (YAML syntax, duplicate keys, aliases, {@code ${env:…}} and
  * {@code ${file:…}} values) → one validator per section, always in this order ({@link ServerValidator},
- * {@link LimitsValidator}, {@link RoutesValidator}, {@link NetworksValidator}, {@link AccessControlValidator}, {@link AuditValidator}) →
+ * {@link LimitsValidator}, {@link RoutesValidator}, {@link NetworksValidator}, {@link AccessControlValidator}, {@link AuditValidator},
+ * {@link StorageValidator}, {@link SessionsValidator}, {@link UsersValidator}, {@link LockoutValidator}) →
  * records. Validators never write defaults into anything: absent keys take the defaults the model defines
  * ({@link LimitsConfig#defaults()}, {@link AccessControlConfig#denyAll()}, …). Every problem is rendered as
  * {@code FILE:LINE: path.to.key: message} (see docs/configuration.md for the list).
@@ -32,7 +33,12 @@ public final class ConfigLoader {
     static final String NETWORKS = "networks";
     static final String ACCESS_CONTROL = "access_control";
     static final String AUDIT = "audit";
-    static final List<String> KEYS = List.of(SERVER, LIMITS, ROUTES, NETWORKS, ACCESS_CONTROL, AUDIT);
+    static final String STORAGE = "storage";
+    static final String SESSIONS = "sessions";
+    static final String USERS = "users";
+    static final String LOCKOUT = "lockout";
+    static final List<String> KEYS = List.of(SERVER, LIMITS, ROUTES, NETWORKS, ACCESS_CONTROL, AUDIT, STORAGE,
+            SESSIONS, USERS, LOCKOUT);
 
     private final Map<String, String> environment;
 
@@ -92,12 +98,23 @@ public final class ConfigLoader {
                 : Optional.of(AccessControlConfig.denyAll());
         Optional<YamlNode> auditNode = view.get(AUDIT);
         Optional<AuditConfig> audit = auditNode.flatMap(n -> new AuditValidator(reader).validate(n));
+        Optional<StorageConfig> storage = view.get(STORAGE).flatMap(n -> new StorageValidator(reader).validate(n));
+        Optional<SessionsConfig> sessions = view.get(SESSIONS).isPresent()
+                ? view.get(SESSIONS).flatMap(n -> new SessionsValidator(reader).validate(n))
+                : Optional.of(SessionsConfig.defaults());
+        Optional<UsersConfig> users = view.get(USERS).flatMap(n -> new UsersValidator(reader).validate(n));
+        Optional<LockoutConfig> lockout = view.get(LOCKOUT).isPresent()
+                ? view.get(LOCKOUT).flatMap(n -> new LockoutValidator(reader).validate(n))
+                : Optional.of(LockoutConfig.defaults());
         if (reader.problems().hasErrors() || server.isEmpty() || limits.isEmpty() || routes.isEmpty()
-                || accessControl.isEmpty() || (auditNode.isPresent() && audit.isEmpty())) {
+                || accessControl.isEmpty() || (auditNode.isPresent() && audit.isEmpty())
+                || (view.has(STORAGE) && storage.isEmpty()) || sessions.isEmpty()
+                || (view.has(USERS) && users.isEmpty()) || lockout.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new GatewayConfig(file, List.copyOf(referencedFiles), server.get(), limits.get(),
-                routes.get(), networks, accessControl.get(), audit.orElse(null)));
+                routes.get(), networks, accessControl.get(), audit.orElse(null), storage.orElse(null),
+                sessions.get(), users.orElse(null), lockout.get()));
     }
 
     /** The file as UTF-8 text, or empty after reporting why it cannot be read (line 0: no line is to blame). */

@@ -37,4 +37,18 @@ final class Durations {
                 return Optional.of(Duration.ofDays(amount));
         }
     }
+
+    /** The shortest config text for {@code duration} ({@code 12h}, not {@code 720m}), for messages. */
+    static String format(Duration duration) {
+        long millis = duration.toMillis();
+        long[] sizes = {Duration.ofDays(1).toMillis(), Duration.ofHours(1).toMillis(), Duration.ofMinutes(1).toMillis(),
+                Duration.ofSeconds(1).toMillis()};
+        String[] units = {"d", "h", "m", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (millis % sizes[i] == 0) {
+                return millis / sizes[i] + units[i];
+            }
+        }
+        return millis + "ms";
+    }
 }

@@ -12,6 +12,8 @@ final class FileChecks {
     static final String IS_DIRECTORY = "is a directory";
     static final String PERMISSION_DENIED = "permission denied";
     static final String NO_SUCH_DIRECTORY = "no such directory";
+    static final String NOT_A_DIRECTORY = "not a directory";
+    static final String NO_SUCH_PARENT_DIRECTORY = "no such parent directory";
 
     private FileChecks() {
     }
@@ -43,6 +45,15 @@ final class FileChecks {
             return PERMISSION_DENIED;
         }
         return null;
+    }
+
+    /** Null when {@code path} is a directory, or does not exist and its parent directory does; otherwise why not. */
+    static String unusableDirectoryReason(Path path) {
+        if (Files.exists(path)) {
+            return Files.isDirectory(path) ? null : NOT_A_DIRECTORY;
+        }
+        Path parent = path.getParent();
+        return parent != null && Files.isDirectory(parent) ? null : NO_SUCH_PARENT_DIRECTORY;
     }
 
     static String describe(IOException e) {

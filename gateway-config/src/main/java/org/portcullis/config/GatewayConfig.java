@@ -12,6 +12,10 @@ import java.util.Objects;
  * @param referencedFiles every other file it read (certificates, keys, CA bundles, {@code ${file:…}} values), watched
  *                        for hot reload
  * @param audit           where the audit trail goes, or null when no audit file is configured
+ * @param storage         the local store and its encryption key, or null when none is configured
+ * @param sessions        session timeouts; null means {@link SessionsConfig#defaults()}
+ * @param users           the users file, or null when none is configured
+ * @param lockout         sign-in failure limits; null means {@link LockoutConfig#defaults()}
  */
 public record GatewayConfig(
         Path source,
@@ -21,7 +25,11 @@ public record GatewayConfig(
         List<RouteConfig> routes,
         Map<String, NetworkRef> networks,
         AccessControlConfig accessControl,
-        AuditConfig audit) {
+        AuditConfig audit,
+        StorageConfig storage,
+        SessionsConfig sessions,
+        UsersConfig users,
+        LockoutConfig lockout) {
 
     public GatewayConfig {
         Objects.requireNonNull(source, "source");
@@ -31,5 +39,14 @@ public record GatewayConfig(
         referencedFiles = List.copyOf(referencedFiles);
         routes = List.copyOf(routes);
         networks = Map.copyOf(networks);
+        sessions = sessions == null ? SessionsConfig.defaults() : sessions;
+        lockout = lockout == null ? LockoutConfig.defaults() : lockout;
+    }
+
+    /** A config without storage, users, or session and lockout settings (their defaults apply). */
+    public GatewayConfig(Path source, List<Path> referencedFiles, ServerConfig server, LimitsConfig limits,
+            List<RouteConfig> routes, Map<String, NetworkRef> networks, AccessControlConfig accessControl,
+            AuditConfig audit) {
+        this(source, referencedFiles, server, limits, routes, networks, accessControl, audit, null, null, null, null);
     }
 }

@@ -201,4 +201,32 @@ final class Messages {
         return rule + " can never match: " + earlierRule + " (" + earlierPath
                 + ") comes first and matches every request it would";
     }
+
+    // --- range -------------------------------------------------------------------------------------------------
+
+    static String outOfRange(String value, int min, int max) {
+        return value + " is out of range (allowed: " + min + " to " + max + ")";
+    }
+
+    // --- storage, sessions, lockout ----------------------------------------------------------------------------
+
+    static String notDataDirectory(String value, String reason) {
+        return value + " is not a usable data directory (" + reason
+                + "; allowed: an existing directory, or a new one whose parent exists)";
+    }
+
+    /** {@code redacted} is always {@link ValueDisplay#redacted}: a key is never shown, not even a wrong one. */
+    static String notEncryptionKey(String redacted) {
+        return redacted + " is not a 32-byte key (allowed: 32 random bytes as base64, base64url or 64 hex digits)";
+    }
+
+    static String idleLongerThanAbsolute(String idle, String absolute) {
+        return "idle_timeout (" + idle + ") is longer than absolute_timeout (" + absolute
+                + ") (allowed: at most absolute_timeout)";
+    }
+
+    static String moreThanConsecutive(int maxFailures, int maxConsecutive) {
+        return "max_failures (" + maxFailures + ") is more than max_consecutive_failures (" + maxConsecutive
+                + ") (allowed: at most max_consecutive_failures)";
+    }
 }

@@ -126,6 +126,35 @@ final class NodeReader {
         });
     }
 
+    /** An integer from {@code min} to {@code max}, both included. */
+    Optional<Integer> intInRange(YamlNode node, int min, int max) {
+        return positiveInt(node).flatMap(value -> {
+            if (value < min || value > max) {
+                problems.error(node, Messages.outOfRange(show((YamlScalar) node), min, max));
+                return Optional.empty();
+            }
+            return Optional.of(value);
+        });
+    }
+
+    /**
+     * A directory the gateway will create files in: a relative path is taken from the config file's directory; it
+     * must be an existing directory, or not exist yet with an existing parent directory (the gateway creates it).
+     */
+    Optional<Path> creatableDirectory(YamlNode node) {
+        Optional<String> text = string(node);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        Path path = baseDirectory.resolve(text.get()).normalize();
+        String reason = FileChecks.unusableDirectoryReason(path);
+        if (reason != null) {
+            problems.error(node, Messages.notDataDirectory(show((YamlScalar) node), reason));
+            return Optional.empty();
+        }
+        return Optional.of(path);
+    }
+
     Optional<Boolean> bool(YamlNode node) {
         return scalar(node, "a boolean").flatMap(s -> {
             if (s.text().equals(TRUE) || s.text().equals(FALSE)) {
@@ -177,12 +206,26 @@ final class NodeReader {
      * as referenced (for reload watching) even when it is unreadable now, since it may appear later.
      */
     Optional<Path> readableFile(YamlNode node) {
+        return readableFile(node, true);
+    }
+
+    /**
+     * Like {@link #readableFile(YamlNode)} but not recorded as referenced: for a file with its own reloader (the
+     * users file), whose every change must not reload the whole config.
+     */
+    Optional<Path> readableUnwatchedFile(YamlNode node) {
+        return readableFile(node, false);
+    }
+
+    private Optional<Path> readableFile(YamlNode node, boolean watch) {
         Optional<String> text = string(node);
         if (text.isEmpty()) {
             return Optional.empty();
         }
         Path path = baseDirectory.resolve(text.get()).normalize();
-        referencedFiles.add(path);
+        if (watch) {
+            referencedFiles.add(path);
+        }
         String reason = FileChecks.unreadableReason(path);
         if (reason != null) {
             problems.error(node, Messages.fileNotReadable(show((YamlScalar) node), reason));

@@ -129,6 +129,54 @@ class ConfigLoaderTest {
         assertThat(config.referencedFiles()).isEmpty();
         assertThat(config.server().trustedProxies()).isEmpty();
         assertThat(config.audit()).isNull();
+        assertThat(config.storage()).isNull();
+        assertThat(config.users()).isNull();
+        assertThat(config.sessions()).isEqualTo(SessionsConfig.defaults());
+        assertThat(config.lockout()).isEqualTo(LockoutConfig.defaults());
+    }
+
+    @Test
+    void storageSessionsUsersAndLockoutBuildTheirRecords() throws Exception {
+        String hexKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+        ConfigFiles files = new ConfigFiles(dir);
+        Path keyFile = files.write("storage.key", hexKey + "\n");
+        Path users = files.write("users.yaml", "users: {}\n");
+        GatewayConfig config = files.load(MINIMAL + """
+                storage:
+                  data_dir: state
+                  encryption_key: ${file:%s}
+                sessions:
+                  idle_timeout: 10m
+                users:
+                  file: users.yaml
+                lockout:
+                  max_failures: 3
+                  address_lock_for: 1h
+                """.formatted(keyFile)).config();
+
+        assertThat(config.storage().dataDir()).isEqualTo(dir.resolve("state"));
+        assertThat(config.storage().encryptionKeyText()).isEqualTo(hexKey);
+        assertThat(config.storage().toString()).doesNotContain(hexKey).contains("(redacted, 64 chars)");
+        assertThat(config.toString()).doesNotContain(hexKey);
+        assertThat(config.sessions()).isEqualTo(new SessionsConfig(Duration.ofMinutes(10), Duration.ofHours(12)));
+        assertThat(config.users().file()).isEqualTo(users);
+        assertThat(config.lockout()).isEqualTo(new LockoutConfig(3, Duration.ofMinutes(5), Duration.ofMinutes(15), 100,
+                20, Duration.ofMinutes(5), Duration.ofHours(1)));
+        assertThat(config.referencedFiles()).as("the key file is watched, the users file has its own reloader")
+                .containsExactly(keyFile);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "00112233445566778899AABBCCDDEEFF00112233445566778899aabbccddeeff", // hex
+            "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", // base64
+            "__79_Pv6-fj39vX08_Lx8O_u7ezr6uno5-bl5OPi4eA", // base64url without padding
+    })
+    void everyKeyEncodingIsAccepted(String key) throws Exception {
+        GatewayConfig config = new ConfigFiles(dir).load(MINIMAL + "storage:\n  data_dir: .\n  encryption_key: '"
+                + key + "'\n").config();
+        assertThat(config.storage().encryptionKeyText()).isEqualTo(key);
+        assertThat(config.storage().dataDir()).isEqualTo(dir);
     }
 
     @Test

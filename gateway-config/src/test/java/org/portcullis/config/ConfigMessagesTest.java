@@ -550,4 +550,105 @@ class ConfigMessagesTest {
                 "access_control.rules[1]: rule 'admin' can never match: rule #1 (access_control.rules[0])"
                         + " comes first and matches every request it would"));
     }
+
+    // --- storage, sessions, users, lockout ---------------------------------------------------------------------
+
+    /** 32 zero bytes as base64: a well-formed key for the tests that are about something else. */
+    static final String KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+
+    @Test
+    void storageDataDirWithoutParent() {
+        assertThat(files.onlyError(MINIMAL + "storage:\n  data_dir: no/such/dir\n  encryption_key: " + KEY + "\n"))
+                .isEqualTo(files.at(5, "storage.data_dir: 'no/such/dir' is not a usable data directory (no such parent"
+                        + " directory; allowed: an existing directory, or a new one whose parent exists)"));
+    }
+
+    @Test
+    void storageDataDirIsAFile() {
+        files.write("state", "not a directory");
+        assertThat(files.onlyError(MINIMAL + "storage:\n  data_dir: state\n  encryption_key: " + KEY + "\n"))
+                .isEqualTo(files.at(5, "storage.data_dir: 'state' is not a usable data directory (not a directory;"
+                        + " allowed: an existing directory, or a new one whose parent exists)"));
+    }
+
+    @Test
+    void storageKeyIsTooShortAndNeverShown() {
+        String shortKey = "c2VjcmV0LWtleS12YWx1ZQ=="; // 16 bytes
+        String error = files.onlyError(MINIMAL + "storage:\n  data_dir: .\n  encryption_key: " + shortKey + "\n");
+        assertThat(error).isEqualTo(files.at(6, "storage.encryption_key: (redacted, 24 chars) is not a 32-byte key"
+                + " (allowed: 32 random bytes as base64, base64url or 64 hex digits)"));
+        assertThat(error).doesNotContain(shortKey);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "not base64 at all!!, 19",
+            "0000000000000000000000000000000000000000000000000000000000000g00, 64",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=, 48",
+    })
+    void storageKeyInOtherWrongShapes(String key, int length) {
+        assertThat(files.onlyError(MINIMAL + "storage:\n  data_dir: .\n  encryption_key: '" + key + "'\n"))
+                .isEqualTo(files.at(6, "storage.encryption_key: (redacted, " + length + " chars) is not a 32-byte"
+                        + " key (allowed: 32 random bytes as base64, base64url or 64 hex digits)"));
+    }
+
+    @Test
+    void storageNeedsBothKeys() {
+        assertThat(files.errors(MINIMAL + "storage:\n  data_dir: .\n")).containsExactly(
+                files.at(4, "storage.encryption_key: missing (required)"));
+        assertThat(files.errors(MINIMAL + "storage:\n  encryption_key: " + KEY + "\n")).containsExactly(
+                files.at(4, "storage.data_dir: missing (required)"));
+    }
+
+    @Test
+    void storageUnknownKeyGetsAHint() {
+        assertThat(files.errors(MINIMAL + "storage:\n  data_dir: .\n  encryption_key: " + KEY
+                + "\n  datadir: x\n")).containsExactly(
+                files.at(7, "storage.datadir: unknown key (did you mean 'data_dir'?)"));
+    }
+
+    @Test
+    void idleTimeoutLongerThanAbsolute() {
+        assertThat(files.onlyError(MINIMAL + "sessions:\n  idle_timeout: 1d\n  absolute_timeout: 720m\n"))
+                .isEqualTo(files.at(5, "sessions.idle_timeout: idle_timeout (1d) is longer than absolute_timeout"
+                        + " (12h) (allowed: at most absolute_timeout)"));
+    }
+
+    @Test
+    void absoluteTimeoutShorterThanTheDefaultIdle() {
+        assertThat(files.onlyError(MINIMAL + "sessions:\n  absolute_timeout: 10m\n"))
+                .isEqualTo(files.at(5, "sessions.absolute_timeout: idle_timeout (30m) is longer than absolute_timeout"
+                        + " (10m) (allowed: at most absolute_timeout)"));
+    }
+
+    @Test
+    void usersFileMissing() {
+        assertThat(files.onlyError(MINIMAL + "users:\n  file: users.yaml\n")).isEqualTo(files.at(5,
+                "users.file: 'users.yaml' is not a readable file (no such file)"));
+    }
+
+    @Test
+    void consecutiveFailuresAboveOneHundred() {
+        assertThat(files.onlyError(MINIMAL + "lockout:\n  max_consecutive_failures: 101\n")).isEqualTo(files.at(5,
+                "lockout.max_consecutive_failures: '101' is out of range (allowed: 1 to 100)"));
+    }
+
+    @Test
+    void addressFailuresAboveTheStoreCap() {
+        assertThat(files.onlyError(MINIMAL + "lockout:\n  address_max_failures: 1001\n")).isEqualTo(files.at(5,
+                "lockout.address_max_failures: '1001' is out of range (allowed: 1 to 1000)"));
+    }
+
+    @Test
+    void windowLimitAboveTheConsecutiveCap() {
+        assertThat(files.onlyError(MINIMAL + "lockout:\n  max_failures: 10\n  max_consecutive_failures: 8\n"))
+                .isEqualTo(files.at(5, "lockout.max_failures: max_failures (10) is more than max_consecutive_failures"
+                        + " (8) (allowed: at most max_consecutive_failures)"));
+    }
+
+    @Test
+    void lockoutUnknownKeyGetsAHint() {
+        assertThat(files.onlyError(MINIMAL + "lockout:\n  lock_four: 10m\n")).isEqualTo(files.at(5,
+                "lockout.lock_four: unknown key (did you mean 'lock_for'?)"));
+    }
 }
