@@ -42,11 +42,4 @@ public record GatewayConfig(
         sessions = sessions == null ? SessionsConfig.defaults() : sessions;
         lockout = lockout == null ? LockoutConfig.defaults() : lockout;
     }
-
-    /** A config without storage, users, or session and lockout settings (their defaults apply). */
-    public GatewayConfig(Path source, List<Path> referencedFiles, ServerConfig server, LimitsConfig limits,
-            List<RouteConfig> routes, Map<String, NetworkRef> networks, AccessControlConfig accessControl,
-            AuditConfig audit) {
-        this(source, referencedFiles, server, limits, routes, networks, accessControl, audit, null, null, null, null);
-    }
 }

@@ -14,6 +14,7 @@ import java.util.Set;
 import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.ConfigReload;
 import org.portcullis.config.AuditConfig;
+import org.portcullis.config.StorageConfig;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.ConfigLoader;
 import org.portcullis.config.ConfigProblem;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Listener changes (addresses, TLS on/off) cannot be applied without rebinding sockets, so they are reported as
  * needing a restart and the running listeners are kept as they are; everything else of the new config applies. The
- * same holds for {@code audit.file} (the sink is opened once at start). Every attempt is written to the audit trail as
+ * same holds for {@code audit.file} (the sink is opened once at start) and for {@code storage} (the database is opened
+ * and its key checked once at start; a key change goes through {@code portcullis storage rotate-key} and a restart). Every attempt is written to the audit trail as
  * a {@link ConfigReload} event: outcome and error count only, never the config's contents.
  */
 public final class ConfigReloader implements AutoCloseable {
@@ -105,6 +107,10 @@ public final class ConfigReloader implements AutoCloseable {
         if (auditFileChanged) {
             next = withAudit(next, current.config().audit());
         }
+        boolean storageChanged = !Objects.equals(next.storage(), current.config().storage());
+        if (storageChanged) {
+            next = withStorage(next, current.config().storage());
+        }
         GatewaySnapshot snapshot;
         try {
             snapshot = GatewaySnapshot.build(next, runtime.pools(), runtime.clock());
@@ -117,6 +123,10 @@ public final class ConfigReloader implements AutoCloseable {
         if (auditFileChanged) {
             LOG.warn("config reloaded, but audit.file changed: restart Portcullis to apply it; the audit trail "
                     + "still goes where it went before");
+        }
+        if (storageChanged) {
+            LOG.warn("config reloaded, but storage (data_dir or encryption_key) changed: restart Portcullis to apply "
+                    + "it; the running store and key stay in use");
         }
         if (listenersChanged) {
             LOG.warn("config reloaded, but server.listeners changed: restart Portcullis to apply the new listeners; "
@@ -135,7 +145,15 @@ public final class ConfigReloader implements AutoCloseable {
     /** {@code next} with the running audit settings: the open sink cannot move to another file without a restart. */
     private static GatewayConfig withAudit(GatewayConfig next, AuditConfig running) {
         return new GatewayConfig(next.source(), next.referencedFiles(), next.server(), next.limits(), next.routes(),
-                next.networks(), next.accessControl(), running);
+                next.networks(), next.accessControl(), running, next.storage(), next.sessions(), next.users(),
+                next.lockout());
+    }
+
+    /** {@code next} with the running storage settings: the open store keeps its directory and key until a restart. */
+    private static GatewayConfig withStorage(GatewayConfig next, StorageConfig running) {
+        return new GatewayConfig(next.source(), next.referencedFiles(), next.server(), next.limits(), next.routes(),
+                next.networks(), next.accessControl(), next.audit(), running, next.sessions(), next.users(),
+                next.lockout());
     }
 
     private static GatewayConfig withListeners(GatewayConfig next, GatewayConfig running) {
@@ -144,7 +162,7 @@ public final class ConfigReloader implements AutoCloseable {
         running.server().listeners().stream().filter(l -> l.isTls())
                 .forEach(l -> files.addAll(List.of(l.tls().certificate(), l.tls().privateKey())));
         return new GatewayConfig(next.source(), files, server, next.limits(), next.routes(), next.networks(),
-                next.accessControl(), next.audit());
+                next.accessControl(), next.audit(), next.storage(), next.sessions(), next.users(), next.lockout());
     }
 
     /** Starts watching the config file and the files it references, and reloading on SIGHUP. */

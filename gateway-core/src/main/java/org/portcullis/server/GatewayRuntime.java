@@ -2,15 +2,18 @@ package org.portcullis.server;
 
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.portcullis.audit.AuditSink;
 import org.portcullis.audit.NoopAuditSink;
 import org.portcullis.proxy.UpstreamPools;
+import org.portcullis.storage.EmbeddedDatabase;
 
 /**
  * The process-wide state shared by all connections: the current config snapshot (swapped atomically on reload),
  * the upstream pools, the per-address connection counts, the clock and the audit sink (opened once at start: a
- * changed {@code audit.file} needs a restart, like a changed listener). Passed to the pipeline by constructor.
+ * changed {@code audit.file} needs a restart, like a changed listener) and the local store when {@code storage} is
+ * configured (opened and key-checked once at start, closed by {@link GatewayServer#close()}). Passed to the pipeline by constructor.
  */
 public final class GatewayRuntime {
     private final AtomicReference<GatewaySnapshot> current;
@@ -19,6 +22,7 @@ public final class GatewayRuntime {
     private final Clock clock;
     private final Transport transport;
     private final AuditSink audit;
+    private final EmbeddedDatabase storage;
 
     /** A runtime without an audit trail. */
     public GatewayRuntime(GatewaySnapshot initial, UpstreamPools pools, Transport transport, Clock clock) {
@@ -27,6 +31,13 @@ public final class GatewayRuntime {
 
     public GatewayRuntime(GatewaySnapshot initial, UpstreamPools pools, Transport transport, Clock clock,
                           AuditSink audit) {
+        this(initial, pools, transport, clock, audit, null);
+    }
+
+    /** @param storage the open local store, or null when none is configured */
+    public GatewayRuntime(GatewaySnapshot initial, UpstreamPools pools, Transport transport, Clock clock,
+                          AuditSink audit, EmbeddedDatabase storage) {
+        this.storage = storage;
         this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
         this.pools = pools;
         this.transport = transport;
@@ -36,6 +47,11 @@ public final class GatewayRuntime {
 
     public AuditSink audit() {
         return audit;
+    }
+
+    /** The local store (key already verified), when {@code storage} is configured. */
+    public Optional<EmbeddedDatabase> storage() {
+        return Optional.ofNullable(storage);
     }
 
     public GatewaySnapshot snapshot() {

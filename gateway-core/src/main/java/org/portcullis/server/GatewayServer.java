@@ -16,6 +16,7 @@ import org.portcullis.audit.NoopAuditSink;
 import org.portcullis.config.GatewayConfig;
 import org.portcullis.config.ListenerConfig;
 import org.portcullis.proxy.UpstreamPools;
+import org.portcullis.storage.EmbeddedDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,14 +41,25 @@ public final class GatewayServer implements AutoCloseable {
         this.listeners = List.copyOf(listeners);
     }
 
-    /** Builds the first snapshot and binds every listener; fails (and releases everything) if any step fails. */
+    /**
+     * Builds the first snapshot, opens the audit trail and (when configured) the local store, checks the store's
+     * encryption key, and binds every listener; fails (and releases everything) if any step fails. A wrong key fails
+     * here, before any listener is bound, not at the first sign-in.
+     */
     public static GatewayServer start(GatewayConfig config, Clock clock) throws Exception {
         Transport transport = Transport.best();
         UpstreamPools pools = new UpstreamPools(transport);
         GatewaySnapshot snapshot = GatewaySnapshot.build(config, pools, clock);
         AuditSink audit = config.audit() == null ? NoopAuditSink.INSTANCE
                 : JsonLinesAuditSink.open(config.audit().file(), clock);
-        GatewayRuntime runtime = new GatewayRuntime(snapshot, pools, transport, clock, audit);
+        EmbeddedDatabase storage;
+        try {
+            storage = config.storage() == null ? null : StorageStartup.open(config.storage(), clock);
+        } catch (RuntimeException e) {
+            audit.close();
+            throw e;
+        }
+        GatewayRuntime runtime = new GatewayRuntime(snapshot, pools, transport, clock, audit, storage);
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(io.netty.util.NettyRuntime.availableProcessors());
         GatewayServer server = new GatewayServer(runtime, boss, workers, config.server().listeners());
@@ -108,5 +120,6 @@ public final class GatewayServer implements AutoCloseable {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         // Last: the event loops have stopped recording, so everything they recorded is written out.
         runtime.audit().close();
+        runtime.storage().ifPresent(EmbeddedDatabase::close);
     }
 }

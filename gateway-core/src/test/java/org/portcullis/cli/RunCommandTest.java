@@ -11,11 +11,17 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.portcullis.cli.ConfigValidateCommandTest.Run;
+import org.portcullis.config.ConfigLoader;
+import org.portcullis.crypto.EncryptionKey;
+import org.portcullis.server.GatewayServer;
+import org.portcullis.storage.EmbeddedDatabase;
 
 /**
  * {@code portcullis run --config FILE} up to the point where it would keep running: the exit codes of the ways it
@@ -90,6 +96,58 @@ class RunCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("Missing required option: '--config=FILE'");
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS) // were the second start to succeed, run would wait for SIGTERM
+    void storageIsOpenedAtStartAndAnotherKeyStopsTheNextStart() throws Exception {
+        EncryptionKey first = EncryptionKey.generate();
+        EncryptionKey second = EncryptionKey.generate();
+        Path dataDir = dir.resolve("state");
+        Path file = dir.resolve("portcullis.yaml");
+        Files.writeString(file, withStorage(config(freePort()), dataDir, first));
+
+        try (GatewayServer server = GatewayServer.start(new ConfigLoader().load(file).config(), Clock.systemUTC())) {
+            assertThat(server.runtime().storage()).as("the store is open for later wiring").isPresent();
+            Path db = dataDir.resolve(EmbeddedDatabase.FILE_NAME);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir))).isEqualTo("rwx------");
+        }
+
+        int port = freePort();
+        Files.writeString(file, withStorage(config(port), dataDir, second));
+        Run run = ConfigValidateCommandTest.run("run", "--config", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("portcullis: cannot start: secrets are encrypted under key " + first.id()
+                + ", the configured storage.encryption_key is " + second.id());
+        assertThat(run.err()).doesNotContain(first.revealBase64()).doesNotContain(second.revealBase64());
+        assertThat(run.out()).as("never claimed to be running").isEmpty();
+        assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close())
+                .as("no listener was opened").isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void storeThatOthersCanReadStopsTheStart() throws Exception {
+        Path dataDir = Files.createDirectory(dir.resolve("state"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
+        Path file = dir.resolve("portcullis.yaml");
+        Files.writeString(file, withStorage(config(freePort()), dataDir, EncryptionKey.generate()));
+
+        Run run = ConfigValidateCommandTest.run("run", "--config", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("portcullis: cannot start: data directory " + dataDir
+                + " has mode rwxr-x---: group and others must have no access (chmod 700)");
+    }
+
+    static String withStorage(String config, Path dataDir, EncryptionKey key) {
+        return config + """
+                storage:
+                  data_dir: %s
+                  encryption_key: %s
+                """.formatted(dataDir, key.revealBase64());
     }
 
     static int freePort() throws IOException {

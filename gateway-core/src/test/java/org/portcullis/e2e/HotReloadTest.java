@@ -166,6 +166,25 @@ class HotReloadTest {
     }
 
     @Test
+    void storageChangeIsReportedAsNeedingARestartAndTheRestStillApplies() throws Exception {
+        Path dataDir = dir.resolve("state");
+        gateway.rewriteConfig(opening("two") + """
+                storage:
+                  data_dir: %s
+                  encryption_key: '%s'
+                """.formatted(dataDir, "00".repeat(32)), upstream.port());
+
+        assertThat(gateway.reloader().reload()).isEqualTo(Outcome.APPLIED);
+        assertThat(log.await("storage (data_dir or encryption_key) changed: restart Portcullis to apply it"))
+                .isNotNull();
+
+        assertThat(get("/two").status()).as("the rest of the config applied").isEqualTo(200);
+        assertThat(gateway.server().runtime().storage()).as("no store opened by a reload").isEmpty();
+        assertThat(gateway.server().runtime().snapshot().config().storage()).isNull();
+        assertThat(dataDir).doesNotExist();
+    }
+
+    @Test
     void refusedReloadIsReportedAndChangesNothing() throws Exception {
         gateway.rewriteConfig(opening("two").replace("default_policy: deny", "default_policy: bypass\n  rules: ["),
                 upstream.port());
