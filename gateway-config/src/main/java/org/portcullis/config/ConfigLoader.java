@@ -1,11 +1,5 @@
 package org.portcullis.config;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -57,7 +51,7 @@ public final class ConfigLoader {
      */
     public LoadedConfig load(Path file) throws ConfigException {
         Problems problems = new Problems(file);
-        Optional<String> text = readText(file, problems);
+        Optional<String> text = FileChecks.readUtf8(file, problems);
         if (text.isEmpty()) {
             throw new ConfigException(problems.errors(), List.of());
         }
@@ -115,27 +109,5 @@ public final class ConfigLoader {
         return Optional.of(new GatewayConfig(file, List.copyOf(referencedFiles), server.get(), limits.get(),
                 routes.get(), networks, accessControl.get(), audit.orElse(null), storage.orElse(null),
                 sessions.get(), users.orElse(null), lockout.get()));
-    }
-
-    /** The file as UTF-8 text, or empty after reporting why it cannot be read (line 0: no line is to blame). */
-    private static Optional<String> readText(Path file, Problems problems) {
-        String reason = FileChecks.unreadableReason(file);
-        if (reason != null) {
-            problems.error(0, Messages.PATH_FILE, Messages.cannotRead(reason));
-            return Optional.empty();
-        }
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            return Optional.of(StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString());
-        } catch (CharacterCodingException e) {
-            problems.error(0, Messages.PATH_FILE, Messages.cannotRead("not UTF-8 text"));
-        } catch (IOException e) {
-            problems.error(0, Messages.PATH_FILE, Messages.cannotRead(FileChecks.describe(e)));
-        }
-        return Optional.empty();
     }
 }

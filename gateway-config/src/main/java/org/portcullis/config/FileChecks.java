@@ -1,10 +1,15 @@
 package org.portcullis.config;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Short, stable reasons why a file cannot be used, for messages ("no such file", not a stack trace). */
 final class FileChecks {
@@ -65,5 +70,27 @@ final class FileChecks {
         }
         String message = e.getMessage();
         return message == null ? e.getClass().getSimpleName() : ValueDisplay.escape(message);
+    }
+
+    /** The file as UTF-8 text, or empty after reporting why it cannot be read (line 0: no line is to blame). */
+    static Optional<String> readUtf8(Path file, Problems problems) {
+        String reason = unreadableReason(file);
+        if (reason != null) {
+            problems.error(0, Messages.PATH_FILE, Messages.cannotRead(reason));
+            return Optional.empty();
+        }
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            return Optional.of(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString());
+        } catch (CharacterCodingException e) {
+            problems.error(0, Messages.PATH_FILE, Messages.cannotRead("not UTF-8 text"));
+        } catch (IOException e) {
+            problems.error(0, Messages.PATH_FILE, Messages.cannotRead(describe(e)));
+        }
+        return Optional.empty();
     }
 }

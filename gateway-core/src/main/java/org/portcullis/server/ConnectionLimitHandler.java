@@ -17,7 +17,6 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
 
     private final ConnectionCounter counter;
     private final int max;
-    private InetAddress counted;
 
     ConnectionLimitHandler(ConnectionCounter counter, int max) {
         this.counter = counter;
@@ -32,13 +31,8 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        counted = address;
         ctx.pipeline().remove(this);
         ctx.channel().closeFuture().addListener(f -> counter.release(address));
         ctx.fireChannelActive();
-    }
-
-    boolean counted() {
-        return counted != null;
     }
 }
