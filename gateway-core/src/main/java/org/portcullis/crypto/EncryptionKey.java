@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
 import javax.crypto.spec.SecretKeySpec;
+import org.portcullis.config.EncryptionKeyText;
 
 /**
  * The 256-bit {@code storage.encryption_key} that encrypts secrets at rest (AES-256-GCM, {@link SecretBox}).
@@ -26,9 +27,9 @@ import javax.crypto.spec.SecretKeySpec;
 public final class EncryptionKey {
 
     /** AES-256. */
-    public static final int KEY_BYTES = 32;
+    public static final int KEY_BYTES = EncryptionKeyText.KEY_BYTES;
     static final int ID_HEX_DIGITS = 8;
-    private static final int HEX_LENGTH = KEY_BYTES * 2;
+    private static final int HEX_LENGTH = EncryptionKeyText.HEX_LENGTH;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final byte[] key;
@@ -57,7 +58,7 @@ public final class EncryptionKey {
             throw new IllegalArgumentException("encryption key is empty; expected " + KEY_BYTES
                     + " random bytes as base64 or " + HEX_LENGTH + " hex digits");
         }
-        byte[] bytes = decode(trimmed);
+        byte[] bytes = EncryptionKeyText.decode(trimmed);
         if (bytes == null || bytes.length != KEY_BYTES) {
             throw new IllegalArgumentException("encryption key is not " + KEY_BYTES + " bytes in base64 or "
                     + HEX_LENGTH + " hex digits (got " + trimmed.length() + " characters"
@@ -68,20 +69,6 @@ public final class EncryptionKey {
             return new EncryptionKey(bytes);
         } finally {
             Arrays.fill(bytes, (byte) 0);
-        }
-    }
-
-    private static byte[] decode(String text) {
-        if (text.length() == HEX_LENGTH && text.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-            return HexFormat.of().parseHex(text);
-        }
-        try {
-            if (text.indexOf('-') >= 0 || text.indexOf('_') >= 0) {
-                return Base64.getUrlDecoder().decode(text);
-            }
-            return Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            return null; // the exception's message may quote the offending character; report our own
         }
     }
 
