@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.portcullis.regulation.Verdict.Locked;
 import org.portcullis.regulation.Verdict.Reason;
 import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.fixtures.MutableClock;
 
 /** The lockout rules as an attacker or a user meets them, on a real SQLite store and a hand-moved clock. */
 class RegulatorTest {

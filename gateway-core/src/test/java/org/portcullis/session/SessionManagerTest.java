@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.portcullis.policy.AuthFactor;
 import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.fixtures.MutableClock;
 
 class SessionManagerTest {
 

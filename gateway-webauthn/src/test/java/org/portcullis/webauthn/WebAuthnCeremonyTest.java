@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.portcullis.fixtures.MutableClock;
 
 /** Both ceremonies against webauthn4j's authenticator emulator, as a browser and a security key would run them. */
 class WebAuthnCeremonyTest {
