@@ -3,7 +3,6 @@ package org.portcullis.cli;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,9 +95,7 @@ public final class InviteCommand implements Callable<Integer> {
                 err.println("error: " + e.getMessage());
                 return EXIT_BAD_INPUT;
             }
-            if (!Files.isRegularFile(dataDir.resolve(EmbeddedDatabase.FILE_NAME))) {
-                err.println("error: no " + EmbeddedDatabase.FILE_NAME + " in " + dataDir
-                        + " (is --data-dir the gateway's storage.data_dir?)");
+            if (StoreArgument.reportMissingDatabase(dataDir, err)) {
                 return EXIT_BAD_INPUT;
             }
             try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(dataDir)) {

@@ -1,7 +1,6 @@
 package org.portcullis.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -179,9 +178,7 @@ public final class SessionsCommand implements Callable<Integer> {
     private static int withStore(CommandSpec spec, Path dataDir, StoreWork work) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!Files.isRegularFile(dataDir.resolve(EmbeddedDatabase.FILE_NAME))) {
-            err.println("error: no " + EmbeddedDatabase.FILE_NAME + " in " + dataDir
-                    + " (is --data-dir the gateway's storage.data_dir?)");
+        if (StoreArgument.reportMissingDatabase(dataDir, err)) {
             err.flush();
             return EXIT_BAD_INPUT;
         }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -88,9 +87,7 @@ public final class StorageCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             try {
-                if (!Files.isRegularFile(dataDir.resolve(EmbeddedDatabase.FILE_NAME))) {
-                    err.println("error: no " + EmbeddedDatabase.FILE_NAME + " in " + dataDir
-                            + " (is --data-dir the gateway's storage.data_dir?)");
+                if (StoreArgument.reportMissingDatabase(dataDir, err)) {
                     return EXIT_BAD_INPUT;
                 }
                 EncryptionKey oldKey;

@@ -1,7 +1,6 @@
 package org.portcullis.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.portcullis.config.UserEntry;
@@ -61,9 +60,7 @@ public final class UnlockCommand implements Callable<Integer> {
                 err.println("error: NAME must not contain control characters");
                 return EXIT_BAD_INPUT;
             }
-            if (!Files.isRegularFile(dataDir.resolve(EmbeddedDatabase.FILE_NAME))) {
-                err.println("error: no " + EmbeddedDatabase.FILE_NAME + " in " + dataDir
-                        + " (is --data-dir the gateway's storage.data_dir?)");
+            if (StoreArgument.reportMissingDatabase(dataDir, err)) {
                 return EXIT_BAD_INPUT;
             }
             try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(dataDir)) {
