@@ -1,18 +1,15 @@
 package org.portcullis.identity;
 
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.util.Objects;
+import java.util.Set;
 
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.ConfigProblem;
 import org.portcullis.config.UsersFile;
 import org.portcullis.config.UsersFileLoader;
+import org.portcullis.watch.FileWatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,13 +18,11 @@ import org.slf4j.LoggerFactory;
  * valid one replaces the directory's snapshot. A bad file is refused with its errors logged and the previous
  * accounts stay in force (fail closed would lock everyone out; fail open is not an option).
  *
- * <p>The directory of the file is watched, not the file: editors and {@code portcullis users} replace the file by
- * moving a new one over it, which a watch on the file itself would miss.
+ * <p>Watching is {@link FileWatch}'s: the directory of the file is watched, not the file, because editors and
+ * {@code portcullis users} replace the file by moving a new one over it.
  */
 public final class UsersFileReloader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsersFileReloader.class);
-    /** Editors write in several steps; a short pause lets the burst settle before reading. */
-    private static final long SETTLE_MILLIS = 200;
 
     /** What one reload attempt did. */
     public enum Outcome { APPLIED, REFUSED }
@@ -41,7 +36,7 @@ public final class UsersFileReloader implements AutoCloseable {
     private final UsersFileLoader loader;
     private final FileUserDirectory directory;
     private final Listener listener;
-    private WatchService watcher;
+    private FileWatch watch;
 
     public UsersFileReloader(Path file, UsersFileLoader loader, FileUserDirectory directory, Listener listener) {
         this.file = file.toAbsolutePath().normalize();
@@ -74,57 +69,17 @@ public final class UsersFileReloader implements AutoCloseable {
 
     /** Starts watching the file's directory on a daemon thread. */
     public synchronized void start() throws IOException {
-        if (watcher != null) {
+        if (watch != null) {
             return;
         }
-        watcher = FileSystems.getDefault().newWatchService();
-        file.getParent().register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
-                StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
-        WatchService service = watcher;
-        Thread thread = new Thread(() -> watchLoop(service), "portcullis-users-watch");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void watchLoop(WatchService service) {
-        try {
-            while (true) {
-                WatchKey key = service.take();
-                boolean relevant = false;
-                for (var event : key.pollEvents()) {
-                    if (event.context() instanceof Path name && file.getFileName().equals(name)) {
-                        relevant = true;
-                    }
-                }
-                key.reset();
-                if (relevant) {
-                    Thread.sleep(SETTLE_MILLIS);
-                    drain(service);
-                    listener.reloaded(reload());
-                }
-            }
-        } catch (InterruptedException | ClosedWatchServiceException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void drain(WatchService service) {
-        WatchKey key;
-        while ((key = service.poll()) != null) {
-            key.pollEvents();
-            key.reset();
-        }
+        watch = FileWatch.start(Set.of(file), "portcullis-users-watch", () -> listener.reloaded(reload()));
     }
 
     @Override
     public synchronized void close() {
-        if (watcher != null) {
-            try {
-                watcher.close();
-            } catch (IOException ignored) {
-                // closing a watch service has nothing to report
-            }
-            watcher = null;
+        if (watch != null) {
+            watch.close();
+            watch = null;
         }
     }
 }

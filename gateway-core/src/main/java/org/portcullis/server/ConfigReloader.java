@@ -1,12 +1,7 @@
 package org.portcullis.server;
 
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -21,6 +16,7 @@ import org.portcullis.config.ConfigProblem;
 import org.portcullis.config.GatewayConfig;
 import org.portcullis.config.LoadedConfig;
 import org.portcullis.config.ServerConfig;
+import org.portcullis.watch.FileWatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +41,7 @@ public final class ConfigReloader implements AutoCloseable {
     private final Path configFile;
     private final GatewayRuntime runtime;
     private final ConfigLoader loader = new ConfigLoader();
-    private WatchService watcher;
-    private Thread watchThread;
+    private FileWatch watch;
     private boolean watching;
     private boolean sighup;
 
@@ -201,70 +196,19 @@ public final class ConfigReloader implements AutoCloseable {
         files.add(configFile);
         config.referencedFiles().forEach(p -> files.add(p.toAbsolutePath()));
         try {
-            watcher = FileSystems.getDefault().newWatchService();
-            Set<Path> dirs = new HashSet<>();
-            for (Path file : files) {
-                Path dir = file.getParent();
-                if (dir != null && dirs.add(dir)) {
-                    dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                            StandardWatchEventKinds.ENTRY_DELETE);
-                }
-            }
+            // An applied reload restarts watching with the new file set (closing this watch from its own thread);
+            // a refused one leaves it running, so the corrected file is picked up too.
+            watch = FileWatch.start(files, "portcullis-config-watch", this::reload);
         } catch (IOException e) {
             LOG.error("cannot watch config files for changes ({}); reload with SIGHUP", e.getMessage());
-            return;
-        }
-        WatchService service = watcher;
-        watchThread = new Thread(() -> watchLoop(service, files), "portcullis-config-watch");
-        watchThread.setDaemon(true);
-        watchThread.start();
-    }
-
-    private void watchLoop(WatchService service, Set<Path> files) {
-        try {
-            while (true) {
-                WatchKey key = service.take();
-                boolean relevant = false;
-                Path dir = (Path) key.watchable();
-                for (var event : key.pollEvents()) {
-                    if (event.context() instanceof Path name && files.contains(dir.resolve(name))) {
-                        relevant = true;
-                    }
-                }
-                key.reset();
-                if (relevant) {
-                    // Editors write in several steps; let the burst settle before reading.
-                    Thread.sleep(200);
-                    drain(service);
-                    if (reload() != Outcome.REFUSED) {
-                        return; // reload() restarted watching with the new file set
-                    }
-                    // Refused: nothing was restarted, so keep watching the same files for the corrected version.
-                }
-            }
-        } catch (InterruptedException | ClosedWatchServiceException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void drain(WatchService service) {
-        WatchKey key;
-        while ((key = service.poll()) != null) {
-            key.pollEvents();
-            key.reset();
         }
     }
 
     private void stopWatching() {
-        if (watcher != null) {
-            try {
-                watcher.close();
-            } catch (IOException ignored) {
-                // closing a watch service has nothing to report
-            }
-            watcher = null;
+        if (watch != null) {
+            watch.close();
+            watch = null;
         }
-        watchThread = null;
     }
 
     @Override
