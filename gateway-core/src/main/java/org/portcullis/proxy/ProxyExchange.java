@@ -67,6 +67,7 @@ public final class ProxyExchange implements UpstreamListener {
      */
     private HttpResponse unsentHead;
     private boolean clientFlushPending;
+    private boolean switchingProtocols;
     private String outcome = FORWARDED;
     private boolean responseCloses;
     private boolean finished;
@@ -235,6 +236,18 @@ public final class ProxyExchange implements UpstreamListener {
             ReferenceCountUtil.release(message);
             return;
         }
+        if (switchingProtocols) {
+            // The decoder ends the 101 with an empty LastHttpContent; the pipelines switch on that end marker, so
+            // nothing of the HTTP exchange ever reaches the tunnel. Anything else here breaks the decoder's contract.
+            ReferenceCountUtil.release(message);
+            if (message instanceof LastHttpContent) {
+                finished = true;
+                switchToTunnel();
+            } else {
+                protocolError();
+            }
+            return;
+        }
         if (message instanceof UpstreamProtocolError) {
             if (!responseStarted && upstream != null && !upstream.channel().isActive()) {
                 // The decoder reports a close before a complete head this way (from channelInactive, ahead of the
@@ -335,14 +348,19 @@ public final class ProxyExchange implements UpstreamListener {
             return;
         }
         cancelTimer();
-        finished = true;
         status = 101;
+        // The 101 is on its way to the client: from here a failure can only close, never answer with a page.
+        responseStarted = true;
+        switchingProtocols = true;
         HttpHeaders out = response.headers().copy();
         ResponseHeaderFilter.removeHopByHop(response.headers(), out);
         out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         out.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
         owner.client().writeAndFlush(new DefaultHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.SWITCHING_PROTOCOLS, out));
+    }
+
+    private void switchToTunnel() {
         Channel upstreamChannel = upstream.channel();
         upstream.attach(null);
         // Encoders go first (they hold no bytes); each tunnel handler is in place before its side's decoder leaves,

@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -22,12 +21,6 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof LastHttpContent end && !end.content().isReadable()) {
-            // The response decoder emits the 101 head and its empty end marker in one batch; the marker reaches
-            // this handler because the exchange switched the pipeline on the head. It carries no bytes.
-            end.release();
-            return;
-        }
         if (!(msg instanceof ByteBuf)) {
             ReferenceCountUtil.release(msg);
             ctx.close();
