@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import org.portcullis.admission.Admission;
-import org.portcullis.admission.RequestAdmission;
 import org.portcullis.audit.AccessDecision;
 import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.RequestId;
@@ -38,7 +37,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private final GatewayRuntime runtime;
     private final ConnectionInfo connection;
     private final FrontendTimeoutHandler timeouts;
-    private final RequestAdmission admission = new RequestAdmission();
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
 
     private ChannelHandlerContext ctx;
@@ -134,7 +132,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private void startRequest(HttpRequest request) {
         boolean bodyFollows = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
         timeouts.headReceived(bodyFollows);
-        Admission decided = admission.admit(request, connection, runtime.snapshot());
+        Admission decided = runtime.admission().admit(request, connection, runtime.snapshot());
         if (decided instanceof Admission.Refuse refusal) {
             // Whatever follows the head up to its LastHttpContent belongs to the refused request.
             discardingBody = true;

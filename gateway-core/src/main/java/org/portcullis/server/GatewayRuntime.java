@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.portcullis.admission.RequestAdmission;
 import org.portcullis.audit.AuditSink;
 import org.portcullis.audit.NoopAuditSink;
 import org.portcullis.proxy.UpstreamPools;
@@ -19,6 +20,8 @@ public final class GatewayRuntime {
     private final AtomicReference<GatewaySnapshot> current;
     private final UpstreamPools pools;
     private final ConnectionCounter connections = new ConnectionCounter();
+    // Stateless and thread-safe: one for the process, so its header-name sets are not rebuilt per connection.
+    private final RequestAdmission admission = new RequestAdmission();
     private final Clock clock;
     private final Transport transport;
     private final AuditSink audit;
@@ -65,6 +68,10 @@ public final class GatewayRuntime {
 
     public UpstreamPools pools() {
         return pools;
+    }
+
+    public RequestAdmission admission() {
+        return admission;
     }
 
     public ConnectionCounter connections() {
