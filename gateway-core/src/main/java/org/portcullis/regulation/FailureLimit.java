@@ -2,6 +2,7 @@ package org.portcullis.regulation;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.portcullis.config.LockoutConfig;
 
 /**
  * A sliding-window limit: {@code maxFailures} failures within any {@code window} lock the subject for
@@ -15,7 +16,7 @@ import java.util.Objects;
 public record FailureLimit(int maxFailures, Duration window, Duration lockout) {
 
     /** Bounds a row of the store: it keeps at most this many failure times. */
-    public static final int MAX_FAILURES_CAP = 1_000;
+    public static final int MAX_FAILURES_CAP = LockoutConfig.MAX_ADDRESS_FAILURES_CAP;
 
     public FailureLimit {
         Objects.requireNonNull(window, "window");
@@ -35,7 +36,12 @@ public record FailureLimit(int maxFailures, Duration window, Duration lockout) {
      * never see.
      */
     public static FailureLimit addressDefaults() {
-        return new FailureLimit(20, Duration.ofMinutes(5), Duration.ofMinutes(15));
+        return addressLimit(LockoutConfig.defaults());
+    }
+
+    /** The per-address limit the config's {@code lockout} section gives. */
+    public static FailureLimit addressLimit(LockoutConfig config) {
+        return new FailureLimit(config.addressMaxFailures(), config.addressWindow(), config.addressLockFor());
     }
 
     static void rejectNotPositive(Duration duration, String name) {

@@ -2,6 +2,7 @@ package org.portcullis.regulation;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.portcullis.config.LockoutConfig;
 
 /**
  * The per-account limits of one factor: {@code maxFailures} failures within {@code window} lock the account for
@@ -20,7 +21,7 @@ import java.util.Objects;
 public record RegulationSettings(int maxFailures, Duration window, Duration lockout, int maxConsecutiveFailures) {
 
     /** NIST SP 800-63B §5.2.2: "no more than 100 consecutive failed authentication attempts on a single account". */
-    public static final int MAX_CONSECUTIVE_FAILURES_CAP = 100;
+    public static final int MAX_CONSECUTIVE_FAILURES_CAP = LockoutConfig.MAX_CONSECUTIVE_FAILURES_CAP;
 
     public RegulationSettings {
         Objects.requireNonNull(window, "window");
@@ -39,7 +40,13 @@ public record RegulationSettings(int maxFailures, Duration window, Duration lock
 
     /** 5 failures in 5 minutes lock the account for 15 minutes; 100 consecutive failures lock it until unlocked. */
     public static RegulationSettings defaults() {
-        return new RegulationSettings(5, Duration.ofMinutes(5), Duration.ofMinutes(15), MAX_CONSECUTIVE_FAILURES_CAP);
+        return of(LockoutConfig.defaults());
+    }
+
+    /** The per-account settings the config's {@code lockout} section gives. */
+    public static RegulationSettings of(LockoutConfig config) {
+        return new RegulationSettings(config.maxFailures(), config.window(), config.lockFor(),
+                config.maxConsecutiveFailures());
     }
 
     /** The timed part, as the store applies it. */

@@ -2,6 +2,7 @@ package org.portcullis.session;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.portcullis.config.SessionsConfig;
 
 /**
  * Session timeouts. The defaults are the re-authentication limits NIST SP 800-63B (§4.2.3, AAL2) sets: 30 minutes of
@@ -12,8 +13,8 @@ import java.util.Objects;
  */
 public record SessionSettings(Duration idle, Duration absolute) {
 
-    public static final Duration DEFAULT_IDLE = Duration.ofMinutes(30);
-    public static final Duration DEFAULT_ABSOLUTE = Duration.ofHours(12);
+    public static final Duration DEFAULT_IDLE = SessionsConfig.DEFAULT_IDLE;
+    public static final Duration DEFAULT_ABSOLUTE = SessionsConfig.DEFAULT_ABSOLUTE;
 
     public SessionSettings {
         Objects.requireNonNull(idle, "idle");
@@ -28,8 +29,13 @@ public record SessionSettings(Duration idle, Duration absolute) {
         }
     }
 
-    /** 30 minutes idle, 12 hours absolute. */
+    /** 30 minutes idle, 12 hours absolute: the config model's defaults. */
     public static SessionSettings defaults() {
-        return new SessionSettings(DEFAULT_IDLE, DEFAULT_ABSOLUTE);
+        return of(SessionsConfig.defaults());
+    }
+
+    /** The settings the config's {@code sessions} section gives. */
+    public static SessionSettings of(SessionsConfig config) {
+        return new SessionSettings(config.idle(), config.absolute());
     }
 }
