@@ -86,11 +86,6 @@ public final class StrictHttpResponseDecoder extends ByteToMessageDecoder {
         pending.add(Objects.requireNonNull(method, "method"));
     }
 
-    /** Number of requests whose response has not started yet. */
-    public int pendingResponses() {
-        return pending.size();
-    }
-
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (out.isEmpty()) {

@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.ConnectException;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.portcullis.admission.Admission;
@@ -507,22 +506,11 @@ public final class ProxyExchange implements UpstreamListener {
         if (cause instanceof io.netty.channel.ConnectTimeoutException) {
             return 504;
         }
-        if (cause instanceof ConnectException) {
-            return 502;
-        }
-        return 502;
-    }
-
-    public int status() {
-        return status;
+        return 502; // refused, reset, unresolvable, TLS verification failed: the upstream is unreachable
     }
 
     /** The access-log outcome: FORWARDED, or why the exchange failed. */
     public String outcome() {
         return outcome;
-    }
-
-    public long requestBodyBytes() {
-        return bodyBytes;
     }
 }

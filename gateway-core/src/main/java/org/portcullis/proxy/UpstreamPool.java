@@ -50,11 +50,6 @@ public final class UpstreamPool {
         return key;
     }
 
-    /** Open connections, busy and idle. */
-    public int openConnections() {
-        return open.get();
-    }
-
     /** Must be called on {@code loop}. Completes with a connection owned by the caller until release or discard. */
     Future<UpstreamConnection> acquire(EventLoop loop, Duration connectTimeout) {
         Promise<UpstreamConnection> promise = loop.newPromise();
