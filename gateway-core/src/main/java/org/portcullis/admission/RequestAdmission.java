@@ -2,8 +2,11 @@ package org.portcullis.admission;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.portcullis.config.RouteConfig;
 import org.portcullis.ingress.CanonicalRequest;
@@ -12,30 +15,42 @@ import org.portcullis.ingress.OriginCheck;
 import org.portcullis.ingress.RejectReason;
 import org.portcullis.ingress.RequestCanonicalizer;
 import org.portcullis.policy.AccessRequest;
-import org.portcullis.policy.AuthState;
 import org.portcullis.policy.Decision;
+import org.portcullis.portal.PortalPaths;
 import org.portcullis.server.GatewaySnapshot;
+import org.portcullis.session.CookieLookup;
+import org.portcullis.session.SessionCookie;
+import org.portcullis.signin.ResolvedSession;
 
 /**
- * Admits or refuses one decoded request, in flow order: canonical request → route → route limits → policy. The
- * policy is asked about exactly the canonical request that will be forwarded. Any exception ends in a refusal
- * (SECURITY-RULES 10): there is no path from an error to {@link Admission.Forward}.
+ * Admits or refuses one decoded request, in flow order: canonical request → destination (route or portal) → route
+ * limits → [session] → policy. The policy is asked about exactly the canonical request that will be forwarded. Any
+ * exception ends in a refusal (SECURITY-RULES 10): there is no path from an error to {@link Admission.Forward}.
  *
- * <p>Until sessions exist every request is anonymous: {@code one_factor} and {@code two_factor} rules answer 401
- * and only {@code bypass} rules forward.
+ * <p>Two steps, because the session lives in the store: {@link #admit} does everything that needs no session and
+ * gives {@link Admission.Prepared}; the caller resolves the session (off the event loop) and calls {@link #decide}.
  */
 public final class RequestAdmission {
     private final RequestCanonicalizer canonicalizer = new RequestCanonicalizer();
 
     public Admission admit(HttpRequest request, ConnectionInfo connection, GatewaySnapshot snapshot) {
         try {
-            return decide(request, connection, snapshot);
+            return prepare(request, connection, snapshot);
         } catch (RuntimeException e) {
-            return new Admission.Refuse(500, "INTERNAL_ERROR:" + e.getClass().getSimpleName(), null, null, null, true);
+            return internalError(e);
         }
     }
 
-    private Admission decide(HttpRequest request, ConnectionInfo connection, GatewaySnapshot snapshot) {
+    /** The decision for a prepared request, once its session is known. */
+    public Admission decide(Admission.Prepared prepared, ResolvedSession session) {
+        try {
+            return decideNow(prepared, session);
+        } catch (RuntimeException e) {
+            return internalError(e);
+        }
+    }
+
+    private Admission prepare(HttpRequest request, ConnectionInfo connection, GatewaySnapshot snapshot) {
         boolean bodyFollows = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
         ConnectionInfo current = new ConnectionInfo(connection.peer(), connection.tls(), connection.listenerPort(),
                 snapshot.config().server().trustedProxies());
@@ -49,8 +64,18 @@ public final class RequestAdmission {
         if (expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect)) {
             return refuse(RejectReason.EXPECTATION_FAILED, canonical, null, bodyFollows);
         }
+        CookieLookup cookie = SessionCookie.find(canonical.headers().getAll(HttpHeaderNames.COOKIE));
+        boolean protectedHost = snapshot.router().servesHost(canonical.host());
+        boolean portalHost = snapshot.portal().map(p -> p.isPortalHost(canonical)).orElse(false);
+        if ((protectedHost || portalHost) && PortalPaths.isReserved(canonical.path())) {
+            // The reserved prefix belongs to the gateway on every host it serves: never forwarded, whatever routes say.
+            return new Admission.Prepared(canonical, null, snapshot, cookie, bodyFollows);
+        }
         Optional<RouteConfig> found = snapshot.router().route(canonical.host(), canonical.path());
         if (found.isEmpty()) {
+            if (portalHost) {
+                return new Admission.Prepared(canonical, null, snapshot, cookie, bodyFollows);
+            }
             return refuse(RejectReason.NO_ROUTE, canonical, null, bodyFollows);
         }
         RouteConfig route = found.get();
@@ -61,22 +86,55 @@ public final class RequestAdmission {
         if (canonical.websocketUpgrade() && !new OriginCheck(route.websocketOrigins()).allows(canonical)) {
             return refuse(RejectReason.WEBSOCKET_ORIGIN_REFUSED, canonical, route, bodyFollows);
         }
+        return new Admission.Prepared(canonical, route, snapshot, cookie, bodyFollows);
+    }
 
-        Decision decision = snapshot.policy().decide(
+    private Admission decideNow(Admission.Prepared prepared, ResolvedSession session) {
+        CanonicalRequest canonical = prepared.request();
+        if (prepared.portal()) {
+            return new Admission.Portal(canonical, prepared.snapshot(), session, prepared.bodyFollows());
+        }
+        RouteConfig route = prepared.route();
+        Decision decision = prepared.snapshot().policy().decide(
                 new AccessRequest(canonical.method(), canonical.host(), canonical.path(), canonical.clientAddress()),
-                AuthState.anonymous());
+                session.authState());
         if (decision instanceof Decision.Allow allow) {
-            return new Admission.Forward(canonical, route, allow.rule(), snapshot);
+            stripGatewayCookies(canonical.headers());
+            return new Admission.Forward(canonical, route, allow.rule(), prepared.snapshot(), session,
+                    allow.isBypass());
         }
         if (decision instanceof Decision.Deny deny) {
-            return new Admission.Refuse(403, "POLICY_DENY", canonical, route.name(), deny.rule(), bodyFollows);
+            return new Admission.Refuse(403, "POLICY_DENY", canonical, route.name(), deny.rule(),
+                    prepared.bodyFollows());
         }
         if (decision instanceof Decision.Challenge challenge) {
-            // No session can satisfy a challenge yet: fail closed with "sign-in required", never downgrade.
-            return new Admission.Refuse(401, "SIGN_IN_REQUIRED", canonical, route.name(), challenge.rule(),
-                    bodyFollows);
+            return new Admission.Challenge(canonical, route, challenge.rule(), challenge.requirement(), session,
+                    prepared.snapshot(), prepared.bodyFollows());
         }
         return new Admission.Refuse(403, "POLICY_UNKNOWN_DECISION", canonical, route.name(), null, true);
+    }
+
+    /** No upstream ever sees the gateway's cookies (SECURITY-RULES 11); other cookies pass byte for byte. */
+    static void stripGatewayCookies(HttpHeaders headers) {
+        if (!headers.contains(HttpHeaderNames.COOKIE)) {
+            return;
+        }
+        List<String> original = headers.getAll(HttpHeaderNames.COOKIE);
+        List<String> kept = new ArrayList<>(original.size());
+        for (String header : original) {
+            SessionCookie.stripFromCookieHeader(header).ifPresent(kept::add);
+        }
+        if (kept.equals(original)) {
+            return;
+        }
+        headers.remove(HttpHeaderNames.COOKIE);
+        if (!kept.isEmpty()) {
+            headers.add(HttpHeaderNames.COOKIE, kept);
+        }
+    }
+
+    private static Admission internalError(RuntimeException e) {
+        return new Admission.Refuse(500, "INTERNAL_ERROR:" + e.getClass().getSimpleName(), null, null, null, true);
     }
 
     private static Admission refuse(RejectReason reason, CanonicalRequest canonical, RouteConfig route,

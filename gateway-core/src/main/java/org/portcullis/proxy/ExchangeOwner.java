@@ -10,6 +10,9 @@ public interface ExchangeOwner {
     /** The exchange ended; the connection may serve the next request unless {@code close}. */
     void exchangeFinished(ProxyExchange exchange, int status, boolean close);
 
+    /** The gateway answered a portal request itself; {@code outcome} is the code for the log and audit trail. */
+    void portalFinished(PortalExchange exchange, int status, boolean close, String outcome);
+
     /** Something changed that may allow reading from the client again (upstream connected or writable). */
     void updateReading();
 

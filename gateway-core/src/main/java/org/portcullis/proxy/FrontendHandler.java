@@ -9,7 +9,10 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.handler.codec.http.HttpMethod;
 import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.portcullis.admission.Admission;
 import org.portcullis.audit.AccessDecision;
 import org.portcullis.audit.AuditOutcome;
@@ -18,7 +21,13 @@ import org.portcullis.config.AuditConfig;
 import org.portcullis.ingress.CanonicalRequest;
 import org.portcullis.ingress.ConnectionInfo;
 import org.portcullis.ingress.RequestRejected;
+import org.portcullis.portal.ChallengeResponses;
 import org.portcullis.portal.ErrorPages;
+import org.portcullis.portal.PortalResponse;
+import org.portcullis.session.CookieLookup;
+import org.portcullis.signin.ResolvedSession;
+import org.portcullis.signin.SessionLookups;
+import org.portcullis.signin.SignInServices;
 import org.portcullis.server.FrontendTimeoutHandler;
 import org.portcullis.server.FrontendTimeoutHandler.FrontendTimeout;
 import org.portcullis.server.GatewayRuntime;
@@ -34,13 +43,17 @@ import org.portcullis.server.GatewayRuntime;
  * forwarded requests only with {@code audit.log_allowed: true} (SECURITY-RULES 20).
  */
 public final class FrontendHandler extends ChannelInboundHandlerAdapter implements ExchangeOwner {
+    /** The route name the access log gives requests the gateway answers itself. */
+    static final String PORTAL_ROUTE = "portal";
     private final GatewayRuntime runtime;
     private final ConnectionInfo connection;
     private final FrontendTimeoutHandler timeouts;
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
 
     private ChannelHandlerContext ctx;
-    private ProxyExchange exchange;
+    private ClientExchange exchange;
+    /** True while the current request's session is being looked up in the store. */
+    private boolean resolving;
     private boolean discardingBody;
     private boolean closing;
     private boolean tunnel;
@@ -75,7 +88,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (queued.isEmpty() && (takeBody(msg) || failCurrentBody(msg))) {
             return;
         }
-        if (exchange != null || !queued.isEmpty()) {
+        if (exchange != null || resolving || !queued.isEmpty()) {
             queued.add(msg);
             updateReading();
             return;
@@ -132,19 +145,88 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private void startRequest(HttpRequest request) {
         boolean bodyFollows = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
         timeouts.headReceived(bodyFollows);
-        Admission decided = runtime.admission().admit(request, connection, runtime.snapshot());
+        Admission admitted = runtime.admission().admit(request, connection, runtime.snapshot());
+        if (!(admitted instanceof Admission.Prepared prepared)) {
+            proceed(request, admitted);
+            return;
+        }
+        Optional<SignInServices> signIn = runtime.signIn();
+        if (signIn.isEmpty() || prepared.cookie().outcome() != CookieLookup.Outcome.FOUND) {
+            proceed(request, runtime.admission().decide(prepared, SessionLookups.withoutStore(prepared.cookie())));
+            return;
+        }
+        // The session is in the store: look it up off the event loop. Until it is known nothing more is read from
+        // this client and the gateway, not the client, holds up the body, so the body clock pauses.
+        resolving = true;
+        timeouts.busy();
+        updateReading();
+        CompletableFuture<ResolvedSession> lookup = signIn.get().resolver().resolve(prepared.cookie(),
+                signIn.get().sessions(prepared.snapshot().config()));
+        lookup.whenComplete((session, error) -> ctx.executor().execute(() -> resolved(request, prepared, session,
+                error)));
+    }
+
+    private void resolved(HttpRequest request, Admission.Prepared prepared, ResolvedSession session,
+                          Throwable error) {
+        resolving = false;
+        if (closing) {
+            return;
+        }
+        if (prepared.bodyFollows()) {
+            timeouts.headReceived(true);
+        }
+        if (error != null || session == null) {
+            // The store did not answer: fail closed, never as anonymous and never as signed in (SECURITY-RULES 10).
+            proceed(request, new Admission.Refuse(503, "SESSION_STORE_UNAVAILABLE", prepared.request(),
+                    prepared.portal() ? null : prepared.route().name(), null, prepared.bodyFollows()));
+        } else {
+            proceed(request, runtime.admission().decide(prepared, session));
+        }
+        drainQueue();
+    }
+
+    private void proceed(HttpRequest request, Admission decided) {
+        if (decided instanceof Admission.Forward forward) {
+            boolean bodyFollows = HttpUtil.isTransferEncodingChunked(request)
+                    || HttpUtil.getContentLength(request, 0L) > 0;
+            ProxyExchange proxy = new ProxyExchange(this, forward, request, bodyFollows);
+            exchange = proxy;
+            if (!proxy.requestComplete()) {
+                // Hold the body back until the upstream connection is there to take it.
+                updateReading();
+            }
+            proxy.start();
+            return;
+        }
+        if (decided instanceof Admission.Portal portal) {
+            PortalExchange answer = new PortalExchange(this, portal, request, runtime.portal(), requestId);
+            exchange = answer;
+            answer.start();
+            return;
+        }
+        // Whatever follows the head up to its LastHttpContent belongs to the refused or challenged request.
+        discardingBody = true;
+        if (decided instanceof Admission.Challenge challenge) {
+            challenge(challenge, request);
+            return;
+        }
         if (decided instanceof Admission.Refuse refusal) {
-            // Whatever follows the head up to its LastHttpContent belongs to the refused request.
-            discardingBody = true;
             refuse(refusal, request);
             return;
         }
-        exchange = new ProxyExchange(this, (Admission.Forward) decided, request, bodyFollows);
-        if (bodyFollows) {
-            // Hold the body back until the upstream connection is there to take it.
-            updateReading();
-        }
-        exchange.start();
+        refuse(new Admission.Refuse(500, "INTERNAL_ERROR:UNEXPECTED_ADMISSION", null, null, null, true), request);
+    }
+
+    /** Sends a browser to the portal, or answers 401 to an API client (never a redirect: it could not follow one). */
+    private void challenge(Admission.Challenge challenge, HttpRequest request) {
+        boolean close = challenge.close() || !HttpUtil.isKeepAlive(request);
+        PortalResponse response = ChallengeResponses.forChallenge(challenge, request.headers());
+        AccessLog.record(requestId, clientText, challenge.request(), response.status(), challenge.route().name(),
+                challenge.rule(), response.outcome(), elapsedMicros());
+        audit(AuditOutcome.FAILURE, challenge.request(), response.status(), challenge.route().name(),
+                challenge.rule(), response.outcome(), challenge.session());
+        writeAndContinue(PortalExchange.toNetty(response, HttpMethod.HEAD.name().equals(challenge.request().method()),
+                close), close);
     }
 
     private void refuse(Admission.Refuse refusal, HttpRequest request) {
@@ -153,16 +235,35 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         AccessLog.record(requestId, clientText, refusal.request(), refusal.status(), refusal.route(),
                 refusal.rule(), refusal.code(), elapsedMicros());
         audit(AuditOutcome.FAILURE, refusal.request(), refusal.status(), refusal.route(), refusal.rule(),
-                refusal.code());
+                refusal.code(), null);
+        writeAndContinue(ErrorPages.response(refusal.status(), json, close), close);
+    }
+
+    /** Writes the gateway's own answer, then closes or goes on with the next request. */
+    private void writeAndContinue(Object response, boolean close) {
         if (close) {
             closing = true;
             releaseQueued();
-            ctx.writeAndFlush(ErrorPages.response(refusal.status(), json, true)).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        ctx.writeAndFlush(ErrorPages.response(refusal.status(), json, false));
+        ctx.writeAndFlush(response);
         timeouts.awaitingRequest();
         drainQueue();
+    }
+
+    @Override
+    public void portalFinished(PortalExchange finished, int status, boolean close, String outcome) {
+        if (finished != exchange) {
+            return;
+        }
+        Admission.Portal portal = finished.admission();
+        AccessLog.record(requestId, clientText, portal.request(), status, PORTAL_ROUTE, null, outcome,
+                elapsedMicros());
+        if (status >= 400) {
+            audit(AuditOutcome.FAILURE, portal.request(), status, PORTAL_ROUTE, null, outcome, portal.session());
+        }
+        afterExchange(close);
     }
 
     @Override
@@ -179,8 +280,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             // An exchange the gateway had to end (body too large or stalled, upstream broken or silent) is a
             // failure and always audited; a completed forward only when allowed requests are logged.
             audit(failed ? AuditOutcome.FAILURE : AuditOutcome.SUCCESS, forward.request(), status,
-                    forward.route().name(), forward.rule(), finished.outcome());
+                    forward.route().name(), forward.rule(), finished.outcome(),
+                    forward.bypass() ? null : forward.session());
         }
+        afterExchange(close);
+    }
+
+    private void afterExchange(boolean close) {
         exchange = null;
         if (close) {
             closing = true;
@@ -195,6 +301,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private void drainQueue() {
         while (!queued.isEmpty() && !closing) {
             Object next = queued.peek();
+            if (resolving) {
+                break;
+            }
             if (exchange == null && !discardingBody) {
                 queued.poll();
                 dispatch(next);
@@ -219,7 +328,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (closing || tunnel) {
             return;
         }
-        boolean read = queued.isEmpty() && (exchange == null || exchange.requestComplete() || exchange.wantsRequestBody());
+        boolean read = !resolving && queued.isEmpty() && (exchange == null || exchange.requestComplete() || exchange.wantsRequestBody());
         Channel channel = ctx.channel();
         if (channel.config().isAutoRead() != read) {
             channel.config().setAutoRead(read);
@@ -335,12 +444,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     /** Canonical values only: the query, headers and cookies never reach the audit trail. */
+    /** {@code session} names the user and the session hash when the request had a session worth naming. */
     private void audit(AuditOutcome outcome, CanonicalRequest request, int status, String route, String rule,
-                       String reason) {
+                       String reason, ResolvedSession session) {
         String source = request == null ? clientText : request.clientAddress().getHostAddress();
-        runtime.audit().record(new AccessDecision(outcome, reason, null, source,
+        String user = session == null || session.user() == null ? null : session.user().username();
+        String sessionHash = session == null ? null : session.sessionHash();
+        runtime.audit().record(new AccessDecision(outcome, reason, user, source,
                 request == null ? null : request.host(), request == null ? null : request.method(),
-                request == null ? null : request.path(), route, rule, null, requestId, status));
+                request == null ? null : request.path(), route, rule, sessionHash, requestId, status));
     }
 
     private long elapsedMicros() {

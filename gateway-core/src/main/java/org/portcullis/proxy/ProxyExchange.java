@@ -40,7 +40,7 @@ import org.portcullis.portal.ErrorPages;
  * response head has been relayed, any failure closes the client connection so a truncated body can never look
  * complete. An upstream connection is reused only after a complete, well-framed exchange.
  */
-public final class ProxyExchange implements UpstreamListener {
+public final class ProxyExchange implements UpstreamListener, ClientExchange {
     /** The outcome of an exchange that completed normally, whatever status the upstream answered. */
     public static final String FORWARDED = "FORWARDED";
 
@@ -353,6 +353,7 @@ public final class ProxyExchange implements UpstreamListener {
         switchingProtocols = true;
         HttpHeaders out = response.headers().copy();
         ResponseHeaderFilter.removeHopByHop(response.headers(), out);
+        ResponseHeaderFilter.removeGatewayCookies(out);
         out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         out.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
         owner.client().writeAndFlush(new DefaultHttpResponse(HttpVersion.HTTP_1_1,

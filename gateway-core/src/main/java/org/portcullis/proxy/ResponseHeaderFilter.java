@@ -7,11 +7,12 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
+import org.portcullis.session.SessionCookie;
 
 /**
  * Turns an upstream response head into the head the client receives (RFC 9110 §7.6.1): the upstream's hop-by-hop
  * headers (Connection and what it names, Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade, Transfer-Encoding)
- * never reach the client, and the gateway chooses the framing towards the client itself: Content-Length when the
+ * never reach the client, nor does a {@code Set-Cookie} for one of the gateway's own cookies; the gateway chooses the framing towards the client itself: Content-Length when the
  * upstream gave one, chunked for HTTP/1.1 clients otherwise, and close-delimited for HTTP/1.0 clients.
  */
 final class ResponseHeaderFilter {
@@ -37,6 +38,7 @@ final class ResponseHeaderFilter {
         HttpHeaders out = upstream.headers();
         boolean hasLength = out.contains(HttpHeaderNames.CONTENT_LENGTH);
         removeHopByHop(out, out);
+        removeGatewayCookies(out);
         boolean closeAfter = !clientKeepAlive;
         if (!bodyless && !hasLength) {
             if (clientVersion.equals(HttpVersion.HTTP_1_1)) {
@@ -69,6 +71,21 @@ final class ResponseHeaderFilter {
             }
         }
         removeStandardHopByHop(out);
+    }
+
+    /**
+     * Drops every {@code Set-Cookie} that names one of the gateway's cookies (SECURITY-RULES 11): an upstream may
+     * neither set, fix nor delete a session. The upstream's own cookies pass unchanged.
+     */
+    static void removeGatewayCookies(HttpHeaders out) {
+        if (!out.contains(HttpHeaderNames.SET_COOKIE)) {
+            return;
+        }
+        List<String> values = out.getAll(HttpHeaderNames.SET_COOKIE);
+        List<String> kept = values.stream().filter(v -> !SessionCookie.isGatewayCookie(v)).toList();
+        if (kept.size() != values.size()) {
+            out.set(HttpHeaderNames.SET_COOKIE, kept);
+        }
     }
 
     private static void removeStandardHopByHop(HttpHeaders out) {

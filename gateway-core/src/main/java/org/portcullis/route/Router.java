@@ -33,6 +33,16 @@ public final class Router {
         return Optional.empty();
     }
 
+    /** True when some route serves {@code canonicalHost}, on whatever path prefix. */
+    public boolean servesHost(String canonicalHost) {
+        for (RouteConfig route : ordered) {
+            if (route.host().matches(canonicalHost)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean prefixMatches(String prefix, String path) {
         if (prefix.equals("/") || prefix.equals(path)) {
             return true;

@@ -7,6 +7,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.portcullis.admission.RequestAdmission;
 import org.portcullis.audit.AuditSink;
 import org.portcullis.audit.NoopAuditSink;
+import org.portcullis.portal.NoPortal;
+import org.portcullis.portal.PortalService;
+import org.portcullis.signin.SignInServices;
 import org.portcullis.proxy.UpstreamPools;
 import org.portcullis.storage.EmbeddedDatabase;
 
@@ -26,6 +29,8 @@ public final class GatewayRuntime {
     private final Transport transport;
     private final AuditSink audit;
     private final EmbeddedDatabase storage;
+    private volatile SignInServices signIn;
+    private volatile PortalService portal = NoPortal.INSTANCE;
 
     /** A runtime without an audit trail. */
     public GatewayRuntime(GatewaySnapshot initial, UpstreamPools pools, Transport transport, Clock clock) {
@@ -55,6 +60,22 @@ public final class GatewayRuntime {
     /** The local store (key already verified), when {@code storage} is configured. */
     public Optional<EmbeddedDatabase> storage() {
         return Optional.ofNullable(storage);
+    }
+
+    /** The sign-in machinery, when {@code storage} and {@code users} are configured. */
+    public Optional<SignInServices> signIn() {
+        return Optional.ofNullable(signIn);
+    }
+
+    /** What answers the gateway's own paths: the sign-in portal, or 404 pages when sign-in is not configured. */
+    public PortalService portal() {
+        return portal;
+    }
+
+    /** Installs the sign-in machinery and its portal; called once at start, before any listener is bound. */
+    public void enableSignIn(SignInServices services, PortalService service) {
+        this.signIn = Objects.requireNonNull(services, "services");
+        this.portal = Objects.requireNonNull(service, "service");
     }
 
     public GatewaySnapshot snapshot() {

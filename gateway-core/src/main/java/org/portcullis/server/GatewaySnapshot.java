@@ -5,11 +5,13 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.portcullis.config.GatewayConfig;
 import org.portcullis.config.HostPort;
 import org.portcullis.config.ListenerConfig;
 import org.portcullis.config.RouteConfig;
 import org.portcullis.policy.PolicyEngine;
+import org.portcullis.portal.PortalOrigin;
 import org.portcullis.proxy.UpstreamPool;
 import org.portcullis.proxy.UpstreamPools;
 import org.portcullis.route.Router;
@@ -27,6 +29,7 @@ public final class GatewaySnapshot {
     private final Map<HostPort, SslContext> listenerTls;
     private final Map<String, UpstreamPool> poolsByRoute;
     private final long largestBodyLimit;
+    private final PortalOrigin portal;
 
     private GatewaySnapshot(GatewayConfig config, Router router, PolicyEngine policy,
                             Map<HostPort, SslContext> listenerTls, Map<String, UpstreamPool> poolsByRoute) {
@@ -40,6 +43,11 @@ public final class GatewaySnapshot {
             largest = Math.max(largest, route.effectiveMaxBodyBytes(config.limits()));
         }
         this.largestBodyLimit = largest;
+        this.portal = portalOf(config);
+    }
+
+    private static PortalOrigin portalOf(GatewayConfig config) {
+        return null;
     }
 
     public static GatewaySnapshot build(GatewayConfig config, UpstreamPools pools, Clock clock) throws Exception {
@@ -84,6 +92,11 @@ public final class GatewaySnapshot {
     /** The body limit the decoder enforces; routes with smaller limits are checked by the exchange. */
     public long largestBodyLimit() {
         return largestBodyLimit;
+    }
+
+    /** Where the portal lives, when {@code portal} is configured. */
+    public Optional<PortalOrigin> portal() {
+        return Optional.ofNullable(portal);
     }
 
     public List<ListenerConfig> listeners() {

@@ -36,12 +36,16 @@ import java.util.Optional;
  * RFC 6265 compares cookie names case-sensitively, so only the exact name is the session. But upstream frameworks and
  * older browsers differ (some fold case, some treat a {@code __HOST-} prefix as no prefix at all), so every case
  * variant is treated as the gateway's cookie when stripping and when refusing upstream {@code Set-Cookie}, and as an
- * occurrence when reading.
+ * occurrence when reading. Stripping and refusing go further: {@value #NAME} and every name that starts with
+ * {@value #NAME}{@code -} in any case (the portal's CSRF cookie, and any the gateway adds later) belong to the
+ * gateway and never reach an upstream nor come from one.
  */
 public final class SessionCookie {
 
     public static final String NAME = "__Host-portcullis";
     static final String ATTRIBUTES = "; Path=/; Secure; HttpOnly; SameSite=Lax";
+    /** Names of the gateway's other cookies start with this (the portal's CSRF cookie). */
+    public static final String FAMILY_PREFIX = NAME + "-";
 
     private SessionCookie() {
     }
@@ -95,7 +99,7 @@ public final class SessionCookie {
         String[] pairs = cookieHeader.split(";", -1);
         List<String> kept = new ArrayList<>(pairs.length);
         for (String pair : pairs) {
-            if (!isGatewayName(pair)) {
+            if (!isGatewayFamilyName(pair)) {
                 String trimmed = trimOws(pair);
                 if (!trimmed.isEmpty()) {
                     kept.add(trimmed);
@@ -115,21 +119,32 @@ public final class SessionCookie {
      */
     public static boolean isGatewayCookie(String setCookieValue) {
         int semicolon = setCookieValue.indexOf(';');
-        return isGatewayName(semicolon < 0 ? setCookieValue : setCookieValue.substring(0, semicolon));
+        return isGatewayFamilyName(semicolon < 0 ? setCookieValue : setCookieValue.substring(0, semicolon));
     }
 
     /** The pair's name, ignoring surrounding whitespace and a stray leading {@code =}, compared without case. */
     private static boolean isGatewayName(String pair) {
+        // equalsIgnoreCase folds per character, also non-ASCII look-alikes such as U+017F (long s) that some
+        // frameworks fold to 's': counting too much as the gateway's cookie only strips and refuses more.
+        return pairName(pair).equalsIgnoreCase(NAME);
+    }
+
+    /** True for the session cookie and every {@value #NAME}{@code -…} cookie, in any case. */
+    private static boolean isGatewayFamilyName(String pair) {
+        String name = pairName(pair);
+        return name.equalsIgnoreCase(NAME)
+                || (name.length() > FAMILY_PREFIX.length() && name.regionMatches(true, 0, FAMILY_PREFIX, 0,
+                FAMILY_PREFIX.length()));
+    }
+
+    private static String pairName(String pair) {
         String rest = trimOws(pair);
         int start = 0;
         while (start < rest.length() && (rest.charAt(start) == '=' || isOws(rest.charAt(start)))) {
             start++;
         }
         int equals = rest.indexOf('=', start);
-        String name = trimOws(equals < 0 ? rest.substring(start) : rest.substring(start, equals));
-        // equalsIgnoreCase folds per character, also non-ASCII look-alikes such as U+017F (long s) that some
-        // frameworks fold to 's': counting too much as the gateway's cookie only strips and refuses more.
-        return name.equalsIgnoreCase(NAME);
+        return trimOws(equals < 0 ? rest.substring(start) : rest.substring(start, equals));
     }
 
     /** The value if the pair's name is exactly {@value #NAME}, else null (a case variant or a nameless form). */

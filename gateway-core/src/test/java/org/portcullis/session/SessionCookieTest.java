@@ -99,7 +99,10 @@ class SessionCookieTest {
                 arguments("\t__Host-portcullis\t=\t" + V, Optional.empty()),                      // 11 tabs
                 arguments("prefs={\"a\":1}; __Host-portcullis=" + V, Optional.of("prefs={\"a\":1}")), // 12 JSON
                 arguments("x=__Host-portcullis=" + V, Optional.of("x=__Host-portcullis=" + V)),   // 13 value only
-                arguments("__Host-portcullisX=1", Optional.of("__Host-portcullisX=1")));          // 14 other name
+                arguments("__Host-portcullisX=1", Optional.of("__Host-portcullisX=1")),           // 14 other name
+                arguments("a=1; __Host-portcullis-csrf=t", Optional.of("a=1")),                   // 15 CSRF cookie
+                arguments("__HOST-PORTCULLIS-CSRF=t; b=2", Optional.of("b=2")),                   // 16 its case variant
+                arguments("__Host-portcullis-=t; b=2", Optional.of("__Host-portcullis-=t; b=2"))); // 17 bare prefix
     }
 
     @ParameterizedTest
@@ -121,7 +124,9 @@ class SessionCookieTest {
                 arguments("ASP.NET_SessionId=abc; path=/; HttpOnly", false),                      // 9 upstream's
                 arguments("portcullis=x", false),                                                 // 10 no prefix
                 arguments("__Host-portcullis2=x", false),                                         // 11 longer
-                arguments("x=1; Path=/__Host-portcullis=", false));                               // 12 in attrs
+                arguments("x=1; Path=/__Host-portcullis=", false),                                // 12 in attrs
+                arguments("__Host-portcullis-csrf=x; Path=/; Secure", true),                      // 13 CSRF cookie
+                arguments("__host-Portcullis-Other=x", true));                                    // 14 family, case
     }
 
     @ParameterizedTest

@@ -1,0 +1,98 @@
+package org.portcullis.portal;
+
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.portcullis.admission.Admission;
+import org.portcullis.ingress.CanonicalRequest;
+import org.portcullis.policy.Requirement;
+import org.portcullis.session.SessionCookie;
+
+/**
+ * What a caller gets when the policy wants more before forwarding (issue "Sign-in" §3): a browser navigation is sent
+ * to the portal with the URL it asked for in {@code rd}; every other request (XHR, fetch, API clients) gets 401 with a
+ * small JSON body, never a redirect it could not follow. A cookie that no longer names a good session is cleared on
+ * the way.
+ */
+public final class ChallengeResponses {
+    static final String SIGN_IN_JSON = "{\"error\":\"sign_in_required\",\"message\":\"Sign in at the portal, then retry.\"}";
+    static final String SECOND_FACTOR_JSON =
+            "{\"error\":\"second_factor_required\",\"message\":\"Complete a second factor at the portal, then retry.\"}";
+
+    private ChallengeResponses() {
+    }
+
+    public static PortalResponse forChallenge(Admission.Challenge challenge, HttpHeaders requestHeaders) {
+        List<PortalResponse.Header> extra = new ArrayList<>();
+        if (challenge.session().cookieToClear()) {
+            extra.add(new PortalResponse.Header("Set-Cookie", SessionCookie.clearingCookie()));
+        }
+        boolean signIn = challenge.requirement() instanceof Requirement.SignIn;
+        Optional<PortalOrigin> portal = challenge.snapshot().portal();
+        if (portal.isEmpty()) {
+            return withExtra(fromErrorPage(401, ErrorPages.wantsJson(requestHeaders),
+                    signIn ? "SIGN_IN_REQUIRED" : "SECOND_FACTOR_REQUIRED"), extra);
+        }
+        if (!isNavigation(challenge.request().method(), requestHeaders)) {
+            return PortalResponse.json(401, signIn ? SIGN_IN_JSON : SECOND_FACTOR_JSON,
+                    signIn ? "SIGN_IN_REQUIRED" : "SECOND_FACTOR_REQUIRED", extra);
+        }
+        String page = signIn ? PortalPaths.LOGIN : PortalPaths.SECOND_FACTOR;
+        String location = portal.get().url(page + "?rd=" + URLEncoder.encode(originalUrl(challenge.request()),
+                StandardCharsets.UTF_8));
+        return PortalResponse.redirect(302, location, signIn ? "SIGN_IN_REDIRECT" : "SECOND_FACTOR_REDIRECT", extra);
+    }
+
+    /**
+     * A top-level browser navigation: GET or HEAD, and {@code Sec-Fetch-Mode: navigate} when the browser sends Fetch
+     * metadata, else an {@code Accept} that names HTML.
+     */
+    public static boolean isNavigation(String method, HttpHeaders headers) {
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            return false;
+        }
+        String mode = headers.get("Sec-Fetch-Mode");
+        if (mode != null) {
+            return "navigate".equalsIgnoreCase(mode.trim());
+        }
+        String accept = headers.get(HttpHeaderNames.ACCEPT);
+        return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html");
+    }
+
+    /** The URL the browser asked for, rebuilt from the canonical request: scheme, authority, path and query. */
+    static String originalUrl(CanonicalRequest request) {
+        return request.scheme() + "://" + request.authority() + request.forwardTarget();
+    }
+
+    static PortalResponse fromErrorPage(int status, boolean json, String outcome) {
+        FullHttpResponse page = ErrorPages.response(status, json, false);
+        try {
+            byte[] body = new byte[page.content().readableBytes()];
+            page.content().readBytes(body);
+            List<PortalResponse.Header> headers = new ArrayList<>();
+            for (Map.Entry<String, String> header : page.headers().entries()) {
+                if (!header.getKey().equalsIgnoreCase(HttpHeaderNames.CONTENT_LENGTH.toString())) {
+                    headers.add(new PortalResponse.Header(header.getKey(), header.getValue()));
+                }
+            }
+            return new PortalResponse(status, headers, body, outcome);
+        } finally {
+            page.release();
+        }
+    }
+
+    private static PortalResponse withExtra(PortalResponse response, List<PortalResponse.Header> extra) {
+        PortalResponse out = response;
+        for (PortalResponse.Header header : extra) {
+            out = out.with(header);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,61 @@
+package org.portcullis.signin;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.portcullis.identity.User;
+import org.portcullis.identity.UserDirectory;
+import org.portcullis.session.CookieLookup;
+import org.portcullis.session.Session;
+import org.portcullis.session.SessionId;
+import org.portcullis.session.SessionManager;
+import org.portcullis.session.SessionValidation;
+import org.portcullis.storage.StorageExecutor;
+
+/**
+ * Turns the gateway's cookie on one request into a {@link ResolvedSession}. A request without a usable cookie is
+ * answered at once, without touching the store; a cookie with a well-formed id costs one store read (and, at most once
+ * a minute per session, a write that moves the idle deadline), on a storage thread.
+ *
+ * <p>The account is looked up in the user directory on every request, so removing or disabling a user in the users
+ * file ends their sessions at the next request, and group changes apply at once. A store failure completes the future
+ * exceptionally: the caller refuses the request (SECURITY-RULES 10), it never treats the caller as anonymous.
+ */
+public final class SessionResolver {
+    private final StorageExecutor storage;
+    private final UserDirectory directory;
+
+    public SessionResolver(StorageExecutor storage, UserDirectory directory) {
+        this.storage = storage;
+        this.directory = directory;
+    }
+
+    /** Resolves {@code cookie} with {@code sessions}' timeouts; completes on a storage thread or at once. */
+    public CompletableFuture<ResolvedSession> resolve(CookieLookup cookie, SessionManager sessions) {
+        if (cookie.outcome() != CookieLookup.Outcome.FOUND) {
+            return CompletableFuture.completedFuture(SessionLookups.withoutStore(cookie));
+        }
+        SessionId id = cookie.id().orElseThrow();
+        return storage.submit(() -> resolveNow(id, sessions));
+    }
+
+    /** The store work itself, on the calling thread. */
+    ResolvedSession resolveNow(SessionId id, SessionManager sessions) {
+        SessionValidation validation = sessions.validate(id);
+        if (validation instanceof SessionValidation.Expired expired) {
+            return ResolvedSession.without(expired.expiry() == SessionValidation.Expiry.IDLE
+                    ? ResolvedSession.Status.EXPIRED_IDLE : ResolvedSession.Status.EXPIRED_ABSOLUTE);
+        }
+        if (!(validation instanceof SessionValidation.Valid valid)) {
+            return ResolvedSession.without(ResolvedSession.Status.UNKNOWN);
+        }
+        Session session = valid.session();
+        Optional<User> user = directory.find(session.user());
+        if (user.isEmpty() || user.get().disabled() || !user.get().username().equals(session.user())) {
+            sessions.logout(id);
+            return ResolvedSession.without(ResolvedSession.Status.USER_GONE);
+        }
+        ResolvedSession.Status status = session.attributes().containsKey(ResolvedSession.SECOND_FACTOR_DUE)
+                ? ResolvedSession.Status.PENDING_SECOND_FACTOR : ResolvedSession.Status.SIGNED_IN;
+        return new ResolvedSession(status, id, session, user.get());
+    }
+}

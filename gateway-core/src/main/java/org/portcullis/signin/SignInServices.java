@@ -1,0 +1,130 @@
+package org.portcullis.signin;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Objects;
+import org.portcullis.config.ConfigException;
+import org.portcullis.config.GatewayConfig;
+import org.portcullis.config.UsersFile;
+import org.portcullis.config.UsersFileLoader;
+import org.portcullis.identity.Argon2Parameters;
+import org.portcullis.identity.FileUserDirectory;
+import org.portcullis.identity.FirstFactorVerifier;
+import org.portcullis.identity.PasswordCheckPool;
+import org.portcullis.identity.PasswordHasher;
+import org.portcullis.identity.UserDirectory;
+import org.portcullis.identity.UsersFileReloader;
+import org.portcullis.regulation.FailureLimit;
+import org.portcullis.regulation.RegulationSettings;
+import org.portcullis.regulation.Regulator;
+import org.portcullis.regulation.SqliteFailureCounter;
+import org.portcullis.session.SessionManager;
+import org.portcullis.session.SessionSettings;
+import org.portcullis.session.SqliteSessionStore;
+import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.StorageExecutor;
+
+/**
+ * The sign-in machinery of one running gateway, built once at start when the config has {@code storage} and
+ * {@code users}: the user directory (reloaded when the users file changes), the password pool, the storage threads,
+ * the session store and the failure counters.
+ *
+ * <p>Session timeouts and lockout limits are read from the config snapshot of each request ({@link #sessions},
+ * {@link #regulator}), so a config reload that changes them applies to the next request. The users file, the store
+ * and the pools stay as they were started: changing {@code users.file} or {@code storage} needs a restart.
+ */
+public final class SignInServices implements AutoCloseable {
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final StorageExecutor storage;
+    private final SqliteSessionStore sessionStore;
+    private final SqliteFailureCounter failures;
+    private final FileUserDirectory directory;
+    private final UsersFileReloader reloader;
+    private final PasswordCheckPool passwords;
+    private final FirstFactorVerifier firstFactor;
+    private final SessionResolver resolver;
+
+    private SignInServices(Clock clock, EmbeddedDatabase database, UsersFile users, java.nio.file.Path usersFile,
+                           PasswordCheckPool passwords) {
+        this.clock = clock;
+        this.storage = new StorageExecutor();
+        this.sessionStore = new SqliteSessionStore(database);
+        this.failures = new SqliteFailureCounter(database);
+        this.directory = new FileUserDirectory(users);
+        this.reloader = new UsersFileReloader(usersFile, new UsersFileLoader(), directory, outcome -> { });
+        this.passwords = passwords;
+        this.firstFactor = new FirstFactorVerifier(directory, new PasswordHasher(dummyParameters(users)), passwords);
+        this.resolver = new SessionResolver(storage, directory);
+    }
+
+    /**
+     * Loads the users file and starts watching it. {@code database} is the open, key-checked store.
+     *
+     * @throws ConfigException the users file does not load (every error in it)
+     */
+    public static SignInServices start(GatewayConfig config, EmbeddedDatabase database, Clock clock)
+            throws ConfigException, IOException {
+        Objects.requireNonNull(config.users(), "users");
+        UsersFile users = new UsersFileLoader().load(config.users().file());
+        SignInServices services = new SignInServices(clock, database, users, config.users().file(),
+                PasswordCheckPool.withDefaults());
+        services.reloader.start();
+        return services;
+    }
+
+    /**
+     * Unknown logins are hashed against a dummy hash with the parameters of the first account, so that they cost
+     * what a real account costs (a file with one cost setting, as {@code portcullis users} writes it).
+     */
+    private static Argon2Parameters dummyParameters(UsersFile users) {
+        return users.users().isEmpty() ? Argon2Parameters.defaults()
+                : Argon2Parameters.of(users.users().get(0).password());
+    }
+
+    public SessionManager sessions(GatewayConfig config) {
+        return new SessionManager(sessionStore, SessionSettings.of(config.sessions()), clock, random);
+    }
+
+    public Regulator regulator(GatewayConfig config) {
+        return new Regulator(failures, RegulationSettings.of(config.lockout()),
+                FailureLimit.addressLimit(config.lockout()), clock);
+    }
+
+    public SessionResolver resolver() {
+        return resolver;
+    }
+
+    public UserDirectory directory() {
+        return directory;
+    }
+
+    public FirstFactorVerifier firstFactor() {
+        return firstFactor;
+    }
+
+    public StorageExecutor storage() {
+        return storage;
+    }
+
+    public UsersFileReloader usersReloader() {
+        return reloader;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public SecureRandom random() {
+        return random;
+    }
+
+    /** Stops watching the users file, then the pools; queued store work finishes first. */
+    @Override
+    public void close() {
+        reloader.close();
+        passwords.close();
+        storage.close();
+    }
+}
