@@ -45,6 +45,8 @@ final class AuditJson {
                 writeAccess(json, access);
             } else if (event instanceof ConfigReload reload) {
                 writeReload(json, reload);
+            } else if (event instanceof SignInEvent signIn) {
+                writeSignIn(json, signIn);
             }
             json.writeEndObject();
         }
@@ -62,6 +64,14 @@ final class AuditJson {
         optional(json, SESSION_HASH, access.sessionHash());
         json.writeStringProperty(REQUEST_ID, access.requestId());
         json.writeNumberProperty(STATUS, access.status());
+    }
+
+    private static void writeSignIn(JsonGenerator json, SignInEvent event) {
+        optional(json, USER, event.user());
+        optional(json, SOURCE_IP, event.sourceIp());
+        optional(json, DOMAIN, event.host());
+        optional(json, SESSION_HASH, event.sessionHash());
+        optional(json, REQUEST_ID, event.requestId());
     }
 
     private static void writeReload(JsonGenerator json, ConfigReload reload) {

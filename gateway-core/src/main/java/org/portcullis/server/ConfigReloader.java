@@ -123,6 +123,10 @@ public final class ConfigReloader implements AutoCloseable {
             LOG.warn("config reloaded, but storage (data_dir or encryption_key) changed: restart Portcullis to apply "
                     + "it; the running store and key stay in use");
         }
+        if (!Objects.equals(next.users(), current.config().users())) {
+            LOG.warn("config reloaded, but users.file changed: restart Portcullis to apply it; the running users "
+                    + "file stays in use");
+        }
         if (listenersChanged) {
             LOG.warn("config reloaded, but server.listeners changed: restart Portcullis to apply the new listeners; "
                     + "still listening as before");
@@ -171,6 +175,8 @@ public final class ConfigReloader implements AutoCloseable {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
                 LOG.info("SIGHUP received: reloading {}", configFile);
+                // The users file is reloaded by SIGHUP too, like the config (its watcher covers edits).
+                runtime.signIn().ifPresent(signIn -> signIn.usersReloader().reload());
                 reload();
             });
             sighup = true;

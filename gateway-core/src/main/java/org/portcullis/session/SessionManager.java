@@ -56,13 +56,46 @@ public final class SessionManager {
      * brought along is never promoted (session fixation). The caller deletes any session the client had before.
      */
     public IssuedSession start(String user, AuthFactor firstFactor) {
+        return start(user, firstFactor, Map.of());
+    }
+
+    /** {@link #start(String, AuthFactor)} with the portal's {@code attributes} (sign-in id, CSRF token). */
+    public IssuedSession start(String user, AuthFactor firstFactor, Map<String, String> attributes) {
         Objects.requireNonNull(firstFactor, "firstFactor");
         Instant now = now();
         SessionId id = SessionId.generate(random);
         Session session = new Session(id.hash(), user, now, now, now.plus(settings.idle()),
-                now.plus(settings.absolute()), Map.of(firstFactor, now), Map.of(), 0);
+                now.plus(settings.absolute()), Map.of(firstFactor, now), attributes, 0);
         store.create(session);
         return new IssuedSession(id, session);
+    }
+
+    /**
+     * A new session on another host for the sign-in of {@code portal} (single sign-on): a fresh id, the same user and
+     * factors with their original times (so a {@code max_factor_age} counts from when the factor was really done),
+     * and never a longer life than the portal session: the same creation time and absolute expiry.
+     */
+    public IssuedSession join(Session portal, Map<String, String> attributes) {
+        Instant now = now();
+        SessionId id = SessionId.generate(random);
+        Session session = new Session(id.hash(), portal.user(), portal.created(), now, now.plus(settings.idle()),
+                portal.absoluteExpiry(), portal.factors(), attributes, 0);
+        store.create(session);
+        return new IssuedSession(id, session);
+    }
+
+    /** The live session of {@code hash} (not expired), without touching it; for a callback naming its portal session. */
+    public Optional<Session> live(SessionIdHash hash) {
+        Optional<Session> stored = store.get(hash);
+        if (stored.isEmpty() || expiry(stored.get(), now()).isPresent()) {
+            return Optional.empty();
+        }
+        return stored;
+    }
+
+    /** Ends every session of one sign-in (sign-out at the portal ends it on every host). */
+    public int endSignIn(String user, String attribute, String signInId) {
+        return store.deleteByAttribute(user, attribute, signInId);
     }
 
     /**

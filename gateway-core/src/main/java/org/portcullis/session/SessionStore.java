@@ -40,6 +40,12 @@ public interface SessionStore {
     /** Deletes every session of {@code user} (exact, canonical name); returns how many. */
     int deleteByUser(String user);
 
+    /**
+     * Deletes every session of one sign-in: the sessions of {@code user} whose attribute {@code attribute} equals
+     * {@code value} (the portal session and the host sessions made from it at each callback). Returns how many.
+     */
+    int deleteByAttribute(String user, String attribute, String value);
+
     /** Deletes every session whose display id starts with {@code prefix} (lower-case hex); returns how many. */
     int deleteByIdPrefix(String prefix);
 

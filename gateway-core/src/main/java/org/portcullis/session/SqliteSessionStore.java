@@ -99,6 +99,38 @@ public final class SqliteSessionStore implements SessionStore {
     }
 
     @Override
+    public int deleteByAttribute(String user, String attribute, String value) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(attribute, "attribute");
+        Objects.requireNonNull(value, "value");
+        // Attributes are an encoded map, so the matching rows are picked here, inside the one write transaction:
+        // a host session created concurrently either is seen and deleted, or is created after and finds its
+        // sign-in gone at its first request (its portal session is deleted in this same step).
+        return database.write(c -> {
+            List<byte[]> doomed = new ArrayList<>();
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT id_hash, attributes FROM sessions WHERE user_name = ?")) {
+                select.setString(1, user);
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        if (value.equals(SessionCodec.decodeAttributes(row.getString("attributes")).get(attribute))) {
+                            doomed.add(row.getBytes("id_hash"));
+                        }
+                    }
+                }
+            }
+            int deleted = 0;
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM sessions WHERE id_hash = ?")) {
+                for (byte[] idHash : doomed) {
+                    delete.setBytes(1, idHash);
+                    deleted += delete.executeUpdate();
+                }
+            }
+            return deleted;
+        });
+    }
+
+    @Override
     public int deleteByIdPrefix(String prefix) {
         if (prefix == null || !DISPLAY_ID_PREFIX.matcher(prefix).matches()) {
             throw new IllegalArgumentException("SqliteSessionStore: a display id prefix is 1 to "

@@ -1,0 +1,147 @@
+package org.portcullis.portal.flow;
+
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.portcullis.audit.AuditOutcome;
+import org.portcullis.audit.SignInEvent;
+import org.portcullis.config.GatewayConfig;
+import org.portcullis.config.UserEntry;
+import org.portcullis.identity.FirstFactorResult;
+import org.portcullis.identity.User;
+import org.portcullis.policy.AuthFactor;
+import org.portcullis.portal.FormBody;
+import org.portcullis.portal.PortalRequest;
+import org.portcullis.portal.PortalResponse;
+import org.portcullis.portal.PortalSite;
+import org.portcullis.portal.guard.CsrfCookie;
+import org.portcullis.portal.guard.CsrfVerdict;
+import org.portcullis.portal.page.PortalMessages;
+import org.portcullis.regulation.CounterKind;
+import org.portcullis.regulation.Regulator;
+import org.portcullis.regulation.Verdict;
+import org.portcullis.session.IssuedSession;
+import org.portcullis.session.SessionCookie;
+import org.portcullis.session.SessionManager;
+
+/**
+ * {@code GET /.portcullis/login} shows the form (or, for a browser already signed in, continues at once: that is the
+ * single sign-on); {@code POST} checks it. The order of a POST is fixed (SECURITY-RULES 17, 18): CSRF (Origin /
+ * Sec-Fetch-Site and the double-submit token) → lockout check for the account and the address, before any hash →
+ * Argon2id on the password pool → count the failure or start a new session under a new id, ending any session the
+ * browser brought along (fixation) → continue to {@code rd}.
+ */
+final class LoginEndpoint {
+    private final PortalContext context;
+    private final Continuation continuation;
+
+    LoginEndpoint(PortalContext context, Continuation continuation) {
+        this.context = context;
+        this.continuation = continuation;
+    }
+
+    CompletableFuture<PortalResponse> show(PortalRequest request) {
+        PortalSite site = PortalContext.site(request);
+        String rd = PortalContext.query(request).text("rd");
+        if (request.session().signedIn()) {
+            return context.services.storage().submit(() -> continuation.to(request, request.session().id(),
+                    request.session().session(), rd, "SIGN_IN_CONTINUED"));
+        }
+        String token = context.tokens.newToken();
+        var page = request.session().expired()
+                ? site.pages().loginFailed(token, rd, "", PortalMessages.SESSION_EXPIRED)
+                : site.pages().login(token, rd);
+        PortalResponse response = PortalContext.page(site, page, "LOGIN_FORM",
+                PortalContext.setCookie(CsrfCookie.setCookie(token)));
+        if (request.session().cookieToClear()) {
+            response = response.with(PortalContext.setCookie(SessionCookie.clearingCookie()));
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    CompletableFuture<PortalResponse> submit(PortalRequest request) {
+        PortalSite site = PortalContext.site(request);
+        FormBody form = FormBody.parse(request.body()).orElse(null);
+        String rd = form == null ? "" : form.text("rd");
+        String login = form == null ? "" : form.text("username");
+        CsrfVerdict csrf = form == null ? null
+                : site.csrf().checkLogin(PortalContext.formHeaders(request), form.text("csrf"));
+        if (csrf == null || !csrf.allowed()) {
+            String reason = csrf == null ? "malformed_form" : "csrf_" + csrf.outcome().name().toLowerCase();
+            context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE, reason, null, request, null);
+            return CompletableFuture.completedFuture(retry(site, 403, rd, "", PortalMessages.FORM_EXPIRED,
+                    "CSRF_REFUSED"));
+        }
+        char[] password = form.text("password").toCharArray();
+        GatewayConfig config = request.snapshot().config();
+        Regulator regulator = context.services.regulator(config);
+        String account = accountKey(login);
+        InetAddress source = request.request().clientAddress();
+        return context.services.storage().submit(() -> regulator.check(CounterKind.PASSWORD, account, source))
+                .thenCompose(verdict -> {
+                    if (verdict instanceof Verdict.Locked locked) {
+                        java.util.Arrays.fill(password, '\0');
+                        context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE,
+                                "locked_" + locked.reason().name().toLowerCase(), account, request, null);
+                        return CompletableFuture.completedFuture(PortalContext.page(site,
+                                site.pages().locked(), "LOCKED"));
+                    }
+                    return context.services.firstFactor().verify(login, password).thenCompose(result ->
+                            context.services.storage().submit(() -> settle(request, site, regulator, account,
+                                    login, rd, result)));
+                });
+    }
+
+    /** On a storage thread: count the outcome, and on success start the session. */
+    private PortalResponse settle(PortalRequest request, PortalSite site, Regulator regulator, String account,
+                                  String login, String rd, FirstFactorResult result) {
+        if (result instanceof FirstFactorResult.Busy) {
+            context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE, "busy", account, request, null);
+            return PortalContext.page(site, site.pages().busy(), "SIGN_IN_BUSY");
+        }
+        InetAddress source = request.request().clientAddress();
+        if (result instanceof FirstFactorResult.Failure failure) {
+            Verdict after = regulator.recordFailure(CounterKind.PASSWORD, account, source);
+            context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE,
+                    failure.reason().name().toLowerCase(), account, request, null);
+            if (after instanceof Verdict.Locked locked) {
+                context.record(SignInEvent.ACTION_LOCKOUT, AuditOutcome.FAILURE,
+                        locked.reason().name().toLowerCase(), account, request, null);
+            }
+            return retry(site, 401, rd, login, PortalMessages.WRONG_CREDENTIALS, "SIGN_IN_FAILED");
+        }
+        User user = ((FirstFactorResult.Success) result).user();
+        regulator.recordSuccess(CounterKind.PASSWORD, user.username());
+        SessionManager sessions = context.services.sessions(request.snapshot().config());
+        if (request.session().id() != null) {
+            // Whatever session the browser brought along ends here: it never becomes the signed-in one (fixation).
+            sessions.logout(request.session().id());
+        }
+        IssuedSession issued = sessions.start(user.username(), AuthFactor.PASSWORD, Map.of(
+                PortalContext.SIGN_IN_ID, context.tokens.newToken(), PortalContext.CSRF, context.tokens.newToken()));
+        String hash = issued.id().hash().displayId();
+        context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.SUCCESS, "password", user.username(), request, hash);
+        context.record(SignInEvent.ACTION_SESSION_CREATE, AuditOutcome.SUCCESS, "first_factor", user.username(),
+                request, hash);
+        return continuation.to(request, issued.id(), issued.session(), rd, "SIGN_IN_OK")
+                .with(PortalContext.setCookie(SessionCookie.setCookie(issued.id())));
+    }
+
+    private PortalResponse retry(PortalSite site, int status, String rd, String login, String message,
+                                 String outcome) {
+        String token = context.tokens.newToken();
+        var page = site.pages().loginFailed(token, rd, login, message);
+        return new PortalResponse(status, PortalContext.page(site, page, outcome).headers(), page.body(), outcome)
+                .with(PortalContext.setCookie(CsrfCookie.setCookie(token)));
+    }
+
+    /**
+     * The lockout key: the account's canonical username when the login names one (so {@code Alice},
+     * {@code alice@example.org} and {@code ALICE} are one account), else the canonical form of what was typed, so
+     * unknown names are counted and locked like real ones and the lockout does not reveal which exist.
+     */
+    private String accountKey(String login) {
+        return context.services.directory().find(login).map(User::username)
+                .orElseGet(() -> login.isEmpty() ? "-" : UserEntry.canonicalLogin(login));
+    }
+}

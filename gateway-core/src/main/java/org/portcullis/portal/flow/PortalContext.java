@@ -1,0 +1,80 @@
+package org.portcullis.portal.flow;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.portcullis.audit.AuditOutcome;
+import org.portcullis.audit.AuditSink;
+import org.portcullis.audit.SignInEvent;
+import org.portcullis.portal.FormBody;
+import org.portcullis.portal.PortalRequest;
+import org.portcullis.portal.PortalResponse;
+import org.portcullis.portal.PortalSite;
+import org.portcullis.portal.guard.CallbackCodes;
+import org.portcullis.portal.guard.CsrfTokens;
+import org.portcullis.portal.guard.FormHeaders;
+import org.portcullis.portal.page.PortalHeaders;
+import org.portcullis.portal.page.PortalPage;
+import org.portcullis.signin.SignInServices;
+
+/** What every endpoint shares: the sign-in services, the callback codes, the audit trail, and small helpers. */
+final class PortalContext {
+    /** Session attribute: the id of the sign-in the session belongs to (one per password sign-in, shared by SSO). */
+    static final String SIGN_IN_ID = "sign_in";
+    /** Session attribute: the token every form of this session must carry (SECURITY-RULES 17). */
+    static final String CSRF = "csrf";
+
+    final SignInServices services;
+    final CallbackCodes codes;
+    final CsrfTokens tokens;
+    final AuditSink audit;
+
+    PortalContext(SignInServices services, CallbackCodes codes, AuditSink audit) {
+        this.services = services;
+        this.codes = codes;
+        this.tokens = new CsrfTokens(services.random());
+        this.audit = audit;
+    }
+
+    static PortalSite site(PortalRequest request) {
+        return request.snapshot().portalSite().orElseThrow(() -> new IllegalStateException("portal not configured"));
+    }
+
+    static FormHeaders formHeaders(PortalRequest request) {
+        HttpHeaders headers = request.request().headers();
+        return new FormHeaders(headers.getAll(HttpHeaderNames.ORIGIN), headers.getAll("Sec-Fetch-Site"),
+                headers.getAll(HttpHeaderNames.COOKIE));
+    }
+
+    /** The query's fields; a malformed query reads as no fields at all. */
+    static FormBody query(PortalRequest request) {
+        return FormBody.parse(request.request().query()).orElseGet(() -> FormBody.parse("").orElseThrow());
+    }
+
+    /** A rendered page with the portal's security headers, plus {@code extra} headers (cookies). */
+    static PortalResponse page(PortalSite site, PortalPage page, String outcome, PortalResponse.Header... extra) {
+        List<PortalResponse.Header> headers = new ArrayList<>();
+        for (PortalHeaders.Header header : site.pages().headers().headers()) {
+            headers.add(new PortalResponse.Header(header.name(), header.value()));
+        }
+        headers.addAll(List.of(extra));
+        return new PortalResponse(page.status(), headers, page.body(), outcome);
+    }
+
+    static PortalResponse.Header setCookie(String value) {
+        return new PortalResponse.Header("Set-Cookie", value);
+    }
+
+    void record(String action, AuditOutcome outcome, String reason, String user, PortalRequest request,
+                String sessionHash) {
+        audit.record(new SignInEvent(action, outcome, reason, user, request.sourceIp(), request.request().host(),
+                sessionHash, request.requestId()));
+    }
+
+    static Optional<String> attribute(PortalRequest request, String name) {
+        return request.session().session() == null ? Optional.empty()
+                : Optional.ofNullable(request.session().session().attributes().get(name));
+    }
+}

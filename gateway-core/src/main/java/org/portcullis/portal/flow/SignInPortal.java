@@ -1,0 +1,86 @@
+package org.portcullis.portal.flow;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.portcullis.audit.AuditSink;
+import org.portcullis.portal.PortalPaths;
+import org.portcullis.portal.PortalRequest;
+import org.portcullis.portal.PortalResponse;
+import org.portcullis.portal.PortalService;
+import org.portcullis.portal.PortalSite;
+import org.portcullis.portal.guard.CallbackCodes;
+import org.portcullis.signin.ResolvedSession;
+import org.portcullis.signin.SignInServices;
+
+/**
+ * The portal: answers the gateway's own paths by path and method. Pages are GET/HEAD, state changes are POST with a
+ * CSRF token, anything else is 405. The callback answers on every protected host; the other pages only on the portal's
+ * origin, where any path outside the reserved prefix leads to the portal's home.
+ *
+ * <p>A session that still owes its second factor reaches the second-factor page and sign-out, nothing else
+ * (SECURITY-RULES 12).
+ */
+public final class SignInPortal implements PortalService {
+    private final PortalContext context;
+    private final LoginEndpoint login;
+    private final CallbackEndpoint callback;
+    private final SignOutEndpoint signOut;
+    private final AccountEndpoint account;
+
+    public SignInPortal(SignInServices services, CallbackCodes codes, AuditSink audit) {
+        this.context = new PortalContext(services, codes, audit);
+        Continuation continuation = new Continuation(context);
+        this.login = new LoginEndpoint(context, continuation);
+        this.callback = new CallbackEndpoint(context);
+        this.signOut = new SignOutEndpoint(context);
+        this.account = new AccountEndpoint();
+    }
+
+    @Override
+    public CompletableFuture<PortalResponse> handle(PortalRequest request) {
+        if (request.snapshot().portalSite().isEmpty()) {
+            return CompletableFuture.completedFuture(PortalResponse.json(404,
+                    "{\"error\":\"not_found\"}", "PORTAL_NOT_CONFIGURED", List.of()));
+        }
+        PortalSite site = PortalContext.site(request);
+        String path = request.path();
+        boolean read = "GET".equals(request.method()) || "HEAD".equals(request.method());
+        boolean post = "POST".equals(request.method());
+        if (path.equals(PortalPaths.CALLBACK)) {
+            return read ? callback.handle(request) : notAllowed(site);
+        }
+        if (!site.origin().isPortalHost(request.request())) {
+            // Protected hosts answer only the callback (and the JWKS, served before the portal).
+            return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().notFound(), "NOT_FOUND"));
+        }
+        if (!PortalPaths.isReserved(path)) {
+            return CompletableFuture.completedFuture(PortalResponse.redirect(302, PortalPaths.HOME, "TO_HOME",
+                    List.of()));
+        }
+        boolean pending = request.session().status() == ResolvedSession.Status.PENDING_SECOND_FACTOR;
+        switch (path) {
+            case PortalPaths.LOGIN:
+                if (pending) {
+                    return CompletableFuture.completedFuture(account.toSecondFactor());
+                }
+                return read ? login.show(request) : post ? login.submit(request) : notAllowed(site);
+            case PortalPaths.LOGOUT:
+                return post ? signOut.handle(request) : read
+                        ? CompletableFuture.completedFuture(account.toHome()) : notAllowed(site);
+            case PortalPaths.SECOND_FACTOR:
+                return read ? CompletableFuture.completedFuture(account.secondFactor(request)) : notAllowed(site);
+            case PortalPaths.HOME:
+            case "/.portcullis":
+                return read ? CompletableFuture.completedFuture(pending ? account.toSecondFactor()
+                        : account.home(request)) : notAllowed(site);
+            default:
+                return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().notFound(),
+                        "NOT_FOUND"));
+        }
+    }
+
+    private static CompletableFuture<PortalResponse> notAllowed(PortalSite site) {
+        return CompletableFuture.completedFuture(PortalResponse.json(405,
+                "{\"error\":\"method_not_allowed\"}", "METHOD_NOT_ALLOWED", List.of()));
+    }
+}
