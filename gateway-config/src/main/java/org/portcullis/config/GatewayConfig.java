@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param sessions        session timeouts; null means {@link SessionsConfig#defaults()}
  * @param users           the users file, or null when none is configured
  * @param lockout         sign-in failure limits; null means {@link LockoutConfig#defaults()}
+ * @param portal          the sign-in portal's origin and branding, or null when none is configured
  */
 public record GatewayConfig(
         Path source,
@@ -29,7 +30,8 @@ public record GatewayConfig(
         StorageConfig storage,
         SessionsConfig sessions,
         UsersConfig users,
-        LockoutConfig lockout) {
+        LockoutConfig lockout,
+        PortalConfig portal) {
 
     public GatewayConfig {
         Objects.requireNonNull(source, "source");

@@ -229,4 +229,41 @@ final class Messages {
         return "max_failures (" + maxFailures + ") is more than max_consecutive_failures (" + maxConsecutive
                 + ") (allowed: at most max_consecutive_failures)";
     }
+
+    // --- portal ------------------------------------------------------------------------------------------------
+
+    static final String PORTAL_URLS = "https://HOST[:PORT], or http://localhost[:PORT] or http://127.0.0.1[:PORT]"
+            + " for local use";
+    static final String LOGO_FILES = "a PNG, SVG or JPEG file of at most 256 KiB";
+
+    static String notPortalUrl(String value, String reason) {
+        return value + " is not a portal URL: " + reason + " (allowed: " + PORTAL_URLS + ")";
+    }
+
+    static String notOrganisation(String value, int maxLength) {
+        return value + " is not an organisation name (allowed: 1 to " + maxLength
+                + " characters, no control characters)";
+    }
+
+    static String notSupportText(String value, int maxLength) {
+        return value + " is not a support text (allowed: at most " + maxLength
+                + " characters, no control characters other than line breaks)";
+    }
+
+    static String notColour(String value) {
+        return value + " is not a colour (allowed: #rrggbb, e.g. #005eb8)";
+    }
+
+    static String lowContrast(String value, String ratio) {
+        return value + " has a contrast ratio of " + ratio + ":1 with white text (allowed: at least 4.5:1,"
+                + " WCAG 2.1 AA, e.g. #005eb8)";
+    }
+
+    static String logoTooLarge(String value, long size) {
+        return value + " is larger than 256 KiB (" + size + " bytes) (allowed: " + LOGO_FILES + ")";
+    }
+
+    static String notLogoImage(String value) {
+        return value + " is not a PNG, SVG or JPEG image (allowed: " + LOGO_FILES + ")";
+    }
 }

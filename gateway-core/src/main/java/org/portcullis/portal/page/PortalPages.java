@@ -1,0 +1,118 @@
+package org.portcullis.portal.page;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.portcullis.config.PortalBranding;
+
+/**
+ * Every portal page, rendered for one branding. Build one per loaded config (the stylesheet, its CSP hash and the
+ * header and footer are computed once) and send each page with {@link #headers()}. Every argument is plain text:
+ * the pages escape it. No page contains a script.
+ *
+ * <p>Statuses: the sign-in form 200 (also after a failure: the form is the answer; a 401 would need a
+ * {@code WWW-Authenticate} challenge, RFC 9110 §15.5.2), locked 429, busy 503, not found 404, every other page 200.
+ * A caller that needs another status wraps the HTML in a new {@link PortalPage}.
+ */
+public final class PortalPages {
+    private final PortalLayout layout;
+    private final PortalHeaders headers;
+
+    /**
+     * @param branding          from {@code portal.branding} ({@link PortalBranding#defaults()} when there is none)
+     * @param formActionOrigins the protected hosts' origins, which the sign-in POST redirects to (see
+     *                          {@link PortalHeaders#of})
+     */
+    public PortalPages(PortalBranding branding, List<String> formActionOrigins) {
+        Objects.requireNonNull(branding, "branding");
+        PortalStylesheet stylesheet = PortalStylesheet.of(branding.primaryColour());
+        this.layout = new PortalLayout(branding, stylesheet);
+        this.headers = PortalHeaders.of(stylesheet, formActionOrigins);
+    }
+
+    /** The headers for every page rendered here. */
+    public PortalHeaders headers() {
+        return headers;
+    }
+
+    /** The frame, for pages built elsewhere (the second-factor and enrolment pages of later issues). */
+    public PortalLayout layout() {
+        return layout;
+    }
+
+    /** GET {@link PortalPaths#LOGIN}: the empty form. */
+    public PortalPage login(String csrf, String rd) {
+        return loginPage(csrf, rd, "", Optional.empty());
+    }
+
+    /**
+     * The form again after a failed attempt, with {@code message} announced ({@link PortalMessages#WRONG_CREDENTIALS}
+     * or {@link PortalMessages#FORM_EXPIRED}) and the username kept; the password never is.
+     */
+    public PortalPage loginFailed(String csrf, String rd, String username, String message) {
+        return loginPage(csrf, rd, username, Optional.of(Objects.requireNonNull(message, "message")));
+    }
+
+    /** Too many failed attempts for this account or address. */
+    public PortalPage locked() {
+        return notice(429, PortalMessages.LOCKED_TITLE, PortalMessages.LOCKED, "");
+    }
+
+    /** The password-check pool is full: try again shortly. */
+    public PortalPage busy() {
+        return notice(503, PortalMessages.BUSY_TITLE, PortalMessages.BUSY, "");
+    }
+
+    /** GET {@link PortalPaths#HOME} with a full session. */
+    public PortalPage account(String displayName, String username, String csrf) {
+        return layout.page(200, PortalMessages.ACCOUNT_TITLE, AccountPage.content(displayName, username, csrf));
+    }
+
+    /** After POST {@link PortalPaths#LOGOUT}. */
+    public PortalPage signedOut() {
+        return notice(200, PortalMessages.SIGNED_OUT_TITLE, PortalMessages.SIGNED_OUT,
+                Fragments.link(PortalPaths.LOGIN, PortalMessages.SIGN_IN_AGAIN));
+    }
+
+    /**
+     * The session timed out or was revoked.
+     *
+     * @param rd where the user was going, carried into the sign-in link (percent-encoded); may be empty
+     */
+    public PortalPage sessionExpired(String rd) {
+        Objects.requireNonNull(rd, "rd");
+        return notice(200, PortalMessages.SESSION_EXPIRED_TITLE, PortalMessages.SESSION_EXPIRED,
+                Fragments.link(Fragments.loginPath(rd), PortalMessages.SIGN_IN_AGAIN));
+    }
+
+    /** GET {@link PortalPaths#SECOND_FACTOR} while no second factor can be used yet. */
+    public PortalPage secondFactorRequired(String csrf) {
+        return secondFactorRequired(csrf, "");
+    }
+
+    /**
+     * @param message a further sentence for the slot under the fixed explanation (for example how to get an
+     *                enrolment code); empty for none
+     */
+    public PortalPage secondFactorRequired(String csrf, String message) {
+        String slot = message.isEmpty() ? "" : Fragments.paragraph(message);
+        return notice(200, PortalMessages.SECOND_FACTOR_TITLE, PortalMessages.SECOND_FACTOR,
+                slot + Fragments.signOutForm(csrf, PortalMessages.CANCEL_AND_SIGN_OUT));
+    }
+
+    /** Any path under {@link PortalPaths#PREFIX} that is not a portal page. */
+    public PortalPage notFound() {
+        return notice(404, PortalMessages.NOT_FOUND_TITLE, PortalMessages.NOT_FOUND,
+                Fragments.link(PortalPaths.HOME, PortalMessages.GO_TO_ACCOUNT));
+    }
+
+    private PortalPage loginPage(String csrf, String rd, String username, Optional<String> error) {
+        return layout.page(200, LoginPage.title(error), LoginPage.content(csrf, rd, username, error));
+    }
+
+    /** A heading, one message and an optional action ({@code extra}: markup from {@link Fragments}). */
+    private PortalPage notice(int status, String title, String message, String extra) {
+        return layout.page(status, title, Fragments.heading(title) + Fragments.paragraph(message) + extra);
+    }
+}
