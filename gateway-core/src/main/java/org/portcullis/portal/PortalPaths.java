@@ -14,6 +14,12 @@ public final class PortalPaths {
     public static final String SECOND_FACTOR = PREFIX + "second-factor";
     public static final String JWKS = "/.well-known/portcullis/jwks.json";
 
+    /** Form field names of the sign-in and sign-out forms. */
+    public static final String FIELD_USERNAME = "username";
+    public static final String FIELD_PASSWORD = "password";
+    public static final String FIELD_CSRF = "csrf";
+    public static final String FIELD_RD = "rd";
+
     private PortalPaths() {
     }
 

@@ -1,5 +1,6 @@
 package org.portcullis.portal.page;
 
+import org.portcullis.portal.PortalPaths;
 import static org.portcullis.portal.page.Html.escape;
 
 import java.util.Optional;

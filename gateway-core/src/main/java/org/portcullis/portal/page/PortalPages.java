@@ -1,5 +1,6 @@
 package org.portcullis.portal.page;
 
+import org.portcullis.portal.PortalPaths;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,0 +1,66 @@
+package org.portcullis.portal;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.portcullis.config.GatewayConfig;
+import org.portcullis.config.HostPattern;
+import org.portcullis.config.ListenerConfig;
+import org.portcullis.config.RouteConfig;
+import org.portcullis.portal.guard.CsrfGuard;
+import org.portcullis.portal.guard.CsrfTokens;
+import org.portcullis.portal.guard.PortalOrigin;
+import org.portcullis.portal.guard.RequestOriginCheck;
+import org.portcullis.portal.guard.ReturnTargetPolicy;
+import org.portcullis.portal.guard.SessionCsrfTokens;
+import org.portcullis.portal.page.PortalPages;
+
+/**
+ * The portal as one config snapshot defines it: its origin, its pages (branding, and a Content-Security-Policy whose
+ * {@code form-action} lists the protected hosts, because Chromium checks the redirect after the sign-in POST against
+ * it), the {@code rd} rules (the protected hosts, on the ports the gateway listens on with TLS) and the CSRF guard
+ * (the portal's origin). Built with the snapshot, so a reload that changes the routes or the branding applies at once.
+ */
+public record PortalSite(PortalOrigin origin, PortalPages pages, ReturnTargetPolicy returnTargets, CsrfGuard csrf) {
+    private static final int HTTPS_PORT = 443;
+
+    public PortalSite {
+        Objects.requireNonNull(origin, "origin");
+        Objects.requireNonNull(pages, "pages");
+        Objects.requireNonNull(returnTargets, "returnTargets");
+        Objects.requireNonNull(csrf, "csrf");
+    }
+
+    /** The site of {@code config}, which has a {@code portal} section. */
+    public static PortalSite of(GatewayConfig config, SecureRandom random) {
+        PortalOrigin origin = PortalOrigin.of(config.portal().url());
+        Set<Integer> ports = new LinkedHashSet<>();
+        ports.add(HTTPS_PORT);
+        ports.add(origin.port());
+        for (ListenerConfig listener : config.server().listeners()) {
+            if (listener.isTls()) {
+                ports.add(listener.address().port());
+            }
+        }
+        List<HostPattern> hosts = new ArrayList<>();
+        List<String> formActions = new ArrayList<>();
+        for (RouteConfig route : config.routes()) {
+            hosts.add(route.host());
+            for (int port : ports) {
+                String formAction = "https://" + route.host().pattern() + (port == HTTPS_PORT ? "" : ":" + port);
+                if (!formActions.contains(formAction)) {
+                    formActions.add(formAction);
+                }
+            }
+        }
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        CsrfGuard csrf = new CsrfGuard(new RequestOriginCheck(origin, false), new CsrfTokens(random),
+                new SessionCsrfTokens(key));
+        return new PortalSite(origin, new PortalPages(config.portal().branding(), formActions),
+                new ReturnTargetPolicy(origin, hosts, ports), csrf);
+    }
+}
