@@ -102,6 +102,15 @@ public final class ConfigLoader {
                 ? view.get(LOCKOUT).flatMap(n -> new LockoutValidator(reader).validate(n))
                 : Optional.of(LockoutConfig.defaults());
         Optional<PortalConfig> portal = view.get(PORTAL).flatMap(n -> new PortalValidator(reader).validate(n));
+        view.get(PORTAL).ifPresent(node -> {
+            // The portal signs people in: without users there is nobody to sign in, without storage no session.
+            if (!view.has(STORAGE)) {
+                reader.problems().error(node, Messages.portalNeeds("storage"));
+            }
+            if (!view.has(USERS)) {
+                reader.problems().error(node, Messages.portalNeeds("users"));
+            }
+        });
         if (reader.problems().hasErrors() || server.isEmpty() || limits.isEmpty() || routes.isEmpty()
                 || accessControl.isEmpty() || (auditNode.isPresent() && audit.isEmpty())
                 || (view.has(STORAGE) && storage.isEmpty()) || sessions.isEmpty()

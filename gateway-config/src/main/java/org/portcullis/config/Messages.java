@@ -266,4 +266,8 @@ final class Messages {
     static String notLogoImage(String value) {
         return value + " is not a PNG, SVG or JPEG image (allowed: " + LOGO_FILES + ")";
     }
+
+    static String portalNeeds(String section) {
+        return "the portal needs a '" + section + "' section (allowed: add " + section + ", or remove portal)";
+    }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.portcullis.admission.Admission;
 import org.portcullis.ingress.CanonicalRequest;
 import org.portcullis.policy.Requirement;
+import org.portcullis.portal.guard.PortalOrigin;
 import org.portcullis.session.SessionCookie;
 
 /**

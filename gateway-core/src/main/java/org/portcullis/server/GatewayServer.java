@@ -16,6 +16,10 @@ import org.portcullis.audit.NoopAuditSink;
 import org.portcullis.config.GatewayConfig;
 import org.portcullis.config.ListenerConfig;
 import org.portcullis.proxy.UpstreamPools;
+import org.portcullis.portal.flow.SignInPortal;
+import org.portcullis.portal.guard.CallbackCodes;
+import org.portcullis.portal.guard.InMemoryCallbackCodeStore;
+import org.portcullis.signin.SignInServices;
 import org.portcullis.storage.EmbeddedDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +64,18 @@ public final class GatewayServer implements AutoCloseable {
             throw e;
         }
         GatewayRuntime runtime = new GatewayRuntime(snapshot, pools, transport, clock, audit, storage);
+        if (storage != null && config.users() != null) {
+            try {
+                SignInServices signIn = SignInServices.start(config, storage, clock);
+                CallbackCodes codes = new CallbackCodes(new InMemoryCallbackCodeStore(clock), clock,
+                        CallbackCodes.DEFAULT_TTL, signIn.random());
+                runtime.enableSignIn(signIn, new SignInPortal(signIn, codes, audit));
+            } catch (Exception e) {
+                audit.close();
+                storage.close();
+                throw e;
+            }
+        }
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(io.netty.util.NettyRuntime.availableProcessors());
         GatewayServer server = new GatewayServer(runtime, boss, workers, config.server().listeners());
@@ -119,6 +135,7 @@ public final class GatewayServer implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         // Last: the event loops have stopped recording, so everything they recorded is written out.
+        runtime.signIn().ifPresent(SignInServices::close);
         runtime.audit().close();
         runtime.storage().ifPresent(EmbeddedDatabase::close);
     }

@@ -11,7 +11,8 @@ import org.portcullis.config.HostPort;
 import org.portcullis.config.ListenerConfig;
 import org.portcullis.config.RouteConfig;
 import org.portcullis.policy.PolicyEngine;
-import org.portcullis.portal.PortalOrigin;
+import org.portcullis.portal.PortalSite;
+import org.portcullis.portal.guard.PortalOrigin;
 import org.portcullis.proxy.UpstreamPool;
 import org.portcullis.proxy.UpstreamPools;
 import org.portcullis.route.Router;
@@ -29,7 +30,8 @@ public final class GatewaySnapshot {
     private final Map<HostPort, SslContext> listenerTls;
     private final Map<String, UpstreamPool> poolsByRoute;
     private final long largestBodyLimit;
-    private final PortalOrigin portal;
+    private final PortalSite portalSite;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private GatewaySnapshot(GatewayConfig config, Router router, PolicyEngine policy,
                             Map<HostPort, SslContext> listenerTls, Map<String, UpstreamPool> poolsByRoute) {
@@ -43,11 +45,7 @@ public final class GatewaySnapshot {
             largest = Math.max(largest, route.effectiveMaxBodyBytes(config.limits()));
         }
         this.largestBodyLimit = largest;
-        this.portal = portalOf(config);
-    }
-
-    private static PortalOrigin portalOf(GatewayConfig config) {
-        return null;
+        this.portalSite = config.portal() == null ? null : PortalSite.of(config, RANDOM);
     }
 
     public static GatewaySnapshot build(GatewayConfig config, UpstreamPools pools, Clock clock) throws Exception {
@@ -96,7 +94,12 @@ public final class GatewaySnapshot {
 
     /** Where the portal lives, when {@code portal} is configured. */
     public Optional<PortalOrigin> portal() {
-        return Optional.ofNullable(portal);
+        return portalSite().map(PortalSite::origin);
+    }
+
+    /** The portal's origin, pages, {@code rd} rules and CSRF guard, when {@code portal} is configured. */
+    public Optional<PortalSite> portalSite() {
+        return Optional.ofNullable(portalSite);
     }
 
     public List<ListenerConfig> listeners() {

@@ -1,5 +1,7 @@
 package org.portcullis.portal.guard;
 
+import org.portcullis.ingress.CanonicalRequest;
+import org.portcullis.portal.PortalPaths;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
@@ -25,8 +27,6 @@ public record PortalOrigin(String scheme, String host, int port) {
     public static final String HTTP = "http";
     static final int HTTPS_DEFAULT_PORT = 443;
     static final int HTTP_DEFAULT_PORT = 80;
-    /** The reserved prefix under which every portal page lives. */
-    public static final String PORTAL_PREFIX = "/.portcullis/";
     private static final String LOCALHOST = "localhost";
     private static final int MAX_PORT = 65535;
 
@@ -74,6 +74,16 @@ public record PortalOrigin(String scheme, String host, int port) {
 
     /** The portal's account home, {@code /.portcullis/}: where every refused {@code rd} leads. */
     public ReturnTarget home() {
-        return new ReturnTarget(scheme, host, port, PORTAL_PREFIX, Optional.empty());
+        return new ReturnTarget(scheme, host, port, PortalPaths.HOME, Optional.empty());
+    }
+
+    /** True when {@code request} is addressed to the portal's host and port. */
+    public boolean isPortalHost(CanonicalRequest request) {
+        return request.host().equals(host) && request.port() == port;
+    }
+
+    /** An absolute URL on the portal for {@code pathAndQuery}, which starts with '/'. */
+    public String url(String pathAndQuery) {
+        return serialized() + pathAndQuery;
     }
 }

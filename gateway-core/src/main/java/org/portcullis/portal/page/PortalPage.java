@@ -21,4 +21,9 @@ public record PortalPage(int status, String html) {
     public byte[] body() {
         return html.getBytes(StandardCharsets.UTF_8);
     }
+
+    /** The same page answered with {@code otherStatus} (a refused form keeps its page, with a refusal status). */
+    public PortalPage withStatus(int otherStatus) {
+        return new PortalPage(otherStatus, html);
+    }
 }

@@ -1,0 +1,241 @@
+package org.portcullis.signin;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.portcullis.config.ConfigLoader;
+import org.portcullis.fixtures.EchoUpstream;
+import org.portcullis.fixtures.RawHttpClient;
+import org.portcullis.fixtures.RawResponse;
+import org.portcullis.fixtures.TestCertificates;
+import org.portcullis.identity.Argon2Parameters;
+import org.portcullis.identity.PasswordHasher;
+import org.portcullis.server.GatewayServer;
+
+/**
+ * The real gateway with sign-in on 127.0.0.1 over TLS, as an admin would configure it: a portal at
+ * {@code https://login.test:PORT}, two protected hosts {@code app.test} and {@code other.test} on one echo upstream,
+ * a users file with alice (groups staff, clinicians) and bob, the embedded store in a temp folder, and an audit file.
+ * Passwords are hashed with OWASP's minimum Argon2id cost, which the users file loader accepts, to keep tests fast.
+ *
+ * <p>Requests go over raw TLS sockets with the test CA; {@code Host} names the host, the socket always goes to
+ * loopback.
+ */
+final class SignInGateway implements AutoCloseable {
+    static final String PASSWORD = "correct horse battery staple";
+    static final String BOB_PASSWORD = "bob's own long password";
+    static final Argon2Parameters CHEAP = new Argon2Parameters(19456, 2, 1);
+    private static final Pattern CSRF_FIELD = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+
+    final Path dir;
+    final TestCertificates certs;
+    final EchoUpstream upstream;
+    final GatewayServer server;
+    final int port;
+    final Path audit;
+    final Path dataDir;
+
+    private SignInGateway(Path dir, TestCertificates certs, EchoUpstream upstream, GatewayServer server, int port) {
+        this.dir = dir;
+        this.certs = certs;
+        this.upstream = upstream;
+        this.server = server;
+        this.port = port;
+        this.audit = dir.resolve("audit.jsonl");
+        this.dataDir = dir.resolve("data");
+    }
+
+    /** The default access policy: {@code /public} bypassed, everything else one_factor. */
+    static final String POLICY = """
+            access_control:
+              default_policy: deny
+              rules:
+                - id: public
+                  paths: ["/public/**"]
+                  policy: bypass
+                - id: signed-in
+                  hosts: [app.test, other.test]
+                  policy: one_factor
+            """;
+
+    static SignInGateway start(Path dir, Clock clock) throws Exception {
+        return start(dir, clock, POLICY, "");
+    }
+
+    static SignInGateway start(Path dir, Clock clock, String policyYaml, String extraYaml) throws Exception {
+        TestCertificates certs = TestCertificates.create(dir.resolve("certs"));
+        EchoUpstream upstream = EchoUpstream.start();
+        int port = freePort();
+        PasswordHasher hasher = new PasswordHasher(CHEAP);
+        Path users = dir.resolve("users.yaml");
+        Files.writeString(users, """
+                users:
+                  - username: alice
+                    display_name: Alice Example
+                    email: alice@example.org
+                    groups: [staff, clinicians]
+                    password: "%s"
+                  - username: bob
+                    display_name: Bob Example
+                    email: bob@example.org
+                    groups: [staff]
+                    password: "%s"
+                """.formatted(hasher.hash(PASSWORD.toCharArray()), hasher.hash(BOB_PASSWORD.toCharArray())));
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        String yaml = """
+                server:
+                  listeners:
+                    - address: 127.0.0.1:%d
+                      tls:
+                        certificate: %s
+                        private_key: %s
+                  trusted_proxies: [127.0.0.2/32]
+                routes:
+                  - name: app
+                    host: app.test
+                    upstream: http://127.0.0.1:%d
+                    upstream_timeout: 2s
+                  - name: other
+                    host: other.test
+                    upstream: http://127.0.0.1:%d
+                    upstream_timeout: 2s
+                portal:
+                  url: https://login.test:%d
+                  branding:
+                    organisation: Example Health Trust
+                storage:
+                  data_dir: %s
+                  encryption_key: "%s"
+                users:
+                  file: %s
+                audit:
+                  file: %s
+                """.formatted(port, certs.certificateChainPem(), certs.privateKeyPem(), upstream.port(),
+                upstream.port(), port, dir.resolve("data"), HexFormat.of().formatHex(key), users,
+                dir.resolve("audit.jsonl")) + extraYaml + policyYaml;
+        Path config = dir.resolve("portcullis.yaml");
+        Files.writeString(config, yaml);
+        GatewayServer server = GatewayServer.start(new ConfigLoader().load(config).config(), clock);
+        return new SignInGateway(dir, certs, upstream, server, port);
+    }
+
+    /** One request on a fresh TLS connection; {@code head} is everything after the request line, up to the body. */
+    RawResponse send(String method, String host, String target, String headers, String body) throws IOException {
+        try (RawHttpClient client = RawHttpClient.connectTls(port, certs, host)) {
+            String request = method + " " + target + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n" + headers
+                    + (body == null ? "" : "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+                    + body.getBytes(StandardCharsets.UTF_8).length + "\r\n")
+                    + "Connection: close\r\n\r\n" + (body == null ? "" : body);
+            client.send(request);
+            return client.readResponse();
+        }
+    }
+
+    /** A top-level browser navigation (what Chromium sends for a typed URL or a link). */
+    RawResponse navigate(String host, String target, String cookies) throws IOException {
+        return send("GET", host, target, "Accept: text/html,application/xhtml+xml\r\nSec-Fetch-Mode: navigate\r\n"
+                + cookieHeader(cookies), null);
+    }
+
+    String portalOrigin() {
+        return "https://login.test:" + port;
+    }
+
+    /** The login form for {@code rd}: the CSRF cookie pair and the token in the form. */
+    LoginForm loginForm(String rd) throws IOException {
+        RawResponse form = navigate("login.test", "/.portcullis/login?rd=" + encode(rd), "");
+        Matcher token = CSRF_FIELD.matcher(form.bodyText());
+        if (form.status() != 200 || !token.find()) {
+            throw new AssertionError("no login form: " + form.statusLine() + "\n" + form.bodyText());
+        }
+        return new LoginForm(cookiePair(form, "__Host-portcullis-csrf"), token.group(1));
+    }
+
+    /** POSTs the login form as a browser on the portal would. */
+    RawResponse postLogin(LoginForm form, String username, String password, String rd, String extraCookies)
+            throws IOException {
+        String body = "username=" + encode(username) + "&password=" + encode(password) + "&csrf="
+                + encode(form.token()) + "&rd=" + encode(rd);
+        String cookies = form.cookie() + (extraCookies.isEmpty() ? "" : "; " + extraCookies);
+        return send("POST", "login.test", "/.portcullis/login", "Origin: " + portalOrigin()
+                + "\r\nSec-Fetch-Site: same-origin\r\n" + cookieHeader(cookies), body);
+    }
+
+    /** Signs alice in at the portal; returns the portal's session cookie pair and the redirect it answered. */
+    SignIn signIn(String username, String password, String rd) throws IOException {
+        LoginForm form = loginForm(rd);
+        RawResponse answer = postLogin(form, username, password, rd, "");
+        if (answer.status() != 303) {
+            throw new AssertionError("sign-in refused: " + answer.statusLine() + "\n" + answer.bodyText());
+        }
+        return new SignIn(cookiePair(answer, "__Host-portcullis"), answer.header("Location"));
+    }
+
+    /** Follows a callback URL on its host; returns the host's session cookie pair and where it sent the browser. */
+    SignIn callback(String callbackUrl) throws IOException {
+        String rest = callbackUrl.substring("https://".length());
+        String host = rest.substring(0, rest.indexOf(':'));
+        String target = rest.substring(rest.indexOf('/'));
+        RawResponse answer = navigate(host, target, "");
+        if (answer.status() != 302) {
+            throw new AssertionError("callback refused: " + answer.statusLine());
+        }
+        return new SignIn(cookiePair(answer, "__Host-portcullis"), answer.header("Location"));
+    }
+
+    /** The {@code name=value} pair the response's Set-Cookie for {@code name} sets, or null. */
+    static String cookiePair(RawResponse response, String name) {
+        for (String setCookie : response.headers("Set-Cookie")) {
+            String pair = setCookie.substring(0, setCookie.indexOf(';'));
+            if (pair.startsWith(name + "=") && pair.length() > name.length() + 1) {
+                return pair;
+            }
+        }
+        return null;
+    }
+
+    static String cookieHeader(String cookies) {
+        return cookies == null || cookies.isEmpty() ? "" : "Cookie: " + cookies + "\r\n";
+    }
+
+    static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    static String decode(String text) {
+        return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    }
+
+    List<String> auditLines() throws IOException {
+        return Files.exists(audit) ? Files.readAllLines(audit) : List.of();
+    }
+
+    record LoginForm(String cookie, String token) {
+    }
+
+    record SignIn(String cookie, String location) {
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        upstream.close();
+    }
+}
