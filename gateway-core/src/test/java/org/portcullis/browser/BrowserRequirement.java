@@ -33,25 +33,29 @@ public final class BrowserRequirement implements BeforeAllCallback {
 
     /** Returns normally when both executables are present; otherwise aborts the test, or fails it under CI=true. */
     public static void require() {
-        List<String> missing = missing();
+        require(CHROMIUM, CHROMEDRIVER, System.getenv("CI"));
+    }
+
+    static void require(Path chromium, Path chromedriver, String ciVariable) {
+        List<String> missing = missing(chromium, chromedriver);
         if (missing.isEmpty()) {
             return;
         }
         String message = "real-browser test needs " + String.join(" and ", missing)
                 + " (Debian: apt-get install chromium chromium-driver, or run scripts/test.sh as root)";
-        if ("true".equals(System.getenv("CI"))) {
+        if ("true".equals(ciVariable)) {
             fail(message + "; CI=true, so browser tests must run");
         }
         Assumptions.abort(message + "; skipped because CI is not 'true'");
     }
 
-    private static List<String> missing() {
+    private static List<String> missing(Path chromium, Path chromedriver) {
         List<String> missing = new ArrayList<>();
-        if (!Files.isExecutable(CHROMIUM)) {
-            missing.add(CHROMIUM.toString());
+        if (!Files.isExecutable(chromium)) {
+            missing.add(chromium.toString());
         }
-        if (!Files.isExecutable(CHROMEDRIVER)) {
-            missing.add(CHROMEDRIVER.toString());
+        if (!Files.isExecutable(chromedriver)) {
+            missing.add(chromedriver.toString());
         }
         return missing;
     }
