@@ -172,6 +172,24 @@ class BrowserSmokeTest {
     }
 
     @Test
+    void newContextIsAnotherUserWithoutTheFirstBrowsersCookies() {
+        browser.open("https://app.test:" + port + "/response-headers?Set-Cookie=shared%3Dfirst%3B%20Secure");
+        assertThat(browser.cookie("shared")).isPresent();
+        app.takeRequest(Browser.WAIT);
+
+        try (Browser stranger = browser.newContext()) {
+            stranger.open("https://app.test:" + port + "/again");
+
+            assertThat(stranger.cookies()).isEmpty();
+            RecordedRequest received = app.takeRequest(Browser.WAIT);
+            assertThat(received.requestLine()).isEqualTo("GET /again HTTP/1.1");
+            assertThat(received.header("Cookie")).isNull();
+        } finally {
+            browser.open("https://app.test:" + port + "/").deleteCookies();
+        }
+    }
+
+    @Test
     void formFilledByLabelAndByNameIsPostedThroughTheGateway() {
         // a page of our own (no upstream here serves HTML) whose form posts to the protected host
         String form = "<form method=post action='https://app.test:" + port + "/submitted'>"
