@@ -21,6 +21,7 @@ final class ConfigFiles {
 
     private final Path directory;
     private final Map<String, String> environment;
+    private String suffix = "";
 
     ConfigFiles(Path directory) {
         this(directory, Map.of());
@@ -39,8 +40,14 @@ final class ConfigFiles {
         }
     }
 
+    /** Appends {@code sections} to every config written from now on (after the test's own lines). */
+    ConfigFiles withSuffix(String sections) {
+        this.suffix = sections;
+        return this;
+    }
+
     Path config(String yaml) {
-        return write("portcullis.yml", yaml);
+        return write("portcullis.yml", yaml + suffix);
     }
 
     LoadedConfig load(String yaml) throws ConfigException {

@@ -34,9 +34,22 @@ class PortalConfigTest {
 
     ConfigFiles files;
 
+    /** A portal needs somewhere to keep sessions and someone to sign in: appended after each test's lines. */
+    static final String SIGN_IN = "storage:\n  data_dir: .\n  encryption_key: '" + "ab".repeat(32)
+            + "'\nusers:\n  file: users.yaml\n";
+
     @BeforeEach
     void setUp() {
-        files = new ConfigFiles(dir);
+        files = new ConfigFiles(dir).withSuffix(SIGN_IN);
+        files.write("users.yaml", "users: []\n");
+    }
+
+    @Test
+    void portalWithoutStorageAndUsersIsRefused() {
+        ConfigFiles bare = new ConfigFiles(dir);
+        assertThat(bare.errors(MINIMAL + "portal:\n  url: https://login.example.org\n")).containsExactly(
+                bare.at(4, "portal: the portal needs a 'storage' section (allowed: add storage, or remove portal)"),
+                bare.at(4, "portal: the portal needs a 'users' section (allowed: add users, or remove portal)"));
     }
 
     // --- valid sections ----------------------------------------------------------------------------------------
@@ -181,7 +194,7 @@ class PortalConfigTest {
 
     @Test
     void urlFromTheEnvironmentIsNeverShown() {
-        ConfigFiles withEnv = new ConfigFiles(dir, java.util.Map.of("PORTAL", "http://intranet:8080"));
+        ConfigFiles withEnv = new ConfigFiles(dir, java.util.Map.of("PORTAL", "http://intranet:8080")).withSuffix(SIGN_IN);
         assertThat(withEnv.onlyError(MINIMAL + "portal:\n  url: ${env:PORTAL}\n")).isEqualTo(withEnv.at(5,
                 "portal.url: (redacted, 20 chars) is not a portal URL: http is only allowed for localhost or"
                         + " 127.0.0.1" + URL_ALLOWED));

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -138,7 +139,7 @@ final class SignInGateway implements AutoCloseable {
                     + body.getBytes(StandardCharsets.UTF_8).length + "\r\n")
                     + "Connection: close\r\n\r\n" + (body == null ? "" : body);
             client.send(request);
-            return client.readResponse();
+            return client.readResponse(Duration.ofSeconds(10));
         }
     }
 
