@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param sessions        session timeouts; null means {@link SessionsConfig#defaults()}
  * @param users           the users file, or null when none is configured
  * @param lockout         sign-in failure limits; null means {@link LockoutConfig#defaults()}
+ * @param identity        issuer and signing key of the JWT assertions, or null when the section is absent (see
+ *                        {@link IdentityConfig#issuer(IdentityConfig, java.net.URI)} for the defaults)
  */
 public record GatewayConfig(
         Path source,
@@ -29,7 +31,8 @@ public record GatewayConfig(
         StorageConfig storage,
         SessionsConfig sessions,
         UsersConfig users,
-        LockoutConfig lockout) {
+        LockoutConfig lockout,
+        IdentityConfig identity) {
 
     public GatewayConfig {
         Objects.requireNonNull(source, "source");
