@@ -66,9 +66,18 @@ final class RouteIdentityValidator {
                 reader.problems().error(node, Messages.notIdentityHeaders(reader.show(scalar.get())));
                 return Optional.empty();
         }
+        return Optional.of(named(headers, node.path()));
+    }
+
+    /** The defaults of a route without {@code identity_headers}; {@code path} is where the key would be. */
+    NamedHeaders defaultHeaders(String path) {
+        return named(IdentityHeaders.defaults(), path);
+    }
+
+    private static NamedHeaders named(IdentityHeaders headers, String path) {
         Map<String, String> paths = new HashMap<>();
-        headers.names().forEach(n -> paths.put(HeaderNameRules.normalize(n), node.path()));
-        return Optional.of(new NamedHeaders(headers, paths));
+        headers.names().forEach(n -> paths.put(HeaderNameRules.normalize(n), path));
+        return new NamedHeaders(headers, paths);
     }
 
     private Optional<NamedHeaders> headerMapping(YamlNode node) {

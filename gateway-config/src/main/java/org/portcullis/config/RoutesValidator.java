@@ -79,7 +79,7 @@ final class RoutesValidator {
                 .orElse(List.of());
         Optional<RouteIdentityValidator.NamedHeaders> headers = route.get(IDENTITY_HEADERS).isPresent()
                 ? route.get(IDENTITY_HEADERS).flatMap(identity::identityHeaders)
-                : Optional.of(new RouteIdentityValidator.NamedHeaders(IdentityHeaders.defaults(), Map.of()));
+                : Optional.of(identity.defaultHeaders(route.childPath(IDENTITY_HEADERS)));
         Map<String, String> usedNames = headers.map(RouteIdentityValidator.NamedHeaders::pathByName)
                 .orElse(Map.of());
         Optional<Optional<JwtAssertionConfig>> jwt = route.get(JWT).isPresent()

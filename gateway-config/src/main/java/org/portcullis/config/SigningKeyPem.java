@@ -79,7 +79,7 @@ public final class SigningKeyPem {
         }
         byte[] der;
         try {
-            der = Base64.getMimeDecoder().decode(text.substring(BEGIN.length(), text.length() - END.length())
+            der = Base64.getDecoder().decode(text.substring(BEGIN.length(), text.length() - END.length())
                     .replaceAll("\\s+", ""));
         } catch (IllegalArgumentException e) {
             throw new NotAKeyException("the block is not base64");
