@@ -62,20 +62,16 @@ final class EcdsaSignatures {
             }
         }
 
-        /** DER length: short form, or long form with one byte (a P-256 signature is at most 72 bytes). */
+        /**
+         * DER length, short form only: a P-256 signature is at most 72 bytes, and DER demands the shortest form
+         * (X.690 §10.1), so a long form can only come from something that is not a JDK P-256 signature.
+         */
         int length() {
-            int first = next();
-            if (first < 0x80) {
-                return first;
+            int length = next();
+            if (length >= 0x80) {
+                throw malformed("length form");
             }
-            if (first == 0x81) {
-                int length = next();
-                if (length < 0x80) {
-                    throw malformed("non-minimal length");
-                }
-                return length;
-            }
-            throw malformed("length form");
+            return length;
         }
 
         /** One INTEGER, written right-aligned into {@code out[offset .. offset + 32)}. */
