@@ -19,7 +19,9 @@ import org.portcullis.ingress.HeaderNameSet;
  * <h2>Removes</h2>
  * Every copy of every identity header name the gateway manages, in every spelling ({@link HeaderNameSet}: any case,
  * '_' or any other odd character for '-'): the built-in list {@link GatewayHeaderNames#IDENTITY}, both families
- * ({@link IdentityHeaders#REMOTE}, {@link IdentityHeaders#X_FORWARDED}), this route's own names and its JWT header.
+ * ({@link IdentityHeaders#REMOTE}, {@link IdentityHeaders#X_FORWARDED}), the default JWT header
+ * {@value JwtAssertionConfig#DEFAULT_HEADER}, this route's own names and its JWT header. Another route's custom names
+ * are not this route's business: ingress drops those for every route ({@link #configuredNames}).
  * Ingress already dropped the built-in names from the client's headers; doing it again here, per route, also catches
  * the route's custom names and keeps this class correct on its own, whatever ran before it. The gateway's
  * forwarding headers ({@code X-Forwarded-For}, {@code -Proto}, {@code -Host}) are never touched: the config refuses
@@ -53,6 +55,7 @@ public final class IdentityHeaderWriter {
         all.addAll(IdentityHeaders.REMOTE.names());
         all.addAll(IdentityHeaders.X_FORWARDED.names());
         all.addAll(names.names());
+        all.add(JwtAssertionConfig.DEFAULT_HEADER);
         if (jwtHeader != null) {
             all.add(jwtHeader);
         }
