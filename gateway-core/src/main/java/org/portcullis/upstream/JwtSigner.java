@@ -44,8 +44,8 @@ import tools.jackson.core.json.JsonFactory;
  * Strings are written by Jackson, which escapes quotes, backslashes and every control character (RFC 8259 §7), so
  * no user attribute can add or change a claim. Times come from the injected {@link Clock}.
  *
- * <p>Thread-safe: a {@link Signature} is made per call. Signing costs roughly 0.1 ms on a modern core and runs on the
- * calling thread; the event loop can afford it per forwarded request.
+ * <p>Thread-safe: a {@link Signature} is made per call. Signing runs on the calling thread and does no I/O, so it may
+ * be called on an event loop once per forwarded request.
  */
 public final class JwtSigner {
     static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
