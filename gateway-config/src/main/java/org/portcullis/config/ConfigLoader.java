@@ -15,7 +15,8 @@ import java.util.Set;
  * <p>Loading goes: file → {@link YamlTreeReader} (YAML syntax, duplicate keys, aliases, {@code ${env:…}} and
  * {@code ${file:…}} values) → one validator per section, always in this order ({@link ServerValidator},
  * {@link LimitsValidator}, {@link RoutesValidator}, {@link NetworksValidator}, {@link AccessControlValidator}, {@link AuditValidator},
- * {@link StorageValidator}, {@link SessionsValidator}, {@link UsersValidator}, {@link LockoutValidator}, {@link PortalValidator}) →
+ * {@link StorageValidator}, {@link SessionsValidator}, {@link UsersValidator}, {@link LockoutValidator},
+ * {@link PortalValidator}, {@link IdentityValidator}) →
  * records. Validators never write defaults into anything: absent keys take the defaults the model defines
  * ({@link LimitsConfig#defaults()}, {@link AccessControlConfig#denyAll()}, …). Every problem is rendered as
  * {@code FILE:LINE: path.to.key: message} (see docs/configuration.md for the list).
@@ -32,8 +33,9 @@ public final class ConfigLoader {
     static final String USERS = "users";
     static final String LOCKOUT = "lockout";
     static final String PORTAL = "portal";
+    static final String IDENTITY = "identity";
     static final List<String> KEYS = List.of(SERVER, LIMITS, ROUTES, NETWORKS, ACCESS_CONTROL, AUDIT, STORAGE,
-            SESSIONS, USERS, LOCKOUT, PORTAL);
+            SESSIONS, USERS, LOCKOUT, PORTAL, IDENTITY);
 
     private final Map<String, String> environment;
 
@@ -82,8 +84,9 @@ public final class ConfigLoader {
         Optional<LimitsConfig> limits = view.get(LIMITS).isPresent()
                 ? view.get(LIMITS).flatMap(n -> new LimitsValidator(reader).validate(n))
                 : Optional.of(LimitsConfig.defaults());
+        boolean signingKeyAvailable = view.has(STORAGE) || IdentityValidator.namesSigningKey(view.get(IDENTITY));
         Optional<List<RouteConfig>> routes = view.get(ROUTES).isPresent()
-                ? view.get(ROUTES).flatMap(n -> new RoutesValidator(reader).validate(n))
+                ? view.get(ROUTES).flatMap(n -> new RoutesValidator(reader, signingKeyAvailable).validate(n))
                 : Optional.of(List.of());
         Map<String, NetworkRef> networks = view.get(NETWORKS)
                 .map(n -> new NetworksValidator(reader).validate(n))
@@ -111,15 +114,16 @@ public final class ConfigLoader {
                 reader.problems().error(node, Messages.portalNeeds("users"));
             }
         });
+        Optional<IdentityConfig> identity = view.get(IDENTITY).flatMap(n -> new IdentityValidator(reader).validate(n));
         if (reader.problems().hasErrors() || server.isEmpty() || limits.isEmpty() || routes.isEmpty()
                 || accessControl.isEmpty() || (auditNode.isPresent() && audit.isEmpty())
                 || (view.has(STORAGE) && storage.isEmpty()) || sessions.isEmpty()
                 || (view.has(USERS) && users.isEmpty()) || lockout.isEmpty()
-                || (view.has(PORTAL) && portal.isEmpty())) {
+                || (view.has(PORTAL) && portal.isEmpty()) || (view.has(IDENTITY) && identity.isEmpty())) {
             return Optional.empty();
         }
         return Optional.of(new GatewayConfig(file, List.copyOf(referencedFiles), server.get(), limits.get(),
                 routes.get(), networks, accessControl.get(), audit.orElse(null), storage.orElse(null),
-                sessions.get(), users.orElse(null), lockout.get(), portal.orElse(null)));
+                sessions.get(), users.orElse(null), lockout.get(), portal.orElse(null), identity.orElse(null)));
     }
 }

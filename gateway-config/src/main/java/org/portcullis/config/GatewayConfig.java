@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param users           the users file, or null when none is configured
  * @param lockout         sign-in failure limits; null means {@link LockoutConfig#defaults()}
  * @param portal          the sign-in portal's origin and branding, or null when none is configured
+ * @param identity        issuer and signing key of the JWT assertions, or null when the section is absent (see
+ *                        {@link IdentityConfig#issuer(IdentityConfig, java.net.URI)} for the defaults)
  */
 public record GatewayConfig(
         Path source,
@@ -31,7 +33,8 @@ public record GatewayConfig(
         SessionsConfig sessions,
         UsersConfig users,
         LockoutConfig lockout,
-        PortalConfig portal) {
+        PortalConfig portal,
+        IdentityConfig identity) {
 
     public GatewayConfig {
         Objects.requireNonNull(source, "source");

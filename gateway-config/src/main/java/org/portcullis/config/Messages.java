@@ -162,6 +162,33 @@ final class Messages {
         return "route '" + route + "' has the same host and path_prefix as route '" + otherRoute + "' (" + otherPath + ")";
     }
 
+    static String notIdentityHeaders(String value) {
+        return value + " is not an identity_headers setting (allowed: remote, x_forwarded, none, or a mapping of "
+                + "user, groups, name and email to header names)";
+    }
+
+    static String noIdentityHeaderKeys() {
+        return "is an empty mapping (allowed: at least one of user, groups, name, email; or write none)";
+    }
+
+    static String notHeaderName(String value) {
+        return value + " is not a header name (allowed: an RFC 9110 token of letters, digits and !#$%&'*+-.^_`|~)";
+    }
+
+    static String reservedHeaderName(String value) {
+        return value + " is reserved (allowed: a name that is not a framing, hop-by-hop, credential, forwarding, "
+                + "URL-override or Sec- header, in any spelling)";
+    }
+
+    static String notJwtSetting(String value) {
+        return value + " is not a jwt setting (allowed: true, false, or a mapping with header and lifetime)";
+    }
+
+    static String jwtNeedsSigningKey() {
+        return "needs a signing key (allowed: set identity.signing_key, or configure storage so that the gateway "
+                + "generates one and keeps it there)";
+    }
+
     // --- access control ----------------------------------------------------------------------------------------
 
     static String notPolicy(String value) {
@@ -202,9 +229,26 @@ final class Messages {
                 + ") comes first and matches every request it would";
     }
 
+    // --- identity ----------------------------------------------------------------------------------------------
+
+    static String notIssuer(String value) {
+        return value + " is not an issuer (allowed: an http or https URL without user info, query or fragment, "
+                + "or a name of letters, digits, '.', '_' and '-')";
+    }
+
+    /** {@code redacted} is always {@link ValueDisplay#redacted}: a private key is never shown. */
+    static String notSigningKey(String redacted, String reason) {
+        return redacted + " is not a PKCS#8 PEM P-256 private key: " + reason + " (allowed: the output of "
+                + "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256)";
+    }
+
     // --- range -------------------------------------------------------------------------------------------------
 
     static String outOfRange(String value, int min, int max) {
+        return outOfRange(value, String.valueOf(min), String.valueOf(max));
+    }
+
+    static String outOfRange(String value, String min, String max) {
         return value + " is out of range (allowed: " + min + " to " + max + ")";
     }
 

@@ -17,6 +17,9 @@ import java.util.Objects;
  * @param maxBodyBytes      request body limit for this route, or null to use {@code limits.max_body_bytes}
  * @param caBundle          PEM CA bundle to verify an https upstream, or null for the JDK trust store
  * @param websocketOrigins  origins allowed to open WebSockets; empty means only the route's own host
+ * @param identityHeaders   the header names that tell the upstream who the user is; null means
+ *                          {@link IdentityHeaders#defaults()}
+ * @param jwt               the signed JWT assertion sent to the upstream, or null when the route sends none
  */
 public record RouteConfig(
         String name,
@@ -26,7 +29,9 @@ public record RouteConfig(
         Duration upstreamTimeout,
         Long maxBodyBytes,
         Path caBundle,
-        List<String> websocketOrigins) {
+        List<String> websocketOrigins,
+        IdentityHeaders identityHeaders,
+        JwtAssertionConfig jwt) {
 
     public RouteConfig {
         Objects.requireNonNull(name, "name");
@@ -35,6 +40,7 @@ public record RouteConfig(
         Objects.requireNonNull(upstream, "upstream");
         Objects.requireNonNull(upstreamTimeout, "upstreamTimeout");
         websocketOrigins = List.copyOf(websocketOrigins);
+        identityHeaders = identityHeaders == null ? IdentityHeaders.defaults() : identityHeaders;
     }
 
     public static final Duration DEFAULT_UPSTREAM_TIMEOUT = Duration.ofSeconds(30);

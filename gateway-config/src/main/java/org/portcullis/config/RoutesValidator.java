@@ -15,7 +15,8 @@ import org.portcullis.config.YamlNode.YamlScalar;
 
 /**
  * Checks {@code routes}: unique names, canonical hosts and path prefixes, origin-only http(s) upstreams, and no two
- * routes for the same host and prefix (the second could never be chosen).
+ * routes for the same host and prefix (the second could never be chosen). A route's {@code identity_headers} and
+ * {@code jwt} are checked by {@link RouteIdentityValidator}.
  */
 final class RoutesValidator {
     static final String NAME = "name";
@@ -26,15 +27,20 @@ final class RoutesValidator {
     static final String MAX_BODY_BYTES = "max_body_bytes";
     static final String CA_BUNDLE = "ca_bundle";
     static final String WEBSOCKET_ORIGINS = "websocket_origins";
+    static final String IDENTITY_HEADERS = "identity_headers";
+    static final String JWT = "jwt";
     static final List<String> KEYS = List.of(NAME, HOST, PATH_PREFIX, UPSTREAM, UPSTREAM_TIMEOUT, MAX_BODY_BYTES,
-            CA_BUNDLE, WEBSOCKET_ORIGINS);
+            CA_BUNDLE, WEBSOCKET_ORIGINS, IDENTITY_HEADERS, JWT);
     static final String DEFAULT_PATH_PREFIX = "/";
     static final Pattern ROUTE_NAME = Pattern.compile("[a-z0-9_-]+");
 
     private final NodeReader reader;
+    private final RouteIdentityValidator identity;
 
-    RoutesValidator(NodeReader reader) {
+    /** @param signingKeyAvailable whether {@code identity.signing_key} or {@code storage} is configured */
+    RoutesValidator(NodeReader reader, boolean signingKeyAvailable) {
         this.reader = reader;
+        this.identity = new RouteIdentityValidator(reader, signingKeyAvailable);
     }
 
     Optional<List<RouteConfig>> validate(YamlNode node) {
@@ -71,11 +77,19 @@ final class RoutesValidator {
         List<String> origins = route.get(WEBSOCKET_ORIGINS)
                 .flatMap(n -> reader.listOf(n, o -> reader.parsed(o, UrlSyntax::origin, Messages::notOrigin)))
                 .orElse(List.of());
-        if (reader.problems().errorCount() != before) {
+        Optional<RouteIdentityValidator.NamedHeaders> headers = route.get(IDENTITY_HEADERS).isPresent()
+                ? route.get(IDENTITY_HEADERS).flatMap(identity::identityHeaders)
+                : Optional.of(identity.defaultHeaders(route.childPath(IDENTITY_HEADERS)));
+        Map<String, String> usedNames = headers.map(RouteIdentityValidator.NamedHeaders::pathByName)
+                .orElse(Map.of());
+        Optional<Optional<JwtAssertionConfig>> jwt = route.get(JWT).isPresent()
+                ? route.get(JWT).flatMap(n -> identity.jwt(n, usedNames))
+                : Optional.of(Optional.empty());
+        if (reader.problems().errorCount() != before || headers.isEmpty() || jwt.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new RouteConfig(name.get(), host.get(), pathPrefix.get(), upstream.get(), timeout, maxBody,
-                caBundle, origins));
+                caBundle, origins, headers.get().headers(), jwt.get().orElse(null)));
     }
 
     private Optional<URI> upstream(YamlNode node) {

@@ -93,10 +93,11 @@ class ConfigLoaderTest {
         assertThat(config.routes()).containsExactly(
                 new RouteConfig("records", new HostPattern("records.example.org"), "/",
                         URI.create("http://10.1.2.3:8080"), RouteConfig.DEFAULT_UPSTREAM_TIMEOUT, null, null,
-                        List.of()),
+                        List.of(), IdentityHeaders.defaults(), null),
                 new RouteConfig("api", new HostPattern("*.example.org"), "/api", URI.create("https://api.internal:9443"),
                         Duration.ofMillis(500), 512L * 1024, ca,
-                        List.of("https://records.example.org", "http://localhost:3000")));
+                        List.of("https://records.example.org", "http://localhost:3000"), IdentityHeaders.defaults(),
+                        null));
 
         NetworkRef lan = new NetworkRef("trust_lan", List.of(Cidr.parse("10.20.0.0/16"), Cidr.parse("2001:db8::/32")));
         assertThat(config.networks()).containsExactly(Map.entry("trust_lan", lan));

@@ -1,7 +1,9 @@
 package org.portcullis.crypto;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,21 +33,30 @@ public final class EncryptedSecrets {
 
     /** Stores (or replaces) the secret of {@code context}. */
     public void put(SecretContext context, byte[] secret) {
+        database.write(c -> {
+            putIn(c, context, secret);
+            return null;
+        });
+    }
+
+    /**
+     * {@link #put} inside a write transaction the caller already holds ({@link EmbeddedDatabase#write}), for a secret
+     * that must be stored together with other rows (a generated signing key and its {@code signing_keys} row).
+     */
+    public void putIn(Connection connection, SecretContext context, byte[] secret) throws SQLException {
         rejectReservedKind(context);
         String envelope = box.seal(secret, context.associatedData());
-        database.write(c -> {
-            try (PreparedStatement upsert = c.prepareStatement("INSERT INTO encrypted_secrets"
-                    + " (kind, user_name, credential_id, envelope, updated_ms) VALUES (?, ?, ?, ?, ?)"
-                    + " ON CONFLICT (kind, user_name, credential_id)"
-                    + " DO UPDATE SET envelope = excluded.envelope, updated_ms = excluded.updated_ms")) {
-                upsert.setString(1, context.kind());
-                upsert.setString(2, context.user());
-                upsert.setString(3, context.credentialId());
-                upsert.setString(4, envelope);
-                upsert.setLong(5, clock.millis());
-                return upsert.executeUpdate();
-            }
-        });
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO encrypted_secrets"
+                + " (kind, user_name, credential_id, envelope, updated_ms) VALUES (?, ?, ?, ?, ?)"
+                + " ON CONFLICT (kind, user_name, credential_id)"
+                + " DO UPDATE SET envelope = excluded.envelope, updated_ms = excluded.updated_ms")) {
+            upsert.setString(1, context.kind());
+            upsert.setString(2, context.user());
+            upsert.setString(3, context.credentialId());
+            upsert.setString(4, envelope);
+            upsert.setLong(5, clock.millis());
+            upsert.executeUpdate();
+        }
     }
 
     /**
@@ -54,19 +65,23 @@ public final class EncryptedSecrets {
      * @throws SecretBoxException if the row exists but does not open under the configured key and its context
      */
     public Optional<byte[]> get(SecretContext context) {
+        return database.read(c -> getIn(c, context));
+    }
+
+    /** {@link #get} on a connection the caller already holds (inside {@link EmbeddedDatabase#write} or {@code read}). */
+    public Optional<byte[]> getIn(Connection connection, SecretContext context) throws SQLException {
         rejectReservedKind(context);
-        Optional<String> envelope = database.read(c -> {
-            try (PreparedStatement select = c.prepareStatement("SELECT envelope FROM encrypted_secrets"
-                    + " WHERE kind = ? AND user_name = ? AND credential_id = ?")) {
-                select.setString(1, context.kind());
-                select.setString(2, context.user());
-                select.setString(3, context.credentialId());
-                try (ResultSet rows = select.executeQuery()) {
-                    return rows.next() ? Optional.of(rows.getString(1)) : Optional.<String>empty();
-                }
+        String envelope;
+        try (PreparedStatement select = connection.prepareStatement("SELECT envelope FROM encrypted_secrets"
+                + " WHERE kind = ? AND user_name = ? AND credential_id = ?")) {
+            select.setString(1, context.kind());
+            select.setString(2, context.user());
+            select.setString(3, context.credentialId());
+            try (ResultSet rows = select.executeQuery()) {
+                envelope = rows.next() ? rows.getString(1) : null;
             }
-        });
-        return envelope.map(e -> box.open(e, context.associatedData()));
+        }
+        return envelope == null ? Optional.empty() : Optional.of(box.open(envelope, context.associatedData()));
     }
 
     /** Deletes the secret of {@code context}; whether there was one. */

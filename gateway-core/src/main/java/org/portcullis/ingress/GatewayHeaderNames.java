@@ -38,7 +38,7 @@ public final class GatewayHeaderNames {
      */
     public static final List<String> IDENTITY = List.of(
             "Remote-User", "Remote-Groups", "Remote-Email", "Remote-Name", "X-Remote-User", "X-Remote-Groups",
-            "X-Remote-Email", "X-Forwarded-User", "X-Forwarded-Email", "X-Forwarded-Groups",
+            "X-Remote-Email", "X-Forwarded-User", "X-Forwarded-Email", "X-Forwarded-Groups", "X-Forwarded-Name",
             "X-Forwarded-Preferred-Username", "X-Forwarded-Access-Token", "X-Auth-Request-User",
             "X-Auth-Request-Email", "X-Auth-Request-Groups", "X-Auth-Request-Preferred-Username",
             "X-Auth-Request-Access-Token", "X-Authenticated-User", "X-WEBAUTH-USER");

@@ -11,12 +11,14 @@ import java.util.Locale;
  *
  * <p>Lookups hash the candidate {@link CharSequence} in place and allocate nothing, because every header of every
  * request goes through here.
+ *
+ * <p>Public for {@code org.portcullis.upstream.IdentityHeaderWriter}, which strips the same spellings again per route.
  */
-final class HeaderNameSet {
+public final class HeaderNameSet {
     private final String[] table;
     private final int mask;
 
-    HeaderNameSet(Collection<String> names) {
+    public HeaderNameSet(Collection<String> names) {
         int capacity = Integer.highestOneBit(Math.max(4, names.size() * 3)) << 1;
         table = new String[capacity];
         mask = capacity - 1;
@@ -30,7 +32,7 @@ final class HeaderNameSet {
         }
     }
 
-    boolean contains(CharSequence name) {
+    public boolean contains(CharSequence name) {
         int slot = hash(name) & mask;
         String candidate;
         while ((candidate = table[slot]) != null) {
@@ -43,7 +45,7 @@ final class HeaderNameSet {
     }
 
     /** True when {@code name} starts with {@code normalizedPrefix} (already normalised) after normalisation. */
-    static boolean hasNormalizedPrefix(CharSequence name, String normalizedPrefix) {
+    public static boolean hasNormalizedPrefix(CharSequence name, String normalizedPrefix) {
         if (name.length() < normalizedPrefix.length()) {
             return false;
         }
@@ -67,7 +69,7 @@ final class HeaderNameSet {
         return true;
     }
 
-    static String normalize(String name) {
+    public static String normalize(String name) {
         StringBuilder out = new StringBuilder(name.length());
         for (int i = 0; i < name.length(); i++) {
             out.append(normalize(name.charAt(i)));

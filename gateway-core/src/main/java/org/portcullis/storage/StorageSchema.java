@@ -94,8 +94,23 @@ public final class StorageSchema {
                             + " PRIMARY KEY (user_name, code_index)"
                             + ") WITHOUT ROWID"));
 
+    /**
+     * Version 4, the JWT signing keys of {@code org.portcullis.upstream.SigningKeys} (docs/upstream-identity.md), for
+     * a gateway without {@code identity.signing_key}: one row per generated ES256 key, named by its RFC 7638
+     * thumbprint ({@code kid}, 43 base64url characters). The private key itself is not in this table: it is an
+     * {@code encrypted_secrets} envelope with context {@code jwt_signing_key||<kid>}, so {@code storage rotate-key}
+     * re-encrypts it and the start-up key check covers it like every other secret. The oldest row is the current key.
+     */
+    static final Migration SIGNING_KEYS = new Migration(4, "jwt signing keys", List.of(
+            "CREATE TABLE signing_keys ("
+                    + " kid TEXT PRIMARY KEY CHECK (length(kid) = 43),"
+                    + " algorithm TEXT NOT NULL CHECK (algorithm = 'ES256'),"
+                    + " created_ms INTEGER NOT NULL"
+                    + ") WITHOUT ROWID"));
+
     /** All migrations of this release, oldest first. */
-    public static final List<Migration> MIGRATIONS = List.of(SESSIONS, REGULATION_FAILURES, SECRETS_AND_CODES);
+    public static final List<Migration> MIGRATIONS = List.of(SESSIONS, REGULATION_FAILURES, SECRETS_AND_CODES,
+            SIGNING_KEYS);
 
     private StorageSchema() {
     }

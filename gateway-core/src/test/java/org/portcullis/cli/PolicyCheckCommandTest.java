@@ -55,7 +55,7 @@ class PolicyCheckCommandTest {
     static LoadedConfig loaded(AccessControlConfig accessControl, List<ConfigProblem> warnings) {
         GatewayConfig config = new GatewayConfig(FILE, List.of(), new ServerConfig(List.of(), List.of()),
                 LimitsConfig.defaults(), List.of(), Map.of(), accessControl, null, null, null, null, null,
-                null);
+                null, null);
         return new LoadedConfig(config, warnings);
     }
 

@@ -10,12 +10,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.portcullis.config.HostPattern;
+import org.portcullis.config.IdentityHeaders;
 import org.portcullis.config.RouteConfig;
 
 class RouterTest {
     static RouteConfig route(String name, String host, String prefix) {
         return new RouteConfig(name, new HostPattern(host), prefix, URI.create("http://10.0.0.1:8080"),
-                RouteConfig.DEFAULT_UPSTREAM_TIMEOUT, null, null, List.of());
+                RouteConfig.DEFAULT_UPSTREAM_TIMEOUT, null, null, List.of(), IdentityHeaders.defaults(), null);
     }
 
     static final Router ROUTER = new Router(List.of(

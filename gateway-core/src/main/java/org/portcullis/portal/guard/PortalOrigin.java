@@ -28,12 +28,14 @@ public record PortalOrigin(String scheme, String host, int port) {
     static final int HTTPS_DEFAULT_PORT = 443;
     static final int HTTP_DEFAULT_PORT = 80;
     private static final String LOCALHOST = "localhost";
+    /** The portal config accepts {@code http://127.0.0.1} for local use as well, which browsers also treat as secure. */
+    private static final String LOOPBACK = "127.0.0.1";
     private static final int MAX_PORT = 65535;
 
     public PortalOrigin {
         Objects.requireNonNull(scheme, "scheme");
         Objects.requireNonNull(host, "host");
-        if (!(scheme.equals(HTTPS) || (scheme.equals(HTTP) && host.equals(LOCALHOST)))) {
+        if (!(scheme.equals(HTTPS) || (scheme.equals(HTTP) && (host.equals(LOCALHOST) || host.equals(LOOPBACK))))) {
             throw new IllegalArgumentException("PortalOrigin: https only (http only for localhost)");
         }
         if (host.isEmpty() || !host.equals(host.toLowerCase(Locale.ROOT)) || host.endsWith(".")
