@@ -187,6 +187,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     private void proceed(HttpRequest request, Admission decided) {
         if (decided instanceof Admission.Forward forward) {
+            try {
+                runtime.upstreamIdentity().apply(forward);
+            } catch (RuntimeException e) {
+                discardingBody = true;
+                refuse(new Admission.Refuse(500, "IDENTITY_FAILED:" + e.getClass().getSimpleName(),
+                        forward.request(), forward.route().name(), forward.rule(), true), request);
+                return;
+            }
             boolean bodyFollows = HttpUtil.isTransferEncodingChunked(request)
                     || HttpUtil.getContentLength(request, 0L) > 0;
             ProxyExchange proxy = new ProxyExchange(this, forward, request, bodyFollows);

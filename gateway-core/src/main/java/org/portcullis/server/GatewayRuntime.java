@@ -10,6 +10,7 @@ import org.portcullis.audit.NoopAuditSink;
 import org.portcullis.portal.NoPortal;
 import org.portcullis.portal.PortalService;
 import org.portcullis.signin.SignInServices;
+import org.portcullis.upstream.UpstreamIdentity;
 import org.portcullis.proxy.UpstreamPools;
 import org.portcullis.storage.EmbeddedDatabase;
 
@@ -31,6 +32,7 @@ public final class GatewayRuntime {
     private final EmbeddedDatabase storage;
     private volatile SignInServices signIn;
     private volatile PortalService portal = NoPortal.INSTANCE;
+    private volatile UpstreamIdentity upstreamIdentity = new UpstreamIdentity(null);
 
     /** A runtime without an audit trail. */
     public GatewayRuntime(GatewaySnapshot initial, UpstreamPools pools, Transport transport, Clock clock) {
@@ -70,6 +72,16 @@ public final class GatewayRuntime {
     /** What answers the gateway's own paths: the sign-in portal, or 404 pages when sign-in is not configured. */
     public PortalService portal() {
         return portal;
+    }
+
+    /** Sets identity headers and JWT assertions on forwarded requests. */
+    public UpstreamIdentity upstreamIdentity() {
+        return upstreamIdentity;
+    }
+
+    /** Installs the assertion signer; called once at start, before any listener is bound. */
+    public void enableAssertions(UpstreamIdentity identity) {
+        this.upstreamIdentity = Objects.requireNonNull(identity, "identity");
     }
 
     /** Installs the sign-in machinery and its portal; called once at start, before any listener is bound. */

@@ -20,6 +20,13 @@ import org.portcullis.portal.flow.SignInPortal;
 import org.portcullis.portal.guard.CallbackCodes;
 import org.portcullis.portal.guard.InMemoryCallbackCodeStore;
 import org.portcullis.signin.SignInServices;
+import org.portcullis.upstream.JwtSigner;
+import org.portcullis.upstream.SigningKeys;
+import org.portcullis.upstream.UpstreamIdentity;
+import org.portcullis.config.IdentityConfig;
+import org.portcullis.crypto.EncryptionKey;
+import org.portcullis.crypto.SecretBox;
+import java.net.URI;
 import org.portcullis.storage.EmbeddedDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,10 +73,11 @@ public final class GatewayServer implements AutoCloseable {
         GatewayRuntime runtime = new GatewayRuntime(snapshot, pools, transport, clock, audit, storage);
         if (storage != null && config.users() != null) {
             try {
+                runtime.enableAssertions(new UpstreamIdentity(assertionSigner(config, storage, clock)));
                 SignInServices signIn = SignInServices.start(config, storage, clock);
                 CallbackCodes codes = new CallbackCodes(new InMemoryCallbackCodeStore(clock), clock,
                         CallbackCodes.DEFAULT_TTL, signIn.random());
-                runtime.enableSignIn(signIn, new SignInPortal(signIn, codes, audit));
+                runtime.enableSignIn(signIn, new SignInPortal(signIn, codes, audit, runtime.upstreamIdentity()));
             } catch (Exception e) {
                 audit.close();
                 storage.close();
@@ -89,6 +97,18 @@ public final class GatewayServer implements AutoCloseable {
         }
         LOG.info("Portcullis listening on {} ({} transport)", server.boundAddresses(), transport.name());
         return server;
+    }
+
+    /**
+     * The signer of JWT assertions: the configured {@code identity.signing_key}, or a key generated once and kept
+     * encrypted in the store. Built at start; a changed {@code identity} section applies at the next restart.
+     */
+    private static JwtSigner assertionSigner(GatewayConfig config, EmbeddedDatabase storage, Clock clock) {
+        SigningKeys keys = new SigningKeys(storage, new SecretBox(EncryptionKey.parse(
+                config.storage().encryptionKeyText())), clock);
+        URI portal = config.portal() == null ? null : config.portal().url();
+        return new JwtSigner(SigningKeys.forConfig(config.identity(), keys),
+                IdentityConfig.issuer(config.identity(), portal), clock);
     }
 
     private void bind(ListenerConfig listener) throws InterruptedException {

@@ -143,4 +143,64 @@ class SignInFlowTest {
         assertThat(expired.status()).isEqualTo(302);
         assertThat(expired.headers("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith("__Host-portcullis=;"));
     }
+
+    @Test
+    void theUpstreamGetsTheGatewaysIdentityHeadersAndNeverTheClientsCopies() throws Exception {
+        SignInGateway.SignIn portal = gateway.signIn("Alice@Example.org", SignInGateway.PASSWORD, rd("app.test", "/id"));
+        SignInGateway.SignIn app = gateway.callback(portal.location());
+
+        RawResponse page = gateway.send("GET", "app.test", "/id", "Cookie: " + app.cookie() + "\r\nRemote-User: admin\r\n"
+                + "remote_groups: root\r\nREMOTE-USER: admin\r\nX-Forwarded-User: admin\r\nRemote-Email: x@evil.test\r\n",
+                null);
+
+        assertThat(page.status()).isEqualTo(200);
+        RecordedRequest received = gateway.upstream.takeRequest(WAIT);
+        assertThat(received.headers("Remote-User")).containsExactly("alice");
+        assertThat(received.headers("Remote-Groups")).containsExactly("staff,clinicians");
+        assertThat(received.headers("Remote-Name")).containsExactly("Alice Example");
+        assertThat(received.headers("Remote-Email")).containsExactly("alice@example.org");
+        assertThat(received.headers("remote_groups")).isEmpty();
+        assertThat(received.headers("X-Forwarded-User")).isEmpty();
+    }
+
+    @Test
+    void aBypassedRequestCarriesNoIdentityEvenForASignedInUser() throws Exception {
+        SignInGateway.SignIn portal = gateway.signIn("alice", SignInGateway.PASSWORD, rd("app.test", "/public/x"));
+        SignInGateway.SignIn app = gateway.callback(portal.location());
+
+        RawResponse page = gateway.send("GET", "app.test", "/public/x", "Cookie: " + app.cookie()
+                + "\r\nRemote-User: admin\r\n", null);
+
+        assertThat(page.status()).isEqualTo(200);
+        RecordedRequest received = gateway.upstream.takeRequest(WAIT);
+        assertThat(received.headers("Remote-User")).isEmpty();
+        assertThat(received.headers("Cookie")).isEmpty();
+    }
+
+    @Test
+    void theJwtAssertionVerifiesWithTheServedJwks() throws Exception {
+        SignInGateway.SignIn portal = gateway.signIn("alice", SignInGateway.PASSWORD, rd("other.test", "/jwt"));
+        SignInGateway.SignIn other = gateway.callback(portal.location());
+        RawResponse page = gateway.send("GET", "other.test", "/jwt", "Cookie: " + other.cookie()
+                + "\r\nX-Portcullis-Assertion: forged\r\n", null);
+        assertThat(page.status()).isEqualTo(200);
+        RecordedRequest received = gateway.upstream.takeRequest(WAIT);
+        assertThat(received.headers("X-Forwarded-User")).containsExactly("alice");
+        assertThat(received.headers("Remote-User")).isEmpty();
+        String token = received.header("X-Portcullis-Assertion");
+
+        RawResponse jwks = gateway.send("GET", "app.test", "/.well-known/portcullis/jwks.json", "", null);
+        assertThat(jwks.status()).isEqualTo(200);
+        assertThat(jwks.header("Content-Type")).isEqualTo("application/jwk-set+json");
+        com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(token);
+        com.nimbusds.jose.jwk.ECKey key = com.nimbusds.jose.jwk.JWKSet.parse(jwks.bodyText())
+                .getKeyByKeyId(jwt.getHeader().getKeyID()).toECKey();
+        assertThat(jwt.verify(new com.nimbusds.jose.crypto.ECDSAVerifier(key))).isTrue();
+        var claims = jwt.getJWTClaimsSet();
+        assertThat(claims.getSubject()).isEqualTo("alice");
+        assertThat(claims.getAudience()).containsExactly("other.test");
+        assertThat(claims.getIssuer()).isEqualTo(gateway.portalOrigin());
+        assertThat(claims.getStringListClaim("amr")).containsExactly("pwd");
+        assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()).isLessThanOrEqualTo(60_000);
+    }
 }

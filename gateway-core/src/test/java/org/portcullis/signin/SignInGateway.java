@@ -111,6 +111,8 @@ final class SignInGateway implements AutoCloseable {
                     host: other.test
                     upstream: http://127.0.0.1:%d
                     upstream_timeout: 2s
+                    identity_headers: x_forwarded
+                    jwt: true
                 portal:
                   url: https://login.test:%d
                   branding:

@@ -11,6 +11,8 @@ import org.portcullis.portal.PortalSite;
 import org.portcullis.portal.guard.CallbackCodes;
 import org.portcullis.signin.ResolvedSession;
 import org.portcullis.signin.SignInServices;
+import org.portcullis.upstream.JwksDocument;
+import org.portcullis.upstream.UpstreamIdentity;
 
 /**
  * The portal: answers the gateway's own paths by path and method. Pages are GET/HEAD, state changes are POST with a
@@ -27,7 +29,10 @@ public final class SignInPortal implements PortalService {
     private final SignOutEndpoint signOut;
     private final AccountEndpoint account;
 
-    public SignInPortal(SignInServices services, CallbackCodes codes, AuditSink audit) {
+    private final UpstreamIdentity identity;
+
+    public SignInPortal(SignInServices services, CallbackCodes codes, AuditSink audit, UpstreamIdentity identity) {
+        this.identity = identity;
         this.context = new PortalContext(services, codes, audit);
         Continuation continuation = new Continuation(context);
         this.login = new LoginEndpoint(context, continuation);
@@ -44,6 +49,9 @@ public final class SignInPortal implements PortalService {
         }
         PortalSite site = PortalContext.site(request);
         String path = request.path();
+        if (path.equals(PortalPaths.JWKS)) {
+            return CompletableFuture.completedFuture(jwks());
+        }
         boolean read = "GET".equals(request.method()) || "HEAD".equals(request.method());
         boolean post = "POST".equals(request.method());
         if (path.equals(PortalPaths.CALLBACK)) {
@@ -77,6 +85,16 @@ public final class SignInPortal implements PortalService {
                 return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().notFound(),
                         "NOT_FOUND"));
         }
+    }
+
+    /** The public keys upstreams verify assertions with; public, cacheable for a few minutes. */
+    private PortalResponse jwks() {
+        byte[] body = identity.jwks();
+        if (body == null) {
+            return PortalResponse.json(404, "{\"error\":\"not_found\"}", "JWKS_NONE", List.of());
+        }
+        return new PortalResponse(200, List.of(new PortalResponse.Header("Content-Type", JwksDocument.MEDIA_TYPE),
+                new PortalResponse.Header("Cache-Control", "public, max-age=300")), body, "JWKS");
     }
 
     private static CompletableFuture<PortalResponse> notAllowed(PortalSite site) {

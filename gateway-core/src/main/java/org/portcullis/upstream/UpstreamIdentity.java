@@ -1,0 +1,53 @@
+package org.portcullis.upstream;
+
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.portcullis.admission.Admission;
+import org.portcullis.config.RouteConfig;
+import org.portcullis.signin.ResolvedSession;
+
+/**
+ * The last step before a request is forwarded (SECURITY-RULES 6): every client copy of the identity headers the
+ * route's upstream may read is removed, and for a signed-in user allowed by a non-bypass rule the gateway's own are
+ * set, with a signed JWT assertion when the route asks for one. Headers are edited in place on the canonical request
+ * that will be forwarded. Any failure throws, and the caller refuses the request: never forwarded without the check.
+ */
+public final class UpstreamIdentity {
+    /** Writers are built once per route (a reload makes new route values, so a bound keeps old ones from piling up). */
+    private static final int MAX_CACHED_WRITERS = 1024;
+
+    private final JwtSigner signer;
+    private final byte[] jwks;
+    private final ConcurrentHashMap<RouteConfig, IdentityHeaderWriter> writers = new ConcurrentHashMap<>();
+
+    /** @param signer the assertion signer, or null when no key is available (then a route with {@code jwt} fails) */
+    public UpstreamIdentity(JwtSigner signer) {
+        this.signer = signer;
+        this.jwks = signer == null ? null : JwksDocument.of(signer.key()).bytes();
+    }
+
+    public void apply(Admission.Forward forward) {
+        RouteConfig route = forward.route();
+        if (writers.size() > MAX_CACHED_WRITERS) {
+            writers.clear();
+        }
+        IdentityHeaderWriter writer = writers.computeIfAbsent(route, IdentityHeaderWriter::forRoute);
+        ResolvedSession session = forward.session();
+        if (forward.bypass() || !session.signedIn()) {
+            writer.strip(forward.request().headers());
+            return;
+        }
+        String assertion = null;
+        if (route.jwt() != null) {
+            Objects.requireNonNull(signer, "UpstreamIdentity: route " + route.name() + " wants a JWT but no key");
+            assertion = signer.sign(session.user(), forward.request().host(), session.session().factors().keySet(),
+                    session.session().created(), route.jwt().lifetime());
+        }
+        writer.write(forward.request().headers(), session.user(), assertion);
+    }
+
+    /** The JWKS document upstreams verify assertions with, or null when there is no signing key. */
+    public byte[] jwks() {
+        return jwks == null ? null : jwks.clone();
+    }
+}
