@@ -1,6 +1,5 @@
 package org.portcullis.session;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -65,121 +64,43 @@ public final class SessionCookie {
 
     /** Looks for the session id in every {@code Cookie} header of one request (HTTP/2 may split it in several). */
     public static CookieLookup find(List<String> cookieHeaders) {
-        int occurrences = 0;
-        String exactValue = null;
-        for (String header : cookieHeaders) {
-            if (header == null || hasControlBytes(header)) {
+        CookieHeaders.Lookup lookup = CookieHeaders.find(cookieHeaders, NAME);
+        switch (lookup.outcome()) {
+            case ABSENT:
+                return CookieLookup.none(CookieLookup.Outcome.ABSENT);
+            case DUPLICATE:
+                return CookieLookup.none(CookieLookup.Outcome.DUPLICATE);
+            case MALFORMED:
                 return CookieLookup.none(CookieLookup.Outcome.MALFORMED);
-            }
-            for (String pair : header.split(";", -1)) {
-                if (!isGatewayName(pair)) {
-                    continue;
-                }
-                occurrences++;
-                exactValue = exactValue(pair);
-            }
+            default:
+                return SessionId.parse(lookup.value()).map(CookieLookup::found)
+                        .orElseGet(() -> CookieLookup.none(CookieLookup.Outcome.MALFORMED));
         }
-        if (occurrences == 0) {
-            return CookieLookup.none(CookieLookup.Outcome.ABSENT);
-        }
-        if (occurrences > 1) {
-            return CookieLookup.none(CookieLookup.Outcome.DUPLICATE);
-        }
-        Optional<SessionId> id = SessionId.parse(exactValue);
-        return id.map(CookieLookup::found).orElseGet(() -> CookieLookup.none(CookieLookup.Outcome.MALFORMED));
     }
 
     /**
-     * One {@code Cookie} header without the gateway's cookie (every occurrence, every case), so no upstream ever sees
-     * the session id. The other pairs keep their text and order, joined by {@code "; "}.
+     * One {@code Cookie} header without the gateway's cookies (every occurrence, every case), so no upstream ever sees
+     * the session id or the CSRF token. The other pairs keep their text and order, joined by {@code "; "}.
      *
      * @return the header to forward, unchanged if it held no gateway cookie, or empty to drop the header altogether
      */
     public static Optional<String> stripFromCookieHeader(String cookieHeader) {
-        String[] pairs = cookieHeader.split(";", -1);
-        List<String> kept = new ArrayList<>(pairs.length);
-        for (String pair : pairs) {
-            if (!isGatewayFamilyName(pair)) {
-                String trimmed = trimOws(pair);
-                if (!trimmed.isEmpty()) {
-                    kept.add(trimmed);
-                }
-            }
-        }
-        if (kept.size() == pairs.length) {
-            return Optional.of(cookieHeader);
-        }
-        return kept.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", kept));
+        return CookieHeaders.strip(cookieHeader, SessionCookie::isGatewayFamilyName);
     }
 
     /**
-     * True if an upstream's {@code Set-Cookie} value names the gateway's cookie (any case, also as a nameless
+     * True if an upstream's {@code Set-Cookie} value names one of the gateway's cookies (any case, also as a nameless
      * cookie whose value starts with the name). The proxy drops such a header, so an upstream can neither set, fix
      * nor delete the session.
      */
     public static boolean isGatewayCookie(String setCookieValue) {
-        int semicolon = setCookieValue.indexOf(';');
-        return isGatewayFamilyName(semicolon < 0 ? setCookieValue : setCookieValue.substring(0, semicolon));
-    }
-
-    /** The pair's name, ignoring surrounding whitespace and a stray leading {@code =}, compared without case. */
-    private static boolean isGatewayName(String pair) {
-        // equalsIgnoreCase folds per character, also non-ASCII look-alikes such as U+017F (long s) that some
-        // frameworks fold to 's': counting too much as the gateway's cookie only strips and refuses more.
-        return pairName(pair).equalsIgnoreCase(NAME);
+        return CookieHeaders.setsCookie(setCookieValue, SessionCookie::isGatewayFamilyName);
     }
 
     /** True for the session cookie and every {@value #NAME}{@code -…} cookie, in any case. */
-    private static boolean isGatewayFamilyName(String pair) {
-        String name = pairName(pair);
+    private static boolean isGatewayFamilyName(String name) {
         return name.equalsIgnoreCase(NAME)
                 || (name.length() > FAMILY_PREFIX.length() && name.regionMatches(true, 0, FAMILY_PREFIX, 0,
                 FAMILY_PREFIX.length()));
-    }
-
-    private static String pairName(String pair) {
-        String rest = trimOws(pair);
-        int start = 0;
-        while (start < rest.length() && (rest.charAt(start) == '=' || isOws(rest.charAt(start)))) {
-            start++;
-        }
-        int equals = rest.indexOf('=', start);
-        return trimOws(equals < 0 ? rest.substring(start) : rest.substring(start, equals));
-    }
-
-    /** The value if the pair's name is exactly {@value #NAME}, else null (a case variant or a nameless form). */
-    private static String exactValue(String pair) {
-        String trimmed = trimOws(pair);
-        int equals = trimmed.indexOf('=');
-        if (equals < 0 || !trimOws(trimmed.substring(0, equals)).equals(NAME)) {
-            return null;
-        }
-        return trimOws(trimmed.substring(equals + 1));
-    }
-
-    private static boolean hasControlBytes(String header) {
-        for (int i = 0; i < header.length(); i++) {
-            char c = header.charAt(i);
-            if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isOws(char c) {
-        return c == ' ' || c == '\t';
-    }
-
-    private static String trimOws(String text) {
-        int start = 0;
-        int end = text.length();
-        while (start < end && isOws(text.charAt(start))) {
-            start++;
-        }
-        while (end > start && isOws(text.charAt(end - 1))) {
-            end--;
-        }
-        return text.substring(start, end);
     }
 }

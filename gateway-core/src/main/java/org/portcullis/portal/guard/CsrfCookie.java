@@ -1,5 +1,7 @@
 package org.portcullis.portal.guard;
 
+import org.portcullis.session.CookieHeaders;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,22 +1,22 @@
-package org.portcullis.portal.guard;
+package org.portcullis.session;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
- * Reading, stripping and recognising one named gateway cookie, with the same rules as
- * {@link org.portcullis.session.SessionCookie} (whose helpers are private; that class is left as it is):
- * pairs split at ';', whitespace around names and values ignored (RFC 6265bis §5.4); every pair whose name equals the
+ * Reading, stripping and recognising the gateway's cookies in {@code Cookie} and {@code Set-Cookie} headers, one set of
+ * rules for the session cookie ({@link SessionCookie}) and the portal's CSRF cookie: pairs split at ';', whitespace around names and values ignored (RFC 6265bis §5.4); every pair whose name equals the
  * cookie's ignoring case, also after a stray leading '=', is an occurrence; two or more are a duplicate (cookie
  * tossing); one counts only with the exact name; control bytes anywhere make the header malformed.
  */
-final class CookieHeaders {
+public final class CookieHeaders {
 
-    enum Outcome { ABSENT, FOUND, DUPLICATE, MALFORMED }
+    public enum Outcome { ABSENT, FOUND, DUPLICATE, MALFORMED }
 
     /** What the {@code Cookie} headers hold for one name; {@code value} is set only for {@link Outcome#FOUND}. */
-    record Lookup(Outcome outcome, String value) {
+    public record Lookup(Outcome outcome, String value) {
         static Lookup none(Outcome outcome) {
             return new Lookup(outcome, null);
         }
@@ -30,7 +30,7 @@ final class CookieHeaders {
     private CookieHeaders() {
     }
 
-    static Lookup find(List<String> cookieHeaders, String name) {
+    public static Lookup find(List<String> cookieHeaders, String name) {
         int occurrences = 0;
         String exactValue = null;
         for (String header : cookieHeaders) {
@@ -55,11 +55,16 @@ final class CookieHeaders {
     }
 
     /** The header without any pair named {@code name} (any case); empty to drop the header. */
-    static Optional<String> strip(String cookieHeader, String name) {
+    public static Optional<String> strip(String cookieHeader, String name) {
+        return strip(cookieHeader, candidate -> candidate.equalsIgnoreCase(name));
+    }
+
+    /** The header without any pair whose name {@code drop} accepts; empty to drop the header. */
+    public static Optional<String> strip(String cookieHeader, Predicate<String> drop) {
         String[] pairs = cookieHeader.split(";", -1);
         List<String> kept = new ArrayList<>(pairs.length);
         for (String pair : pairs) {
-            if (!hasName(pair, name)) {
+            if (!drop.test(pairName(pair))) {
                 String trimmed = trimOws(pair);
                 if (!trimmed.isEmpty()) {
                     kept.add(trimmed);
@@ -73,20 +78,31 @@ final class CookieHeaders {
     }
 
     /** True if a {@code Set-Cookie} value names {@code name} (any case, also as a nameless cookie). */
-    static boolean setsCookie(String setCookieValue, String name) {
+    public static boolean setsCookie(String setCookieValue, String name) {
+        return setsCookie(setCookieValue, candidate -> candidate.equalsIgnoreCase(name));
+    }
+
+    /** True if a {@code Set-Cookie} value sets a cookie whose name {@code names} accepts. */
+    public static boolean setsCookie(String setCookieValue, Predicate<String> names) {
         int semicolon = setCookieValue.indexOf(';');
-        return hasName(semicolon < 0 ? setCookieValue : setCookieValue.substring(0, semicolon), name);
+        return names.test(pairName(semicolon < 0 ? setCookieValue : setCookieValue.substring(0, semicolon)));
     }
 
     private static boolean hasName(String pair, String name) {
+        // equalsIgnoreCase folds per character, also non-ASCII look-alikes such as U+017F (long s) that some
+        // frameworks fold to 's': counting too much as the gateway's cookie only strips and refuses more.
+        return pairName(pair).equalsIgnoreCase(name);
+    }
+
+    /** The pair's name, ignoring surrounding whitespace and a stray leading {@code =} (the nameless form). */
+    static String pairName(String pair) {
         String rest = trimOws(pair);
         int start = 0;
         while (start < rest.length() && (rest.charAt(start) == '=' || isOws(rest.charAt(start)))) {
             start++;
         }
         int equals = rest.indexOf('=', start);
-        String candidate = trimOws(equals < 0 ? rest.substring(start) : rest.substring(start, equals));
-        return candidate.equalsIgnoreCase(name);
+        return trimOws(equals < 0 ? rest.substring(start) : rest.substring(start, equals));
     }
 
     private static String exactValue(String pair, String name) {
