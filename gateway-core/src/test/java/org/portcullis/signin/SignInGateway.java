@@ -1,6 +1,7 @@
 package org.portcullis.signin;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -133,7 +134,13 @@ final class SignInGateway implements AutoCloseable {
 
     /** One request on a fresh TLS connection; {@code head} is everything after the request line, up to the body. */
     RawResponse send(String method, String host, String target, String headers, String body) throws IOException {
-        try (RawHttpClient client = RawHttpClient.connectTls(port, certs, host)) {
+        return sendFrom(null, method, host, target, headers, body);
+    }
+
+    /** Like {@link #send}, from the loopback address {@code local} ({@code null}: the system's choice, 127.0.0.1). */
+    RawResponse sendFrom(InetAddress local, String method, String host, String target, String headers, String body)
+            throws IOException {
+        try (RawHttpClient client = RawHttpClient.connectTls(port, certs, host, local)) {
             String request = method + " " + target + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n" + headers
                     + (body == null ? "" : "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
                     + body.getBytes(StandardCharsets.UTF_8).length + "\r\n")
