@@ -112,7 +112,8 @@ class CsrfTest {
         assertThat(answer.status()).isEqualTo(403);
         assertThat(SignInGateway.cookiePair(answer, "__Host-portcullis")).isNull();
         assertThat(answer.header("Location")).isNull();
-        List<String> added = gateway.auditLines().subList(auditBefore, gateway.auditLines().size());
+        List<String> added = gateway.awaitAuditLine(auditBefore, "\"event.action\":\"user.sign_in\"",
+                "\"event.reason\":\"" + forgery.reason() + "\"");
         assertThat(added).anySatisfy(line -> assertThat(line)
                 .contains("\"event.action\":\"user.sign_in\"")
                 .contains("\"event.reason\":\"" + forgery.reason() + "\""));

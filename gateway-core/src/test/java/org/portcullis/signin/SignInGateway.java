@@ -229,6 +229,23 @@ final class SignInGateway implements AutoCloseable {
         return Files.exists(audit) ? Files.readAllLines(audit) : List.of();
     }
 
+    /**
+     * The audit lines after the first {@code from}, once one of them contains every one of {@code parts}; the audit
+     * file is written by its own thread, so this polls for up to five seconds, then returns what there is.
+     */
+    List<String> awaitAuditLine(int from, String... parts) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            List<String> lines = auditLines();
+            List<String> added = lines.subList(Math.min(from, lines.size()), lines.size());
+            boolean found = added.stream().anyMatch(line -> java.util.Arrays.stream(parts).allMatch(line::contains));
+            if (found || System.nanoTime() > deadline) {
+                return added;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+    }
+
     record LoginForm(String cookie, String token) {
     }
 
