@@ -1,6 +1,7 @@
 package org.portcullis.signin;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -135,7 +136,13 @@ final class SignInGateway implements AutoCloseable {
 
     /** One request on a fresh TLS connection; {@code head} is everything after the request line, up to the body. */
     RawResponse send(String method, String host, String target, String headers, String body) throws IOException {
-        try (RawHttpClient client = RawHttpClient.connectTls(port, certs, host)) {
+        return sendFrom(null, method, host, target, headers, body);
+    }
+
+    /** Like {@link #send}, from the loopback address {@code local} ({@code null}: the system's choice, 127.0.0.1). */
+    RawResponse sendFrom(InetAddress local, String method, String host, String target, String headers, String body)
+            throws IOException {
+        try (RawHttpClient client = RawHttpClient.connectTls(port, certs, host, local)) {
             String request = method + " " + target + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n" + headers
                     + (body == null ? "" : "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
                     + body.getBytes(StandardCharsets.UTF_8).length + "\r\n")
@@ -222,6 +229,23 @@ final class SignInGateway implements AutoCloseable {
 
     List<String> auditLines() throws IOException {
         return Files.exists(audit) ? Files.readAllLines(audit) : List.of();
+    }
+
+    /**
+     * The audit lines after the first {@code from}, once one of them contains every one of {@code parts}; the audit
+     * file is written by its own thread, so this polls for up to five seconds, then returns what there is.
+     */
+    List<String> awaitAuditLine(int from, String... parts) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            List<String> lines = auditLines();
+            List<String> added = lines.subList(Math.min(from, lines.size()), lines.size());
+            boolean found = added.stream().anyMatch(line -> java.util.Arrays.stream(parts).allMatch(line::contains));
+            if (found || System.nanoTime() > deadline) {
+                return added;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
     }
 
     record LoginForm(String cookie, String token) {
