@@ -21,7 +21,10 @@ import io.netty.handler.codec.http.HttpHeaders;
  *       follows the sign-in POST); {@code frame-ancestors 'none'} against clickjacking; {@code base-uri 'none'} so an
  *       injected {@code <base>} cannot move the forms' relative actions.</li>
  *   <li>{@code X-Frame-Options: DENY} (RFC 7034) for browsers without {@code frame-ancestors}.</li>
- *   <li>{@code Referrer-Policy: no-referrer}: the {@code rd} in the login URL is nobody else's business.</li>
+ *   <li>{@code Referrer-Policy: same-origin}: the {@code rd} in the login URL is nobody else's business, so no other
+ *       origin gets a referrer. Not {@code no-referrer}: under it browsers send {@code Origin: null} even on the
+ *       portal's own form POSTs (Fetch, "serializing a request origin"), which the origin check must refuse, so no
+ *       one could sign in or out (found by the real-browser test, BrowserSignInTest).</li>
  *   <li>{@code Cache-Control: no-store} (RFC 9111 §5.2.2.5): pages hold CSRF tokens and names.</li>
  *   <li>{@code X-Content-Type-Options: nosniff} and an explicit {@code text/html; charset=utf-8}.</li>
  * </ul>
@@ -58,7 +61,7 @@ public final class PortalHeaders {
         this.headers = List.of(
                 new Header(CONTENT_SECURITY_POLICY, contentSecurityPolicy),
                 new Header(X_FRAME_OPTIONS, "DENY"),
-                new Header(REFERRER_POLICY, "no-referrer"),
+                new Header(REFERRER_POLICY, "same-origin"),
                 new Header(CACHE_CONTROL, "no-store"),
                 new Header(X_CONTENT_TYPE_OPTIONS, "nosniff"),
                 new Header(CONTENT_TYPE, HTML_UTF8));

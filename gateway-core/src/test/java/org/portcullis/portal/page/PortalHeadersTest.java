@@ -27,7 +27,7 @@ class PortalHeadersTest {
                 "Content-Security-Policy: default-src 'none'; style-src 'sha256-" + hash + "'; img-src data:;"
                         + " form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
                 "X-Frame-Options: DENY",
-                "Referrer-Policy: no-referrer",
+                "Referrer-Policy: same-origin",
                 "Cache-Control: no-store",
                 "X-Content-Type-Options: nosniff",
                 "Content-Type: text/html; charset=utf-8");
