@@ -46,18 +46,18 @@ final class PortalExchange implements ClientExchange {
         this.original = original;
         this.service = service;
         this.requestId = requestId;
-        this.requestComplete = !admission.bodyFollows();
     }
 
     Admission.Portal admission() {
         return admission;
     }
 
+    /**
+     * Nothing to do yet: the decoder ends every request, also one without a body, with a {@link LastHttpContent}, and
+     * the answer starts when that arrives, so the end marker always belongs to this exchange.
+     */
     @Override
     public void start() {
-        if (requestComplete) {
-            answer();
-        }
     }
 
     @Override

@@ -203,4 +203,22 @@ class SignInFlowTest {
         assertThat(claims.getStringListClaim("amr")).containsExactly("pwd");
         assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()).isLessThanOrEqualTo(60_000);
     }
+
+    @Test
+    void portalAnswersLeaveAKeptAliveConnectionReadyForTheNextRequest() throws Exception {
+        try (var client = org.portcullis.fixtures.RawHttpClient.connectTls(gateway.port, gateway.certs, "login.test")) {
+            String host = "Host: login.test:" + gateway.port + "\r\n";
+            client.send("GET /.portcullis/login HTTP/1.1\r\n" + host + "\r\n");
+            RawResponse first = client.readResponse(WAIT);
+            client.send("GET /.portcullis/ HTTP/1.1\r\n" + host + "\r\n");
+            RawResponse second = client.readResponse(WAIT);
+            client.send("GET /elsewhere HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
+            RawResponse third = client.readResponse(WAIT);
+
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(second.status()).as("home without a session leads to sign-in").isEqualTo(303);
+            assertThat(third.status()).as("the portal host's other paths lead home").isEqualTo(302);
+        }
+        assertThat(gateway.auditLines()).noneMatch(line -> line.contains("STRAY_CONTENT"));
+    }
 }
