@@ -33,6 +33,11 @@ public final class PasswordCheckPool implements AutoCloseable {
                 new ArrayBlockingQueue<>(queueCapacity), daemonThreads(), new ThreadPoolExecutor.AbortPolicy());
     }
 
+    /** How many hashes run at once. */
+    public int threads() {
+        return executor.getCorePoolSize();
+    }
+
     /** {@link #defaultThreads()} threads and a queue of {@value #DEFAULT_QUEUE_CAPACITY}. */
     public static PasswordCheckPool withDefaults() {
         return new PasswordCheckPool(defaultThreads(), DEFAULT_QUEUE_CAPACITY);

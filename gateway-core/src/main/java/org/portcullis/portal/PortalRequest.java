@@ -1,6 +1,7 @@
 package org.portcullis.portal;
 
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import org.portcullis.ingress.CanonicalRequest;
 import org.portcullis.server.GatewaySnapshot;
 import org.portcullis.signin.ResolvedSession;
@@ -13,15 +14,17 @@ import org.portcullis.signin.ResolvedSession;
  * @param snapshot  the config in force when the request arrived
  * @param body      the form body ({@code application/x-www-form-urlencoded}), empty for GET
  * @param requestId joins the access-log line and the audit events of this request
+ * @param clientGone true once the client connection has closed: work not started yet is skipped
  */
 public record PortalRequest(CanonicalRequest request, ResolvedSession session, GatewaySnapshot snapshot, byte[] body,
-                            String requestId) {
+                            String requestId, BooleanSupplier clientGone) {
     public PortalRequest {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(session, "session");
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(clientGone, "clientGone");
     }
 
     public String method() {

@@ -38,6 +38,8 @@ final class PortalExchange implements ClientExchange {
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private boolean requestComplete;
     private boolean finished;
+    /** Read by the sign-in pools: work for a client that has gone is skipped. */
+    private volatile boolean aborted;
 
     PortalExchange(ExchangeOwner owner, Admission.Portal admission, HttpRequest original, PortalService service,
                    String requestId) {
@@ -102,11 +104,12 @@ final class PortalExchange implements ClientExchange {
     @Override
     public void abort() {
         finished = true;
+        aborted = true;
     }
 
     private void answer() {
         PortalRequest request = new PortalRequest(admission.request(), admission.session(), admission.snapshot(),
-                body.toByteArray(), requestId);
+                body.toByteArray(), requestId, () -> aborted);
         try {
             service.handle(request).whenComplete((response, error) -> owner.client().executor().execute(() -> {
                 if (error != null || response == null) {

@@ -45,6 +45,7 @@ public final class SignInServices implements AutoCloseable {
     private final PasswordCheckPool passwords;
     private final FirstFactorVerifier firstFactor;
     private final SessionResolver resolver;
+    private final SignInGate gate;
 
     private SignInServices(Clock clock, EmbeddedDatabase database, UsersFile users, java.nio.file.Path usersFile,
                            PasswordCheckPool passwords) {
@@ -57,6 +58,15 @@ public final class SignInServices implements AutoCloseable {
         this.passwords = passwords;
         this.firstFactor = new FirstFactorVerifier(directory, new PasswordHasher(dummyParameters(users)), passwords);
         this.resolver = new SessionResolver(storage, directory);
+        // One sign-in more than there are hashing threads, so a store read overlaps a hash; the rest wait parked.
+        this.gate = new SignInGate(passwords.threads() + 1, MAX_WAITING_SIGN_INS);
+    }
+
+    /** Sign-ins parked beyond this many are refused at once ("busy"): each holds a connection and a small form. */
+    static final int MAX_WAITING_SIGN_INS = 4096;
+
+    public SignInGate gate() {
+        return gate;
     }
 
     /**

@@ -1,7 +1,9 @@
 package org.portcullis.portal.flow;
 
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.SignInEvent;
@@ -23,6 +25,7 @@ import org.portcullis.regulation.Verdict;
 import org.portcullis.session.IssuedSession;
 import org.portcullis.session.SessionCookie;
 import org.portcullis.session.SessionManager;
+import org.portcullis.signin.SignInGate;
 
 /**
  * {@code GET /.portcullis/login} shows the form (or, for a browser already signed in, continues at once: that is the
@@ -72,6 +75,32 @@ final class LoginEndpoint {
             return CompletableFuture.completedFuture(retry(site, 403, rd, "", PortalMessages.FORM_EXPIRED,
                     "CSRF_REFUSED"));
         }
+        Optional<CompletableFuture<SignInGate.Turn>> turn = context.services.gate().enter(
+                request.request().clientAddress());
+        if (turn.isEmpty()) {
+            context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE, "busy", null, request, null);
+            return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().busy(), "SIGN_IN_BUSY"));
+        }
+        // Parked until its turn: a flood of sign-ins waits here without costing a store read or a hash.
+        return turn.get().thenCompose(permit -> {
+            if (request.clientGone().getAsBoolean()) {
+                permit.close();
+                return CompletableFuture.completedFuture(PortalResponse.json(499, "{}", "CLIENT_GONE", List.of()));
+            }
+            CompletableFuture<PortalResponse> answer;
+            try {
+                answer = check(request, site, form, login, rd);
+            } catch (RuntimeException e) {
+                permit.close();
+                throw e;
+            }
+            return answer.whenComplete((response, error) -> permit.close());
+        });
+    }
+
+    /** Lockout, then the password, then the outcome; runs in the sign-in's turn. */
+    private CompletableFuture<PortalResponse> check(PortalRequest request, PortalSite site, FormBody form,
+                                                    String login, String rd) {
         char[] password = form.text("password").toCharArray();
         GatewayConfig config = request.snapshot().config();
         Regulator regulator = context.services.regulator(config);
