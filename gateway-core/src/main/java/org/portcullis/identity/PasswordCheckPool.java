@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -23,12 +24,33 @@ public final class PasswordCheckPool implements AutoCloseable {
     public static final int DEFAULT_QUEUE_CAPACITY = 64;
     static final String THREAD_NAME_PREFIX = "portcullis-password-";
 
+    /**
+     * Under a sign-in flood a hashing thread would otherwise take a whole core from the proxy: with a duty of one third
+     * it takes at most a third of one (measured with bench/signin-flood.sh: a half kept a saturating user's p99 within
+     * 1.75-2.3x, a third within the issue's 2x). A single sign-in is not slowed, since the rest comes after its answer;
+     * only back-to-back sign-ins are spaced out, which the sign-in gate turns into waiting, not into CPU.
+     */
+    public static final double DEFAULT_DUTY = 1.0 / 3;
+
     private final ThreadPoolExecutor executor;
+    private final double restPerBusy;
 
     public PasswordCheckPool(int threads, int queueCapacity) {
+        this(threads, queueCapacity, DEFAULT_DUTY);
+    }
+
+    /**
+     * @param duty the share of each hashing thread's time that may go to hashing, in (0, 1]: after a hash that took
+     *             {@code d}, the thread rests {@code d × (1 − duty) / duty} before the next one
+     */
+    public PasswordCheckPool(int threads, int queueCapacity, double duty) {
         if (threads < 1 || queueCapacity < 1) {
             throw new IllegalArgumentException("PasswordCheckPool: threads and queue capacity must be at least 1");
         }
+        if (!(duty > 0 && duty <= 1)) {
+            throw new IllegalArgumentException("PasswordCheckPool: duty must be in (0, 1] but is " + duty);
+        }
+        this.restPerBusy = (1 - duty) / duty;
         executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(queueCapacity), daemonThreads(), new ThreadPoolExecutor.AbortPolicy());
     }
@@ -55,16 +77,26 @@ public final class PasswordCheckPool implements AutoCloseable {
         CompletableFuture<T> future = new CompletableFuture<>();
         try {
             executor.execute(() -> {
+                long started = System.nanoTime();
                 try {
                     future.complete(task.get());
                 } catch (RuntimeException | Error e) {
                     future.completeExceptionally(e);
                 }
+                rest(System.nanoTime() - started);
             });
         } catch (RejectedExecutionException e) {
             future.complete(whenBusy.get());
         }
         return future;
+    }
+
+    /** Keeps this thread from hashing again until its duty share is respected; the answer has already gone. */
+    private void rest(long busyNanos) {
+        long restNanos = (long) (busyNanos * restPerBusy);
+        if (restNanos > 0) {
+            LockSupport.parkNanos(restNanos);
+        }
     }
 
     @Override

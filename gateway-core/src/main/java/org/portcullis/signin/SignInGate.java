@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import org.portcullis.regulation.Subject;
 
 /**
@@ -30,7 +31,7 @@ public final class SignInGate {
 
     private final int permits;
     private final int maxWaiting;
-    private final Map<String, ArrayDeque<CompletableFuture<Turn>>> waiting = new LinkedHashMap<>();
+    private final Map<String, ArrayDeque<Waiting>> waiting = new LinkedHashMap<>();
     private int running;
     private int waitingCount;
 
@@ -43,11 +44,24 @@ public final class SignInGate {
         this.maxWaiting = maxWaiting;
     }
 
+    /** A parked sign-in, and how to tell that its client has gone (then it is skipped, never started). */
+    private record Waiting(CompletableFuture<Turn> turn, BooleanSupplier gone) {
+        boolean live() {
+            return !turn.isDone() && !gone.getAsBoolean();
+        }
+    }
+
+    /** {@link #enter(InetAddress, BooleanSupplier)} for a client that never goes away (tests). */
+    public Optional<CompletableFuture<Turn>> enter(InetAddress source) {
+        return enter(source, () -> false);
+    }
+
     /**
      * A turn for a sign-in from {@code source}: completed at once when one is free, later when it comes round, or
-     * empty when too many are waiting already.
+     * empty when too many are waiting already. A waiting sign-in whose {@code gone} turns true is dropped when its
+     * turn would come.
      */
-    public synchronized Optional<CompletableFuture<Turn>> enter(InetAddress source) {
+    public synchronized Optional<CompletableFuture<Turn>> enter(InetAddress source, BooleanSupplier gone) {
         if (running < permits) {
             running++;
             return Optional.of(CompletableFuture.completedFuture(new Permit()));
@@ -56,7 +70,8 @@ public final class SignInGate {
             return Optional.empty();
         }
         CompletableFuture<Turn> turn = new CompletableFuture<>();
-        waiting.computeIfAbsent(Subject.address(source).value(), key -> new ArrayDeque<>()).add(turn);
+        waiting.computeIfAbsent(Subject.address(source).value(), key -> new ArrayDeque<>())
+                .add(new Waiting(turn, gone));
         waitingCount++;
         return Optional.of(turn);
     }
@@ -83,19 +98,19 @@ public final class SignInGate {
 
     /** The first live turn of the next address in rotation; that address moves to the back. Holds the lock. */
     private CompletableFuture<Turn> nextWaiting() {
-        Iterator<Map.Entry<String, ArrayDeque<CompletableFuture<Turn>>>> addresses = waiting.entrySet().iterator();
+        Iterator<Map.Entry<String, ArrayDeque<Waiting>>> addresses = waiting.entrySet().iterator();
         while (addresses.hasNext()) {
-            Map.Entry<String, ArrayDeque<CompletableFuture<Turn>>> entry = addresses.next();
-            ArrayDeque<CompletableFuture<Turn>> queue = entry.getValue();
+            Map.Entry<String, ArrayDeque<Waiting>> entry = addresses.next();
+            ArrayDeque<Waiting> queue = entry.getValue();
             addresses.remove();
-            CompletableFuture<Turn> turn;
-            while ((turn = queue.poll()) != null) {
+            Waiting next;
+            while ((next = queue.poll()) != null) {
                 waitingCount--;
-                if (!turn.isDone()) {
+                if (next.live()) {
                     if (!queue.isEmpty()) {
                         waiting.put(entry.getKey(), queue);
                     }
-                    return turn;
+                    return next.turn();
                 }
             }
             addresses = waiting.entrySet().iterator();

@@ -85,4 +85,20 @@ class SignInGateTest {
         assertThat(next).isDone();
         assertThat(next.isCancelled()).isFalse();
     }
+
+    @Test
+    void thousandsOfSignInsWhoseClientsLeftAreSkippedWithoutWork() throws Exception {
+        SignInGate gate = new SignInGate(1, 5000);
+        SignInGate.Turn running = gate.enter(at("192.0.2.1")).orElseThrow().join();
+        List<CompletableFuture<SignInGate.Turn>> gone = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            gone.add(gate.enter(at("192.0.2.1"), () -> true).orElseThrow());
+        }
+        CompletableFuture<SignInGate.Turn> present = gate.enter(at("192.0.2.1")).orElseThrow();
+
+        running.close();
+        assertThat(present).isDone();
+        assertThat(gone).noneMatch(CompletableFuture::isDone);
+        assertThat(gate.waiting()).isZero();
+    }
 }

@@ -76,7 +76,7 @@ final class LoginEndpoint {
                     "CSRF_REFUSED"));
         }
         Optional<CompletableFuture<SignInGate.Turn>> turn = context.services.gate().enter(
-                request.request().clientAddress());
+                request.request().clientAddress(), request.clientGone());
         if (turn.isEmpty()) {
             context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE, "busy", null, request, null);
             return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().busy(), "SIGN_IN_BUSY"));
