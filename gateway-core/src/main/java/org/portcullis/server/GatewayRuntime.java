@@ -10,6 +10,7 @@ import org.portcullis.audit.NoopAuditSink;
 import org.portcullis.portal.NoPortal;
 import org.portcullis.portal.PortalService;
 import org.portcullis.signin.SignInServices;
+import org.portcullis.signin.TunnelWatch;
 import org.portcullis.upstream.UpstreamIdentity;
 import org.portcullis.proxy.UpstreamPools;
 import org.portcullis.storage.EmbeddedDatabase;
@@ -31,6 +32,7 @@ public final class GatewayRuntime {
     private final AuditSink audit;
     private final EmbeddedDatabase storage;
     private volatile SignInServices signIn;
+    private volatile TunnelWatch tunnels;
     private volatile PortalService portal = NoPortal.INSTANCE;
     private volatile UpstreamIdentity upstreamIdentity = new UpstreamIdentity(null);
 
@@ -88,6 +90,12 @@ public final class GatewayRuntime {
     public void enableSignIn(SignInServices services, PortalService service) {
         this.signIn = Objects.requireNonNull(services, "services");
         this.portal = Objects.requireNonNull(service, "service");
+        this.tunnels = new TunnelWatch(services, () -> services.sessions(snapshot().config()));
+    }
+
+    /** Ends WebSocket tunnels whose session ended, when sign-in is configured. */
+    public Optional<TunnelWatch> tunnels() {
+        return Optional.ofNullable(tunnels);
     }
 
     public GatewaySnapshot snapshot() {

@@ -20,6 +20,7 @@ import org.portcullis.portal.flow.SignInPortal;
 import org.portcullis.portal.guard.CallbackCodes;
 import org.portcullis.portal.guard.InMemoryCallbackCodeStore;
 import org.portcullis.signin.SignInServices;
+import org.portcullis.signin.TunnelWatch;
 import org.portcullis.upstream.JwtSigner;
 import org.portcullis.upstream.SigningKeys;
 import org.portcullis.upstream.UpstreamIdentity;
@@ -155,6 +156,7 @@ public final class GatewayServer implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         // Last: the event loops have stopped recording, so everything they recorded is written out.
+        runtime.tunnels().ifPresent(TunnelWatch::close);
         runtime.signIn().ifPresent(SignInServices::close);
         runtime.audit().close();
         runtime.storage().ifPresent(EmbeddedDatabase::close);
