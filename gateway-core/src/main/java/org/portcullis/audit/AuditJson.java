@@ -28,6 +28,9 @@ final class AuditJson {
     static final String STATUS = "http.response.status_code";
     static final String FILE = "file.path";
     static final String ERROR_COUNT = "error.count";
+    static final String EVENT_START = "event.start";
+    static final String TARGET_USER = "user.target.name";
+    static final String DETAIL = "event.detail";
 
     private static final byte NEWLINE = '\n';
 
@@ -47,6 +50,8 @@ final class AuditJson {
                 writeReload(json, reload);
             } else if (event instanceof SignInEvent signIn) {
                 writeSignIn(json, signIn);
+            } else if (event instanceof AdminCommand admin) {
+                writeAdmin(json, admin);
             }
             json.writeEndObject();
         }
@@ -72,6 +77,13 @@ final class AuditJson {
         optional(json, DOMAIN, event.host());
         optional(json, SESSION_HASH, event.sessionHash());
         optional(json, REQUEST_ID, event.requestId());
+    }
+
+    private static void writeAdmin(JsonGenerator json, AdminCommand admin) {
+        json.writeStringProperty(EVENT_START, admin.at().toString());
+        json.writeStringProperty(USER, admin.actor());
+        optional(json, TARGET_USER, admin.target());
+        optional(json, DETAIL, admin.detail());
     }
 
     private static void writeReload(JsonGenerator json, ConfigReload reload) {
