@@ -38,7 +38,7 @@ class FormBodyTest {
                 arguments("a=%"),                       // 1 escape cut short
                 arguments("a=%4"),                      // 2 escape cut short
                 arguments("a=%zz"),                     // 3 not hex
-                arguments("a=%\uFF10\uFF10"),           // 4 full-width digits: not ASCII hex
+                arguments("a=%\uFF14\uFF11"),           // 4 full-width "41": would be "A" to Character.digit
                 arguments("a=%C3%28"),                  // 5 invalid UTF-8
                 arguments("a=%ED%A0%80"),               // 6 UTF-8 surrogate
                 arguments("a=%00"),                     // 7 NUL once decoded
