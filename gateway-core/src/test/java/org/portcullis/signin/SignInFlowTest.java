@@ -225,4 +225,16 @@ class SignInFlowTest {
         }
         assertThat(gateway.auditLines()).noneMatch(line -> line.contains("STRAY_CONTENT"));
     }
+
+    @Test
+    void anAbsurdlyLongLoginIsRefusedWithoutAHashAndNeverCounted() throws Exception {
+        String login = "a".repeat(300) + "@example.org";
+        SignInGateway.LoginForm form = gateway.loginForm(rd("app.test", "/"));
+        RawResponse answer = gateway.postLogin(form, login, "whatever", rd("app.test", "/"), "");
+
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat(SignInGateway.cookiePair(answer, "__Host-portcullis")).isNull();
+        assertThat(gateway.awaitAuditLine(0, "login_too_long")).anyMatch(line -> line.contains("login_too_long"));
+        assertThat(gateway.auditLines()).noneMatch(line -> line.contains(login));
+    }
 }

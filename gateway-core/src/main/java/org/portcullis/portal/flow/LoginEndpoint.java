@@ -35,6 +35,9 @@ import org.portcullis.signin.SignInGate;
  * browser brought along (fixation) → continue to {@code rd}.
  */
 final class LoginEndpoint {
+    /** Longer than any username (64) or email address (254) the users file accepts. */
+    static final int MAX_LOGIN_CHARS = 256;
+
     private final PortalContext context;
     private final Continuation continuation;
 
@@ -74,6 +77,13 @@ final class LoginEndpoint {
             context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE, reason, null, request, null);
             return CompletableFuture.completedFuture(retry(site, 403, rd, "", PortalMessages.FORM_EXPIRED,
                     "CSRF_REFUSED"));
+        }
+        if (login.length() > MAX_LOGIN_CHARS) {
+            // No account has such a name (usernames are at most 64 characters, emails 254): nothing to hash or count,
+            // and nothing this long goes into the failure counters.
+            context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE, "login_too_long", null, request, null);
+            return CompletableFuture.completedFuture(retry(site, 401, rd, "", PortalMessages.WRONG_CREDENTIALS,
+                    "SIGN_IN_FAILED"));
         }
         Optional<CompletableFuture<SignInGate.Turn>> turn = context.services.gate().enter(
                 request.request().clientAddress(), request.clientGone());
