@@ -28,7 +28,8 @@ public final class PasswordCheckPool implements AutoCloseable {
      * Under a sign-in flood a hashing thread would otherwise take a whole core from the proxy: with a duty of one third
      * it takes at most a third of one (measured with bench/signin-flood.sh: a half kept a saturating user's p99 within
      * 1.75-2.3x, a third within the issue's 2x). A single sign-in is not slowed, since the rest comes after its answer;
-     * only back-to-back sign-ins are spaced out, which the sign-in gate turns into waiting, not into CPU.
+     * only a hash that has another queued behind it rests, so back-to-back sign-ins are spaced out (the sign-in gate
+     * turns that into waiting, not into CPU) while sign-ins that come one at a time never wait.
      */
     public static final double DEFAULT_DUTY = 1.0 / 3;
 
@@ -83,7 +84,10 @@ public final class PasswordCheckPool implements AutoCloseable {
                 } catch (RuntimeException | Error e) {
                     future.completeExceptionally(e);
                 }
-                rest(System.nanoTime() - started);
+                if (!executor.getQueue().isEmpty()) {
+                    // Only back-to-back hashes are spaced out: a lone sign-in, or a few in a row, never wait.
+                    rest(System.nanoTime() - started);
+                }
             });
         } catch (RejectedExecutionException e) {
             future.complete(whenBusy.get());
