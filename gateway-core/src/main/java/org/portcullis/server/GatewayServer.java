@@ -71,6 +71,11 @@ public final class GatewayServer implements AutoCloseable {
             throw e;
         }
         GatewayRuntime runtime = new GatewayRuntime(snapshot, pools, transport, clock, audit, storage);
+        if (config.enrolment().allowFirstFactorOnly()) {
+            LOG.warn("enrolment.allow_first_factor_only is true: a PASSWORD ALONE can enrol a second factor, so a"
+                    + " stolen password becomes a stolen account. Only for closed test environments;"
+                    + " remove it before real users sign in (SECURITY-RULES 15)");
+        }
         if (storage != null && config.users() != null) {
             try {
                 runtime.enableAssertions(new UpstreamIdentity(assertionSigner(config, storage, clock)));
