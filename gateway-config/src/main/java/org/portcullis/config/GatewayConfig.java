@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param portal          the sign-in portal's origin and branding, or null when none is configured
  * @param identity        issuer and signing key of the JWT assertions, or null when the section is absent (see
  *                        {@link IdentityConfig#issuer(IdentityConfig, java.net.URI)} for the defaults)
+ * @param enrolment       how second factors are enrolled; null means {@link EnrolmentConfig#defaults()}
  */
 public record GatewayConfig(
         Path source,
@@ -34,7 +35,8 @@ public record GatewayConfig(
         UsersConfig users,
         LockoutConfig lockout,
         PortalConfig portal,
-        IdentityConfig identity) {
+        IdentityConfig identity,
+        EnrolmentConfig enrolment) {
 
     public GatewayConfig {
         Objects.requireNonNull(source, "source");
@@ -46,5 +48,16 @@ public record GatewayConfig(
         networks = Map.copyOf(networks);
         sessions = sessions == null ? SessionsConfig.defaults() : sessions;
         lockout = lockout == null ? LockoutConfig.defaults() : lockout;
+        enrolment = enrolment == null ? EnrolmentConfig.defaults() : enrolment;
+    }
+
+    /** A config with the default {@code enrolment} section (the shape before that section existed). */
+    public GatewayConfig(Path source, List<Path> referencedFiles, ServerConfig server, LimitsConfig limits,
+                         List<RouteConfig> routes, Map<String, NetworkRef> networks,
+                         AccessControlConfig accessControl, AuditConfig audit, StorageConfig storage,
+                         SessionsConfig sessions, UsersConfig users, LockoutConfig lockout, PortalConfig portal,
+                         IdentityConfig identity) {
+        this(source, referencedFiles, server, limits, routes, networks, accessControl, audit, storage, sessions, users,
+                lockout, portal, identity, null);
     }
 }

@@ -89,6 +89,11 @@ final class Messages {
         return value + " is not a positive integer (allowed: 1 to " + Integer.MAX_VALUE + ")";
     }
 
+    static String firstFactorOnlyEnrolment() {
+        return "true lets a password alone enrol a second factor (a stolen password becomes a stolen account);"
+                + " only for closed test environments";
+    }
+
     static String notBoolean(String value) {
         return value + " is not a boolean (allowed: true, false)";
     }

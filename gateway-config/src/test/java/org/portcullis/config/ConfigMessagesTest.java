@@ -651,4 +651,41 @@ class ConfigMessagesTest {
         assertThat(files.onlyError(MINIMAL + "lockout:\n  lock_four: 10m\n")).isEqualTo(files.at(5,
                 "lockout.lock_four: unknown key (did you mean 'lock_for'?)"));
     }
+
+    // --- enrolment ---------------------------------------------------------------------------------------------
+
+    @Test
+    void enrolmentNeedsInvitationsByDefault() throws Exception {
+        assertThat(files.load(MINIMAL).config().enrolment().allowFirstFactorOnly()).isFalse();
+        LoadedConfig explicit = files.load(MINIMAL + "enrolment:\n  allow_first_factor_only: false\n");
+        assertThat(explicit.config().enrolment().allowFirstFactorOnly()).isFalse();
+        assertThat(explicit.warnings()).isEmpty();
+    }
+
+    @Test
+    void enrolmentWithThePasswordAloneIsAllowedWithAWarning() throws Exception {
+        LoadedConfig loaded = files.load(MINIMAL + "enrolment:\n  allow_first_factor_only: true\n");
+        assertThat(loaded.config().enrolment().allowFirstFactorOnly()).isTrue();
+        assertThat(loaded.warnings()).map(ConfigProblem::toString).containsExactly(files.at(5,
+                "enrolment.allow_first_factor_only: true lets a password alone enrol a second factor (a stolen"
+                        + " password becomes a stolen account); only for closed test environments"));
+    }
+
+    @Test
+    void enrolmentFlagMustBeABoolean() {
+        assertThat(files.onlyError(MINIMAL + "enrolment:\n  allow_first_factor_only: yes\n")).isEqualTo(files.at(5,
+                "enrolment.allow_first_factor_only: 'yes' is not a boolean (allowed: true, false)"));
+    }
+
+    @Test
+    void enrolmentUnknownKeyNamesTheAllowedOne() {
+        assertThat(files.onlyError(MINIMAL + "enrolment:\n  allow_first_factor: true\n")).isEqualTo(files.at(5,
+                "enrolment.allow_first_factor: unknown key (allowed: allow_first_factor_only)"));
+    }
+
+    @Test
+    void enrolmentMustBeAMapping() {
+        assertThat(files.onlyError(MINIMAL + "enrolment: true\n")).isEqualTo(files.at(4,
+                "enrolment: must be a mapping, not a boolean"));
+    }
 }

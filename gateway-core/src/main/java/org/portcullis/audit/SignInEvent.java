@@ -26,6 +26,24 @@ public record SignInEvent(String action, AuditOutcome outcome, String reason, St
     public static final String ACTION_SESSION_EXPIRE = "session.expire";
     public static final String ACTION_SESSION_REVOKE = "session.revoke";
     public static final String ACTION_CALLBACK = "sso.callback";
+    /** A session moved to a new id after a further factor (SECURITY-RULES 11). */
+    public static final String ACTION_SESSION_ROTATE = "session.rotate";
+    /** A second-factor code checked (TOTP at sign-in, or confirming a new authenticator). */
+    public static final String ACTION_FACTOR_VERIFY = "factor.verify";
+    /** A TOTP code whose time step was already used: refused, and logged as a possible replay (SECURITY-RULES 13). */
+    public static final String ACTION_FACTOR_REPLAY = "factor.replay";
+    /** An authenticator enrolment started ({@code pending}) or confirmed with a code from it. */
+    public static final String ACTION_FACTOR_ENROL = "factor.enrol";
+    /** An authenticator renamed on the account page. */
+    public static final String ACTION_FACTOR_RENAME = "factor.rename";
+    /** An authenticator removed on the account page (or a refused removal of the last one). */
+    public static final String ACTION_FACTOR_REMOVE = "factor.remove";
+    /** An admin-issued enrolment code typed in: accepted, unknown, expired or already used. */
+    public static final String ACTION_INVITATION_REDEEM = "invitation.redeem";
+    /** A recovery code used in place of a second factor. */
+    public static final String ACTION_RECOVERY_CODE_USE = "recovery_code.use";
+    /** A new set of recovery codes generated (the old set stops working). */
+    public static final String ACTION_RECOVERY_CODE_REGENERATE = "recovery_code.regenerate";
 
     public SignInEvent {
         Objects.requireNonNull(action, "action");

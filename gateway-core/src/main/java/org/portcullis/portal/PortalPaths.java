@@ -12,6 +12,10 @@ public final class PortalPaths {
     public static final String LOGOUT = PREFIX + "logout";
     public static final String CALLBACK = PREFIX + "callback";
     public static final String SECOND_FACTOR = PREFIX + "second-factor";
+    /** Setting up an authenticator app: invitation code or fresh second factor, QR code, confirmation. */
+    public static final String ENROL = PREFIX + "enrol";
+    /** Renaming and removing authenticators, new recovery codes (POST from the account page). */
+    public static final String FACTORS = PREFIX + "factors";
     public static final String JWKS = "/.well-known/portcullis/jwks.json";
 
     /** Form field names of the sign-in and sign-out forms. */

@@ -78,6 +78,11 @@ public final class GatewayServer implements AutoCloseable {
         if (storage != null) {
             runtime.enableAdminEvents(new AdminEventRelay(new AdminEvents(storage), audit, new StorageExecutor(1, 16)));
         }
+        if (config.enrolment().allowFirstFactorOnly()) {
+            LOG.warn("enrolment.allow_first_factor_only is true: a PASSWORD ALONE can enrol a second factor, so a"
+                    + " stolen password becomes a stolen account. Only for closed test environments;"
+                    + " remove it before real users sign in (SECURITY-RULES 15)");
+        }
         if (storage != null && config.users() != null) {
             try {
                 runtime.enableAssertions(new UpstreamIdentity(assertionSigner(config, storage, clock)));

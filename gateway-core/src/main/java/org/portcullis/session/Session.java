@@ -100,6 +100,33 @@ public record Session(
                 version + 1);
     }
 
+    /**
+     * {@link #rotated(SessionIdHash, AuthFactor, Instant, Duration)} with {@code set} added to the attributes and
+     * {@code remove} taken out, in the same version step: completing a second factor and dropping the "second factor
+     * due" mark is one atomic change, never two.
+     */
+    public Session rotated(SessionIdHash newHash, AuthFactor factor, Instant now, Duration idle,
+                           Map<String, String> set, java.util.Set<String> remove) {
+        Map<AuthFactor, Instant> next = new EnumMap<>(AuthFactor.class);
+        next.putAll(factors);
+        next.put(factor, now);
+        return new Session(newHash, user, created, now, now.plus(idle), absoluteExpiry, next,
+                changedAttributes(set, remove), version + 1);
+    }
+
+    /** This session with {@code set} added to its attributes and {@code remove} taken out (one version step). */
+    public Session withAttributes(Map<String, String> set, java.util.Set<String> remove) {
+        return new Session(idHash, user, created, lastSeen, idleExpiry, absoluteExpiry, factors,
+                changedAttributes(set, remove), version + 1);
+    }
+
+    private Map<String, String> changedAttributes(Map<String, String> set, java.util.Set<String> remove) {
+        Map<String, String> next = new TreeMap<>(attributes);
+        next.keySet().removeAll(remove);
+        next.putAll(set);
+        return next;
+    }
+
     /** This session with {@code key} set to {@code value}. */
     public Session withAttribute(String key, String value) {
         Map<String, String> next = new TreeMap<>(attributes);

@@ -124,6 +124,49 @@ public final class SessionManager {
     }
 
     /**
+     * {@link #rotate(SessionId, AuthFactor)} that also sets the attributes {@code set} and removes {@code remove} in
+     * the same atomic store step (the second factor completes the sign-in and drops the "second factor due" mark at
+     * once; there is never a moment where one happened without the other).
+     */
+    public Optional<IssuedSession> rotate(SessionId current, AuthFactor factorAdded, Map<String, String> set,
+                                          java.util.Set<String> remove) {
+        Objects.requireNonNull(factorAdded, "factorAdded");
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            Optional<Session> live = live(current);
+            if (live.isEmpty()) {
+                return Optional.empty();
+            }
+            Instant now = now();
+            SessionId next = SessionId.generate(random);
+            Session replacement = live.get().rotated(next.hash(), factorAdded, now, settings.idle(), set, remove);
+            if (store.compareAndSet(live.get(), replacement)) {
+                return Optional.of(new IssuedSession(next, replacement));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Sets {@code set} and removes {@code remove} among the attributes of the live session {@code id}, with a
+     * compare-and-set (retried when another request changed the session meanwhile), keeping its id.
+     *
+     * @return the changed session, or empty if {@code id} is no live session
+     */
+    public Optional<Session> updateAttributes(SessionId id, Map<String, String> set, java.util.Set<String> remove) {
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            Optional<Session> live = live(id);
+            if (live.isEmpty()) {
+                return Optional.empty();
+            }
+            Session replacement = live.get().withAttributes(set, remove);
+            if (store.compareAndSet(live.get(), replacement)) {
+                return Optional.of(replacement);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Checks {@code id} for this request. An expired session is deleted. A valid one may have its idle deadline moved
      * (see the class notes on throttling).
      */

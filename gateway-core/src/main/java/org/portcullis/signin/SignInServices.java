@@ -11,6 +11,9 @@ import org.portcullis.config.ConfigException;
 import org.portcullis.config.GatewayConfig;
 import org.portcullis.config.UsersFile;
 import org.portcullis.config.UsersFileLoader;
+import org.portcullis.crypto.EncryptionKey;
+import org.portcullis.crypto.SecretBox;
+import org.portcullis.factor.SecondFactors;
 import org.portcullis.identity.Argon2Parameters;
 import org.portcullis.identity.FileUserDirectory;
 import org.portcullis.identity.FirstFactorVerifier;
@@ -49,9 +52,10 @@ public final class SignInServices implements AutoCloseable {
     private final FirstFactorVerifier firstFactor;
     private final SessionResolver resolver;
     private final SignInGate gate;
+    private final SecondFactors secondFactors;
 
     private SignInServices(Clock clock, EmbeddedDatabase database, UsersFile users, java.nio.file.Path usersFile,
-                           PasswordCheckPool passwords, AuditSink audit) {
+                           PasswordCheckPool passwords, SecretBox box, AuditSink audit) {
         this.clock = clock;
         this.storage = new StorageExecutor();
         this.sessionStore = new SqliteSessionStore(database);
@@ -66,6 +70,7 @@ public final class SignInServices implements AutoCloseable {
         this.resolver = new SessionResolver(storage, directory);
         // One sign-in more than there are hashing threads, so a store read overlaps a hash; the rest wait parked.
         this.gate = new SignInGate(passwords.threads() + 1, MAX_WAITING_SIGN_INS);
+        this.secondFactors = new SecondFactors(database, box, clock, random);
     }
 
     /** Sign-ins parked beyond this many are refused at once ("busy"): each holds a connection and a small form. */
@@ -73,6 +78,11 @@ public final class SignInServices implements AutoCloseable {
 
     public SignInGate gate() {
         return gate;
+    }
+
+    /** The users' second factors (TOTP authenticators, step ledger, invitation and recovery codes). */
+    public SecondFactors secondFactors() {
+        return secondFactors;
     }
 
     /**
@@ -85,7 +95,8 @@ public final class SignInServices implements AutoCloseable {
         Objects.requireNonNull(config.users(), "users");
         UsersFile users = new UsersFileLoader().load(config.users().file());
         SignInServices services = new SignInServices(clock, database, users, config.users().file(),
-                PasswordCheckPool.withDefaults(), audit);
+                PasswordCheckPool.withDefaults(),
+                new SecretBox(EncryptionKey.parse(config.storage().encryptionKeyText())), audit);
         services.reloader.start();
         return services;
     }

@@ -111,7 +111,8 @@ public final class StorageSchema {
     /**
      * Version 5, admin commands waiting for the audit trail. A command-line tool runs in its own process and must not
      * write the gateway's audit file (one writer keeps the file whole, and later its chain); it records what it did
-     * here right after the change, and the running gateway moves each row into the audit trail and deletes it ({@code org.portcullis.audit.AdminEventRelay}). Times are epoch milliseconds (UTC).
+     * here right after the change, and the running gateway moves each row into the audit trail and deletes it
+     * ({@code org.portcullis.audit.AdminEventRelay}). Times are epoch milliseconds (UTC).
      */
     static final Migration ADMIN_EVENTS = new Migration(5, "admin commands waiting for the audit trail", List.of(
             "CREATE TABLE admin_events ("
@@ -124,9 +125,43 @@ public final class StorageSchema {
                     + " detail TEXT"
                     + ")"));
 
+    /**
+     * Version 6, TOTP second factors of {@code org.portcullis.factor} (docs/totp.md).
+     * <ul>
+     *   <li>{@code totp_credentials}: one row per authenticator of a user: its name, its own parameters (so changing
+     *       defaults never breaks an enrolled app), when it was added and last used, and whether it is
+     *       {@code pending} (shown, not yet confirmed with a code from the app) or {@code active}. The secret is not
+     *       here: it is the {@code encrypted_secrets} envelope with context {@code totp|<user>|<credential_id>}.</li>
+     *   <li>{@code totp_used_steps}: the time steps already accepted per user. The primary key
+     *       {@code (user_name, step)} makes "accept this step once" one atomic insert, also for two gateways on one
+     *       store; a step at or below the newest one used is refused as well (RFC 6238 §5.2).</li>
+     * </ul>
+     */
+    static final Migration TOTP_CREDENTIALS = new Migration(6, "totp credentials and used time steps", List.of(
+            "CREATE TABLE totp_credentials ("
+                    + " user_name TEXT NOT NULL CHECK (length(user_name) > 0),"
+                    + " credential_id TEXT NOT NULL CHECK (length(credential_id) > 0),"
+                    + " name TEXT NOT NULL CHECK (length(name) > 0),"
+                    + " algorithm TEXT NOT NULL CHECK (algorithm IN ('SHA1', 'SHA256', 'SHA512')),"
+                    + " digits INTEGER NOT NULL CHECK (digits IN (6, 8)),"
+                    + " period_seconds INTEGER NOT NULL CHECK (period_seconds BETWEEN 15 AND 120),"
+                    + " window_steps INTEGER NOT NULL CHECK (window_steps IN (0, 1)),"
+                    + " state TEXT NOT NULL CHECK (state IN ('pending', 'active')),"
+                    + " created_ms INTEGER NOT NULL,"
+                    + " last_used_ms INTEGER,"
+                    + " PRIMARY KEY (user_name, credential_id)"
+                    + ") WITHOUT ROWID",
+            "CREATE TABLE totp_used_steps ("
+                    + " user_name TEXT NOT NULL CHECK (length(user_name) > 0),"
+                    + " step INTEGER NOT NULL,"
+                    + " credential_id TEXT NOT NULL,"
+                    + " used_ms INTEGER NOT NULL,"
+                    + " PRIMARY KEY (user_name, step)"
+                    + ") WITHOUT ROWID"));
+
     /** All migrations of this release, oldest first. */
     public static final List<Migration> MIGRATIONS = List.of(SESSIONS, REGULATION_FAILURES, SECRETS_AND_CODES,
-            SIGNING_KEYS, ADMIN_EVENTS);
+            SIGNING_KEYS, ADMIN_EVENTS, TOTP_CREDENTIALS);
 
     private StorageSchema() {
     }

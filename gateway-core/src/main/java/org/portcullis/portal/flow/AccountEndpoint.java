@@ -1,39 +1,56 @@
 package org.portcullis.portal.flow;
 
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.portcullis.factor.TotpCredential;
 import org.portcullis.portal.PortalPaths;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
 import org.portcullis.portal.PortalSite;
-import org.portcullis.session.SessionCookie;
+import org.portcullis.portal.page.PortalPage;
+import org.portcullis.portal.page.SecondFactorMessages;
+import org.portcullis.portal.page.SecondFactorPages;
 
 /**
- * The account home ({@code /.portcullis/}: who is signed in, and the sign-out button) and the second-factor page. A
- * browser without a session is sent to sign in.
+ * The account home ({@code /.portcullis/}): who is signed in, their authenticators (name, type, added, last used)
+ * with rename, remove and new recovery codes, adding an authenticator, and the sign-out button. A browser without a
+ * session is sent to sign in; one that still owes its second factor never gets here ({@link SignInPortal}).
  */
 final class AccountEndpoint {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
 
-    PortalResponse home(PortalRequest request) {
-        if (!request.session().signedIn()) {
-            return toLogin(request);
-        }
-        PortalSite site = PortalContext.site(request);
-        var user = request.session().user();
-        return PortalContext.page(site, site.pages().account(user.displayName(), user.username(),
-                PortalContext.attribute(request, PortalContext.CSRF).orElse("")), "ACCOUNT");
+    private final PortalContext context;
+
+    AccountEndpoint(PortalContext context) {
+        this.context = context;
     }
 
-    /**
-     * The page for a session the policy wants a second factor from. Second factors arrive with their own issues;
-     * until a user has one, this page says so and offers sign-out.
-     */
-    PortalResponse secondFactor(PortalRequest request) {
-        if (request.session().session() == null) {
-            return toLogin(request);
+    CompletableFuture<PortalResponse> home(PortalRequest request) {
+        if (!request.session().signedIn()) {
+            return CompletableFuture.completedFuture(PortalContext.toLogin(request));
         }
+        return context.services.storage().submit(() -> PortalContext.page(PortalContext.site(request),
+                page(request, 200, Optional.empty(), false), "ACCOUNT"));
+    }
+
+    /** The account page with {@code message} (an alert when {@code alert}); on a storage thread. */
+    PortalPage page(PortalRequest request, int status, Optional<String> message, boolean alert) {
         PortalSite site = PortalContext.site(request);
-        return PortalContext.page(site, site.pages().secondFactorRequired(
-                PortalContext.attribute(request, PortalContext.CSRF).orElse("")), "SECOND_FACTOR_PAGE");
+        var user = request.session().user();
+        List<SecondFactorPages.FactorRow> rows = context.services.secondFactors().totp().list(user.username())
+                .stream().filter(TotpCredential::active).map(AccountEndpoint::row).toList();
+        return site.pages().secondFactor().account(status, user.displayName(), user.username(),
+                PortalContext.attribute(request, PortalContext.CSRF).orElse(""), rows, message, alert);
+    }
+
+    private static SecondFactorPages.FactorRow row(TotpCredential credential) {
+        return new SecondFactorPages.FactorRow(credential.id(), credential.name(), "Authenticator app (TOTP)",
+                TIME.format(credential.created()), credential.lastUsed().map(TIME::format)
+                .orElse(SecondFactorMessages.NEVER));
     }
 
     PortalResponse toSecondFactor() {
@@ -42,11 +59,5 @@ final class AccountEndpoint {
 
     PortalResponse toHome() {
         return PortalResponse.redirect(303, PortalPaths.HOME, "TO_HOME", List.of());
-    }
-
-    private static PortalResponse toLogin(PortalRequest request) {
-        List<PortalResponse.Header> clear = request.session().cookieToClear()
-                ? List.of(PortalContext.setCookie(SessionCookie.clearingCookie())) : List.of();
-        return PortalResponse.redirect(303, PortalPaths.LOGIN, "TO_LOGIN", clear);
     }
 }

@@ -37,6 +37,8 @@ import org.portcullis.signin.SignInGate;
 final class LoginEndpoint {
     /** Longer than any username (64) or email address (254) the users file accepts. */
     static final int MAX_LOGIN_CHARS = 256;
+    /** A longer {@code rd} is not kept in the session (its attributes are bounded); the user lands on the home. */
+    static final int MAX_SAVED_RD = 2048;
 
     private final PortalContext context;
     private final Continuation continuation;
@@ -156,12 +158,25 @@ final class LoginEndpoint {
             // Whatever session the browser brought along ends here: it never becomes the signed-in one (fixation).
             sessions.logout(request.session().id());
         }
-        IssuedSession issued = sessions.start(user.username(), AuthFactor.PASSWORD, Map.of(
-                PortalContext.SIGN_IN_ID, context.tokens.newToken(), PortalContext.CSRF, context.tokens.newToken()));
+        // An account with an authenticator owes its second factor: the session is marked, anonymous for the policy
+        // and at the portal good only for the second-factor page and sign-out (SECURITY-RULES 12); rd waits in it.
+        boolean secondFactorDue = context.services.secondFactors().totp().hasActive(user.username());
+        Map<String, String> attributes = new java.util.HashMap<>(Map.of(PortalContext.SIGN_IN_ID,
+                context.tokens.newToken(), PortalContext.CSRF, context.tokens.newToken()));
+        if (secondFactorDue) {
+            attributes.put(org.portcullis.signin.ResolvedSession.SECOND_FACTOR_DUE, "totp");
+            attributes.put(PortalContext.SECOND_FACTOR_RD, rd.length() <= MAX_SAVED_RD ? rd : "");
+        }
+        IssuedSession issued = sessions.start(user.username(), AuthFactor.PASSWORD, attributes);
         String hash = issued.id().hash().displayId();
-        context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.SUCCESS, "password", user.username(), request, hash);
+        context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.SUCCESS, secondFactorDue ? "password_second_factor_due"
+                : "password", user.username(), request, hash);
         context.record(SignInEvent.ACTION_SESSION_CREATE, AuditOutcome.SUCCESS, "first_factor", user.username(),
                 request, hash);
+        if (secondFactorDue) {
+            return PortalResponse.redirect(303, org.portcullis.portal.PortalPaths.SECOND_FACTOR,
+                    "SIGN_IN_SECOND_FACTOR_DUE", List.of(PortalContext.setCookie(SessionCookie.setCookie(issued.id()))));
+        }
         return continuation.to(request, issued.id(), issued.session(), rd, "SIGN_IN_OK")
                 .with(PortalContext.setCookie(SessionCookie.setCookie(issued.id())));
     }

@@ -25,6 +25,10 @@ final class PortalContext {
     static final String SIGN_IN_ID = "sign_in";
     /** Session attribute: the token every form of this session must carry (SECURITY-RULES 17). */
     static final String CSRF = "csrf";
+    /** Session attribute: where a session marked second-factor-due goes once the factor is done. */
+    static final String SECOND_FACTOR_RD = "second_factor_rd";
+    /** Session attribute: the id of the authenticator this session is enrolling (pending until confirmed). */
+    static final String ENROL_CREDENTIAL = "enrol_credential";
 
     final SignInServices services;
     final CallbackCodes codes;
@@ -71,6 +75,29 @@ final class PortalContext {
                 String sessionHash) {
         audit.record(new SignInEvent(action, outcome, reason, user, request.sourceIp(), request.request().host(),
                 sessionHash, request.requestId()));
+    }
+
+    /** The portal's {@code rd} for the form: the field when the form has one, else the session's saved one. */
+    static String returnTo(PortalRequest request, FormBody form) {
+        String rd = form == null ? "" : form.text(org.portcullis.portal.PortalPaths.FIELD_RD);
+        return rd.isEmpty() ? attribute(request, SECOND_FACTOR_RD).orElse("") : rd;
+    }
+
+    /** To the sign-in page, dropping a cookie that no longer names a good session. */
+    static PortalResponse toLogin(PortalRequest request) {
+        List<PortalResponse.Header> clear = request.session().cookieToClear()
+                ? List.of(setCookie(org.portcullis.session.SessionCookie.clearingCookie())) : List.of();
+        return PortalResponse.redirect(303, org.portcullis.portal.PortalPaths.LOGIN, "TO_LOGIN", clear);
+    }
+
+    /**
+     * The portal path that continues to {@code rd} for a signed-in browser: the sign-in page, which continues at once
+     * (and checks {@code rd} again), or the account home when there is no {@code rd}.
+     */
+    static String loginPath(String rd) {
+        return rd.isEmpty() ? org.portcullis.portal.PortalPaths.HOME : org.portcullis.portal.PortalPaths.LOGIN + "?"
+                + org.portcullis.portal.PortalPaths.FIELD_RD + "="
+                + java.net.URLEncoder.encode(rd, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     static Optional<String> attribute(PortalRequest request, String name) {

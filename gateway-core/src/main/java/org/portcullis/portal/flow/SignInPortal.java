@@ -28,6 +28,9 @@ public final class SignInPortal implements PortalService {
     private final CallbackEndpoint callback;
     private final SignOutEndpoint signOut;
     private final AccountEndpoint account;
+    private final SecondFactorEndpoint secondFactor;
+    private final EnrolEndpoint enrol;
+    private final FactorsEndpoint factors;
 
     private final UpstreamIdentity identity;
 
@@ -38,7 +41,10 @@ public final class SignInPortal implements PortalService {
         this.login = new LoginEndpoint(context, continuation);
         this.callback = new CallbackEndpoint(context);
         this.signOut = new SignOutEndpoint(context);
-        this.account = new AccountEndpoint();
+        this.account = new AccountEndpoint(context);
+        this.secondFactor = new SecondFactorEndpoint(context, continuation);
+        this.enrol = new EnrolEndpoint(context);
+        this.factors = new FactorsEndpoint(context, account);
     }
 
     @Override
@@ -76,11 +82,25 @@ public final class SignInPortal implements PortalService {
                 return post ? signOut.handle(request) : read
                         ? CompletableFuture.completedFuture(account.toHome()) : notAllowed(site);
             case PortalPaths.SECOND_FACTOR:
-                return read ? CompletableFuture.completedFuture(account.secondFactor(request)) : notAllowed(site);
+                return read ? secondFactor.show(request) : post ? secondFactor.submit(request) : notAllowed(site);
+            case PortalPaths.ENROL:
+                if (pending) {
+                    // Adding a factor while the one the account has is still owed: never (SECURITY-RULES 12, 15).
+                    return CompletableFuture.completedFuture(account.toSecondFactor());
+                }
+                return read ? enrol.show(request) : post ? enrol.submit(request) : notAllowed(site);
+            case PortalPaths.FACTORS:
+                if (pending) {
+                    return CompletableFuture.completedFuture(account.toSecondFactor());
+                }
+                return post ? factors.submit(request) : read
+                        ? CompletableFuture.completedFuture(account.toHome()) : notAllowed(site);
             case PortalPaths.HOME:
             case "/.portcullis":
-                return read ? CompletableFuture.completedFuture(pending ? account.toSecondFactor()
-                        : account.home(request)) : notAllowed(site);
+                if (!read) {
+                    return notAllowed(site);
+                }
+                return pending ? CompletableFuture.completedFuture(account.toSecondFactor()) : account.home(request);
             default:
                 return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().notFound(),
                         "NOT_FOUND"));

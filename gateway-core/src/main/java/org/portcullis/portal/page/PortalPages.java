@@ -19,6 +19,7 @@ import org.portcullis.config.PortalBranding;
 public final class PortalPages {
     private final PortalLayout layout;
     private final PortalHeaders headers;
+    private final SecondFactorPages secondFactor;
 
     /**
      * @param branding          from {@code portal.branding} ({@link PortalBranding#defaults()} when there is none)
@@ -30,6 +31,12 @@ public final class PortalPages {
         PortalStylesheet stylesheet = PortalStylesheet.of(branding.primaryColour());
         this.layout = new PortalLayout(branding, stylesheet);
         this.headers = PortalHeaders.of(stylesheet, formActionOrigins);
+        this.secondFactor = new SecondFactorPages(layout);
+    }
+
+    /** The second-factor, enrolment and account-factor pages, in the same frame. */
+    public SecondFactorPages secondFactor() {
+        return secondFactor;
     }
 
     /** The headers for every page rendered here. */

@@ -1,0 +1,53 @@
+package org.portcullis.factor;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Objects;
+import org.portcullis.crypto.SecretBox;
+import org.portcullis.enrolment.InvitationCodes;
+import org.portcullis.enrolment.RecoveryCodes;
+import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.totp.StepLedger;
+import org.portcullis.totp.TotpVerifier;
+
+/**
+ * Everything the portal needs to check and enrol second factors, on one store: the users' authenticators, the step
+ * ledger, the verifier (with the gateway's clock), admin-issued invitation codes and recovery codes. Built once at
+ * start with the sign-in services; every method of the parts blocks on the store.
+ */
+public final class SecondFactors {
+    private final TotpCredentials totp;
+    private final SqliteStepLedger ledger;
+    private final TotpVerifier verifier;
+    private final InvitationCodes invitations;
+    private final RecoveryCodes recoveryCodes;
+
+    public SecondFactors(EmbeddedDatabase database, SecretBox box, Clock clock, SecureRandom random) {
+        Objects.requireNonNull(database, "database");
+        this.totp = new TotpCredentials(database, box, clock, random);
+        this.ledger = new SqliteStepLedger(database, clock);
+        this.verifier = new TotpVerifier(clock);
+        this.invitations = new InvitationCodes(database);
+        this.recoveryCodes = new RecoveryCodes(database);
+    }
+
+    public TotpCredentials totp() {
+        return totp;
+    }
+
+    public StepLedger ledger() {
+        return ledger;
+    }
+
+    public TotpVerifier verifier() {
+        return verifier;
+    }
+
+    public InvitationCodes invitations() {
+        return invitations;
+    }
+
+    public RecoveryCodes recoveryCodes() {
+        return recoveryCodes;
+    }
+}

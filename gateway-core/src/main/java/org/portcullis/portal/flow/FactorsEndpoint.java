@@ -1,0 +1,111 @@
+package org.portcullis.portal.flow;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.portcullis.audit.AuditOutcome;
+import org.portcullis.audit.SignInEvent;
+import org.portcullis.enrolment.RecoveryCodeSet;
+import org.portcullis.factor.TotpCredentials;
+import org.portcullis.portal.FormBody;
+import org.portcullis.portal.PortalPaths;
+import org.portcullis.portal.PortalRequest;
+import org.portcullis.portal.PortalResponse;
+import org.portcullis.portal.PortalSite;
+import org.portcullis.portal.guard.CsrfVerdict;
+import org.portcullis.portal.page.PortalMessages;
+import org.portcullis.portal.page.SecondFactorMessages;
+import org.portcullis.portal.page.SecondFactorPages;
+import org.portcullis.session.Session;
+
+/**
+ * {@code POST /.portcullis/factors} from the account page: rename or remove an authenticator, or make new recovery
+ * codes. Each needs the session's CSRF token and a second factor completed in this session at most five minutes ago
+ * (SECURITY-RULES 15: changing factors needs proof, not just a session that is still open). The last authenticator
+ * cannot be removed: the account would be left with a password alone, and a two-factor rule could then never be met
+ * except by a new enrolment, which needs an admin's invitation.
+ */
+final class FactorsEndpoint {
+    private final PortalContext context;
+    private final AccountEndpoint account;
+
+    FactorsEndpoint(PortalContext context, AccountEndpoint account) {
+        this.context = context;
+        this.account = account;
+    }
+
+    CompletableFuture<PortalResponse> submit(PortalRequest request) {
+        if (!request.session().signedIn()) {
+            return CompletableFuture.completedFuture(PortalContext.toLogin(request));
+        }
+        Session session = request.session().session();
+        PortalSite site = PortalContext.site(request);
+        FormBody form = FormBody.parse(request.body()).orElse(null);
+        CsrfVerdict verdict = site.csrf().checkStoredToken(PortalContext.formHeaders(request),
+                session.attributes().getOrDefault(PortalContext.CSRF, ""),
+                form == null ? "" : form.text(PortalPaths.FIELD_CSRF));
+        String action = form == null ? "" : form.text(SecondFactorPages.FIELD_ACTION);
+        String auditAction = SecondFactorPages.ACTION_RENAME.equals(action) ? SignInEvent.ACTION_FACTOR_RENAME
+                : SecondFactorPages.ACTION_RECOVERY_CODES.equals(action) ? SignInEvent.ACTION_RECOVERY_CODE_REGENERATE
+                : SignInEvent.ACTION_FACTOR_REMOVE;
+        return context.services.storage().submit(() -> {
+            if (form == null || !verdict.allowed()) {
+                context.record(auditAction, AuditOutcome.FAILURE, "csrf_" + verdict.outcome().name().toLowerCase(),
+                        session.user(), request, request.session().sessionHash());
+                return answer(request, 403, SecondFactorMessages.FORM_EXPIRED, true, "CSRF_REFUSED");
+            }
+            if (!FactorProof.fresh(session, context.services.clock().instant())) {
+                context.record(auditAction, AuditOutcome.FAILURE, "second_factor_not_fresh", session.user(), request,
+                        request.session().sessionHash());
+                return PortalContext.page(site, site.pages().secondFactor().refusal(403,
+                        SecondFactorMessages.FACTORS_TITLE, SecondFactorMessages.NEEDS_FRESH,
+                        PortalPaths.SECOND_FACTOR + "?" + PortalPaths.FIELD_RD + "=" + PortalPaths.HOME,
+                        SecondFactorMessages.CONFIRM_WITH_CODE), "FACTORS_NEED_FRESH_FACTOR");
+            }
+            String user = session.user();
+            String id = form.text(SecondFactorPages.FIELD_ID);
+            TotpCredentials totp = context.services.secondFactors().totp();
+            switch (action) {
+                case SecondFactorPages.ACTION_RENAME -> {
+                    String name = form.text(SecondFactorPages.FIELD_NAME).strip();
+                    if (!TotpCredentials.validName(name)) {
+                        return answer(request, 400, SecondFactorMessages.BAD_NAME, true, "FACTOR_BAD_NAME");
+                    }
+                    boolean renamed = totp.find(user, id).filter(c -> c.active()).isPresent()
+                            && totp.rename(user, id, name);
+                    context.record(auditAction, renamed ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE,
+                            renamed ? "renamed" : "unknown_factor", user, request, request.session().sessionHash());
+                    return answer(request, renamed ? 200 : 404, renamed ? SecondFactorMessages.RENAMED
+                            : PortalMessages.NOT_FOUND, !renamed, "FACTOR_RENAME");
+                }
+                case SecondFactorPages.ACTION_REMOVE -> {
+                    if (totp.find(user, id).filter(c -> c.active()).isEmpty()) {
+                        context.record(auditAction, AuditOutcome.FAILURE, "unknown_factor", user, request,
+                                request.session().sessionHash());
+                        return answer(request, 404, PortalMessages.NOT_FOUND, true, "FACTOR_UNKNOWN");
+                    }
+                    boolean removed = totp.removeUnlessLast(user, id);
+                    context.record(auditAction, removed ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE,
+                            removed ? "removed" : "last_factor", user, request, request.session().sessionHash());
+                    return answer(request, removed ? 200 : 409, removed ? SecondFactorMessages.REMOVED
+                            : SecondFactorMessages.LAST_FACTOR, !removed, "FACTOR_REMOVE");
+                }
+                case SecondFactorPages.ACTION_RECOVERY_CODES -> {
+                    RecoveryCodeSet codes = context.services.secondFactors().recoveryCodes().generate(user,
+                            context.services.clock().instant());
+                    context.record(auditAction, AuditOutcome.SUCCESS, "account_page", user, request,
+                            request.session().sessionHash());
+                    return PortalContext.page(site, site.pages().secondFactor().recoveryCodes(codes.reveal(),
+                            PortalPaths.HOME), "RECOVERY_CODES");
+                }
+                default -> {
+                    return account.toHome();
+                }
+            }
+        });
+    }
+
+    private PortalResponse answer(PortalRequest request, int status, String message, boolean alert, String outcome) {
+        return PortalContext.page(PortalContext.site(request),
+                account.page(request, status, Optional.of(message), alert), outcome);
+    }
+}

@@ -1,0 +1,78 @@
+package org.portcullis.portal.page;
+
+/**
+ * Every sentence of the second-factor, enrolment and factor pages, in plain English. A refused code never says which
+ * part was wrong (wrong digits, an old code, a code used already, a locked account all read alike to the person at
+ * the keyboard, except the lock, which says to wait).
+ */
+public final class SecondFactorMessages {
+    // --- second factor -----------------------------------------------------------------------------------------
+    public static final String CODE_TITLE = "Enter your code";
+    public static final String CODE_EXPLAINED = "Open your authenticator app and type the code it shows for this"
+            + " account.";
+    public static final String CODE_LABEL = "Code from your authenticator app";
+    public static final String CODE_BUTTON = "Continue";
+    /** Any refused code: wrong, malformed, already used. */
+    public static final String WRONG_CODE = "That code did not work. Check that you are using the right account in"
+            + " your app, wait for a new code and try again.";
+    public static final String FORM_EXPIRED = "This form had expired. Please try again.";
+    public static final String RECOVERY_TITLE = "Lost your phone?";
+    public static final String RECOVERY_EXPLAINED = "You can use one of the recovery codes you saved when you set up"
+            + " your authenticator. Each code works once.";
+    public static final String RECOVERY_LABEL = "Recovery code";
+    public static final String RECOVERY_BUTTON = "Use recovery code";
+    public static final String RECOVERY_ACCEPTED_TITLE = "Recovery code accepted";
+    public static final String RECOVERY_REMAINING = "You are signed in. Recovery codes left: %d. Set up a new"
+            + " authenticator, or make new recovery codes, from your account page before you run out.";
+    public static final String CONTINUE = "Continue";
+    public static final String LOCKED_TITLE = "Too many wrong codes";
+    public static final String LOCKED = "There have been too many wrong codes, so this step is paused for a while to"
+            + " protect the account. Try again later, or contact support if you need help now.";
+
+    // --- enrolment ---------------------------------------------------------------------------------------------
+    public static final String ENROL_TITLE = "Set up an authenticator app";
+    public static final String INVITATION_EXPLAINED = "Your account needs a second factor. To set one up you need the"
+            + " enrolment code your administrator gave you. A password alone cannot set up a second factor: that"
+            + " protects your account if someone learns your password.";
+    public static final String INVITATION_LABEL = "Enrolment code";
+    public static final String INVITATION_BUTTON = "Continue";
+    public static final String WRONG_INVITATION = "That enrolment code did not work. Check it and try again, or ask"
+            + " your administrator for a new one.";
+    public static final String START_EXPLAINED = "Set up an authenticator app such as Microsoft Authenticator,"
+            + " Google Authenticator, FreeOTP or Aegis on your phone.";
+    public static final String START_BUTTON = "Set up an authenticator app";
+    public static final String SCAN = "Scan this QR code with your authenticator app.";
+    public static final String MANUAL_KEY = "If you cannot scan it, type this key into the app:";
+    public static final String URI = "Or open this link on the device that has the app:";
+    public static final String CONFIRM_EXPLAINED = "Then type the code the app shows. The app is only set up once"
+            + " the code is right.";
+    public static final String NAME_LABEL = "Name for this authenticator";
+    public static final String DEFAULT_NAME = "Authenticator app";
+    public static final String CONFIRM_BUTTON = "Confirm";
+    public static final String ENROL_GONE = "This setup has ended. Please start again.";
+    public static final String RECOVERY_CODES_TITLE = "Save your recovery codes";
+    public static final String RECOVERY_CODES = "Your authenticator app is set up. If you lose your phone, each of"
+            + " these codes lets you sign in once. Print them or store them somewhere safe now: they will not be"
+            + " shown again.";
+
+    // --- account -----------------------------------------------------------------------------------------------
+    public static final String FACTORS_TITLE = "Your authenticators";
+    public static final String NO_FACTORS = "You have not set up an authenticator app yet.";
+    public static final String ADD_FACTOR = "Add an authenticator app";
+    public static final String RENAME_BUTTON = "Rename";
+    public static final String REMOVE_BUTTON = "Remove";
+    public static final String NEW_RECOVERY_CODES = "Make new recovery codes";
+    public static final String NEEDS_FRESH = "To change your authenticators, confirm it is you with a code first"
+            + " (the last one was more than 5 minutes ago).";
+    public static final String CONFIRM_WITH_CODE = "Confirm with a code";
+    public static final String LAST_FACTOR = "You cannot remove your only authenticator: your account needs a second"
+            + " factor to sign in. Add another one first, then remove this one.";
+    public static final String BAD_NAME = "A name needs 1 to 64 characters.";
+    public static final String RENAMED = "The authenticator was renamed.";
+    public static final String REMOVED = "The authenticator was removed.";
+    public static final String ADDED = "The authenticator app is set up.";
+    public static final String NEVER = "never";
+
+    private SecondFactorMessages() {
+    }
+}
