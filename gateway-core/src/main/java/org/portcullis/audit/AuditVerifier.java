@@ -104,6 +104,10 @@ public final class AuditVerifier {
                                 + raw.length() + " bytes" + (next == null ? " at the end of the trail" : "")
                                 + " and no audit.recovered event accounts for it");
                     }
+                    if (following != null && AuditRecovered.ACTION.equals(following.action())) {
+                        return new Broken(Kind.EDITED, raw.file(), raw.number(), "this line is not the fragment the "
+                                + "audit.recovered event after it accounts for (length or SHA-256 differ)");
+                    }
                     if (following != null && previousHash != null && following.sequence() == previousSequence + 1
                             && follows(following, previousHash)) {
                         return new Broken(Kind.INSERTED, raw.file(), raw.number(), "this line is not part of the "
