@@ -81,6 +81,21 @@ public final class AuditFiles {
                 + Pattern.quote(extension) + "(" + Pattern.quote(GZIP_SUFFIX) + ")?");
     }
 
+    /** The UTC day of the first line of a rotated file, from its name; null for the active file or another name. */
+    public static LocalDate firstDay(Path file) {
+        Matcher m = ROTATED_DAY.matcher(file.getFileName().toString());
+        if (!m.find()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(m.group(1), DAY);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static final Pattern ROTATED_DAY = Pattern.compile("-([0-9]{8})-[0-9]{" + SEQUENCE_DIGITS + "}\\.");
+
     static String stripGzip(String name) {
         return name.endsWith(GZIP_SUFFIX) ? name.substring(0, name.length() - GZIP_SUFFIX.length()) : name;
     }
