@@ -28,6 +28,9 @@ final class AuditJson {
     static final String STATUS = "http.response.status_code";
     static final String FILE = "file.path";
     static final String ERROR_COUNT = "error.count";
+    static final String EVENT_START = "event.start";
+    static final String TARGET_USER = "user.target.name";
+    static final String DETAIL = "event.detail";
     /** ECS: the line's place in the trail, 1 for the first line ever written under a chain. */
     static final String SEQUENCE = "event.sequence";
     /** ECS {@code event.hash} ("to demonstrate log integrity"): the line's HMAC-SHA256, 64 hex digits, always last. */
@@ -62,6 +65,8 @@ final class AuditJson {
                 writeSignIn(json, signIn);
             } else if (event instanceof AuditRecovered recovered) {
                 writeRecovered(json, recovered);
+            } else if (event instanceof AdminCommand admin) {
+                writeAdmin(json, admin);
             }
             json.writeNumberProperty(SEQUENCE, sequence);
             optional(json, PREVIOUS_HASH, previousHash);
@@ -95,6 +100,13 @@ final class AuditJson {
         optional(json, DOMAIN, event.host());
         optional(json, SESSION_HASH, event.sessionHash());
         optional(json, REQUEST_ID, event.requestId());
+    }
+
+    private static void writeAdmin(JsonGenerator json, AdminCommand admin) {
+        json.writeStringProperty(EVENT_START, admin.at().toString());
+        json.writeStringProperty(USER, admin.actor());
+        optional(json, TARGET_USER, admin.target());
+        optional(json, DETAIL, admin.detail());
     }
 
     private static void writeReload(JsonGenerator json, ConfigReload reload) {

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -18,8 +19,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code portcullis demo}: the gateway on localhost in front of a built-in legacy care-records app, with a policy
- * that shows a bypass rule, a protected admin area and the default deny. The config is written to
+ * {@code portcullis demo}: the gateway on localhost in front of a built-in legacy care-records app, with sign-in: the
+ * records need a password ({@code one_factor}), the admin area a second factor, the health check nothing, and
+ * everything else is denied. A demo account is made at every start and its password printed. The config is written to
  * {@code demo-data/portcullis-demo.yaml} so a newcomer can edit it and watch the gateway reload it.
  */
 @Command(name = "demo", description = "Run the gateway on localhost in front of a built-in demo app.")
@@ -42,7 +44,9 @@ final class DemoCommand implements Callable<Integer> {
         DemoUpstream upstream = DemoUpstream.start(new InetSocketAddress("127.0.0.1", 0));
         Files.createDirectories(dataDir);
         Path configFile = dataDir.resolve("portcullis-demo.yaml");
-        Files.writeString(configFile, demoConfig(port, upstream.port()), StandardCharsets.UTF_8);
+        String password = DemoSignIn.prepare(dataDir, new SecureRandom());
+        Files.writeString(configFile, demoConfig(port, upstream.port(), dataDir.toAbsolutePath()),
+                StandardCharsets.UTF_8);
         LoadedConfig loaded = ConfigLoading.loadOrReport(configFile, spec.commandLine().getErr());
         if (loaded == null) {
             upstream.close();
@@ -70,7 +74,9 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("Portcullis demo is running.");
         out.println("  Open:            http://localhost:" + port + "/");
-        out.println("  Protected area:  http://localhost:" + port + "/admin  (two factors required: refused for now)");
+        out.println("  Sign in as:      " + DemoSignIn.USERNAME + " / " + password + "  (a new password at every start)");
+        out.println("  Sign out at:     http://localhost:" + port + "/.portcullis/");
+        out.println("  Protected area:  http://localhost:" + port + "/admin  (needs a second factor)");
         out.println("  Config:          " + configFile.toAbsolutePath() + "  (edit it: the gateway reloads it)");
         out.println("Press Ctrl+C to stop.");
         out.flush();
@@ -78,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    static String demoConfig(int gatewayPort, int upstreamPort) {
+    static String demoConfig(int gatewayPort, int upstreamPort, Path dataDir) {
         return """
                 # Portcullis demo config, written by `./portcullis demo`. Edit and save: the gateway reloads it.
                 server:
@@ -88,9 +94,17 @@ final class DemoCommand implements Callable<Integer> {
                   - name: care-records
                     host: localhost
                     upstream: http://127.0.0.1:%d
-                  - name: care-records-by-ip
-                    host: 127.0.0.1
-                    upstream: http://127.0.0.1:%d
+                # The sign-in pages live on the protected host itself, under /.portcullis/. A real deployment uses
+                # https; browsers treat http://localhost as secure, so the demo can do without a certificate.
+                portal:
+                  url: http://localhost:%d
+                  branding:
+                    organisation: Riverside Community Care
+                storage:
+                  data_dir: %s
+                  encryption_key: ${file:%s}
+                users:
+                  file: %s
                 access_control:
                   default_policy: deny
                   rules:
@@ -102,8 +116,9 @@ final class DemoCommand implements Callable<Integer> {
                       paths: [/admin/**]
                       policy: two_factor
                     - id: records-demo
-                      hosts: [localhost, 127.0.0.1]
-                      policy: bypass
-                """.formatted(gatewayPort, upstreamPort, upstreamPort);
+                      hosts: [localhost]
+                      policy: one_factor
+                """.formatted(gatewayPort, upstreamPort, gatewayPort, dataDir.resolve("store"),
+                dataDir.resolve(DemoSignIn.KEY_FILE), dataDir.resolve(DemoSignIn.USERS_FILE));
     }
 }

@@ -1,5 +1,7 @@
 package org.portcullis.cli;
 
+import org.portcullis.audit.AdminEvents;
+import org.portcullis.audit.AuditOutcome;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -100,6 +102,8 @@ public final class InviteCommand implements Callable<Integer> {
             }
             try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(dataDir)) {
                 InvitationCode code = new InvitationCodes(database).issue(account, validity, clock.instant());
+                new AdminEvents(database).record(clock, "users.invite", AuditOutcome.SUCCESS, account,
+                        "valid_until=" + code.expiresAt());
                 out.println("enrolment code for '" + account + "': " + code.reveal());
                 out.println("valid until " + code.expiresAt() + ", once; it replaces any earlier unused code");
                 if (portalUrl != null) {

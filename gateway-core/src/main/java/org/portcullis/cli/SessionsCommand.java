@@ -1,5 +1,7 @@
 package org.portcullis.cli;
 
+import org.portcullis.audit.AdminEvents;
+import org.portcullis.audit.AuditOutcome;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -79,7 +81,7 @@ public final class SessionsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return withStore(spec, dataDir, store -> {
+            return withStore(spec, dataDir, (store, database) -> {
                 PrintWriter out = spec.commandLine().getOut();
                 List<SessionSummary> sessions = store.list(Optional.ofNullable(user));
                 Instant now = clock.instant();
@@ -154,15 +156,21 @@ public final class SessionsCommand implements Callable<Integer> {
                 err.flush();
                 return EXIT_BAD_INPUT;
             }
-            return withStore(spec, dataDir, store -> {
+            return withStore(spec, dataDir, (store, database) -> {
                 int revoked;
+                String target;
                 if (all) {
                     revoked = store.deleteAll();
+                    target = "all";
                 } else if (prefix != null) {
                     revoked = store.deleteByIdPrefix(prefix);
+                    target = "id-prefix:" + prefix;
                 } else {
                     revoked = store.deleteByUser(user);
+                    target = user;
                 }
+                new AdminEvents(database).record(java.time.Clock.systemUTC(), "sessions.revoke", AuditOutcome.SUCCESS,
+                        target, "revoked=" + revoked);
                 PrintWriter out = spec.commandLine().getOut();
                 out.println("revoked " + revoked + (revoked == 1 ? " session" : " sessions"));
                 return EXIT_OK;
@@ -172,7 +180,7 @@ public final class SessionsCommand implements Callable<Integer> {
 
     @FunctionalInterface
     private interface StoreWork {
-        int run(SessionStore store);
+        int run(SessionStore store, EmbeddedDatabase database);
     }
 
     private static int withStore(CommandSpec spec, Path dataDir, StoreWork work) {
@@ -191,7 +199,7 @@ public final class SessionsCommand implements Callable<Integer> {
             return EXIT_STORE_ERROR;
         }
         try (database) {
-            return work.run(new SqliteSessionStore(database));
+            return work.run(new SqliteSessionStore(database), database);
         } catch (StorageException e) {
             err.println("error: " + e.getMessage());
             return EXIT_STORE_ERROR;

@@ -1,5 +1,7 @@
 package org.portcullis.cli;
 
+import org.portcullis.audit.AdminEvents;
+import org.portcullis.audit.AuditOutcome;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -111,6 +113,8 @@ public final class StorageCommand implements Runnable {
                 }
                 try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(dataDir)) {
                     int count = KeyRotation.rotate(database, oldKey, newKey, parent.clock);
+                    new AdminEvents(database).record(parent.clock, "storage.rotate_key", AuditOutcome.SUCCESS, null,
+                            "from=" + oldKey.id() + " to=" + newKey.id() + " secrets=" + count);
                     out.println("re-encrypted " + count + (count == 1 ? " secret" : " secrets") + " from key "
                             + oldKey.id() + " to key " + newKey.id()
                             + "; configure the new key as storage.encryption_key before starting the gateway");

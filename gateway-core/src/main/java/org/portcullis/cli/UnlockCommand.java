@@ -1,5 +1,7 @@
 package org.portcullis.cli;
 
+import org.portcullis.audit.AdminEvents;
+import org.portcullis.audit.AuditOutcome;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -65,6 +67,8 @@ public final class UnlockCommand implements Callable<Integer> {
             }
             try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(dataDir)) {
                 int cleared = new SqliteFailureCounter(database).resetAccountEverywhere(account);
+                new AdminEvents(database).record(java.time.Clock.systemUTC(), "users.unlock", AuditOutcome.SUCCESS,
+                        account, "counters_cleared=" + cleared);
                 out.println(cleared == 0
                         ? "'" + account + "' had no failed attempts recorded; nothing to unlock"
                         : "unlocked '" + account + "' (" + cleared + (cleared == 1 ? " counter" : " counters")

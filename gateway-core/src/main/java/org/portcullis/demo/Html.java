@@ -11,21 +11,9 @@ final class Html {
     private Html() {
     }
 
-    /** Escapes the five characters that are special in HTML content and quoted attributes. */
+    /** The portal's escaper: the five characters special in HTML, and control characters replaced. */
     static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return org.portcullis.portal.page.Html.escape(text);
     }
 
     /**

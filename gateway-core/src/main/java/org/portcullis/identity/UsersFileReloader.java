@@ -27,9 +27,10 @@ public final class UsersFileReloader implements AutoCloseable {
     /** What one reload attempt did. */
     public enum Outcome { APPLIED, REFUSED }
 
-    /** Told about every reload attempt made by the watcher (tests, metrics). */
+    /** Told about every reload attempt, by the watcher or by SIGHUP (audit trail, tests). */
     public interface Listener {
-        void reloaded(Outcome outcome);
+        /** @param errorCount how many errors refused the file (0 when it applied) */
+        void reloaded(Outcome outcome, int errorCount);
     }
 
     private final Path file;
@@ -47,6 +48,22 @@ public final class UsersFileReloader implements AutoCloseable {
 
     /** Loads, checks and publishes; never throws. Safe to call from any thread. */
     public synchronized Outcome reload() {
+        Outcome outcome;
+        int errors = 0;
+        try {
+            errors = load();
+            outcome = errors == 0 ? Outcome.APPLIED : Outcome.REFUSED;
+        } catch (RuntimeException e) {
+            LOG.error("users file reload refused: {}; the previous users stay in force", e.toString());
+            errors = 1;
+            outcome = Outcome.REFUSED;
+        }
+        listener.reloaded(outcome, errors);
+        return outcome;
+    }
+
+    /** Loads and publishes; returns how many errors refused the file (0 when it was published). */
+    private int load() {
         UsersFile loaded;
         try {
             loaded = loader.load(file);
@@ -57,14 +74,11 @@ public final class UsersFileReloader implements AutoCloseable {
             int count = e.errors().size();
             LOG.error("users file reload refused ({} {}); the previous users stay in force", count,
                     count == 1 ? "error" : "errors");
-            return Outcome.REFUSED;
-        } catch (RuntimeException e) {
-            LOG.error("users file reload refused: {}; the previous users stay in force", e.toString());
-            return Outcome.REFUSED;
+            return Math.max(count, 1);
         }
         directory.replace(loaded);
         LOG.info("users file reloaded from {}: {} users", file, loaded.users().size());
-        return Outcome.APPLIED;
+        return 0;
     }
 
     /** Starts watching the file's directory on a daemon thread. */
@@ -72,7 +86,7 @@ public final class UsersFileReloader implements AutoCloseable {
         if (watch != null) {
             return;
         }
-        watch = FileWatch.start(Set.of(file), "portcullis-users-watch", () -> listener.reloaded(reload()));
+        watch = FileWatch.start(Set.of(file), "portcullis-users-watch", this::reload);
     }
 
     @Override

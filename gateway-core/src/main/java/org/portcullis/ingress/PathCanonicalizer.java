@@ -140,8 +140,8 @@ public final class PathCanonicalizer {
         if (percentIndex + 2 >= s.length()) {
             rejectInvalidEscape();
         }
-        int hi = hexValue(s.charAt(percentIndex + 1));
-        int lo = hexValue(s.charAt(percentIndex + 2));
+        int hi = HexDigit.value(s.charAt(percentIndex + 1));
+        int lo = HexDigit.value(s.charAt(percentIndex + 2));
         if (hi < 0 || lo < 0) {
             rejectInvalidEscape();
         }
@@ -152,18 +152,6 @@ public final class PathCanonicalizer {
         throw new IngressRejection(RejectReason.INVALID_PERCENT_ENCODING, "'%' not followed by two hex digits");
     }
 
-    private static int hexValue(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
-    }
 
     /** Decodes escapes already validated by the scan: every decoded byte is printable ASCII and not '/'. */
     private static String percentDecode(String s) throws IngressRejection {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.portcullis.ingress.HexDigit;
 
 /**
  * A strict {@code application/x-www-form-urlencoded} reader (WHATWG URL §5.1) for the portal's small forms and query
@@ -77,8 +78,8 @@ public final class FormBody {
                 if (i + 2 >= text.length()) {
                     return Optional.empty();
                 }
-                int high = Character.digit(text.charAt(i + 1), 16);
-                int low = Character.digit(text.charAt(i + 2), 16);
+                int high = HexDigit.value(text.charAt(i + 1));
+                int low = HexDigit.value(text.charAt(i + 2));
                 if (high < 0 || low < 0) {
                     return Optional.empty();
                 }

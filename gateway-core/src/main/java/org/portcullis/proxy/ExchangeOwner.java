@@ -19,6 +19,10 @@ public interface ExchangeOwner {
     /** The request body is complete. */
     void requestBodyComplete();
 
-    /** The upstream accepted a WebSocket upgrade: turn the client connection into a tunnel to {@code upstream}. */
-    void becomeTunnel(io.netty.channel.Channel upstream);
+    /**
+     * The upstream accepted a WebSocket upgrade: turn the client connection into a tunnel to {@code upstream}.
+     *
+     * @return the watch entry that ends the tunnel with its session, or null when no session opened it (bypass)
+     */
+    org.portcullis.signin.TunnelWatch.Tunnel becomeTunnel(io.netty.channel.Channel upstream);
 }

@@ -17,6 +17,7 @@ import org.portcullis.admission.Admission;
 import org.portcullis.audit.AccessDecision;
 import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.RequestId;
+import org.portcullis.audit.SignInEvent;
 import org.portcullis.config.AuditConfig;
 import org.portcullis.ingress.CanonicalRequest;
 import org.portcullis.ingress.ConnectionInfo;
@@ -28,6 +29,7 @@ import org.portcullis.session.CookieLookup;
 import org.portcullis.signin.ResolvedSession;
 import org.portcullis.signin.SessionLookups;
 import org.portcullis.signin.SignInServices;
+import org.portcullis.signin.TunnelWatch;
 import org.portcullis.server.FrontendTimeoutHandler;
 import org.portcullis.server.FrontendTimeoutHandler.FrontendTimeout;
 import org.portcullis.server.GatewayRuntime;
@@ -180,6 +182,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             proceed(request, new Admission.Refuse(503, "SESSION_STORE_UNAVAILABLE", prepared.request(),
                     prepared.portal() ? null : prepared.route().name(), null, prepared.bodyFollows()));
         } else {
+            if (session.expired()) {
+                runtime.audit().record(new SignInEvent(SignInEvent.ACTION_SESSION_EXPIRE, AuditOutcome.SUCCESS,
+                        session.status() == ResolvedSession.Status.EXPIRED_IDLE ? "idle_timeout" : "absolute_timeout",
+                        null, prepared.request().clientAddress().getHostAddress(), prepared.request().host(),
+                        prepared.cookie().id().map(id -> id.hash().displayId()).orElse(null), requestId));
+            }
             proceed(request, runtime.admission().decide(prepared, session));
         }
         drainQueue();
@@ -362,7 +370,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     @Override
-    public void becomeTunnel(Channel upstream) {
+    public TunnelWatch.Tunnel becomeTunnel(Channel upstream) {
+        Admission.Forward forward = exchange instanceof ProxyExchange proxy ? proxy.admission() : null;
         tunnel = true;
         timeouts.tunnel();
         exchange = null;
@@ -371,15 +380,22 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             releaseQueued();
             upstream.close();
             ctx.close();
-            return;
+            return null;
+        }
+        // A tunnel opened by a signed-in session ends with that session (SECURITY-RULES 5).
+        TunnelWatch.Tunnel watched = null;
+        if (forward != null && !forward.bypass() && forward.session().signedIn()) {
+            watched = runtime.tunnels().map(w -> w.watch(forward.session().id(), ctx.channel(), upstream))
+                    .orElse(null);
         }
         // The tunnel handler goes in before the decoder leaves, so bytes the decoder still holds reach the tunnel.
         ctx.pipeline().remove("response-encoder");
-        ctx.pipeline().addLast("tunnel", new TunnelHandler(upstream));
+        ctx.pipeline().addLast("tunnel", new TunnelHandler(upstream, watched));
         ctx.pipeline().remove(this);
         ctx.pipeline().remove("timeouts");
         ctx.pipeline().remove("request-decoder");
         ctx.channel().config().setAutoRead(true);
+        return watched;
     }
 
     @Override

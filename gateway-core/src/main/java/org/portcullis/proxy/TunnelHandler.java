@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import org.portcullis.signin.TunnelWatch;
 
 /**
  * One side of a WebSocket tunnel: relays raw bytes to the peer channel with backpressure (reading pauses while the
@@ -14,9 +15,12 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class TunnelHandler extends ChannelInboundHandlerAdapter {
     private final Channel peer;
+    private final TunnelWatch.Tunnel watched;
 
-    TunnelHandler(Channel peer) {
+    /** @param watched the watch entry of a signed-in tunnel, told about traffic; null for a bypassed one */
+    TunnelHandler(Channel peer, TunnelWatch.Tunnel watched) {
         this.peer = peer;
+        this.watched = watched;
     }
 
     @Override
@@ -30,6 +34,9 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             ctx.close();
             return;
+        }
+        if (watched != null) {
+            watched.sawTraffic();
         }
         peer.write(msg);
         if (!peer.isWritable()) {

@@ -5,11 +5,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.portcullis.admission.RequestAdmission;
+import org.portcullis.audit.AdminEventRelay;
 import org.portcullis.audit.AuditSink;
 import org.portcullis.audit.NoopAuditSink;
 import org.portcullis.portal.NoPortal;
 import org.portcullis.portal.PortalService;
 import org.portcullis.signin.SignInServices;
+import org.portcullis.signin.TunnelWatch;
 import org.portcullis.upstream.UpstreamIdentity;
 import org.portcullis.proxy.UpstreamPools;
 import org.portcullis.storage.EmbeddedDatabase;
@@ -31,6 +33,8 @@ public final class GatewayRuntime {
     private final AuditSink audit;
     private final EmbeddedDatabase storage;
     private volatile SignInServices signIn;
+    private volatile TunnelWatch tunnels;
+    private volatile AdminEventRelay adminEvents;
     private volatile PortalService portal = NoPortal.INSTANCE;
     private volatile UpstreamIdentity upstreamIdentity = new UpstreamIdentity(null);
 
@@ -88,6 +92,22 @@ public final class GatewayRuntime {
     public void enableSignIn(SignInServices services, PortalService service) {
         this.signIn = Objects.requireNonNull(services, "services");
         this.portal = Objects.requireNonNull(service, "service");
+        this.tunnels = new TunnelWatch(services, () -> services.sessions(snapshot().config()));
+    }
+
+    /** Moves admin commands recorded by command-line tools into the audit trail, when storage is configured. */
+    public Optional<AdminEventRelay> adminEvents() {
+        return Optional.ofNullable(adminEvents);
+    }
+
+    /** Installs the relay; called once at start. */
+    public void enableAdminEvents(AdminEventRelay relay) {
+        this.adminEvents = Objects.requireNonNull(relay, "relay");
+    }
+
+    /** Ends WebSocket tunnels whose session ended, when sign-in is configured. */
+    public Optional<TunnelWatch> tunnels() {
+        return Optional.ofNullable(tunnels);
     }
 
     public GatewaySnapshot snapshot() {

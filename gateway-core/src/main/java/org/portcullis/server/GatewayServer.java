@@ -20,6 +20,10 @@ import org.portcullis.portal.flow.SignInPortal;
 import org.portcullis.portal.guard.CallbackCodes;
 import org.portcullis.portal.guard.InMemoryCallbackCodeStore;
 import org.portcullis.signin.SignInServices;
+import org.portcullis.audit.AdminEventRelay;
+import org.portcullis.audit.AdminEvents;
+import org.portcullis.storage.StorageExecutor;
+import org.portcullis.signin.TunnelWatch;
 import org.portcullis.upstream.JwtSigner;
 import org.portcullis.upstream.SigningKeys;
 import org.portcullis.upstream.UpstreamIdentity;
@@ -71,10 +75,13 @@ public final class GatewayServer implements AutoCloseable {
             throw e;
         }
         GatewayRuntime runtime = new GatewayRuntime(snapshot, pools, transport, clock, audit, storage);
+        if (storage != null) {
+            runtime.enableAdminEvents(new AdminEventRelay(new AdminEvents(storage), audit, new StorageExecutor(1, 16)));
+        }
         if (storage != null && config.users() != null) {
             try {
                 runtime.enableAssertions(new UpstreamIdentity(assertionSigner(config, storage, clock)));
-                SignInServices signIn = SignInServices.start(config, storage, clock);
+                SignInServices signIn = SignInServices.start(config, storage, clock, audit);
                 CallbackCodes codes = new CallbackCodes(new InMemoryCallbackCodeStore(clock), clock,
                         CallbackCodes.DEFAULT_TTL, signIn.random());
                 runtime.enableSignIn(signIn, new SignInPortal(signIn, codes, audit, runtime.upstreamIdentity()));
@@ -155,6 +162,8 @@ public final class GatewayServer implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         // Last: the event loops have stopped recording, so everything they recorded is written out.
+        runtime.tunnels().ifPresent(TunnelWatch::close);
+        runtime.adminEvents().ifPresent(AdminEventRelay::close);
         runtime.signIn().ifPresent(SignInServices::close);
         runtime.audit().close();
         runtime.storage().ifPresent(EmbeddedDatabase::close);

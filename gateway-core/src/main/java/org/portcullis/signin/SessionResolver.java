@@ -38,8 +38,8 @@ public final class SessionResolver {
         return storage.submit(() -> resolveNow(id, sessions));
     }
 
-    /** The store work itself, on the calling thread. */
-    ResolvedSession resolveNow(SessionId id, SessionManager sessions) {
+    /** The store work itself, on the calling thread (a storage thread). */
+    public ResolvedSession resolveNow(SessionId id, SessionManager sessions) {
         SessionValidation validation = sessions.validate(id);
         if (validation instanceof SessionValidation.Expired expired) {
             return ResolvedSession.without(expired.expiry() == SessionValidation.Expiry.IDLE

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Objects;
+import org.portcullis.audit.AuditOutcome;
+import org.portcullis.audit.AuditSink;
+import org.portcullis.audit.ConfigReload;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.GatewayConfig;
 import org.portcullis.config.UsersFile;
@@ -48,13 +51,16 @@ public final class SignInServices implements AutoCloseable {
     private final SignInGate gate;
 
     private SignInServices(Clock clock, EmbeddedDatabase database, UsersFile users, java.nio.file.Path usersFile,
-                           PasswordCheckPool passwords) {
+                           PasswordCheckPool passwords, AuditSink audit) {
         this.clock = clock;
         this.storage = new StorageExecutor();
         this.sessionStore = new SqliteSessionStore(database);
         this.failures = new SqliteFailureCounter(database);
         this.directory = new FileUserDirectory(users);
-        this.reloader = new UsersFileReloader(usersFile, new UsersFileLoader(), directory, outcome -> { });
+        // Every change to who can sign in is in the audit trail: the users file's reloads, applied or refused.
+        this.reloader = new UsersFileReloader(usersFile, new UsersFileLoader(), directory, (outcome, errors) ->
+                audit.record(new ConfigReload(errors == 0 ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE,
+                        outcome.name(), usersFile.toString(), errors)));
         this.passwords = passwords;
         this.firstFactor = new FirstFactorVerifier(directory, new PasswordHasher(dummyParameters(users)), passwords);
         this.resolver = new SessionResolver(storage, directory);
@@ -74,12 +80,12 @@ public final class SignInServices implements AutoCloseable {
      *
      * @throws ConfigException the users file does not load (every error in it)
      */
-    public static SignInServices start(GatewayConfig config, EmbeddedDatabase database, Clock clock)
-            throws ConfigException, IOException {
+    public static SignInServices start(GatewayConfig config, EmbeddedDatabase database, Clock clock,
+                                       AuditSink audit) throws ConfigException, IOException {
         Objects.requireNonNull(config.users(), "users");
         UsersFile users = new UsersFileLoader().load(config.users().file());
         SignInServices services = new SignInServices(clock, database, users, config.users().file(),
-                PasswordCheckPool.withDefaults());
+                PasswordCheckPool.withDefaults(), audit);
         services.reloader.start();
         return services;
     }

@@ -108,9 +108,25 @@ public final class StorageSchema {
                     + " created_ms INTEGER NOT NULL"
                     + ") WITHOUT ROWID"));
 
+    /**
+     * Version 5, admin commands waiting for the audit trail. A command-line tool runs in its own process and must not
+     * write the gateway's audit file (one writer keeps the file whole, and later its chain); it records what it did
+     * here right after the change, and the running gateway moves each row into the audit trail and deletes it ({@code org.portcullis.audit.AdminEventRelay}). Times are epoch milliseconds (UTC).
+     */
+    static final Migration ADMIN_EVENTS = new Migration(5, "admin commands waiting for the audit trail", List.of(
+            "CREATE TABLE admin_events ("
+                    + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                    + " at_ms INTEGER NOT NULL,"
+                    + " command TEXT NOT NULL CHECK (length(command) > 0),"
+                    + " outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure')),"
+                    + " actor TEXT NOT NULL,"
+                    + " target TEXT,"
+                    + " detail TEXT"
+                    + ")"));
+
     /** All migrations of this release, oldest first. */
     public static final List<Migration> MIGRATIONS = List.of(SESSIONS, REGULATION_FAILURES, SECRETS_AND_CODES,
-            SIGNING_KEYS);
+            SIGNING_KEYS, ADMIN_EVENTS);
 
     private StorageSchema() {
     }

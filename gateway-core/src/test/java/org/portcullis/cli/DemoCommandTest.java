@@ -21,8 +21,8 @@ import org.portcullis.server.GatewayServer;
 
 /**
  * {@code portcullis demo}: the config it writes is one the real loader accepts, its policy does what the demo
- * promises (the app is open, {@code /admin} needs two factors, everything else is denied), and the gateway with that
- * config in front of the demo app serves it.
+ * promises (the app needs a sign-in, {@code /admin} two factors, the health check nothing, everything else is
+ * denied), and the gateway with that config in front of the demo app signs the demo user in and serves it.
  */
 class DemoCommandTest {
     static final String APP_TITLE = "Riverside Community Care \u2014 Records";
@@ -30,9 +30,12 @@ class DemoCommandTest {
     @TempDir
     Path dir;
 
+    private String password;
+
     private Path writeDemoConfig(int port, int upstreamPort) throws Exception {
+        password = DemoSignIn.prepare(dir, new java.security.SecureRandom());
         Path file = dir.resolve("portcullis-demo.yaml");
-        Files.writeString(file, DemoCommand.demoConfig(port, upstreamPort));
+        Files.writeString(file, DemoCommand.demoConfig(port, upstreamPort, dir));
         return file;
     }
 
@@ -47,15 +50,16 @@ class DemoCommandTest {
 
     @ParameterizedTest(name = "{index}: {0} {1} → exit {2}, {3} by {4}")
     @CsvSource({
-        // 1: the demo app itself is open
-        "GET, http://localhost:8080/, 0, 'allow (bypass', records-demo",
-        // 2: also by address
-        "GET, http://127.0.0.1:8080/patients/RC-0001, 0, 'allow (bypass', records-demo",
+        // 1: the demo app needs a sign-in
+        "GET, http://localhost:8080/, 1, 'challenge (sign-in)', records-demo",
+        // 2: also deep inside it
+        "GET, http://localhost:8080/patients/RC-0001, 1, 'challenge (sign-in)', records-demo",
         // 3: the health check, before the admin rule and the app rule
         "HEAD, http://localhost:8080/healthz, 0, 'allow (bypass', health-check",
-        // 4: the admin area needs a sign-in with two factors: refused (401) for now
+        // 4: the admin area needs a sign-in with two factors
         "GET, http://localhost:8080/admin/x, 1, 'challenge (sign-in)', admin-area",
-        // 5: the admin area from the address too: the rule has no hosts
+        // 5: the admin rule has no hosts, so the policy alone challenges (the running gateway answers 404 first:
+        //    the demo has no route for 127.0.0.1)
         "GET, http://127.0.0.1:8080/admin, 1, 'challenge (sign-in)', admin-area",
         // 6: any other host: default deny
         "GET, http://elsewhere.test:8080/, 1, 'deny (', default_policy",
@@ -73,28 +77,50 @@ class DemoCommandTest {
     }
 
     @Test
-    void gatewayWithTheDemoConfigServesTheAppAndRefusesTheAdminArea() throws Exception {
+    void theDemoUserSignsInAndReachesTheAppButNotTheAdminArea() throws Exception {
         int port = RunCommandTest.freePort();
         try (DemoUpstream app = DemoUpstream.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             LoadedConfig loaded = new ConfigLoader().load(writeDemoConfig(port, app.port()));
             try (GatewayServer gateway = GatewayServer.start(loaded.config(), Clock.systemUTC())) {
-                RawResponse home = RawHttpClient.exchange(port, "GET / HTTP/1.1\r\nHost: localhost:" + port
-                        + "\r\n\r\n");
-                assertThat(home.status()).isEqualTo(200);
-                assertThat(home.bodyText()).contains(APP_TITLE);
+                String host = "Host: localhost:" + port + "\r\n";
+                String navigate = "Accept: text/html\r\nSec-Fetch-Mode: navigate\r\n";
+                RawResponse home = RawHttpClient.exchange(port, "GET / HTTP/1.1\r\n" + host + navigate + "\r\n");
+                assertThat(home.status()).isEqualTo(302);
+                assertThat(home.header("Location")).isEqualTo("http://localhost:" + port
+                        + "/.portcullis/login?rd=http%3A%2F%2Flocalhost%3A" + port + "%2F");
 
-                RawResponse byAddress = RawHttpClient.exchange(port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:"
-                        + port + "\r\n\r\n");
-                assertThat(byAddress.status()).isEqualTo(200);
-                assertThat(byAddress.bodyText()).isEqualTo("ok");
+                RawResponse form = RawHttpClient.exchange(port, "GET /.portcullis/login HTTP/1.1\r\n" + host
+                        + "\r\n");
+                assertThat(form.bodyText()).contains("Riverside Community Care");
+                String token = form.bodyText().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
+                String csrfCookie = form.header("Set-Cookie").substring(0, form.header("Set-Cookie").indexOf(';'));
+                String body = "username=demo&password=" + password + "&csrf=" + token + "&rd=%2F";
+                RawResponse signedIn = RawHttpClient.exchange(port, "POST /.portcullis/login HTTP/1.1\r\n" + host
+                        + "Origin: http://localhost:" + port + "\r\nCookie: " + csrfCookie + "\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length()
+                        + "\r\n\r\n" + body);
+                assertThat(signedIn.status()).as(signedIn.bodyText()).isEqualTo(303);
+                String session = signedIn.headers("Set-Cookie").stream()
+                        .filter(c -> c.startsWith("__Host-portcullis=")).findFirst().orElseThrow();
+                String cookie = "Cookie: " + session.substring(0, session.indexOf(';')) + "\r\n";
 
-                RawResponse admin = RawHttpClient.exchange(port, "GET /admin HTTP/1.1\r\nHost: localhost:" + port
-                        + "\r\n\r\n");
-                assertThat(admin.status()).isEqualTo(401);
-                assertThat(admin.bodyText()).contains("Sign-in required").doesNotContain(APP_TITLE);
+                RawResponse records = RawHttpClient.exchange(port, "GET / HTTP/1.1\r\n" + host + cookie + "\r\n");
+                assertThat(records.status()).isEqualTo(200);
+                assertThat(records.bodyText()).contains(APP_TITLE);
 
-                RawResponse elsewhere = RawHttpClient.exchange(port, "GET / HTTP/1.1\r\nHost: elsewhere.test\r\n\r\n");
-                assertThat(elsewhere.status()).as("no route for another host").isEqualTo(404);
+                RawResponse admin = RawHttpClient.exchange(port, "GET /admin HTTP/1.1\r\n" + host + cookie
+                        + navigate + "\r\n");
+                assertThat(admin.status()).as("a second factor is needed").isEqualTo(302);
+                assertThat(admin.header("Location")).contains("/.portcullis/second-factor");
+                assertThat(admin.bodyText()).doesNotContain(APP_TITLE);
+
+                RawResponse byAddress = RawHttpClient.exchange(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                        + "\r\n" + cookie + "\r\n");
+                assertThat(byAddress.status()).as("no route for the address").isEqualTo(404);
+
+                RawResponse health = RawHttpClient.exchange(port, "GET /healthz HTTP/1.1\r\n" + host + "\r\n");
+                assertThat(health.status()).isEqualTo(200);
+                assertThat(health.bodyText()).isEqualTo("ok");
             }
         }
     }

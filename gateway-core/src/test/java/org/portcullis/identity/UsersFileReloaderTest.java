@@ -47,7 +47,7 @@ class UsersFileReloaderTest {
     void validFileReplacesTheUsers() throws Exception {
         Path file = write("users.yml", "alice");
         FileUserDirectory directory = new FileUserDirectory(LOADER.load(file));
-        UsersFileReloader reloader = new UsersFileReloader(file, LOADER, directory, outcome -> { });
+        UsersFileReloader reloader = new UsersFileReloader(file, LOADER, directory, (outcome, errors) -> { });
         write("users.yml", "bob");
 
         assertThat(reloader.reload()).isEqualTo(UsersFileReloader.Outcome.APPLIED);
@@ -60,7 +60,7 @@ class UsersFileReloaderTest {
     void badFileIsRefusedAndTheOldUsersStay() throws Exception {
         Path file = write("users.yml", "alice");
         FileUserDirectory directory = new FileUserDirectory(LOADER.load(file));
-        UsersFileReloader reloader = new UsersFileReloader(file, LOADER, directory, outcome -> { });
+        UsersFileReloader reloader = new UsersFileReloader(file, LOADER, directory, (outcome, errors) -> { });
         Files.writeString(file, "users:\n  - username: bob\n    pasword: x\n");
 
         assertThat(reloader.reload()).isEqualTo(UsersFileReloader.Outcome.REFUSED);
@@ -74,7 +74,7 @@ class UsersFileReloaderTest {
         Path file = write("users.yml", "alice");
         FileUserDirectory directory = new FileUserDirectory(LOADER.load(file));
         CompletableFuture<UsersFileReloader.Outcome> reloaded = new CompletableFuture<>();
-        try (UsersFileReloader reloader = new UsersFileReloader(file, LOADER, directory, reloaded::complete)) {
+        try (UsersFileReloader reloader = new UsersFileReloader(file, LOADER, directory, (outcome, errors) -> reloaded.complete(outcome))) {
             reloader.start();
             Path next = write("users.yml.tmp", "carol");
             Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -93,8 +93,10 @@ class BrowserSignInTest {
         assertThat(received).as("the upstream got the original request").isNotNull();
         assertThat(received.requestLine()).isEqualTo("GET /records?x=1 HTTP/1.1");
         assertThat(String.join("; ", received.headers("Cookie"))).doesNotContain(SESSION_COOKIE);
-        // Identity headers (Remote-User: alice, ...) are not forwarded by the gateway yet; assert them here once
-        // the lead has wired them.
+        assertThat(received.headers("Remote-User")).containsExactly("alice");
+        assertThat(received.headers("Remote-Groups")).containsExactly("staff,clinicians");
+        assertThat(received.headers("Remote-Name")).containsExactly("Alice Example");
+        assertThat(received.headers("Remote-Email")).containsExactly("alice@example.org");
     }
 
     @Test

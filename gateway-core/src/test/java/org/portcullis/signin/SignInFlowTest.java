@@ -142,6 +142,10 @@ class SignInFlowTest {
         RawResponse expired = gateway.navigate("app.test", "/x", app.cookie());
         assertThat(expired.status()).isEqualTo(302);
         assertThat(expired.headers("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith("__Host-portcullis=;"));
+        assertThat(gateway.awaitAuditLine(0, "\"event.action\":\"session.expire\"", "idle_timeout"))
+                .anyMatch(line -> line.contains("\"event.action\":\"session.expire\"")
+                        && line.contains("\"event.reason\":\"idle_timeout\"")
+                        && line.contains("\"url.domain\":\"app.test\""));
     }
 
     @Test

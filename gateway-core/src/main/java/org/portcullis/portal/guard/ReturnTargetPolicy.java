@@ -1,5 +1,7 @@
 package org.portcullis.portal.guard;
 
+import org.portcullis.ingress.HexDigit;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -322,7 +324,7 @@ public final class ReturnTargetPolicy {
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
             if (c == '%') {
-                out.append((char) (hexValue(path.charAt(i + 1)) << 4 | hexValue(path.charAt(i + 2))));
+                out.append((char) (HexDigit.value(path.charAt(i + 1)) << 4 | HexDigit.value(path.charAt(i + 2))));
                 i += 2;
             } else {
                 out.append(c);
@@ -334,8 +336,8 @@ public final class ReturnTargetPolicy {
     private static void rejectBadQuery(String query) throws Refusal {
         for (int i = 0; i < query.length(); i++) {
             if (query.charAt(i) == '%') {
-                if (i + 2 >= query.length() || hexValue(query.charAt(i + 1)) < 0
-                        || hexValue(query.charAt(i + 2)) < 0) {
+                if (i + 2 >= query.length() || HexDigit.value(query.charAt(i + 1)) < 0
+                        || HexDigit.value(query.charAt(i + 2)) < 0) {
                     throw new Refusal(ReturnTargetRefusal.MALFORMED_QUERY);
                 }
                 i += 2;
@@ -343,18 +345,6 @@ public final class ReturnTargetPolicy {
         }
     }
 
-    private static int hexValue(char c) {
-        if (isDigit(c)) {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
-    }
 
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
