@@ -78,8 +78,8 @@ for i in range(events):
         out = open(out_name, "wb")
     sequence += 1
     r = random.random()
-    ip = "10.%d.%d.%d" % (random.randrange(256), random.randrange(256), random.randrange(1, 255)) if r < 0.7 \
-        else "192.0.2.%d" % random.randrange(1, 255)
+    ip = "10.%d.%d.%d" % (random.randrange(256), random.randrange(256), random.randrange(1, 255)) \
+        if random.random() < 0.7 else "192.0.2.%d" % random.randrange(1, 255)
     user = random.choice(users)
     stamp = t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (t.microsecond // 1000)
     if r < 0.15:
