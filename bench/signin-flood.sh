@@ -162,6 +162,8 @@ users:
   file: $BENCH_TMP/users.yaml
 audit:
   file: $BENCH_TMP/audit.jsonl
+  key: "$(openssl rand -hex 32)"
+  rotate: never
 lockout:
   max_failures: 100
   max_consecutive_failures: 100

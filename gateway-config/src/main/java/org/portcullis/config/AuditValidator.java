@@ -1,36 +1,124 @@
 package org.portcullis.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Checks {@code audit}: {@code file} is required and must be writable now (its directory exists and is writable),
- * so a typo fails the load instead of the first denial; {@code log_allowed} defaults to false.
+ * Checks {@code audit}. {@code file} is required and must be writable now (its directory exists and is writable), so
+ * a typo fails the load instead of the first denial. {@code key} is required: an audit trail without its chain key
+ * cannot be shown to be unedited; it is read and reported exactly like {@code storage.encryption_key} (never shown,
+ * only its length) and must not be that key. {@code rotate} defaults to {@code daily}; {@code max_size} (default
+ * 100MiB) only with {@code rotate: size}. {@code flush} defaults to {@code interval}; {@code flush_interval} (default
+ * 1s, 10ms to 1m) only with {@code flush: interval}.
  */
 final class AuditValidator {
     static final String FILE = "file";
     static final String LOG_ALLOWED = "log_allowed";
-    static final List<String> KEYS = List.of(FILE, LOG_ALLOWED);
+    static final String KEY = "key";
+    static final String ROTATE = "rotate";
+    static final String MAX_SIZE = "max_size";
+    static final String COMPRESS = "compress";
+    static final String FLUSH = "flush";
+    static final String FLUSH_INTERVAL = "flush_interval";
+    static final List<String> KEYS = List.of(FILE, LOG_ALLOWED, KEY, ROTATE, MAX_SIZE, COMPRESS, FLUSH, FLUSH_INTERVAL);
+
+    static final long DEFAULT_MAX_SIZE = 100L * 1024 * 1024;
+    static final long MIN_MAX_SIZE = 4096;
+    static final Duration MIN_FLUSH_INTERVAL = Duration.ofMillis(10);
+    static final Duration MAX_FLUSH_INTERVAL = Duration.ofMinutes(1);
 
     private final NodeReader reader;
+    private YamlNode keyNode;
 
     AuditValidator(NodeReader reader) {
         this.reader = reader;
     }
 
     Optional<AuditConfig> validate(YamlNode node) {
-        Optional<MappingView> view = reader.mapping(node, KEYS);
-        if (view.isEmpty()) {
+        Optional<MappingView> found = reader.mapping(node, KEYS);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
-        Optional<Path> file = view.get().require(FILE).flatMap(reader::writableFile);
-        Optional<YamlNode> logAllowedNode = view.get().get(LOG_ALLOWED);
-        Optional<Boolean> logAllowed = logAllowedNode.isPresent()
-                ? logAllowedNode.flatMap(reader::bool) : Optional.of(false);
-        if (file.isEmpty() || logAllowed.isEmpty()) {
+        MappingView view = found.get();
+        Optional<Path> file = view.require(FILE).flatMap(reader::writableFile);
+        Optional<Boolean> logAllowed = optional(view, LOG_ALLOWED, reader::bool, false);
+        keyNode = view.require(KEY).orElse(null);
+        Optional<String> key = keyNode == null ? Optional.empty() : StorageValidator.keyText(reader, keyNode);
+        Optional<AuditConfig.Rotation> rotation = optional(view, ROTATE, n -> reader.parsed(n,
+                text -> Arrays.stream(AuditConfig.Rotation.values()).filter(r -> r.yaml().equals(text)).findFirst(),
+                Messages::notAuditRotation), AuditConfig.DEFAULT_ROTATION);
+        Optional<Long> maxSize = maxSize(view, rotation);
+        Optional<Boolean> compress = optional(view, COMPRESS, reader::bool, AuditConfig.DEFAULT_COMPRESS);
+        Optional<AuditConfig.Flush> flush = optional(view, FLUSH, n -> reader.parsed(n,
+                text -> Arrays.stream(AuditConfig.Flush.values()).filter(f -> f.yaml().equals(text)).findFirst(),
+                Messages::notAuditFlush), AuditConfig.DEFAULT_FLUSH);
+        Optional<Duration> interval = flushInterval(view, flush);
+        if (file.isEmpty() || logAllowed.isEmpty() || key.isEmpty() || rotation.isEmpty() || maxSize.isEmpty()
+                || compress.isEmpty() || flush.isEmpty() || interval.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new AuditConfig(file.get(), logAllowed.get()));
+        return Optional.of(new AuditConfig(file.get(), logAllowed.get(), key.get(), rotation.get(), maxSize.get(),
+                compress.get(), flush.get(), interval.get()));
+    }
+
+    /** After {@code storage} is validated: the two keys must differ (compared as bytes, not as text). */
+    void rejectSharedKey(AuditConfig audit, StorageConfig storage) {
+        if (audit == null || storage == null || keyNode == null) {
+            return;
+        }
+        byte[] auditKey = EncryptionKeyText.decode(audit.keyText());
+        byte[] storageKey = EncryptionKeyText.decode(storage.encryptionKeyText());
+        if (Arrays.equals(auditKey, storageKey)) {
+            reader.problems().error(keyNode, Messages.sameKeyAsStorage(ValueDisplay.redacted(audit.keyText())));
+        }
+        Arrays.fill(auditKey, (byte) 0);
+        Arrays.fill(storageKey, (byte) 0);
+    }
+
+    private Optional<Long> maxSize(MappingView view, Optional<AuditConfig.Rotation> rotation) {
+        Optional<YamlNode> node = view.get(MAX_SIZE);
+        if (rotation.isPresent() && rotation.get() != AuditConfig.Rotation.SIZE) {
+            node.ifPresent(n -> reader.problems().error(n, Messages.onlyWithSetting(ROTATE, "size")));
+            return node.isPresent() ? Optional.empty() : Optional.of(0L);
+        }
+        if (node.isEmpty()) {
+            return Optional.of(DEFAULT_MAX_SIZE);
+        }
+        return reader.byteSize(node.get()).flatMap(size -> {
+            if (size < MIN_MAX_SIZE) {
+                reader.problems().error(node.get(), Messages.outOfRange(ValueDisplay.show((YamlNode.YamlScalar)
+                        node.get()), "4KiB", "any larger size"));
+                return Optional.empty();
+            }
+            return Optional.of(size);
+        });
+    }
+
+    private Optional<Duration> flushInterval(MappingView view, Optional<AuditConfig.Flush> flush) {
+        Optional<YamlNode> node = view.get(FLUSH_INTERVAL);
+        if (flush.isPresent() && flush.get() != AuditConfig.Flush.INTERVAL && node.isPresent()) {
+            reader.problems().error(node.get(), Messages.onlyWithSetting(FLUSH, "interval"));
+            return Optional.empty();
+        }
+        if (node.isEmpty()) {
+            return Optional.of(AuditConfig.DEFAULT_FLUSH_INTERVAL);
+        }
+        return reader.duration(node.get()).flatMap(interval -> {
+            if (interval.compareTo(MIN_FLUSH_INTERVAL) < 0 || interval.compareTo(MAX_FLUSH_INTERVAL) > 0) {
+                reader.problems().error(node.get(), Messages.outOfRange(ValueDisplay.show((YamlNode.YamlScalar)
+                        node.get()), "10ms", "1m"));
+                return Optional.empty();
+            }
+            return Optional.of(interval);
+        });
+    }
+
+    private static <T> Optional<T> optional(MappingView view, String key,
+                                            java.util.function.Function<YamlNode, Optional<T>> read, T fallback) {
+        Optional<YamlNode> node = view.get(key);
+        return node.isPresent() ? node.flatMap(read) : Optional.of(fallback);
     }
 }

@@ -96,8 +96,10 @@ public final class ConfigLoader {
                 ? view.get(ACCESS_CONTROL).flatMap(n -> new AccessControlValidator(reader, networks).validate(n))
                 : Optional.of(AccessControlConfig.denyAll());
         Optional<YamlNode> auditNode = view.get(AUDIT);
-        Optional<AuditConfig> audit = auditNode.flatMap(n -> new AuditValidator(reader).validate(n));
+        AuditValidator auditValidator = new AuditValidator(reader);
+        Optional<AuditConfig> audit = auditNode.flatMap(auditValidator::validate);
         Optional<StorageConfig> storage = view.get(STORAGE).flatMap(n -> new StorageValidator(reader).validate(n));
+        auditValidator.rejectSharedKey(audit.orElse(null), storage.orElse(null));
         Optional<SessionsConfig> sessions = view.get(SESSIONS).isPresent()
                 ? view.get(SESSIONS).flatMap(n -> new SessionsValidator(reader).validate(n))
                 : Optional.of(SessionsConfig.defaults());

@@ -269,6 +269,24 @@ final class Messages {
         return redacted + " is not a 32-byte key (allowed: 32 random bytes as base64, base64url or 64 hex digits)";
     }
 
+    static String notAuditRotation(String value) {
+        return value + " is not a rotation (allowed: daily, size, never)";
+    }
+
+    static String notAuditFlush(String value) {
+        return value + " is not a flush mode (allowed: every_event, interval)";
+    }
+
+    static String onlyWithSetting(String key, String value) {
+        return "only allowed with " + key + ": " + value;
+    }
+
+    /** {@code redacted} is always {@link ValueDisplay#redacted}. */
+    static String sameKeyAsStorage(String redacted) {
+        return redacted + " is the same key as storage.encryption_key (allowed: a separate key, so that whoever "
+                + "holds one cannot forge or read with the other)";
+    }
+
     static String idleLongerThanAbsolute(String idle, String absolute) {
         return "idle_timeout (" + idle + ") is longer than absolute_timeout (" + absolute
                 + ") (allowed: at most absolute_timeout)";

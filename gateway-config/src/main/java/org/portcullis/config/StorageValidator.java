@@ -39,6 +39,11 @@ final class StorageValidator {
     }
 
     private Optional<String> encryptionKey(YamlNode node) {
+        return keyText(reader, node);
+    }
+
+    /** A 32-byte key in {@link EncryptionKeyText} form, reported by length only; also {@code audit.key}. */
+    static Optional<String> keyText(NodeReader reader, YamlNode node) {
         Optional<YamlScalar> scalar = reader.scalar(node, "a string");
         if (scalar.isEmpty()) {
             return Optional.empty();

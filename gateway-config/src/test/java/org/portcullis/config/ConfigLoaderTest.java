@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.portcullis.config.ConfigFiles.MINIMAL;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -182,13 +183,39 @@ class ConfigLoaderTest {
 
     @Test
     void auditFileIsTakenFromTheConfigDirectoryAndNotWatched() throws Exception {
-        GatewayConfig config = new ConfigFiles(dir).load(MINIMAL + "audit:\n  file: audit.jsonl\n").config();
-        assertThat(config.audit()).isEqualTo(new AuditConfig(dir.resolve("audit.jsonl").toAbsolutePath(), false));
+        GatewayConfig config = new ConfigFiles(dir).load(MINIMAL + "audit:\n  file: audit.jsonl\n  key: "
+                + AUDIT_KEY + "\n").config();
+        assertThat(config.audit()).isEqualTo(AuditConfig.of(dir.resolve("audit.jsonl").toAbsolutePath(), false,
+                AUDIT_KEY));
+        assertThat(config.audit().rotation()).isEqualTo(AuditConfig.Rotation.DAILY);
+        assertThat(config.audit().flush()).isEqualTo(AuditConfig.Flush.INTERVAL);
         assertThat(config.referencedFiles()).isEmpty();
         GatewayConfig logging = new ConfigFiles(dir)
-                .load(MINIMAL + "audit:\n  file: %s\n  log_allowed: true\n".formatted(dir.resolve("a.jsonl")))
+                .load(MINIMAL + "audit:\n  file: %s\n  log_allowed: true\n  key: %s\n".formatted(
+                        dir.resolve("a.jsonl"), AUDIT_KEY))
                 .config();
         assertThat(logging.audit().logAllowed()).isTrue();
+    }
+
+    static final String AUDIT_KEY = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
+
+    @Test
+    void auditRotationCompressionAndFlushAreRead() throws Exception {
+        Path keyFile = Files.writeString(dir.resolve("audit.key"), AUDIT_KEY + "\n");
+        AuditConfig audit = new ConfigFiles(dir).load(MINIMAL + """
+                audit:
+                  file: audit.jsonl
+                  key: ${file:%s}
+                  rotate: size
+                  max_size: 10MiB
+                  compress: true
+                  flush: interval
+                  flush_interval: 250ms
+                """.formatted(keyFile)).config().audit();
+        assertThat(audit).isEqualTo(new AuditConfig(dir.resolve("audit.jsonl").toAbsolutePath(), false, AUDIT_KEY,
+                AuditConfig.Rotation.SIZE, 10L * 1024 * 1024, true, AuditConfig.Flush.INTERVAL,
+                Duration.ofMillis(250)));
+        assertThat(audit.toString()).doesNotContain(AUDIT_KEY).contains("(redacted, 44 chars)");
     }
 
     @Test

@@ -179,23 +179,89 @@ class ConfigMessagesTest {
                 "limits.max_headers: '0' is not a positive integer (allowed: 1 to 2147483647)"));
     }
 
+    /** A valid audit key (32 bytes, base64), different from {@link #KEY}. */
+    static final String AUDIT_KEY = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
+
     @Test
     void auditFileInMissingDirectory() {
-        assertThat(files.onlyError(MINIMAL + "audit:\n  file: logs/audit.jsonl\n")).isEqualTo(files.at(5,
-                "audit.file: 'logs/audit.jsonl' is not a writable file (no such directory)"));
+        assertThat(files.onlyError(MINIMAL + "audit:\n  file: logs/audit.jsonl\n  key: " + AUDIT_KEY + "\n"))
+                .isEqualTo(files.at(5, "audit.file: 'logs/audit.jsonl' is not a writable file (no such directory)"));
     }
 
     @Test
     void auditFileIsADirectory() throws Exception {
         Files.createDirectory(dir.resolve("logs"));
-        assertThat(files.onlyError(MINIMAL + "audit:\n  file: logs\n")).isEqualTo(files.at(5,
-                "audit.file: 'logs' is not a writable file (is a directory)"));
+        assertThat(files.onlyError(MINIMAL + "audit:\n  file: logs\n  key: " + AUDIT_KEY + "\n")).isEqualTo(
+                files.at(5, "audit.file: 'logs' is not a writable file (is a directory)"));
     }
 
     @Test
     void auditWithoutFile() {
-        assertThat(files.onlyError(MINIMAL + "audit:\n  log_allowed: true\n"))
+        assertThat(files.onlyError(MINIMAL + "audit:\n  log_allowed: true\n  key: " + AUDIT_KEY + "\n"))
                 .isEqualTo(files.at(4, "audit.file: missing (required)"));
+    }
+
+    @Test
+    void auditWithoutKey() {
+        assertThat(files.onlyError(MINIMAL + "audit:\n  file: audit.jsonl\n"))
+                .isEqualTo(files.at(4, "audit.key: missing (required)"));
+    }
+
+    @Test
+    void auditKeyIsNotA32ByteKeyAndIsNeverShown() {
+        assertThat(files.onlyError(MINIMAL + "audit:\n  file: audit.jsonl\n  key: c2VjcmV0\n")).isEqualTo(files.at(6,
+                "audit.key: (redacted, 8 chars) is not a 32-byte key (allowed: 32 random bytes as base64, base64url "
+                        + "or 64 hex digits)"));
+    }
+
+    @Test
+    void auditKeyIsTheStorageKey() {
+        String hex = "00".repeat(32); // the same 32 bytes as KEY, written differently
+        assertThat(files.onlyError(MINIMAL + "audit:\n  file: audit.jsonl\n  key: '" + hex + "'\nstorage:\n"
+                + "  data_dir: .\n  encryption_key: " + KEY + "\n")).isEqualTo(files.at(6,
+                "audit.key: (redacted, 64 chars) is the same key as storage.encryption_key (allowed: a separate key, "
+                        + "so that whoever holds one cannot forge or read with the other)"));
+    }
+
+    @Test
+    void auditRotationIsNotKnown() {
+        assertThat(files.onlyError(MINIMAL + "audit:\n  file: audit.jsonl\n  key: " + AUDIT_KEY
+                + "\n  rotate: weekly\n")).isEqualTo(files.at(7,
+                "audit.rotate: 'weekly' is not a rotation (allowed: daily, size, never)"));
+    }
+
+    @Test
+    void auditMaxSizeWithoutSizeRotation() {
+        assertThat(files.onlyError(MINIMAL + "audit:\n  file: audit.jsonl\n  key: " + AUDIT_KEY
+                + "\n  max_size: 10MiB\n")).isEqualTo(files.at(7, "audit.max_size: only allowed with rotate: size"));
+    }
+
+    @Test
+    void auditMaxSizeTooSmall() {
+        assertThat(files.onlyError(MINIMAL + "audit:\n  file: audit.jsonl\n  key: " + AUDIT_KEY
+                + "\n  rotate: size\n  max_size: 100\n")).isEqualTo(files.at(8,
+                "audit.max_size: '100' is out of range (allowed: 4KiB to any larger size)"));
+    }
+
+    @Test
+    void auditFlushIsNotKnown() {
+        assertThat(files.onlyError(MINIMAL + "audit:\n  file: audit.jsonl\n  key: " + AUDIT_KEY
+                + "\n  flush: never\n")).isEqualTo(files.at(7,
+                "audit.flush: 'never' is not a flush mode (allowed: every_event, interval)"));
+    }
+
+    @Test
+    void auditFlushIntervalWithEveryEvent() {
+        assertThat(files.onlyError(MINIMAL + "audit:\n  file: audit.jsonl\n  key: " + AUDIT_KEY
+                + "\n  flush: every_event\n  flush_interval: 1s\n")).isEqualTo(files.at(8,
+                "audit.flush_interval: only allowed with flush: interval"));
+    }
+
+    @Test
+    void auditFlushIntervalOutOfRange() {
+        assertThat(files.onlyError(MINIMAL + "audit:\n  file: audit.jsonl\n  key: " + AUDIT_KEY
+                + "\n  flush_interval: 2h\n")).isEqualTo(files.at(7,
+                "audit.flush_interval: '2h' is out of range (allowed: 10ms to 1m)"));
     }
 
     @Test

@@ -31,13 +31,26 @@ final class AuditJson {
     static final String EVENT_START = "event.start";
     static final String TARGET_USER = "user.target.name";
     static final String DETAIL = "event.detail";
-
-    private static final byte NEWLINE = '\n';
+    /** ECS: the line's place in the trail, 1 for the first line ever written under a chain. */
+    static final String SEQUENCE = "event.sequence";
+    /** ECS {@code event.hash} ("to demonstrate log integrity"): the line's HMAC-SHA256, 64 hex digits, always last. */
+    static final String HASH = "event.hash";
+    /** Not ECS: on the first line of each file, the hash of the line before it (64 zeros for the very first). */
+    static final String PREVIOUS_HASH = "chain.previous_hash";
+    /** Not ECS: on the first line of each file, the id of the key the file is signed with. */
+    static final String KEY_ID = "chain.key_id";
+    static final String TORN_BYTES = "chain.torn_bytes";
+    static final String TORN_SHA256 = "chain.torn_sha256";
 
     private final JsonFactory factory = new JsonFactory();
 
-    /** Appends {@code event} stamped with {@code time}, and the newline that ends its line, to {@code out}. */
-    void write(Instant time, AuditEvent event, ByteArrayOutputStream out) {
+    /**
+     * Writes {@code event} stamped with {@code time} as one JSON object (no newline) ending in its chain fields:
+     * {@code event.sequence}, and on a file's first line {@code chain.previous_hash} and {@code chain.key_id} (both
+     * null otherwise). {@link AuditChain} appends {@code event.hash} after them.
+     */
+    void write(Instant time, AuditEvent event, long sequence, String previousHash, String keyId,
+               ByteArrayOutputStream out) {
         try (JsonGenerator json = factory.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringProperty(TIMESTAMP, time.toString());
@@ -50,12 +63,22 @@ final class AuditJson {
                 writeReload(json, reload);
             } else if (event instanceof SignInEvent signIn) {
                 writeSignIn(json, signIn);
+            } else if (event instanceof AuditRecovered recovered) {
+                writeRecovered(json, recovered);
             } else if (event instanceof AdminCommand admin) {
                 writeAdmin(json, admin);
             }
+            json.writeNumberProperty(SEQUENCE, sequence);
+            optional(json, PREVIOUS_HASH, previousHash);
+            optional(json, KEY_ID, keyId);
             json.writeEndObject();
         }
-        out.write(NEWLINE);
+    }
+
+    private static void writeRecovered(JsonGenerator json, AuditRecovered recovered) {
+        json.writeStringProperty(FILE, recovered.file());
+        json.writeNumberProperty(TORN_BYTES, recovered.tornBytes());
+        json.writeStringProperty(TORN_SHA256, recovered.tornSha256());
     }
 
     private static void writeAccess(JsonGenerator json, AccessDecision access) {

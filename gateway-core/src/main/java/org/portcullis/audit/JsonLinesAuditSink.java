@@ -1,11 +1,6 @@
 package org.portcullis.audit;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,15 +8,23 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.portcullis.config.AuditConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Appends each event as one line of JSON (UTF-8) to a file. Callers on event loops only stamp the time and put the
- * event on a bounded queue; a single writer thread drains the queue in batches and writes each batch with one write
- * to a channel opened for append ({@code O_APPEND}), so lines from this process never interleave with each other or
- * overwrite what another writer (logrotate's copytruncate, an admin's marker) put there.
+ * Appends each event as one sealed line of JSON (UTF-8) to the trail (docs/audit-log.md). Callers on event loops only
+ * stamp the time and put the event on a bounded queue; a single writer thread drains the queue in batches, seals
+ * each event into the hash chain ({@link AuditChain}) and writes each batch with one write to a file opened for
+ * append ({@code O_APPEND}), rotating and compressing as configured ({@link AuditFileWriter}).
+ *
+ * <h2>Durability</h2>
+ * Every batch is written to the file at once, so killing the process loses nothing already taken from the queue.
+ * Forcing it to the disk (fdatasync) is what {@code audit.flush} sets: {@code every_event} forces every batch;
+ * {@code interval} forces at most {@code flush_interval} after a write, and at once for a batch that holds anything
+ * but an access decision (sign-in, session, admin, reload and recovery events are rare and matter most).
  *
  * <p>When the queue is full (the disk is slower than the traffic) the event is dropped and counted, and the writer
  * logs "audit events dropped: N" once per batch: blocking an event loop on audit I/O would turn a slow disk into a
@@ -38,29 +41,38 @@ public final class JsonLinesAuditSink implements AuditSink {
     private record Stamped(Instant time, AuditEvent event) {
     }
 
-    private final FileChannel channel;
+    private final AuditFileWriter files;
     private final Clock clock;
+    private final boolean forceEveryBatch;
+    private final long flushIntervalNanos;
     private final BlockingQueue<Stamped> queue;
     private final AtomicLong droppedSinceWarning = new AtomicLong();
     private final AtomicLong droppedTotal = new AtomicLong();
-    private final AuditJson json = new AuditJson();
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(8192);
     private final Thread writer;
     private volatile boolean closed;
+    private boolean unforced;
+    private long forceDeadline;
 
-    /** Opens (creating if needed) {@code file} for append and starts the writer thread. */
-    public static JsonLinesAuditSink open(Path file, Clock clock) throws IOException {
-        JsonLinesAuditSink sink = new JsonLinesAuditSink(file, clock, DEFAULT_CAPACITY);
+    /** Opens the trail (recovering a torn last line, see {@link AuditFileWriter}) and starts the writer thread. */
+    public static JsonLinesAuditSink open(AuditConfig config, Clock clock) throws IOException {
+        JsonLinesAuditSink sink = new JsonLinesAuditSink(config, clock, DEFAULT_CAPACITY);
         sink.writer.start();
         return sink;
     }
 
     /** A sink whose writer is not started yet: tests fill its queue deterministically, then {@link #start()} it. */
-    JsonLinesAuditSink(Path file, Clock clock, int capacity) throws IOException {
+    JsonLinesAuditSink(AuditConfig config, Clock clock, int capacity) throws IOException {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
+        this.forceEveryBatch = config.flush() == AuditConfig.Flush.EVERY_EVENT;
+        this.flushIntervalNanos = config.flushInterval().toNanos();
+        this.files = AuditFileWriter.open(config, AuditKey.fromText(config.keyText()));
+        AuditRecovered recovered = files.takeRecovered();
+        if (recovered != null) {
+            files.append(clock.instant(), recovered);
+            files.write();
+            files.force();
+        }
         this.writer = new Thread(this::writeLoop, "portcullis-audit-writer");
         this.writer.setDaemon(true);
     }
@@ -87,7 +99,14 @@ public final class JsonLinesAuditSink implements AuditSink {
         List<Stamped> batch = new ArrayList<>();
         try {
             while (true) {
-                batch.add(queue.take());
+                Stamped first = unforced
+                        ? queue.poll(Math.max(0, forceDeadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                        : queue.take();
+                if (first == null) {
+                    force();
+                    continue;
+                }
+                batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
                 if (writeBatch(batch)) {
                     return;
@@ -101,31 +120,39 @@ public final class JsonLinesAuditSink implements AuditSink {
 
     /** Writes {@code batch} up to the stop marker; true if the marker was in it. */
     private boolean writeBatch(List<Stamped> batch) {
-        buffer.reset();
         boolean stop = false;
-        for (Stamped each : batch) {
-            if (each == STOP) {
-                stop = true;
-                break;
+        boolean urgent = false;
+        try {
+            for (Stamped each : batch) {
+                if (each == STOP) {
+                    stop = true;
+                    break;
+                }
+                files.append(each.time(), each.event());
+                urgent |= !(each.event() instanceof AccessDecision);
             }
-            json.write(each.time(), each.event(), buffer);
+            files.write();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("audit write failed, events lost: {}", e.toString());
         }
-        flush();
+        if (forceEveryBatch || urgent || stop) {
+            force();
+        } else if (!unforced) {
+            unforced = true;
+            forceDeadline = System.nanoTime() + flushIntervalNanos;
+        } else if (System.nanoTime() - forceDeadline >= 0) {
+            force();
+        }
         warnDropped();
         return stop;
     }
 
-    private void flush() {
-        if (buffer.size() == 0) {
-            return;
-        }
-        ByteBuffer bytes = ByteBuffer.wrap(buffer.toByteArray());
+    private void force() {
+        unforced = false;
         try {
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
+            files.force();
         } catch (IOException e) {
-            LOG.error("audit write failed, events lost: {}", e.toString());
+            LOG.error("audit: forcing the file to disk failed: {}", e.toString());
         }
     }
 
@@ -156,7 +183,7 @@ public final class JsonLinesAuditSink implements AuditSink {
         rest.remove(STOP);
         writeBatch(rest);
         try {
-            channel.close();
+            files.close();
         } catch (IOException e) {
             LOG.error("closing the audit file failed: {}", e.toString());
         }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             PolicyCommand.class,
             DemoCommand.class,
             SessionsCommand.class,
+            AuditCommand.class,
             StorageCommand.class,
             UsersCommand.class,
             HashPasswordCommand.class,

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Listener changes (addresses, TLS on/off) cannot be applied without rebinding sockets, so they are reported as
  * needing a restart and the running listeners are kept as they are; everything else of the new config applies. The
- * same holds for {@code audit.file} (the sink is opened once at start) and for {@code storage} (the database is opened
+ * same holds for {@code audit} other than {@code log_allowed} (the sink is opened once at start) and for {@code storage} (the database is opened
  * and its key checked once at start; a key change goes through {@code portcullis storage rotate-key} and a restart). Every attempt is written to the audit trail as
  * a {@link ConfigReload} event: outcome and error count only, never the config's contents.
  */
@@ -98,7 +98,7 @@ public final class ConfigReloader implements AutoCloseable {
         if (listenersChanged) {
             next = withListeners(next, current.config());
         }
-        boolean auditFileChanged = !Objects.equals(auditFile(next.audit()), auditFile(current.config().audit()));
+        boolean auditFileChanged = !Objects.equals(auditSink(next.audit()), auditSink(current.config().audit()));
         if (auditFileChanged) {
             next = withAudit(next, current.config().audit());
         }
@@ -116,8 +116,8 @@ public final class ConfigReloader implements AutoCloseable {
         runtime.publish(snapshot);
         restartWatching(next);
         if (auditFileChanged) {
-            LOG.warn("config reloaded, but audit.file changed: restart Portcullis to apply it; the audit trail "
-                    + "still goes where it went before");
+            LOG.warn("config reloaded, but audit (file, key, rotation, compression or flush) changed: restart "
+                    + "Portcullis to apply it; the audit trail is still written as before");
         }
         if (storageChanged) {
             LOG.warn("config reloaded, but storage (data_dir or encryption_key) changed: restart Portcullis to apply "
@@ -137,14 +137,20 @@ public final class ConfigReloader implements AutoCloseable {
         return Outcome.APPLIED;
     }
 
-    private static Path auditFile(AuditConfig audit) {
-        return audit == null ? null : audit.file();
+    /** Everything of {@code audit} that the open sink holds; only {@code log_allowed} applies without a restart. */
+    private static AuditConfig auditSink(AuditConfig audit) {
+        return audit == null ? null : audit.withLogAllowed(false);
     }
 
-    /** {@code next} with the running audit settings: the open sink cannot move to another file without a restart. */
+    /**
+     * {@code next} with the running sink's settings: the open sink cannot move to another file or key without a
+     * restart. The new {@code log_allowed} still applies.
+     */
     private static GatewayConfig withAudit(GatewayConfig next, AuditConfig running) {
+        AuditConfig kept = running == null || next.audit() == null ? running
+                : running.withLogAllowed(next.audit().logAllowed());
         return new GatewayConfig(next.source(), next.referencedFiles(), next.server(), next.limits(), next.routes(),
-                next.networks(), next.accessControl(), running, next.storage(), next.sessions(), next.users(),
+                next.networks(), next.accessControl(), kept, next.storage(), next.sessions(), next.users(),
                 next.lockout(), next.portal(), next.identity(), next.enrolment());
     }
 

@@ -66,7 +66,7 @@ public final class GatewayServer implements AutoCloseable {
         UpstreamPools pools = new UpstreamPools(transport);
         GatewaySnapshot snapshot = GatewaySnapshot.build(config, pools, clock);
         AuditSink audit = config.audit() == null ? NoopAuditSink.INSTANCE
-                : JsonLinesAuditSink.open(config.audit().file(), clock);
+                : JsonLinesAuditSink.open(config.audit(), clock);
         EmbeddedDatabase storage;
         try {
             storage = config.storage() == null ? null : StorageStartup.open(config.storage(), clock);

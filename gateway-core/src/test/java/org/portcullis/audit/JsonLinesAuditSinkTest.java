@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.portcullis.config.AuditConfig;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.json.JsonFactory;
@@ -19,8 +20,22 @@ import tools.jackson.core.json.JsonFactory;
 class JsonLinesAuditSinkTest {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-01T08:15:30.123Z"), ZoneOffset.UTC);
 
+    /** A valid audit key (32 bytes as base64); tests never use it for anything else. */
+    static final String KEY = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
+
     @TempDir
     Path dir;
+
+    static JsonLinesAuditSink open(Path file) throws Exception {
+        return JsonLinesAuditSink.open(AuditConfig.of(file, false, KEY), CLOCK);
+    }
+
+    /** The line without its chain fields (docs/audit-log.md), to compare the event fields as written. */
+    static String withoutChain(String line) {
+        int chain = line.indexOf(",\"event.sequence\":");
+        assertThat(chain).as("chain fields in %s", line).isPositive();
+        return line.substring(0, chain) + "}";
+    }
 
     static AccessDecision denied(String path) {
         return new AccessDecision(AuditOutcome.FAILURE, "POLICY_DENY", "alice", "192.0.2.7", "app.test", "GET", path,
@@ -30,12 +45,12 @@ class JsonLinesAuditSinkTest {
     @Test
     void writesOneObjectPerLineWithEcsFields() throws Exception {
         Path file = dir.resolve("audit.jsonl");
-        try (JsonLinesAuditSink sink = JsonLinesAuditSink.open(file, CLOCK)) {
+        try (JsonLinesAuditSink sink = open(file)) {
             sink.record(denied("/admin"));
             sink.record(new ConfigReload(AuditOutcome.FAILURE, "REFUSED", "/etc/portcullis/portcullis.yml", 2));
         }
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        assertThat(lines).containsExactly(
+        assertThat(lines).extracting(JsonLinesAuditSinkTest::withoutChain).containsExactly(
                 "{\"@timestamp\":\"2026-03-01T08:15:30.123Z\",\"event.action\":\"access.decision\","
                         + "\"event.outcome\":\"failure\",\"event.reason\":\"POLICY_DENY\",\"user.name\":\"alice\","
                         + "\"source.ip\":\"192.0.2.7\",\"url.domain\":\"app.test\",\"http.request.method\":\"GET\","
@@ -50,21 +65,21 @@ class JsonLinesAuditSinkTest {
     @Test
     void absentFieldsAreLeftOut() throws Exception {
         Path file = dir.resolve("audit.jsonl");
-        try (JsonLinesAuditSink sink = JsonLinesAuditSink.open(file, CLOCK)) {
+        try (JsonLinesAuditSink sink = open(file)) {
             sink.record(new AccessDecision(AuditOutcome.FAILURE, "MALFORMED_REQUEST_LINE", null, "192.0.2.7", null,
                     null, null, null, null, null, "0000000000000001", 400));
         }
-        assertThat(Files.readString(file)).isEqualTo("{\"@timestamp\":\"2026-03-01T08:15:30.123Z\","
+        assertThat(withoutChain(Files.readString(file))).isEqualTo("{\"@timestamp\":\"2026-03-01T08:15:30.123Z\","
                 + "\"event.action\":\"access.decision\",\"event.outcome\":\"failure\","
                 + "\"event.reason\":\"MALFORMED_REQUEST_LINE\",\"source.ip\":\"192.0.2.7\","
-                + "\"request.id\":\"0000000000000001\",\"http.response.status_code\":400}\n");
+                + "\"request.id\":\"0000000000000001\",\"http.response.status_code\":400}");
     }
 
     @Test
     void controlCharactersCannotBreakOrForgeALine() throws Exception {
         Path file = dir.resolve("audit.jsonl");
         String forged = "/a\n{\"event.outcome\":\"success\"}\r\u0000\u001b[31m\u2028";
-        try (JsonLinesAuditSink sink = JsonLinesAuditSink.open(file, CLOCK)) {
+        try (JsonLinesAuditSink sink = open(file)) {
             sink.record(denied(forged));
         }
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -75,20 +90,38 @@ class JsonLinesAuditSinkTest {
     }
 
     @Test
-    void appendsToWhatIsAlreadyThere() throws Exception {
-        Path file = Files.writeString(dir.resolve("audit.jsonl"), "{\"earlier\":true}\n");
-        try (JsonLinesAuditSink sink = JsonLinesAuditSink.open(file, CLOCK)) {
+    void appendsToWhatIsAlreadyThereAndContinuesItsChain() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        try (JsonLinesAuditSink sink = open(file)) {
             sink.record(denied("/x"));
+        }
+        try (JsonLinesAuditSink sink = open(file)) {
+            sink.record(denied("/y"));
         }
         List<String> lines = Files.readAllLines(file);
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(0)).isEqualTo("{\"earlier\":true}");
+        assertThat(stringField(lines.get(1), "url.path")).isEqualTo("/y");
+        assertThat(lines.get(1)).contains("\"event.sequence\":2,\"event.hash\":");
+    }
+
+    @Test
+    void aFileWrittenBeforeTheChainIsMovedAsideAndANewChainStarts() throws Exception {
+        Path file = Files.writeString(dir.resolve("audit.jsonl"), "{\"earlier\":true}\n");
+        try (JsonLinesAuditSink sink = open(file)) {
+            sink.record(denied("/x"));
+        }
+        assertThat(Files.readAllLines(file)).singleElement().asString().contains("\"event.sequence\":1,");
+        try (var entries = Files.list(dir)) {
+            Path aside = entries.filter(p -> p.getFileName().toString().startsWith("audit-unchained-")).findFirst()
+                    .orElseThrow();
+            assertThat(Files.readString(aside)).isEqualTo("{\"earlier\":true}\n");
+        }
     }
 
     @Test
     void closeWritesEverythingQueued() throws Exception {
         Path file = dir.resolve("audit.jsonl");
-        JsonLinesAuditSink sink = JsonLinesAuditSink.open(file, CLOCK);
+        JsonLinesAuditSink sink = open(file);
         for (int i = 0; i < 5000; i++) {
             sink.record(denied("/p" + i));
         }
@@ -102,7 +135,8 @@ class JsonLinesAuditSinkTest {
     @Test
     void fullQueueDropsAndCountsInsteadOfBlocking() throws Exception {
         Path file = dir.resolve("audit.jsonl");
-        JsonLinesAuditSink sink = new JsonLinesAuditSink(file, CLOCK, 3); // writer not started: nothing drains
+        // writer not started: nothing drains
+        JsonLinesAuditSink sink = new JsonLinesAuditSink(AuditConfig.of(file, false, KEY), CLOCK, 3);
         for (int i = 0; i < 10; i++) {
             sink.record(denied("/p" + i));
         }
@@ -116,7 +150,7 @@ class JsonLinesAuditSinkTest {
     @Test
     void eventsAfterCloseAreDroppedNotWritten() throws Exception {
         Path file = dir.resolve("audit.jsonl");
-        JsonLinesAuditSink sink = JsonLinesAuditSink.open(file, CLOCK);
+        JsonLinesAuditSink sink = open(file);
         sink.close();
         sink.record(denied("/late"));
         assertThat(Files.readString(file)).isEmpty();

@@ -45,6 +45,8 @@ class AuditTrailTest {
                   policy: bypass
             audit:
               file: audit.jsonl
+              key: "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
+              rotate: never
             """;
 
     @TempDir

@@ -45,6 +45,8 @@ final class SignInGateway implements AutoCloseable {
     final GatewayServer server;
     final int port;
     final Path audit;
+    /** The audit chain key (audit.key), 32 bytes in hex; distinct from the storage key. */
+    static final String AUDIT_KEY = "a1".repeat(32);
     final Path dataDir;
 
     private SignInGateway(Path dir, TestCertificates certs, EchoUpstream upstream, GatewayServer server, int port) {
@@ -125,9 +127,11 @@ final class SignInGateway implements AutoCloseable {
                   file: %s
                 audit:
                   file: %s
+                  key: "%s"
+                  rotate: never
                 """.formatted(port, certs.certificateChainPem(), certs.privateKeyPem(), upstream.port(),
                 upstream.port(), port, dir.resolve("data"), HexFormat.of().formatHex(key), users,
-                dir.resolve("audit.jsonl")) + extraYaml + policyYaml;
+                dir.resolve("audit.jsonl"), AUDIT_KEY) + extraYaml + policyYaml;
         Path config = dir.resolve("portcullis.yaml");
         Files.writeString(config, yaml);
         GatewayServer server = GatewayServer.start(new ConfigLoader().load(config).config(), clock);

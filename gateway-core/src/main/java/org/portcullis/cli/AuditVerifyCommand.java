@@ -1,0 +1,142 @@
+package org.portcullis.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+import org.portcullis.audit.AuditKey;
+import org.portcullis.audit.AuditVerifier;
+import org.portcullis.config.AuditConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code portcullis audit verify [FILE…] (--key env:NAME|file:PATH | --config FILE)}: checks the hash chain of the
+ * trail and prints {@code OK: N events …} or the first broken place and what happened there
+ * ({@link AuditVerifier.Kind}). The key is never taken from the command line itself, where {@code ps} and the shell
+ * history would show it.
+ *
+ * <p>Exit codes: {@value #EXIT_OK} intact, {@value #EXIT_BROKEN} broken, {@value #EXIT_BAD_INPUT} bad input (no
+ * files, unreadable file or key, bad config).
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Check that no line of the audit trail was edited, deleted, inserted or reordered.",
+        footer = {"", "Exit codes: 0 intact, 1 broken (the first break is named), 2 bad input."})
+final class AuditVerifyCommand implements java.util.concurrent.Callable<Integer> {
+    static final int EXIT_OK = 0;
+    static final int EXIT_BROKEN = 1;
+    static final int EXIT_BAD_INPUT = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    AuditTrailOptions trail;
+
+    @Option(names = "--key", paramLabel = "env:NAME|file:PATH",
+            description = "Where the audit key is: an environment variable or a file (as audit.key in the config).")
+    String key;
+
+    /** The environment, replaceable in tests. */
+    Function<String, String> environment = System::getenv;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            AuditConfig audit = null;
+            if (trail.config != null) {
+                audit = trail.auditConfig(err);
+                if (audit == null) {
+                    return EXIT_BAD_INPUT;
+                }
+            }
+            List<Path> files = trail.trail(audit, err);
+            if (files == null) {
+                return EXIT_BAD_INPUT;
+            }
+            AuditKey auditKey = key(audit, err);
+            if (auditKey == null) {
+                return EXIT_BAD_INPUT;
+            }
+            AuditVerifier.Result result;
+            try {
+                result = AuditVerifier.verify(files, auditKey);
+            } catch (IOException e) {
+                err.println("error: cannot read the audit trail: " + e.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            if (result instanceof AuditVerifier.Broken broken) {
+                out.println("BROKEN: " + broken.file() + ":" + broken.line() + ": " + broken.kind().label() + ": "
+                        + broken.detail());
+                return EXIT_BROKEN;
+            }
+            out.println(describe((AuditVerifier.Intact) result));
+            return EXIT_OK;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    static String describe(AuditVerifier.Intact intact) {
+        StringBuilder text = new StringBuilder("OK: ").append(intact.events())
+                .append(intact.events() == 1 ? " event" : " events").append(" in ").append(intact.files())
+                .append(intact.files() == 1 ? " file" : " files");
+        if (intact.events() > 0) {
+            text.append(", sequence ").append(intact.firstSequence()).append(" to ").append(intact.lastSequence());
+            text.append(intact.fromStart() ? " (from the start of the trail)"
+                    : " (earlier files not given: the first line's link to them is not checked)");
+        }
+        if (intact.recovered() > 0) {
+            text.append(", ").append(intact.recovered()).append(intact.recovered() == 1 ? " torn line" : " torn lines")
+                    .append(" recovered after a crash");
+        }
+        if (intact.lastHash() != null) {
+            text.append("; last hash ").append(intact.lastHash());
+        }
+        return text.toString();
+    }
+
+    private AuditKey key(AuditConfig audit, PrintWriter err) {
+        String text;
+        if (key == null) {
+            if (audit == null) {
+                err.println("error: give --key env:NAME or --key file:PATH (or --config FILE)");
+                return null;
+            }
+            text = audit.keyText();
+        } else if (key.startsWith("env:")) {
+            text = environment.apply(key.substring("env:".length()));
+            if (text == null) {
+                err.println("error: --key: environment variable " + key.substring("env:".length()) + " is not set");
+                return null;
+            }
+        } else if (key.startsWith("file:")) {
+            Path file = Path.of(key.substring("file:".length()));
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                err.println("error: --key: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+                return null;
+            }
+        } else {
+            err.println("error: --key must be env:NAME or file:PATH; the key itself is not accepted on the command "
+                    + "line, where ps and the shell history would show it");
+            return null;
+        }
+        try {
+            return AuditKey.fromText(text);
+        } catch (IllegalArgumentException e) {
+            err.println("error: --key: (redacted, " + text.strip().length() + " chars) is " + e.getMessage());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package org.portcullis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.portcullis.audit.AccessDecision;
+import org.portcullis.audit.AuditOutcome;
+import org.portcullis.audit.JsonLinesAuditSink;
+import org.portcullis.audit.SignInEvent;
+import org.portcullis.config.AuditConfig;
+import org.portcullis.fixtures.MutableClock;
+import picocli.CommandLine;
+
+/** {@code audit verify} and {@code audit query} run in-process over a trail of three days, rotated daily and gzipped. */
+class AuditCommandTest {
+    static final String KEY = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
+    static final String OTHER_KEY = "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=";
+
+    @TempDir
+    Path dir;
+
+    Path active;
+    Path keyFile;
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    Run audit(String... args) {
+        return audit(Clock.fixed(Instant.parse("2026-11-04T12:00:00Z"), ZoneOffset.UTC), args);
+    }
+
+    Run audit(Clock clock, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new AuditCommand(), new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                if (type == AuditQueryCommand.class) {
+                    return type.cast(new AuditQueryCommand(clock));
+                }
+                if (type == AuditVerifyCommand.class) {
+                    AuditVerifyCommand verify = new AuditVerifyCommand();
+                    verify.environment = Map.of("AUDIT_KEY", KEY)::get;
+                    return type.cast(verify);
+                }
+                return CommandLine.defaultFactory().create(type);
+            }
+        });
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("portcullis: " + ex.getMessage());
+            return 2;
+        });
+        return new Run(cli.execute(args), out.toString(), err.toString());
+    }
+
+    static AccessDecision access(AuditOutcome outcome, String user, String ip, String host, String path) {
+        return new AccessDecision(outcome, outcome == AuditOutcome.SUCCESS ? "FORWARDED" : "POLICY_DENY", user, ip,
+                host, "GET", path, "app", "rule", null, "00112233aabbccdd", outcome == AuditOutcome.SUCCESS ? 200 : 403);
+    }
+
+    /** Nov 1: alice in from 10.1.2.3; Nov 2: bob refused from 192.0.2.7; Nov 3: alice's wrong password. */
+    @BeforeEach
+    void threeDays() throws Exception {
+        active = dir.resolve("audit.jsonl");
+        keyFile = Files.writeString(dir.resolve("audit.key"), KEY + "\n");
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-01T09:00:00Z"));
+        AuditConfig config = new AuditConfig(active, true, KEY, AuditConfig.Rotation.DAILY, 0, true,
+                AuditConfig.Flush.EVERY_EVENT, Duration.ofSeconds(1));
+        try (JsonLinesAuditSink sink = JsonLinesAuditSink.open(config, clock)) {
+            sink.record(access(AuditOutcome.SUCCESS, "alice", "10.1.2.3", "records.test", "/patients"));
+            sink.record(new SignInEvent(SignInEvent.ACTION_SIGN_IN, AuditOutcome.SUCCESS, "password", "alice",
+                    "10.1.2.3", "login.test", null, "0000000000000001"));
+            clock.advance(Duration.ofDays(1));
+            sink.record(access(AuditOutcome.FAILURE, "bob", "192.0.2.7", "records.test", "/admin"));
+            sink.record(access(AuditOutcome.FAILURE, null, "192.0.2.7", "mail.test", "=HYPERLINK(\"x\")"));
+            clock.advance(Duration.ofDays(1));
+            sink.record(new SignInEvent(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE, "wrong_password", "alice",
+                    "10.9.9.9", "login.test", null, "0000000000000002"));
+        }
+    }
+
+    List<String> trail() throws Exception {
+        return org.portcullis.audit.AuditFiles.trail(active).stream().map(Path::toString).toList();
+    }
+
+    String configFile() throws Exception {
+        Path config = dir.resolve("portcullis.yml");
+        Files.writeString(config, """
+                server:
+                  listeners:
+                    - address: 127.0.0.1:8080
+                audit:
+                  file: audit.jsonl
+                  key: ${file:%s}
+                """.formatted(keyFile));
+        return config.toString();
+    }
+
+    @Test
+    void verifyReportsOkWithTheCountOverRotatedCompressedFiles() throws Exception {
+        List<String> files = trail();
+        assertThat(files).hasSize(3);
+        String[] args = new java.util.ArrayList<String>() {{
+                add("verify");
+                addAll(files);
+                add("--key");
+                add("file:" + keyFile);
+            }}.toArray(String[]::new);
+        Run run = audit(args);
+        assertThat(run.err()).isEmpty();
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).matches("OK: 5 events in 3 files, sequence 1 to 5 \\(from the start of the trail\\); "
+                + "last hash [0-9a-f]{64}\n");
+    }
+
+    @Test
+    void verifyTakesFilesAndKeyFromTheConfig() throws Exception {
+        Run run = audit("verify", "--config", configFile());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("OK: 5 events in 3 files");
+    }
+
+    @Test
+    void verifyNamesTheBreakAndExitsOne() throws Exception {
+        Files.writeString(active, Files.readString(active).replace("wrong_password", "password"));
+        Run run = audit("verify", "--config", configFile());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEqualTo("BROKEN: " + active + ":1: line edited: the hash of sequence 5 does not "
+                + "match its content\n");
+    }
+
+    @Test
+    void verifyWithAnotherKeySaysWrongKey() throws Exception {
+        Path other = Files.writeString(dir.resolve("other.key"), OTHER_KEY);
+        Run run = audit("verify", trail().get(0), "--key", "file:" + other);
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains(": wrong key: ");
+    }
+
+    @Test
+    void verifyReadsTheKeyFromTheEnvironment() throws Exception {
+        Run run = audit("verify", trail().get(0), "--key", "env:AUDIT_KEY");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+    }
+
+    @Test
+    void verifyRefusesAKeyOnTheCommandLineWithoutEchoingIt() throws Exception {
+        Run run = audit("verify", active.toString(), "--key", KEY);
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("error: --key must be env:NAME or file:PATH; the key itself is not accepted "
+                + "on the command line, where ps and the shell history would show it\n");
+    }
+
+    @Test
+    void verifyWithABadKeyFileGivesItsLengthOnly() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.key"), "c2VjcmV0");
+        Run run = audit("verify", active.toString(), "--key", "file:" + bad);
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("error: --key: (redacted, 8 chars) is not a 32-byte key (allowed: 32 random "
+                + "bytes as base64, base64url or 64 hex digits)\n").doesNotContain("c2VjcmV0");
+    }
+
+    @Test
+    void verifyWithoutFilesOrConfigIsBadInput() {
+        Run run = audit("verify", "--key", "env:AUDIT_KEY");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("error: give the audit files (oldest first) or --config FILE\n");
+    }
+
+    @Test
+    void queryFiltersByUserAndOutcomeAcrossFilesInOrder() throws Exception {
+        Run run = audit("query", "--config", configFile(), "--user", "alice", "--format", "json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).contains("\"event.sequence\":1,");
+        assertThat(lines.get(2)).contains("wrong_password");
+
+        Run failures = audit("query", "--config", configFile(), "--user", "alice", "--outcome", "failure",
+                "--format", "json");
+        assertThat(failures.out().lines()).singleElement().asString().contains("\"event.sequence\":5,");
+    }
+
+    @Test
+    void queryFiltersByTimeEventHostAndNetwork() throws Exception {
+        assertThat(audit("query", "--config", configFile(), "--since", "2026-11-02", "--until", "2026-11-02",
+                "--format", "json").out().lines()).hasSize(2);
+        assertThat(audit("query", "--config", configFile(), "--since", "2026-11-02T00:00:00Z", "--format", "json")
+                .out().lines()).hasSize(3);
+        assertThat(audit("query", "--config", configFile(), "--since", "2d", "--format", "json").out().lines())
+                .hasSize(1); // now is Nov 4 12:00: only Nov 3 09:00 is within two days... and Nov 2 09:00 is not
+        assertThat(audit("query", "--config", configFile(), "--event", "user.sign_in", "--format", "json").out()
+                .lines()).hasSize(2);
+        assertThat(audit("query", "--config", configFile(), "--host", "RECORDS.test", "--format", "json").out()
+                .lines()).hasSize(2);
+        assertThat(audit("query", "--config", configFile(), "--ip", "10.0.0.0/8", "--format", "json").out()
+                .lines()).hasSize(3);
+    }
+
+    @Test
+    void csvHasAHeaderAndDefusesFormulas() throws Exception {
+        Run run = audit("query", "--config", configFile(), "--host", "mail.test", "--format", "csv");
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines.get(0)).startsWith("@timestamp,event.action,event.outcome,event.reason,user.name,");
+        assertThat(lines.get(1)).contains(",\"'=HYPERLINK(\"\"x\"\")\",");
+    }
+
+    @Test
+    void tableHasOneRowPerEventAndCountsOnStderr() throws Exception {
+        Run run = audit("query", "--config", configFile(), "--user", "bob");
+        assertThat(run.out().lines().toList()).hasSize(2);
+        assertThat(run.out().lines().skip(1).findFirst().orElseThrow()).startsWith("2026-11-02T09:00:00Z")
+                .contains("access.decision", "failure", "POLICY_DENY", "bob", "192.0.2.7", "/admin");
+        assertThat(run.err()).isEqualTo("1 event of 5 matched\n");
+    }
+
+    @Test
+    void queryNamesABadOption() throws Exception {
+        Run run = audit("query", "--config", configFile(), "--since", "last tuesday");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("error: --since: 'last tuesday' is not a time (allowed: 2026-11-01, "
+                + "2026-11-01T08:00:00Z, or an age such as 30d, 12h, 15m)\n");
+        assertThat(audit("query", active.toString(), "--ip", "10.0.0.1/8").err())
+                .isEqualTo("error: --ip: '10.0.0.1/8' is not a CIDR: host bits are set; the network is 10.0.0.0/8\n");
+    }
+}
