@@ -8,6 +8,7 @@
 #   WARMUP=10           seconds of wrk per contender and size before measuring (the JVM needs it)
 #   THREADS=2 CONNECTIONS=64   wrk -t / -c
 #   PORTCULLIS_JAVA_OPTS=""    extra JVM options for the Portcullis contender
+#   PORTCULLIS_TRANSPORT=auto  server.transport of the Portcullis contender: auto (epoll), io_uring, nio
 #   PORTCULLIS_CMD=...  command line of the "portcullis" contender instead of the jar. It runs with BENCH_TMP,
 #                       PORTCULLIS_PORT and UPSTREAM_PORT exported; to test this script without the gateway:
 #                       PORTCULLIS_CMD='nginx -p "$BENCH_TMP" -e "$BENCH_TMP/selftest-error.log" -c "$BENCH_TMP/nginx-selftest.conf"'
@@ -26,6 +27,7 @@ WARMUP="${WARMUP:-10}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-64}"
 PORTCULLIS_JAVA_OPTS="${PORTCULLIS_JAVA_OPTS:-}"
+PORTCULLIS_TRANSPORT="${PORTCULLIS_TRANSPORT:-auto}"
 READY_TIMEOUT_S=60
 CONTENDERS=(direct nginx portcullis)
 SIZES=(1k 64k)
@@ -186,6 +188,7 @@ cat >"$BENCH_TMP/portcullis.yaml" <<EOF
 server:
   listeners:
     - address: 127.0.0.1:$PORTCULLIS_PORT
+  transport: $PORTCULLIS_TRANSPORT
 limits:
   max_connections_per_address: 1024
 routes:
@@ -262,7 +265,7 @@ done
 
 # --- report ---------------------------------------------------------------------------------------------------------
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
-export PORTCULLIS_CMD PORTCULLIS_JAVA_OPTS
+export PORTCULLIS_CMD PORTCULLIS_JAVA_OPTS PORTCULLIS_TRANSPORT
 python3 - "$BENCH_TMP/meta.json" <<EOF
 import json, os, platform, subprocess, sys
 def run(*cmd):
@@ -286,6 +289,7 @@ meta = {
         "sizes_bytes": {"1k": 1024, "64k": 65536},
         "portcullis_cmd": os.environ["PORTCULLIS_CMD"],
         "portcullis_java_opts": os.environ.get("PORTCULLIS_JAVA_OPTS", ""),
+        "portcullis_transport": os.environ.get("PORTCULLIS_TRANSPORT", "auto"),
         "nginx": "worker_processes auto; access_log off; sendfile on; tcp_nopush on; tcp_nodelay on; "
                  "keepalive_requests 100000; proxy: upstream keepalive 64, proxy_http_version 1.1, "
                  "Connection \"\", Host/X-Forwarded-For/X-Forwarded-Proto set, proxy_buffer_size 16k, proxy_buffers 8 16k",

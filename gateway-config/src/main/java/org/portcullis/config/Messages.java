@@ -337,4 +337,8 @@ final class Messages {
     static String portalNeeds(String section) {
         return "the portal needs a '" + section + "' section (allowed: add " + section + ", or remove portal)";
     }
+
+    static String notTransport(String value) {
+        return value + " is not a transport (allowed: auto, epoll, io_uring, nio)";
+    }
 }

@@ -2,10 +2,39 @@ package org.portcullis.config;
 
 import java.util.List;
 
-/** Listeners and the peers trusted to set X-Forwarded-For / Forwarded. */
-public record ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies) {
+/**
+ * Listeners, the peers trusted to set X-Forwarded-For / Forwarded, and the network transport.
+ *
+ * @param transport how sockets are driven; {@link Transport#AUTO} (native epoll on Linux, else NIO) by default
+ */
+public record ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies, Transport transport) {
+
+    /**
+     * {@code server.transport}. {@code io_uring} is opt-in: it batches system calls (less CPU per request, see
+     * bench/README.md) but is a larger kernel attack surface, which many hardened kernels switch off; when it is
+     * chosen and the kernel does not offer it, the gateway refuses to start rather than quietly using another.
+     */
+    public enum Transport {
+        AUTO("auto"), EPOLL("epoll"), IO_URING("io_uring"), NIO("nio");
+
+        private final String yaml;
+
+        Transport(String yaml) {
+            this.yaml = yaml;
+        }
+
+        public String yaml() {
+            return yaml;
+        }
+    }
+
     public ServerConfig {
         listeners = List.copyOf(listeners);
         trustedProxies = List.copyOf(trustedProxies);
+        transport = transport == null ? Transport.AUTO : transport;
+    }
+
+    public ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies) {
+        this(listeners, trustedProxies, Transport.AUTO);
     }
 }

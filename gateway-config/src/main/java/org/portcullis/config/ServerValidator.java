@@ -3,6 +3,7 @@ package org.portcullis.config;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +15,8 @@ import java.util.Optional;
 final class ServerValidator {
     static final String LISTENERS = "listeners";
     static final String TRUSTED_PROXIES = "trusted_proxies";
-    static final List<String> KEYS = List.of(LISTENERS, TRUSTED_PROXIES);
+    static final String TRANSPORT = "transport";
+    static final List<String> KEYS = List.of(LISTENERS, TRUSTED_PROXIES, TRANSPORT);
     static final String ADDRESS = "address";
     static final String TLS = "tls";
     static final String ALLOW_PLAIN_HTTP = "allow_plain_http";
@@ -38,10 +40,15 @@ final class ServerValidator {
         Optional<List<Cidr>> proxies = server.get().get(TRUSTED_PROXIES).isPresent()
                 ? server.get().get(TRUSTED_PROXIES).flatMap(n -> reader.listOf(n, reader::cidr))
                 : Optional.of(List.of());
-        if (listeners.isEmpty() || proxies.isEmpty()) {
+        Optional<ServerConfig.Transport> transport = server.get().get(TRANSPORT).isPresent()
+                ? server.get().get(TRANSPORT).flatMap(n -> reader.parsed(n, text -> Arrays.stream(
+                        ServerConfig.Transport.values()).filter(t -> t.yaml().equals(text)).findFirst(),
+                        Messages::notTransport))
+                : Optional.of(ServerConfig.Transport.AUTO);
+        if (listeners.isEmpty() || proxies.isEmpty() || transport.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new ServerConfig(listeners.get(), proxies.get()));
+        return Optional.of(new ServerConfig(listeners.get(), proxies.get(), transport.get()));
     }
 
     private Optional<List<ListenerConfig>> listeners(YamlNode node) {

@@ -91,7 +91,7 @@ class ConfigMessagesTest {
     @Test
     void unknownKeyWithoutCloseMatch() {
         assertThat(files.onlyError(MINIMAL + "  backlog: 10\n"))
-                .isEqualTo(files.at(4, "server.backlog: unknown key (allowed: listeners, trusted_proxies)"));
+                .isEqualTo(files.at(4, "server.backlog: unknown key (allowed: listeners, trusted_proxies, transport)"));
     }
 
     @Test
@@ -323,6 +323,27 @@ class ConfigMessagesTest {
     }
 
     // --- server ------------------------------------------------------------------------------------------------
+
+    @Test
+    void notTransport() {
+        assertThat(files.onlyError("""
+                server:
+                  listeners:
+                    - address: 127.0.0.1:8080
+                  transport: uring
+                """)).isEqualTo(files.at(4, "server.transport: 'uring' is not a transport"
+                + " (allowed: auto, epoll, io_uring, nio)"));
+    }
+
+    @Test
+    void transportDefaultsToAutoAndTakesEachChoice() throws Exception {
+        String base = "server:\n  listeners:\n    - address: 127.0.0.1:8080\n";
+        assertThat(files.load(base).config().server().transport()).isEqualTo(ServerConfig.Transport.AUTO);
+        for (ServerConfig.Transport choice : ServerConfig.Transport.values()) {
+            assertThat(files.load(base + "  transport: " + choice.yaml() + "\n").config().server().transport())
+                    .isEqualTo(choice);
+        }
+    }
 
     @Test
     void notListenAddress() {

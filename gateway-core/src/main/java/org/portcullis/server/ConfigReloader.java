@@ -95,7 +95,9 @@ public final class ConfigReloader implements AutoCloseable {
         loaded.warnings().forEach(w -> LOG.warn("config warning: {}", w));
         GatewayConfig next = loaded.config();
         boolean listenersChanged = !next.server().listeners().equals(current.config().server().listeners());
-        if (listenersChanged) {
+        // The transport drives the running event loops, like the listeners: a change waits for a restart.
+        boolean transportChanged = next.server().transport() != current.config().server().transport();
+        if (listenersChanged || transportChanged) {
             next = withListeners(next, current.config());
         }
         boolean auditFileChanged = !Objects.equals(auditSink(next.audit()), auditSink(current.config().audit()));
@@ -126,6 +128,10 @@ public final class ConfigReloader implements AutoCloseable {
         if (!Objects.equals(next.users(), current.config().users())) {
             LOG.warn("config reloaded, but users.file changed: restart Portcullis to apply it; the running users "
                     + "file stays in use");
+        }
+        if (transportChanged) {
+            LOG.warn("config reloaded, but server.transport changed: restart Portcullis to apply it; the running "
+                    + "transport ({}) stays in use", current.config().server().transport().yaml());
         }
         if (listenersChanged) {
             LOG.warn("config reloaded, but server.listeners changed: restart Portcullis to apply the new listeners; "
@@ -162,7 +168,8 @@ public final class ConfigReloader implements AutoCloseable {
     }
 
     private static GatewayConfig withListeners(GatewayConfig next, GatewayConfig running) {
-        ServerConfig server = new ServerConfig(running.server().listeners(), next.server().trustedProxies());
+        ServerConfig server = new ServerConfig(running.server().listeners(), next.server().trustedProxies(),
+                running.server().transport());
         List<Path> files = new java.util.ArrayList<>(next.referencedFiles());
         running.server().listeners().stream().filter(l -> l.isTls())
                 .forEach(l -> files.addAll(List.of(l.tls().certificate(), l.tls().privateKey())));

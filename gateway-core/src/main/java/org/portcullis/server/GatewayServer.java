@@ -62,7 +62,7 @@ public final class GatewayServer implements AutoCloseable {
      * here, before any listener is bound, not at the first sign-in.
      */
     public static GatewayServer start(GatewayConfig config, Clock clock) throws Exception {
-        Transport transport = Transport.best();
+        Transport transport = Transport.of(config.server().transport());
         UpstreamPools pools = new UpstreamPools(transport);
         GatewaySnapshot snapshot = GatewaySnapshot.build(config, pools, clock);
         AuditSink audit = config.audit() == null ? NoopAuditSink.INSTANCE

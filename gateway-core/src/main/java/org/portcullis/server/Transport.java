@@ -1,5 +1,11 @@
 package org.portcullis.server;
 
+import io.netty.channel.uring.IoUring;
+import org.portcullis.config.ServerConfig;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
+
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -19,6 +25,43 @@ public record Transport(
         IoHandlerFactory ioHandlerFactory,
         Class<? extends ServerChannel> serverChannel,
         Class<? extends SocketChannel> clientChannel) {
+
+    /**
+     * The transport {@code server.transport} asks for. {@code auto} takes epoll when it loads, else NIO; an explicit
+     * choice the platform does not offer fails the start with the reason, never silently another transport.
+     *
+     * @throws IllegalStateException the chosen transport is not available here
+     */
+    public static Transport of(ServerConfig.Transport choice) {
+        switch (choice) {
+            case IO_URING:
+                if (!IoUring.isAvailable()) {
+                    throw new IllegalStateException("server.transport is io_uring, but io_uring is not available here: "
+                            + IoUring.unavailabilityCause());
+                }
+                return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
+                        IoUringSocketChannel.class);
+            case EPOLL:
+                if (!Epoll.isAvailable()) {
+                    throw new IllegalStateException("server.transport is epoll, but epoll is not available here: "
+                            + Epoll.unavailabilityCause());
+                }
+                return epoll();
+            case NIO:
+                return nio();
+            default:
+                return best();
+        }
+    }
+
+    private static Transport epoll() {
+        return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
+                EpollSocketChannel.class);
+    }
+
+    private static Transport nio() {
+        return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+    }
 
     public static Transport best() {
         if (Epoll.isAvailable()) {
