@@ -247,6 +247,24 @@ final class Messages {
                 + "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256)";
     }
 
+    // --- totp --------------------------------------------------------------------------------------------------
+
+    static String notTotpAlgorithm(String value) {
+        return value + " is not a TOTP algorithm (allowed: SHA1, SHA256, SHA512)";
+    }
+
+    static String notTotpDigits(String value) {
+        return value + " is not a number of TOTP digits (allowed: 6, 8)";
+    }
+
+    static String notTotpPeriod(String value) {
+        return value + " is not a TOTP period (allowed: whole seconds from 15s to 120s, e.g. 30s)";
+    }
+
+    static String notTotpWindow(String value) {
+        return value + " is not a TOTP window (allowed: 0, 1 steps either side of the current one)";
+    }
+
     // --- range -------------------------------------------------------------------------------------------------
 
     static String outOfRange(String value, int min, int max) {

@@ -775,4 +775,78 @@ class ConfigMessagesTest {
         assertThat(files.onlyError(MINIMAL + "enrolment: true\n")).isEqualTo(files.at(4,
                 "enrolment: must be a mapping, not a boolean"));
     }
+
+    // --- totp --------------------------------------------------------------------------------------------------
+
+    @Test
+    void totpDefaultsAreWhatEveryCommonAppExpects() throws Exception {
+        TotpConfig defaults = files.load(MINIMAL).config().totp();
+        assertThat(defaults).isEqualTo(new TotpConfig(TotpConfig.Algorithm.SHA1, 6, java.time.Duration.ofSeconds(30),
+                1));
+        assertThat(files.load(MINIMAL + "totp:\n  digits: 6\n").config().totp()).isEqualTo(defaults);
+    }
+
+    @Test
+    void totpTakesEveryAllowedValue() throws Exception {
+        LoadedConfig loaded = files.load(MINIMAL + "totp:\n  algorithm: SHA512\n  digits: 8\n  period: 2m\n"
+                + "  window: 0\n");
+        assertThat(loaded.config().totp()).isEqualTo(new TotpConfig(TotpConfig.Algorithm.SHA512, 8,
+                java.time.Duration.ofSeconds(120), 0));
+        assertThat(loaded.warnings()).isEmpty();
+        assertThat(files.load(MINIMAL + "totp:\n  algorithm: SHA256\n  period: 15s\n").config().totp())
+                .isEqualTo(new TotpConfig(TotpConfig.Algorithm.SHA256, 6, java.time.Duration.ofSeconds(15), 1));
+    }
+
+    @Test
+    void totpAlgorithmMustBeOneOfRfc6238s() {
+        assertThat(files.onlyError(MINIMAL + "totp:\n  algorithm: MD5\n")).isEqualTo(files.at(5,
+                "totp.algorithm: 'MD5' is not a TOTP algorithm (allowed: SHA1, SHA256, SHA512)"));
+        assertThat(files.onlyError(MINIMAL + "totp:\n  algorithm: sha-256\n")).isEqualTo(files.at(5,
+                "totp.algorithm: 'sha-256' is not a TOTP algorithm (allowed: SHA1, SHA256, SHA512)"));
+    }
+
+    @Test
+    void totpDigitsAreSixOrEight() {
+        assertThat(files.onlyError(MINIMAL + "totp:\n  digits: 7\n")).isEqualTo(files.at(5,
+                "totp.digits: '7' is not a number of TOTP digits (allowed: 6, 8)"));
+    }
+
+    @Test
+    void totpPeriodIsWholeSecondsFromFifteenToOneHundredTwenty() {
+        String message = " is not a TOTP period (allowed: whole seconds from 15s to 120s, e.g. 30s)";
+        assertThat(files.onlyError(MINIMAL + "totp:\n  period: 10s\n"))
+                .isEqualTo(files.at(5, "totp.period: '10s'" + message));
+        assertThat(files.onlyError(MINIMAL + "totp:\n  period: 121s\n"))
+                .isEqualTo(files.at(5, "totp.period: '121s'" + message));
+        assertThat(files.onlyError(MINIMAL + "totp:\n  period: 30500ms\n"))
+                .isEqualTo(files.at(5, "totp.period: '30500ms'" + message));
+        assertThat(files.onlyError(MINIMAL + "totp:\n  period: 30\n")).isEqualTo(files.at(5,
+                "totp.period: '30' is not a duration (allowed: a positive whole number with ms, s, m, h or d, e.g."
+                        + " 10s)"));
+    }
+
+    @Test
+    void totpWindowIsAtMostOneStep() {
+        assertThat(files.onlyError(MINIMAL + "totp:\n  window: 2\n")).isEqualTo(files.at(5,
+                "totp.window: '2' is not a TOTP window (allowed: 0, 1 steps either side of the current one)"));
+    }
+
+    @Test
+    void totpReportsEveryWrongKeyAtOnce() {
+        assertThat(files.errors(MINIMAL + "totp:\n  algorithm: SHA3\n  digits: 10\n  period: 5s\n  window: -1\n"
+                + "  skew: 1\n")).containsExactly(
+                files.at(5, "totp.algorithm: 'SHA3' is not a TOTP algorithm (allowed: SHA1, SHA256, SHA512)"),
+                files.at(6, "totp.digits: '10' is not a number of TOTP digits (allowed: 6, 8)"),
+                files.at(7, "totp.period: '5s' is not a TOTP period (allowed: whole seconds from 15s to 120s, e.g."
+                        + " 30s)"),
+                files.at(8, "totp.window: '-1' is not a TOTP window (allowed: 0, 1 steps either side of the current"
+                        + " one)"),
+                files.at(9, "totp.skew: unknown key (allowed: algorithm, digits, period, window)"));
+    }
+
+    @Test
+    void totpMustBeAMapping() {
+        assertThat(files.onlyError(MINIMAL + "totp: SHA1\n")).isEqualTo(files.at(4,
+                "totp: must be a mapping, not a string"));
+    }
 }

@@ -140,7 +140,7 @@ public final class InviteCommand implements Callable<Integer> {
         return validity;
     }
 
-    private static void rejectBadPortalUrl(String url) {
+    static void rejectBadPortalUrl(String url) {
         if (url == null) {
             return;
         }

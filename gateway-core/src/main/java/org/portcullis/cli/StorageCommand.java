@@ -57,7 +57,8 @@ public final class StorageCommand implements Runnable {
                 Clock.systemUTC());
     }
 
-    StorageCommand(Map<String, String> environment, Supplier<BufferedReader> standardInput, Clock clock) {
+    /** With the keys' sources and clock given (tests; the no-argument one is what the CLI uses). */
+    public StorageCommand(Map<String, String> environment, Supplier<BufferedReader> standardInput, Clock clock) {
         this.environment = Map.copyOf(environment);
         this.standardInput = Objects.requireNonNull(standardInput, "standardInput");
         this.clock = Objects.requireNonNull(clock, "clock");

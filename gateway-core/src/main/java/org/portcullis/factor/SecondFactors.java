@@ -16,6 +16,7 @@ import org.portcullis.totp.TotpVerifier;
  * start with the sign-in services; every method of the parts blocks on the store.
  */
 public final class SecondFactors {
+    private final EmbeddedDatabase database;
     private final TotpCredentials totp;
     private final SqliteStepLedger ledger;
     private final TotpVerifier verifier;
@@ -23,7 +24,7 @@ public final class SecondFactors {
     private final RecoveryCodes recoveryCodes;
 
     public SecondFactors(EmbeddedDatabase database, SecretBox box, Clock clock, SecureRandom random) {
-        Objects.requireNonNull(database, "database");
+        this.database = Objects.requireNonNull(database, "database");
         this.totp = new TotpCredentials(database, box, clock, random);
         this.ledger = new SqliteStepLedger(database, clock);
         this.verifier = new TotpVerifier(clock);
@@ -49,5 +50,10 @@ public final class SecondFactors {
 
     public RecoveryCodes recoveryCodes() {
         return recoveryCodes;
+    }
+
+    /** Removes every second factor of {@code user} in one transaction ({@link FactorReset}). */
+    public FactorReset.Removed removeAll(String user) {
+        return FactorReset.removeAll(database, user);
     }
 }

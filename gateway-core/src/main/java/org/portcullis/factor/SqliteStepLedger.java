@@ -15,6 +15,9 @@ import org.portcullis.totp.StepLedger;
  *
  * <p>The ledger is per user, not per authenticator: a user with two apps cannot use one step twice either. Old rows
  * are pruned in the same transaction; only the newest step decides.
+ *
+ * <p>The ledger only compares numbers. The portal's check records each step by the epoch second it starts at, so
+ * that authenticators of one user with different periods share one order (docs/totp.md).
  */
 public final class SqliteStepLedger implements StepLedger {
 

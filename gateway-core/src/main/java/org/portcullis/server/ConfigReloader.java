@@ -155,16 +155,12 @@ public final class ConfigReloader implements AutoCloseable {
     private static GatewayConfig withAudit(GatewayConfig next, AuditConfig running) {
         AuditConfig kept = running == null || next.audit() == null ? running
                 : running.withLogAllowed(next.audit().logAllowed());
-        return new GatewayConfig(next.source(), next.referencedFiles(), next.server(), next.limits(), next.routes(),
-                next.networks(), next.accessControl(), kept, next.storage(), next.sessions(), next.users(),
-                next.lockout(), next.portal(), next.identity(), next.enrolment());
+        return next.withAudit(kept);
     }
 
     /** {@code next} with the running storage settings: the open store keeps its directory and key until a restart. */
     private static GatewayConfig withStorage(GatewayConfig next, StorageConfig running) {
-        return new GatewayConfig(next.source(), next.referencedFiles(), next.server(), next.limits(), next.routes(),
-                next.networks(), next.accessControl(), next.audit(), running, next.sessions(), next.users(),
-                next.lockout(), next.portal(), next.identity(), next.enrolment());
+        return next.withStorage(running);
     }
 
     private static GatewayConfig withListeners(GatewayConfig next, GatewayConfig running) {
@@ -173,9 +169,7 @@ public final class ConfigReloader implements AutoCloseable {
         List<Path> files = new java.util.ArrayList<>(next.referencedFiles());
         running.server().listeners().stream().filter(l -> l.isTls())
                 .forEach(l -> files.addAll(List.of(l.tls().certificate(), l.tls().privateKey())));
-        return new GatewayConfig(next.source(), files, server, next.limits(), next.routes(), next.networks(),
-                next.accessControl(), next.audit(), next.storage(), next.sessions(), next.users(), next.lockout(),
-                next.portal(), next.identity(), next.enrolment());
+        return next.withServer(server, files);
     }
 
     /** Starts watching the config file and the files it references, and reloading on SIGHUP. */

@@ -77,6 +77,17 @@ final class SignInGateway implements AutoCloseable {
     }
 
     static SignInGateway start(Path dir, Clock clock, String policyYaml, String extraYaml) throws Exception {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return start(dir, clock, policyYaml, extraYaml, HexFormat.of().formatHex(key));
+    }
+
+    /**
+     * Like {@link #start(Path, Clock, String, String)} with {@code storage.encryption_key} set to {@code keyText}
+     * (64 hex digits or base64). Starting again on the same {@code dir} keeps the store: a restart.
+     */
+    static SignInGateway start(Path dir, Clock clock, String policyYaml, String extraYaml, String keyText)
+            throws Exception {
         TestCertificates certs = TestCertificates.create(dir.resolve("certs"));
         EchoUpstream upstream = EchoUpstream.start();
         int port = freePort();
@@ -95,8 +106,6 @@ final class SignInGateway implements AutoCloseable {
                     groups: [staff]
                     password: "%s"
                 """.formatted(hasher.hash(PASSWORD.toCharArray()), hasher.hash(BOB_PASSWORD.toCharArray())));
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
         String yaml = """
                 server:
                   listeners:
@@ -130,11 +139,17 @@ final class SignInGateway implements AutoCloseable {
                   key: "%s"
                   rotate: never
                 """.formatted(port, certs.certificateChainPem(), certs.privateKeyPem(), upstream.port(),
-                upstream.port(), port, dir.resolve("data"), HexFormat.of().formatHex(key), users,
+                upstream.port(), port, dir.resolve("data"), keyText, users,
                 dir.resolve("audit.jsonl"), AUDIT_KEY) + extraYaml + policyYaml;
         Path config = dir.resolve("portcullis.yaml");
         Files.writeString(config, yaml);
-        GatewayServer server = GatewayServer.start(new ConfigLoader().load(config).config(), clock);
+        GatewayServer server;
+        try {
+            server = GatewayServer.start(new ConfigLoader().load(config).config(), clock);
+        } catch (Exception | Error e) {
+            upstream.close(); // a gateway that refused to start leaves nothing running
+            throw e;
+        }
         return new SignInGateway(dir, certs, upstream, server, port);
     }
 

@@ -86,6 +86,11 @@ final class TotpFlow {
         return code(base32, 0);
     }
 
+    /** oathtool's code for {@code base32} with {@code parameters} at the gateway's clock. */
+    String code(String base32, TotpParameters parameters) {
+        return oathtool(base32, clock.instant().getEpochSecond(), parameters);
+    }
+
     /** Password at the portal; asserts the session is sent to the second-factor page; returns the portal cookie. */
     String password(String user, String password, String rd) throws IOException {
         SignInGateway.LoginForm form = gateway.loginForm(rd);
@@ -121,6 +126,11 @@ final class TotpFlow {
     }
 
     static String oathtool(String base32, long epochSeconds) {
+        return oathtool(base32, epochSeconds, TotpParameters.defaults());
+    }
+
+    /** oathtool's code for {@code base32} at {@code epochSeconds} with {@code parameters}' algorithm, digits, period. */
+    static String oathtool(String base32, long epochSeconds, TotpParameters parameters) {
         if (!Files.isExecutable(OATHTOOL)) {
             String message = "oathtool not found at " + OATHTOOL + " (Debian package 'oathtool')";
             if ("true".equals(System.getenv("CI"))) {
@@ -129,14 +139,16 @@ final class TotpFlow {
             Assumptions.abort(message + "; skipped because CI is not 'true'");
         }
         try {
-            Process process = new ProcessBuilder(OATHTOOL.toString(), "--totp=sha1", "--base32", "--digits=6",
+            Process process = new ProcessBuilder(OATHTOOL.toString(),
+                    "--totp=" + parameters.algorithm().name().toLowerCase(java.util.Locale.ROOT), "--base32",
+                    "--digits=" + parameters.digits(), "--time-step-size=" + parameters.periodSeconds() + "s",
                     "--now=@" + epochSeconds, base32).redirectErrorStream(true).start();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 fail("oathtool timed out");
             }
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
-            if (process.exitValue() != 0 || !output.matches("[0-9]{6}")) {
+            if (process.exitValue() != 0 || !output.matches("[0-9]{" + parameters.digits() + "}")) {
                 fail("oathtool failed: " + output);
             }
             return output;

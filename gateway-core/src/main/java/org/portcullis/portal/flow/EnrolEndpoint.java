@@ -12,6 +12,7 @@ import org.portcullis.enrolment.Redemption;
 import org.portcullis.factor.SecondFactors;
 import org.portcullis.factor.TotpCredential;
 import org.portcullis.factor.TotpCredentials;
+import org.portcullis.factor.TotpSettings;
 import org.portcullis.policy.AuthFactor;
 import org.portcullis.portal.FormBody;
 import org.portcullis.portal.PortalPaths;
@@ -31,7 +32,6 @@ import org.portcullis.signin.ResolvedSession;
 import org.portcullis.totp.ManualKey;
 import org.portcullis.totp.OtpAuthUri;
 import org.portcullis.totp.QrSvg;
-import org.portcullis.totp.TotpParameters;
 import org.portcullis.totp.TotpSecret;
 import org.portcullis.totp.Verification;
 
@@ -47,7 +47,8 @@ import org.portcullis.totp.Verification;
  * pending authenticator is stored and its QR code, manual key and {@code otpauth://} URI are shown → {@code confirm}
  * with a code from the app: only then is it active. After the first one, ten recovery codes are shown once. The
  * session then moves to a new id with the TOTP factor added. Wrong invitation and confirmation codes count on the TOTP
- * failure counter, which is checked first.
+ * failure counter, which is checked first. A new authenticator gets the algorithm, digits and period of the
+ * {@code totp} config section as it is at that moment, and keeps them.
  */
 final class EnrolEndpoint {
     private final PortalContext context;
@@ -155,7 +156,7 @@ final class EnrolEndpoint {
     /** Stores a pending authenticator, remembers it in the session, and shows it. */
     private PortalResponse begin(PortalRequest request, PortalSite site, Session session, String rd) {
         TotpCredentials.Enrolment enrolment = context.services.secondFactors().totp().startEnrolment(session.user(),
-                SecondFactorMessages.DEFAULT_NAME, TotpParameters.defaults());
+                SecondFactorMessages.DEFAULT_NAME, TotpSettings.forNewEnrolment(request.snapshot().config().totp()));
         Optional<Session> marked = context.services.sessions(request.snapshot().config()).updateAttributes(
                 request.session().id(), Map.of(PortalContext.ENROL_CREDENTIAL, enrolment.credential().id()),
                 Set.of());
@@ -188,7 +189,8 @@ final class EnrolEndpoint {
             return locked.get();
         }
         String cleanName = TotpCredentials.validName(name) ? name.strip() : SecondFactorMessages.DEFAULT_NAME;
-        TotpCheck.Result result = TotpCheck.check(factors, user, List.of(pending.get()), code);
+        TotpCheck.Result result = TotpCheck.check(factors, user, List.of(pending.get()), code,
+                request.snapshot().config().totp());
         if (!result.ok()) {
             context.record(result.refusal() == Verification.Reason.REPLAY ? SignInEvent.ACTION_FACTOR_REPLAY
                     : SignInEvent.ACTION_FACTOR_VERIFY, AuditOutcome.FAILURE,

@@ -110,7 +110,8 @@ final class SecondFactorEndpoint {
             return locked.get();
         }
         List<TotpCredential> active = factors.totp().active(user);
-        TotpCheck.Result result = TotpCheck.check(factors, user, active, code);
+        TotpCheck.Result result = TotpCheck.check(factors, user, active, code,
+                request.snapshot().config().totp());
         if (!result.ok()) {
             String reason = result.refusal().name().toLowerCase();
             context.record(result.refusal() == Verification.Reason.REPLAY ? SignInEvent.ACTION_FACTOR_REPLAY

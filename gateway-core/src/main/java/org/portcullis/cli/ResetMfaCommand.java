@@ -1,0 +1,138 @@
+package org.portcullis.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import org.portcullis.audit.AdminEvents;
+import org.portcullis.audit.AuditOutcome;
+import org.portcullis.config.UserEntry;
+import org.portcullis.enrolment.InvitationCode;
+import org.portcullis.enrolment.InvitationCodes;
+import org.portcullis.factor.FactorReset;
+import org.portcullis.regulation.Subject;
+import org.portcullis.session.SqliteSessionStore;
+import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.StorageException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code portcullis users reset-mfa NAME --data-dir DIR [--expires 24h] [--portal-url URL]}: for a user who lost
+ * every authenticator and recovery code (or whose phone may be in someone else's hands). In this order it removes
+ * every second factor of the user ({@link FactorReset}: authenticators, their secrets, used steps, recovery codes),
+ * ends every session of the user, and issues a new one-time enrolment code, printed once as {@code users invite}
+ * does, to be handed over out of band. Audited as {@code users.reset_mfa}.
+ *
+ * <p>Ending the sessions matters: a session that already passed the second factor would otherwise stay valid for up
+ * to the absolute timeout, in the hands of whoever has the phone. Works while the gateway runs (SQLite waits for its
+ * write lock; the gateway reads factors and sessions on every request), needs no encryption key, and can be run
+ * again if it failed half-way (every step is idempotent).
+ *
+ * <p>Exit codes: {@value #EXIT_OK} done, {@value #EXIT_STORE_ERROR} the store failed, {@value #EXIT_BAD_INPUT} bad
+ * arguments or no database under {@code --data-dir}.
+ */
+@Command(name = "reset-mfa", mixinStandardHelpOptions = true,
+        description = {"Remove every second factor of a user, end their sessions and issue a new enrolment code."},
+        footer = {"", "Exit codes: 0 done, 1 store error, 2 bad input."})
+public final class ResetMfaCommand implements Callable<Integer> {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_STORE_ERROR = 1;
+    static final int EXIT_BAD_INPUT = 2;
+    static final String AUDIT_COMMAND = "users.reset_mfa";
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME", description = "The account's username (any case).")
+    String name;
+
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The gateway's storage.data_dir.")
+    Path dataDir;
+
+    @Option(names = "--expires", paramLabel = "DURATION", defaultValue = "24h",
+            description = "How long the new enrolment code is valid: minutes (30m), hours (24h) or days (7d);"
+                    + " at most 30d. Default: ${DEFAULT-VALUE}.")
+    String expires;
+
+    @Option(names = "--portal-url", paramLabel = "URL",
+            description = "The gateway's public https URL, printed as the link to enrol at.")
+    String portalUrl;
+
+    private final Clock clock;
+
+    public ResetMfaCommand() {
+        this(Clock.systemUTC());
+    }
+
+    /** With the clock that dates the new code (tests run it against a gateway on a test clock). */
+    public ResetMfaCommand(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            String account;
+            Duration validity;
+            try {
+                account = Subject.account(UserEntry.canonicalLogin(name)).value();
+                if (account.chars().anyMatch(Character::isISOControl)) {
+                    throw new IllegalArgumentException("must not contain control characters");
+                }
+            } catch (IllegalArgumentException e) {
+                err.println("error: NAME " + e.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            try {
+                validity = InviteCommand.parseValidity(expires);
+                InviteCommand.rejectBadPortalUrl(portalUrl);
+            } catch (IllegalArgumentException e) {
+                err.println("error: " + e.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            if (StoreArgument.reportMissingDatabase(dataDir, err)) {
+                return EXIT_BAD_INPUT;
+            }
+            try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(dataDir)) {
+                FactorReset.Removed removed = FactorReset.removeAll(database, account);
+                int sessions = new SqliteSessionStore(database).deleteByUser(account);
+                InvitationCode code = new InvitationCodes(database).issue(account, validity, clock.instant());
+                new AdminEvents(database).record(clock, AUDIT_COMMAND, AuditOutcome.SUCCESS, account,
+                        "authenticators_removed=" + removed.authenticators() + " recovery_codes_removed="
+                                + removed.recoveryCodes() + " sessions_ended=" + sessions + " valid_until="
+                                + code.expiresAt());
+                out.println("removed every second factor of '" + account + "' (" + removed.authenticators()
+                        + plural(removed.authenticators(), " authenticator app", " authenticator apps") + ", "
+                        + removed.recoveryCodes() + plural(removed.recoveryCodes(), " recovery code",
+                        " recovery codes") + ") and ended " + sessions
+                        + plural(sessions, " session", " sessions"));
+                out.println("enrolment code for '" + account + "': " + code.reveal());
+                out.println("valid until " + code.expiresAt() + ", once; it replaces any earlier unused code");
+                if (portalUrl != null) {
+                    out.println("enrol at: " + portalUrl);
+                }
+                out.println("hand it to the user out of band (in person or by phone), not by the email on file");
+                return EXIT_OK;
+            } catch (StorageException e) {
+                err.println("error: " + e.getMessage());
+                return EXIT_STORE_ERROR;
+            }
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static String plural(int count, String one, String many) {
+        return count == 1 ? one : many;
+    }
+}

@@ -1,0 +1,73 @@
+package org.portcullis.factor;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
+import org.portcullis.storage.EmbeddedDatabase;
+
+/**
+ * Removes every second factor of one user in one transaction, for {@code portcullis users reset-mfa} (docs/totp.md,
+ * "Admin guide"): the TOTP authenticators (active and pending), their encrypted secrets, the used time steps and the
+ * recovery codes. Afterwards the user has a password alone, which never signs in to a two-factor route and never
+ * enrols a factor by itself (SECURITY-RULES 15): the admin's fresh invitation is the only way back.
+ *
+ * <p>Needs no encryption key: deleting a secret does not open it, so an admin can reset a user with only the data
+ * directory. One transaction, so a crash never leaves a secret without its row or a row without its secret. Every
+ * kind of factor a later release adds (WebAuthn credentials) belongs in {@link #TABLES}, so a reset stays complete.
+ */
+public final class FactorReset {
+
+    /** Each table holding a user's second factors, with the statement that deletes that user's rows. */
+    static final List<Deletion> TABLES = List.of(
+            new Deletion("totp_credentials", "DELETE FROM totp_credentials WHERE user_name = ?"),
+            new Deletion("encrypted_secrets", "DELETE FROM encrypted_secrets WHERE kind = '"
+                    + TotpCredentials.SECRET_KIND + "' AND user_name = ?"),
+            new Deletion("totp_used_steps", "DELETE FROM totp_used_steps WHERE user_name = ?"),
+            new Deletion("recovery_codes", "DELETE FROM recovery_codes WHERE user_name = ?"));
+
+    /** One table's deletion; {@code sql} has exactly one parameter, the user. */
+    record Deletion(String table, String sql) {
+    }
+
+    /**
+     * What a reset removed.
+     *
+     * @param authenticators TOTP authenticators, pending ones included
+     * @param recoveryCodes  recovery codes, used ones included
+     * @param rows           every row deleted, secrets and used steps included
+     */
+    public record Removed(int authenticators, int recoveryCodes, int rows) {
+    }
+
+    private FactorReset() {
+    }
+
+    /** Deletes every second factor of {@code user}; nothing is left that signs them in beyond the password. */
+    public static Removed removeAll(EmbeddedDatabase database, String user) {
+        Objects.requireNonNull(user, "user");
+        return database.write(c -> {
+            int authenticators = 0;
+            int recoveryCodes = 0;
+            int rows = 0;
+            for (Deletion deletion : TABLES) {
+                int deleted = delete(c, deletion.sql(), user);
+                rows += deleted;
+                if (deletion.table().equals("totp_credentials")) {
+                    authenticators = deleted;
+                } else if (deletion.table().equals("recovery_codes")) {
+                    recoveryCodes = deleted;
+                }
+            }
+            return new Removed(authenticators, recoveryCodes, rows);
+        });
+    }
+
+    private static int delete(Connection c, String sql, String user) throws SQLException {
+        try (PreparedStatement delete = c.prepareStatement(sql)) {
+            delete.setString(1, user);
+            return delete.executeUpdate();
+        }
+    }
+}
