@@ -16,7 +16,7 @@ import java.util.Set;
  * {@code ${file:…}} values) → one validator per section, always in this order ({@link ServerValidator},
  * {@link LimitsValidator}, {@link RoutesValidator}, {@link NetworksValidator}, {@link AccessControlValidator}, {@link AuditValidator},
  * {@link StorageValidator}, {@link SessionsValidator}, {@link UsersValidator}, {@link LockoutValidator},
- * {@link PortalValidator}, {@link IdentityValidator}, {@link EnrolmentValidator}) →
+ * {@link PortalValidator}, {@link IdentityValidator}, {@link EnrolmentValidator}, {@link WebAuthnValidator}) →
  * records. Validators never write defaults into anything: absent keys take the defaults the model defines
  * ({@link LimitsConfig#defaults()}, {@link AccessControlConfig#denyAll()}, …). Every problem is rendered as
  * {@code FILE:LINE: path.to.key: message} (see docs/configuration.md for the list).
@@ -35,8 +35,9 @@ public final class ConfigLoader {
     static final String PORTAL = "portal";
     static final String IDENTITY = "identity";
     static final String ENROLMENT = "enrolment";
+    static final String WEBAUTHN = "webauthn";
     static final List<String> KEYS = List.of(SERVER, LIMITS, ROUTES, NETWORKS, ACCESS_CONTROL, AUDIT, STORAGE,
-            SESSIONS, USERS, LOCKOUT, PORTAL, IDENTITY, ENROLMENT);
+            SESSIONS, USERS, LOCKOUT, PORTAL, IDENTITY, ENROLMENT, WEBAUTHN);
 
     private final Map<String, String> environment;
 
@@ -119,17 +120,20 @@ public final class ConfigLoader {
         Optional<EnrolmentConfig> enrolment = view.get(ENROLMENT).isPresent()
                 ? view.get(ENROLMENT).flatMap(n -> new EnrolmentValidator(reader).validate(n))
                 : Optional.of(EnrolmentConfig.defaults());
+        Optional<WebAuthnConfig> webauthn = view.get(WEBAUTHN).isPresent()
+                ? view.get(WEBAUTHN).flatMap(n -> new WebAuthnValidator(reader).validate(n, portal, view.has(PORTAL)))
+                : Optional.of(WebAuthnConfig.defaults());
         if (reader.problems().hasErrors() || server.isEmpty() || limits.isEmpty() || routes.isEmpty()
                 || accessControl.isEmpty() || (auditNode.isPresent() && audit.isEmpty())
                 || (view.has(STORAGE) && storage.isEmpty()) || sessions.isEmpty()
                 || (view.has(USERS) && users.isEmpty()) || lockout.isEmpty()
                 || (view.has(PORTAL) && portal.isEmpty()) || (view.has(IDENTITY) && identity.isEmpty())
-                || enrolment.isEmpty()) {
+                || enrolment.isEmpty() || webauthn.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new GatewayConfig(file, List.copyOf(referencedFiles), server.get(), limits.get(),
                 routes.get(), networks, accessControl.get(), audit.orElse(null), storage.orElse(null),
                 sessions.get(), users.orElse(null), lockout.get(), portal.orElse(null), identity.orElse(null),
-                enrolment.get()));
+                enrolment.get(), webauthn.get()));
     }
 }

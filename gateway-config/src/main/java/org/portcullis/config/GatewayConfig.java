@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param identity        issuer and signing key of the JWT assertions, or null when the section is absent (see
  *                        {@link IdentityConfig#issuer(IdentityConfig, java.net.URI)} for the defaults)
  * @param enrolment       how second factors are enrolled; null means {@link EnrolmentConfig#defaults()}
+ * @param webauthn        the WebAuthn relying party (security keys, passkeys); null means
+ *                        {@link WebAuthnConfig#defaults()}, which derives everything from {@code portal}
  */
 public record GatewayConfig(
         Path source,
@@ -36,7 +38,8 @@ public record GatewayConfig(
         LockoutConfig lockout,
         PortalConfig portal,
         IdentityConfig identity,
-        EnrolmentConfig enrolment) {
+        EnrolmentConfig enrolment,
+        WebAuthnConfig webauthn) {
 
     public GatewayConfig {
         Objects.requireNonNull(source, "source");
@@ -49,6 +52,17 @@ public record GatewayConfig(
         sessions = sessions == null ? SessionsConfig.defaults() : sessions;
         lockout = lockout == null ? LockoutConfig.defaults() : lockout;
         enrolment = enrolment == null ? EnrolmentConfig.defaults() : enrolment;
+        webauthn = webauthn == null ? WebAuthnConfig.defaults() : webauthn;
+    }
+
+    /** A config with the default {@code webauthn} section (the shape before that section existed). */
+    public GatewayConfig(Path source, List<Path> referencedFiles, ServerConfig server, LimitsConfig limits,
+                         List<RouteConfig> routes, Map<String, NetworkRef> networks,
+                         AccessControlConfig accessControl, AuditConfig audit, StorageConfig storage,
+                         SessionsConfig sessions, UsersConfig users, LockoutConfig lockout, PortalConfig portal,
+                         IdentityConfig identity, EnrolmentConfig enrolment) {
+        this(source, referencedFiles, server, limits, routes, networks, accessControl, audit, storage, sessions, users,
+                lockout, portal, identity, enrolment, null);
     }
 
     /** A config with the default {@code enrolment} section (the shape before that section existed). */
@@ -58,6 +72,6 @@ public record GatewayConfig(
                          SessionsConfig sessions, UsersConfig users, LockoutConfig lockout, PortalConfig portal,
                          IdentityConfig identity) {
         this(source, referencedFiles, server, limits, routes, networks, accessControl, audit, storage, sessions, users,
-                lockout, portal, identity, null);
+                lockout, portal, identity, null, null);
     }
 }

@@ -145,14 +145,14 @@ public final class ConfigReloader implements AutoCloseable {
     private static GatewayConfig withAudit(GatewayConfig next, AuditConfig running) {
         return new GatewayConfig(next.source(), next.referencedFiles(), next.server(), next.limits(), next.routes(),
                 next.networks(), next.accessControl(), running, next.storage(), next.sessions(), next.users(),
-                next.lockout(), next.portal(), next.identity(), next.enrolment());
+                next.lockout(), next.portal(), next.identity(), next.enrolment(), next.webauthn());
     }
 
     /** {@code next} with the running storage settings: the open store keeps its directory and key until a restart. */
     private static GatewayConfig withStorage(GatewayConfig next, StorageConfig running) {
         return new GatewayConfig(next.source(), next.referencedFiles(), next.server(), next.limits(), next.routes(),
                 next.networks(), next.accessControl(), next.audit(), running, next.sessions(), next.users(),
-                next.lockout(), next.portal(), next.identity(), next.enrolment());
+                next.lockout(), next.portal(), next.identity(), next.enrolment(), next.webauthn());
     }
 
     private static GatewayConfig withListeners(GatewayConfig next, GatewayConfig running) {
@@ -162,7 +162,7 @@ public final class ConfigReloader implements AutoCloseable {
                 .forEach(l -> files.addAll(List.of(l.tls().certificate(), l.tls().privateKey())));
         return new GatewayConfig(next.source(), files, server, next.limits(), next.routes(), next.networks(),
                 next.accessControl(), next.audit(), next.storage(), next.sessions(), next.users(), next.lockout(),
-                next.portal(), next.identity(), next.enrolment());
+                next.portal(), next.identity(), next.enrolment(), next.webauthn());
     }
 
     /** Starts watching the config file and the files it references, and reloading on SIGHUP. */
