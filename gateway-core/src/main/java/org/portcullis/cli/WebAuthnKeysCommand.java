@@ -108,7 +108,8 @@ public final class WebAuthnKeysCommand implements Runnable {
         }
     }
 
-    @Command(name = "enable", description = "Re-enable a security key the gateway disabled (e.g. after a clone signal).")
+    @Command(name = "enable",
+            description = "Re-enable a security key the gateway disabled (e.g. after a clone signal).")
     static final class Enable extends KeyCommand {
         @Parameters(index = "1", paramLabel = "CREDENTIAL-ID",
                 description = "The key's id as 'users webauthn list' prints it, or a unique prefix of at least 8"

@@ -18,7 +18,7 @@ public final class PortalPaths {
     public static final String FACTORS = PREFIX + "factors";
     /** Registering a security key or passkey: invitation code or fresh second factor, then the browser's prompt. */
     public static final String SECURITY_KEY = PREFIX + "security-key";
-    /** The portal's one script: {@code navigator.credentials} for security keys, served under {@code script-src 'self'}. */
+    /** The portal's one script ({@code navigator.credentials}), allowed by {@code script-src 'self'}. */
     public static final String WEBAUTHN_SCRIPT = PREFIX + "webauthn.js";
     /** JSON endpoints of the WebAuthn ceremonies (POST, with the session's CSRF token in a header). */
     public static final String WEBAUTHN_AUTHENTICATE_OPTIONS = PREFIX + "webauthn/authenticate/options";

@@ -74,7 +74,8 @@ final class FactorsEndpoint {
                         return answer(request, 400, SecondFactorMessages.BAD_NAME, true, "FACTOR_BAD_NAME");
                     }
                     boolean renamed = totp.find(user, id).filter(c -> c.active()).isPresent()
-                            ? totp.rename(user, id, name) : keys.find(user, id).isPresent() && keys.rename(user, id, name);
+                            ? totp.rename(user, id, name)
+                            : keys.find(user, id).isPresent() && keys.rename(user, id, name);
                     context.record(auditAction, renamed ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE,
                             renamed ? "renamed" : "unknown_factor", user, request, request.session().sessionHash());
                     return answer(request, renamed ? 200 : 404, renamed ? SecondFactorMessages.RENAMED

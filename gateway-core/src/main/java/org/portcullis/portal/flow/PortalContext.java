@@ -67,7 +67,7 @@ final class PortalContext {
         return new PortalResponse(page.status(), headers, page.body(), outcome);
     }
 
-    /** A rendered page with the given security headers (the script pages' CSP, {@link PortalHeaders#withOwnScript()}). */
+    /** A rendered page with {@code pageHeaders} (the script pages' CSP, {@link PortalHeaders#withOwnScript()}). */
     static PortalResponse withHeaders(PortalHeaders pageHeaders, PortalPage page, String outcome,
                                       PortalResponse.Header... extra) {
         List<PortalResponse.Header> headers = new ArrayList<>();

@@ -31,8 +31,8 @@ import org.portcullis.session.Session;
  * {@code /.portcullis/security-key}: registering a security key or passkey, with the same proof as an authenticator
  * app (SECURITY-RULES 15). GET shows the registration page when the session has proof, the enrolment-code form for a
  * user without any second factor, and otherwise sends the user to confirm with a second factor first. POST takes the
- * enrolment code ({@code step=invitation}: single use, audited, wrong ones counted like codes; a redeemed code lets this
- * session register a first key for five minutes), or makes the recovery codes after the account's first key
+ * enrolment code ({@code step=invitation}: single use, audited, wrong ones counted like codes; a redeemed code lets
+ * this session register a first key for five minutes), or makes the recovery codes after the account's first key
  * ({@code step=recovery_codes}, once, shown in this response only). The key itself is registered by the script through
  * {@link WebAuthnEndpoint}. A session that still owes its second factor never gets here ({@link SignInPortal}).
  */

@@ -38,9 +38,9 @@ import org.portcullis.webauthn.WebAuthnUser;
 /**
  * The JSON endpoints the portal's script calls for security keys and passkeys (W3C WebAuthn §7.1, §7.2). Each is a
  * POST that must carry, before anything else is looked at: a session, {@code Content-Type: application/json}, an
- * {@code Origin} / {@code Sec-Fetch-Site} of the portal and the session's CSRF token in {@value PortalPaths#CSRF_HEADER}
- * (SECURITY-RULES 17). The ceremonies then check every relying-party rule (rule 14) with a challenge bound to the
- * hash of this session's id.
+ * {@code Origin} / {@code Sec-Fetch-Site} of the portal and the session's CSRF token in
+ * {@value PortalPaths#CSRF_HEADER} (SECURITY-RULES 17). The ceremonies then check every relying-party rule (rule 14)
+ * with a challenge bound to the hash of this session's id.
  *
  * <ul>
  *   <li><b>authenticate</b> — the second factor after the password, or a step-up. Under the same failure counter as
