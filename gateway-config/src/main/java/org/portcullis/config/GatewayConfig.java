@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param enrolment       how second factors are enrolled; null means {@link EnrolmentConfig#defaults()}
  * @param totp            parameters of new TOTP enrolments and the verification window; null means
  *                        {@link TotpConfig#defaults()}
+ * @param webauthn        the WebAuthn relying party (security keys, passkeys); null means
+ *                        {@link WebAuthnConfig#defaults()}, which derives everything from {@code portal}
  */
 public record GatewayConfig(
         Path source,
@@ -39,7 +41,8 @@ public record GatewayConfig(
         PortalConfig portal,
         IdentityConfig identity,
         EnrolmentConfig enrolment,
-        TotpConfig totp) {
+        TotpConfig totp,
+        WebAuthnConfig webauthn) {
 
     public GatewayConfig {
         Objects.requireNonNull(source, "source");
@@ -53,6 +56,17 @@ public record GatewayConfig(
         lockout = lockout == null ? LockoutConfig.defaults() : lockout;
         enrolment = enrolment == null ? EnrolmentConfig.defaults() : enrolment;
         totp = totp == null ? TotpConfig.defaults() : totp;
+        webauthn = webauthn == null ? WebAuthnConfig.defaults() : webauthn;
+    }
+
+    /** A config with the default {@code webauthn} section (the shape before that section existed). */
+    public GatewayConfig(Path source, List<Path> referencedFiles, ServerConfig server, LimitsConfig limits,
+                         List<RouteConfig> routes, Map<String, NetworkRef> networks,
+                         AccessControlConfig accessControl, AuditConfig audit, StorageConfig storage,
+                         SessionsConfig sessions, UsersConfig users, LockoutConfig lockout, PortalConfig portal,
+                         IdentityConfig identity, EnrolmentConfig enrolment, TotpConfig totp) {
+        this(source, referencedFiles, server, limits, routes, networks, accessControl, audit, storage, sessions, users,
+                lockout, portal, identity, enrolment, totp, null);
     }
 
     /** A config with the default {@code totp} section (the shape before that section existed). */
@@ -78,18 +92,18 @@ public record GatewayConfig(
     /** This config with {@code audit} in place of its own (a reload keeps the running sink's settings). */
     public GatewayConfig withAudit(AuditConfig other) {
         return new GatewayConfig(source, referencedFiles, server, limits, routes, networks, accessControl, other,
-                storage, sessions, users, lockout, portal, identity, enrolment, totp);
+                storage, sessions, users, lockout, portal, identity, enrolment, totp, webauthn);
     }
 
     /** This config with {@code storage} in place of its own (a reload keeps the open store). */
     public GatewayConfig withStorage(StorageConfig other) {
         return new GatewayConfig(source, referencedFiles, server, limits, routes, networks, accessControl, audit,
-                other, sessions, users, lockout, portal, identity, enrolment, totp);
+                other, sessions, users, lockout, portal, identity, enrolment, totp, webauthn);
     }
 
     /** This config with {@code server} and the files to watch in place of its own (a reload keeps the listeners). */
     public GatewayConfig withServer(ServerConfig other, List<Path> files) {
         return new GatewayConfig(source, files, other, limits, routes, networks, accessControl, audit, storage,
-                sessions, users, lockout, portal, identity, enrolment, totp);
+                sessions, users, lockout, portal, identity, enrolment, totp, webauthn);
     }
 }

@@ -359,4 +359,60 @@ final class Messages {
     static String notTransport(String value) {
         return value + " is not a transport (allowed: auto, epoll, io_uring, nio)";
     }
+
+    // --- webauthn ----------------------------------------------------------------------------------------------
+
+    static String webauthnNeedsPortal() {
+        return "webauthn needs a 'portal' section: the relying party is the portal (allowed: add portal, or remove"
+                + " webauthn)";
+    }
+
+    static String notRpId(String value) {
+        return value + " is not an RP ID (allowed: a DNS name, the portal's host or a domain it is in, e.g."
+                + " example.org)";
+    }
+
+    static String rpIdNotPortalDomain(String value, String portalHost) {
+        return value + " is not the portal's host " + portalHost + " or a domain it is in (allowed: " + portalHost
+                + " or a suffix of it at a dot; browsers refuse any other RP ID)";
+    }
+
+    static String notRpName(String value, int maxLength) {
+        return value + " is not a relying party name (allowed: 1 to " + maxLength
+                + " characters, no control characters)";
+    }
+
+    static String notWebAuthnOrigin(String value) {
+        return value + " is not an origin (allowed: https://HOST[:PORT], or http://localhost[:PORT] for local use)";
+    }
+
+    static String originOutsideRpId(String value, String rpId) {
+        return value + " is not within the RP ID " + rpId + " (allowed: an origin whose host is " + rpId
+                + " or ends with ." + rpId + ")";
+    }
+
+    static String notAttestation(String value) {
+        return value + " is not an attestation conveyance (allowed: none, direct)";
+    }
+
+    static String notAaguid(String value) {
+        return value + " is not an AAGUID (allowed: a UUID, e.g. cb69481e-8ff7-4039-93ec-0a2729a154a8)";
+    }
+
+    static String aaguidsNeedDirect() {
+        return "only allowed with attestation: direct (without an attestation statement the AAGUID is whatever the"
+                + " authenticator claims)";
+    }
+
+    static String notUserVerification(String value) {
+        return value + " is not a user verification requirement (allowed: preferred, required, discouraged)";
+    }
+
+    static String notAlgorithm(String value) {
+        return value + " is not a credential algorithm (allowed: ES256, EdDSA, RS256)";
+    }
+
+    static String duplicateAlgorithm() {
+        return "an algorithm is listed twice (allowed: each of ES256, EdDSA, RS256 at most once)";
+    }
 }

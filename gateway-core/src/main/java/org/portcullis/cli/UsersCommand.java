@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "users", mixinStandardHelpOptions = true, description = "Manage the users file.",
         subcommands = {UsersCommand.Add.class, UsersCommand.Passwd.class, UsersCommand.Disable.class,
             UsersCommand.Enable.class, UsersCommand.ListUsers.class, UnlockCommand.class,
-            InviteCommand.class, ResetMfaCommand.class})
+            InviteCommand.class, ResetMfaCommand.class, WebAuthnKeysCommand.class})
 public final class UsersCommand implements Runnable {
     static final int OK = 0;
     static final int FAILED = 1;

@@ -9,8 +9,8 @@ import org.portcullis.storage.EmbeddedDatabase;
 
 /**
  * Removes every second factor of one user in one transaction, for {@code portcullis users reset-mfa} (docs/totp.md,
- * "Admin guide"): the TOTP authenticators (active and pending), their encrypted secrets, the used time steps and the
- * recovery codes. Afterwards the user has a password alone, which never signs in to a two-factor route and never
+ * "Admin guide"): the TOTP authenticators (active and pending), their encrypted secrets, the used time steps, the
+ * security keys and passkeys, and the recovery codes. Afterwards the user has a password alone, which never signs in to a two-factor route and never
  * enrols a factor by itself (SECURITY-RULES 15): the admin's fresh invitation is the only way back.
  *
  * <p>Needs no encryption key: deleting a secret does not open it, so an admin can reset a user with only the data
@@ -25,7 +25,8 @@ public final class FactorReset {
             new Deletion("encrypted_secrets", "DELETE FROM encrypted_secrets WHERE kind = '"
                     + TotpCredentials.SECRET_KIND + "' AND user_name = ?"),
             new Deletion("totp_used_steps", "DELETE FROM totp_used_steps WHERE user_name = ?"),
-            new Deletion("recovery_codes", "DELETE FROM recovery_codes WHERE user_name = ?"));
+            new Deletion("recovery_codes", "DELETE FROM recovery_codes WHERE user_name = ?"),
+            new Deletion("webauthn_credentials", "DELETE FROM webauthn_credentials WHERE user_name = ?"));
 
     /** One table's deletion; {@code sql} has exactly one parameter, the user. */
     record Deletion(String table, String sql) {
@@ -34,7 +35,7 @@ public final class FactorReset {
     /**
      * What a reset removed.
      *
-     * @param authenticators TOTP authenticators, pending ones included
+     * @param authenticators TOTP authenticators (pending ones included) and security keys
      * @param recoveryCodes  recovery codes, used ones included
      * @param rows           every row deleted, secrets and used steps included
      */
@@ -54,8 +55,8 @@ public final class FactorReset {
             for (Deletion deletion : TABLES) {
                 int deleted = delete(c, deletion.sql(), user);
                 rows += deleted;
-                if (deletion.table().equals("totp_credentials")) {
-                    authenticators = deleted;
+                if (deletion.table().equals("totp_credentials") || deletion.table().equals("webauthn_credentials")) {
+                    authenticators += deleted;
                 } else if (deletion.table().equals("recovery_codes")) {
                     recoveryCodes = deleted;
                 }

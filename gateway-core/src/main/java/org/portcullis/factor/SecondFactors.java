@@ -22,6 +22,7 @@ public final class SecondFactors {
     private final TotpVerifier verifier;
     private final InvitationCodes invitations;
     private final RecoveryCodes recoveryCodes;
+    private final WebAuthnCredentials webauthn;
 
     public SecondFactors(EmbeddedDatabase database, SecretBox box, Clock clock, SecureRandom random) {
         this.database = Objects.requireNonNull(database, "database");
@@ -30,6 +31,21 @@ public final class SecondFactors {
         this.verifier = new TotpVerifier(clock);
         this.invitations = new InvitationCodes(database);
         this.recoveryCodes = new RecoveryCodes(database);
+        this.webauthn = new WebAuthnCredentials(database, random);
+    }
+
+    /** The users' security keys and passkeys. */
+    public WebAuthnCredentials webauthn() {
+        return webauthn;
+    }
+
+    /**
+     * Whether {@code user} has a second factor of any kind: an active authenticator app, or a security key (even a
+     * disabled one, which an admin may re-enable). Such a user owes a second factor after the password, and adds
+     * another only with a fresh one (SECURITY-RULES 15).
+     */
+    public boolean hasSecondFactor(String user) {
+        return totp.hasActive(user) || webauthn.hasAny(user);
     }
 
     public TotpCredentials totp() {

@@ -180,13 +180,15 @@ public final class TotpCredentials {
     }
 
     /**
-     * Removes {@code id} only if {@code user} keeps at least one other active authenticator, in one transaction (two
-     * parallel removals cannot leave the user with none).
+     * Removes {@code id} only if {@code user} keeps at least one other usable second factor (another active
+     * authenticator or an enabled security key), in one transaction (two parallel removals cannot leave the user
+     * with none).
      */
     public boolean removeUnlessLast(String user, String id) {
         return database.write(c -> {
-            long othersActive = listIn(c, user).stream().filter(t -> t.active() && !t.id().equals(id)).count();
-            return othersActive > 0 && deleteIn(c, user, id);
+            boolean thisActive = listIn(c, user).stream().anyMatch(t -> t.active() && t.id().equals(id));
+            long others = WebAuthnCredentials.usableFactorsIn(c, user) - (thisActive ? 1 : 0);
+            return others > 0 && deleteIn(c, user, id);
         });
     }
 

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.portcullis.config.SecondFactor;
 import org.portcullis.admission.Admission;
 import org.portcullis.ingress.CanonicalRequest;
 import org.portcullis.policy.Requirement;
@@ -47,8 +49,18 @@ public final class ChallengeResponses {
         }
         String page = signIn ? PortalPaths.LOGIN : PortalPaths.SECOND_FACTOR;
         String location = portal.get().url(page + "?rd=" + URLEncoder.encode(originalUrl(challenge.request()),
-                StandardCharsets.UTF_8));
+                StandardCharsets.UTF_8) + needHint(challenge.requirement()));
         return PortalResponse.redirect(302, location, signIn ? "SIGN_IN_REDIRECT" : "SECOND_FACTOR_REDIRECT", extra);
+    }
+
+    /**
+     * {@code &need=webauthn} when only a security key satisfies the rule, so the second-factor page can say so (and
+     * lead a user without a key to register one) instead of asking for a code that would not be enough.
+     */
+    static String needHint(Requirement requirement) {
+        Set<SecondFactor> accepted = requirement instanceof Requirement.SecondFactorRequired s ? s.accepted()
+                : requirement instanceof Requirement.StepUp u ? u.accepted() : Set.of();
+        return accepted.equals(Set.of(SecondFactor.WEBAUTHN)) ? "&" + PortalPaths.FIELD_NEED + "=webauthn" : "";
     }
 
     /**

@@ -16,6 +16,17 @@ public final class PortalPaths {
     public static final String ENROL = PREFIX + "enrol";
     /** Renaming and removing authenticators, new recovery codes (POST from the account page). */
     public static final String FACTORS = PREFIX + "factors";
+    /** Registering a security key or passkey: invitation code or fresh second factor, then the browser's prompt. */
+    public static final String SECURITY_KEY = PREFIX + "security-key";
+    /** The portal's one script ({@code navigator.credentials}), allowed by {@code script-src 'self'}. */
+    public static final String WEBAUTHN_SCRIPT = PREFIX + "webauthn.js";
+    /** JSON endpoints of the WebAuthn ceremonies (POST, with the session's CSRF token in a header). */
+    public static final String WEBAUTHN_AUTHENTICATE_OPTIONS = PREFIX + "webauthn/authenticate/options";
+    public static final String WEBAUTHN_AUTHENTICATE = PREFIX + "webauthn/authenticate";
+    public static final String WEBAUTHN_REGISTER_OPTIONS = PREFIX + "webauthn/register/options";
+    public static final String WEBAUTHN_REGISTER = PREFIX + "webauthn/register";
+    /** The header the script sends the session's CSRF token in (not {@code X-Portcullis-*}: ingress strips those). */
+    public static final String CSRF_HEADER = "X-CSRF-Token";
     public static final String JWKS = "/.well-known/portcullis/jwks.json";
 
     /** Form field names of the sign-in and sign-out forms. */
@@ -23,6 +34,11 @@ public final class PortalPaths {
     public static final String FIELD_PASSWORD = "password";
     public static final String FIELD_CSRF = "csrf";
     public static final String FIELD_RD = "rd";
+    /**
+     * Query parameter of the second-factor page: {@code webauthn} when the rule that sent the browser there accepts
+     * only a security key. A hint for the page's wording; the policy decides again on the next request.
+     */
+    public static final String FIELD_NEED = "need";
 
     private PortalPaths() {
     }

@@ -159,9 +159,40 @@ public final class StorageSchema {
                     + " PRIMARY KEY (user_name, step)"
                     + ") WITHOUT ROWID"));
 
+    /**
+     * Version 7: WebAuthn security keys and passkeys (docs/webauthn.md).
+     * <ul>
+     *   <li>{@code webauthn_users}: the random, opaque user handle of each user who registered a key (W3C WebAuthn
+     *       §14.6.1: the handle must not be the user name), made once and reused for every key of the user.</li>
+     *   <li>{@code webauthn_credentials}: one row per key. The primary key is the credential id alone, so an id is
+     *       unique across all users (§7.1 step 26). The public key is the CBOR COSE_Key: public, so not in
+     *       {@code encrypted_secrets}. {@code disabled} with a {@code disabled_reason} after a signature counter
+     *       went backwards (a clone signal, §6.1.1), until an admin re-enables the key.</li>
+     * </ul>
+     */
+    static final Migration WEBAUTHN_CREDENTIALS = new Migration(7, "webauthn credentials", List.of(
+            "CREATE TABLE webauthn_users ("
+                    + " user_name TEXT NOT NULL PRIMARY KEY CHECK (length(user_name) > 0),"
+                    + " user_handle TEXT NOT NULL UNIQUE CHECK (length(user_handle) > 0)"
+                    + ") WITHOUT ROWID",
+            "CREATE TABLE webauthn_credentials ("
+                    + " credential_id TEXT NOT NULL PRIMARY KEY CHECK (length(credential_id) > 0),"
+                    + " user_name TEXT NOT NULL CHECK (length(user_name) > 0),"
+                    + " user_handle TEXT NOT NULL,"
+                    + " public_key_cose BLOB NOT NULL,"
+                    + " sign_count INTEGER NOT NULL CHECK (sign_count >= 0),"
+                    + " aaguid TEXT NOT NULL,"
+                    + " name TEXT NOT NULL CHECK (length(name) > 0),"
+                    + " created_ms INTEGER NOT NULL,"
+                    + " last_used_ms INTEGER,"
+                    + " disabled INTEGER NOT NULL CHECK (disabled IN (0, 1)),"
+                    + " disabled_reason TEXT"
+                    + ") WITHOUT ROWID",
+            "CREATE INDEX webauthn_credentials_by_user ON webauthn_credentials (user_name)"));
+
     /** All migrations of this release, oldest first. */
     public static final List<Migration> MIGRATIONS = List.of(SESSIONS, REGULATION_FAILURES, SECRETS_AND_CODES,
-            SIGNING_KEYS, ADMIN_EVENTS, TOTP_CREDENTIALS);
+            SIGNING_KEYS, ADMIN_EVENTS, TOTP_CREDENTIALS, WEBAUTHN_CREDENTIALS);
 
     private StorageSchema() {
     }

@@ -171,6 +171,16 @@ final class SignInGateway implements AutoCloseable {
         }
     }
 
+    /** A POST with a JSON body, as the portal's script sends it with fetch(); {@code headers} as for {@link #send}. */
+    RawResponse sendJson(String host, String target, String headers, String json) throws IOException {
+        try (RawHttpClient client = RawHttpClient.connectTls(port, certs, host, null)) {
+            client.send("POST " + target + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n" + headers
+                    + "Content-Type: application/json\r\nContent-Length: "
+                    + json.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + json);
+            return client.readResponse(Duration.ofSeconds(10));
+        }
+    }
+
     /** A top-level browser navigation (what Chromium sends for a typed URL or a link). */
     RawResponse navigate(String host, String target, String cookies) throws IOException {
         return send("GET", host, target, "Accept: text/html,application/xhtml+xml\r\nSec-Fetch-Mode: navigate\r\n"

@@ -5,7 +5,12 @@ public enum UserVerification {
     /** Ask for it, accept its absence: the key's presence is the second factor. Default. */
     PREFERRED("preferred"),
     /** Refuse any assertion or attestation without the UV flag. */
-    REQUIRED("required");
+    REQUIRED("required"),
+    /**
+     * Do not ask for it (a touch is enough), for shared-workstation keys without a PIN. The UV flag is not checked;
+     * a browser may still verify the user.
+     */
+    DISCOURAGED("discouraged");
 
     private final String wireValue;
 

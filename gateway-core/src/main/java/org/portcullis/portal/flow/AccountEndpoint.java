@@ -41,8 +41,10 @@ final class AccountEndpoint {
     PortalPage page(PortalRequest request, int status, Optional<String> message, boolean alert) {
         PortalSite site = PortalContext.site(request);
         var user = request.session().user();
-        List<SecondFactorPages.FactorRow> rows = context.services.secondFactors().totp().list(user.username())
-                .stream().filter(TotpCredential::active).map(AccountEndpoint::row).toList();
+        List<SecondFactorPages.FactorRow> rows = new java.util.ArrayList<>(context.services.secondFactors().totp()
+                .list(user.username()).stream().filter(TotpCredential::active).map(AccountEndpoint::row).toList());
+        context.services.secondFactors().webauthn().keys(user.username()).stream().map(AccountEndpoint::row)
+                .forEach(rows::add);
         return site.pages().secondFactor().account(status, user.displayName(), user.username(),
                 PortalContext.attribute(request, PortalContext.CSRF).orElse(""), rows, message, alert);
     }
@@ -51,6 +53,13 @@ final class AccountEndpoint {
         return new SecondFactorPages.FactorRow(credential.id(), credential.name(), "Authenticator app (TOTP)",
                 TIME.format(credential.created()), credential.lastUsed().map(TIME::format)
                 .orElse(SecondFactorMessages.NEVER));
+    }
+
+    private static SecondFactorPages.FactorRow row(org.portcullis.factor.WebAuthnCredentials.StoredKey key) {
+        return new SecondFactorPages.FactorRow(key.id(), key.record().name(), key.record().disabled()
+                ? org.portcullis.portal.page.WebAuthnMessages.KEY_TYPE_DISABLED
+                : org.portcullis.portal.page.WebAuthnMessages.KEY_TYPE, TIME.format(key.record().created()),
+                key.record().lastUsedAt().map(TIME::format).orElse(SecondFactorMessages.NEVER));
     }
 
     PortalResponse toSecondFactor() {

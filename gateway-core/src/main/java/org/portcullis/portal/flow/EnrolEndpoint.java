@@ -111,7 +111,7 @@ final class EnrolEndpoint {
                                   String typed) {
         String user = session.user();
         SecondFactors factors = context.services.secondFactors();
-        if (factors.totp().hasActive(user)) {
+        if (factors.hasSecondFactor(user)) {
             // Adding a second authenticator takes a fresh second factor, never an invitation alone.
             return start(request, site, session, csrf, rd, true);
         }
@@ -135,7 +135,7 @@ final class EnrolEndpoint {
     /** Starting without an invitation: a fresh second factor, or the test-only first-factor-only setting. */
     private PortalResponse start(PortalRequest request, PortalSite site, Session session, String csrf, String rd,
                                  boolean invitationNeeded) {
-        boolean hasFactor = context.services.secondFactors().totp().hasActive(session.user());
+        boolean hasFactor = context.services.secondFactors().hasSecondFactor(session.user());
         if (hasFactor && !FactorProof.fresh(session, context.services.clock().instant())) {
             context.record(SignInEvent.ACTION_FACTOR_ENROL, AuditOutcome.FAILURE, "second_factor_not_fresh",
                     session.user(), request, request.session().sessionHash());
@@ -199,7 +199,7 @@ final class EnrolEndpoint {
             return qrPage(request, site, session, pending.get(), rd, 401,
                     Optional.of(SecondFactorMessages.WRONG_CODE), "ENROL_CODE_REFUSED");
         }
-        boolean first = !factors.totp().hasActive(user);
+        boolean first = !factors.hasSecondFactor(user);
         if (!factors.totp().activate(user, pending.get().id())) {
             return PortalContext.page(site, site.pages().secondFactor().refusal(409,
                     SecondFactorMessages.ENROL_TITLE, SecondFactorMessages.ENROL_GONE, PortalPaths.SECOND_FACTOR,

@@ -6,6 +6,7 @@ import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.SignInEvent;
 import org.portcullis.enrolment.RecoveryCodeSet;
 import org.portcullis.factor.TotpCredentials;
+import org.portcullis.factor.WebAuthnCredentials;
 import org.portcullis.portal.FormBody;
 import org.portcullis.portal.PortalPaths;
 import org.portcullis.portal.PortalRequest;
@@ -64,6 +65,8 @@ final class FactorsEndpoint {
             String user = session.user();
             String id = form.text(SecondFactorPages.FIELD_ID);
             TotpCredentials totp = context.services.secondFactors().totp();
+            // Security keys are listed and changed on the same page under the same rules (issue 6 §2).
+            WebAuthnCredentials keys = context.services.secondFactors().webauthn();
             switch (action) {
                 case SecondFactorPages.ACTION_RENAME -> {
                     String name = form.text(SecondFactorPages.FIELD_NAME).strip();
@@ -71,19 +74,21 @@ final class FactorsEndpoint {
                         return answer(request, 400, SecondFactorMessages.BAD_NAME, true, "FACTOR_BAD_NAME");
                     }
                     boolean renamed = totp.find(user, id).filter(c -> c.active()).isPresent()
-                            && totp.rename(user, id, name);
+                            ? totp.rename(user, id, name)
+                            : keys.find(user, id).isPresent() && keys.rename(user, id, name);
                     context.record(auditAction, renamed ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE,
                             renamed ? "renamed" : "unknown_factor", user, request, request.session().sessionHash());
                     return answer(request, renamed ? 200 : 404, renamed ? SecondFactorMessages.RENAMED
                             : PortalMessages.NOT_FOUND, !renamed, "FACTOR_RENAME");
                 }
                 case SecondFactorPages.ACTION_REMOVE -> {
-                    if (totp.find(user, id).filter(c -> c.active()).isEmpty()) {
+                    boolean isApp = totp.find(user, id).filter(c -> c.active()).isPresent();
+                    if (!isApp && keys.find(user, id).isEmpty()) {
                         context.record(auditAction, AuditOutcome.FAILURE, "unknown_factor", user, request,
                                 request.session().sessionHash());
                         return answer(request, 404, PortalMessages.NOT_FOUND, true, "FACTOR_UNKNOWN");
                     }
-                    boolean removed = totp.removeUnlessLast(user, id);
+                    boolean removed = isApp ? totp.removeUnlessLast(user, id) : keys.removeUnlessLast(user, id);
                     context.record(auditAction, removed ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE,
                             removed ? "removed" : "last_factor", user, request, request.session().sessionHash());
                     return answer(request, removed ? 200 : 409, removed ? SecondFactorMessages.REMOVED

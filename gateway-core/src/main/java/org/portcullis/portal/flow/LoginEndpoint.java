@@ -160,7 +160,7 @@ final class LoginEndpoint {
         }
         // An account with an authenticator owes its second factor: the session is marked, anonymous for the policy
         // and at the portal good only for the second-factor page and sign-out (SECURITY-RULES 12); rd waits in it.
-        boolean secondFactorDue = context.services.secondFactors().totp().hasActive(user.username());
+        boolean secondFactorDue = context.services.secondFactors().hasSecondFactor(user.username());
         Map<String, String> attributes = new java.util.HashMap<>(Map.of(PortalContext.SIGN_IN_ID,
                 context.tokens.newToken(), PortalContext.CSRF, context.tokens.newToken()));
         if (secondFactorDue) {

@@ -67,6 +67,17 @@ final class PortalContext {
         return new PortalResponse(page.status(), headers, page.body(), outcome);
     }
 
+    /** A rendered page with {@code pageHeaders} (the script pages' CSP, {@link PortalHeaders#withOwnScript()}). */
+    static PortalResponse withHeaders(PortalHeaders pageHeaders, PortalPage page, String outcome,
+                                      PortalResponse.Header... extra) {
+        List<PortalResponse.Header> headers = new ArrayList<>();
+        for (PortalHeaders.Header header : pageHeaders.headers()) {
+            headers.add(new PortalResponse.Header(header.name(), header.value()));
+        }
+        headers.addAll(List.of(extra));
+        return new PortalResponse(page.status(), headers, page.body(), outcome);
+    }
+
     static PortalResponse.Header setCookie(String value) {
         return new PortalResponse.Header("Set-Cookie", value);
     }

@@ -2,9 +2,7 @@ package org.portcullis.portal.flow;
 
 import java.net.InetAddress;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.SignInEvent;
@@ -27,7 +25,6 @@ import org.portcullis.regulation.Verdict;
 import org.portcullis.session.IssuedSession;
 import org.portcullis.session.Session;
 import org.portcullis.session.SessionCookie;
-import org.portcullis.session.SessionManager;
 import org.portcullis.signin.ResolvedSession;
 import org.portcullis.totp.Verification;
 
@@ -44,6 +41,8 @@ import org.portcullis.totp.Verification;
  * {@code malformed}, {@code replay}).
  */
 final class SecondFactorEndpoint {
+    /** The value of {@link PortalPaths#FIELD_NEED} a webauthn-only rule's challenge adds. */
+    private static final String WEBAUTHN = "webauthn";
     private final PortalContext context;
     private final Continuation continuation;
 
@@ -62,8 +61,20 @@ final class SecondFactorEndpoint {
         boolean pending = request.session().status() == ResolvedSession.Status.PENDING_SECOND_FACTOR;
         String user = request.session().session().user();
         boolean invitationNeeded = !request.snapshot().config().enrolment().allowFirstFactorOnly();
+        boolean keyRequired = WEBAUTHN.equals(PortalContext.query(request).text(PortalPaths.FIELD_NEED));
         return context.services.storage().submit(() -> {
-            if (pending || context.services.secondFactors().totp().hasActive(user)) {
+            SecondFactors factors = context.services.secondFactors();
+            boolean hasKey = factors.webauthn().hasAny(user);
+            if (keyRequired && !hasKey && !pending) {
+                // A webauthn-only rule and a user without a key: explain, and lead to registration (with proof).
+                return page(site, site.pages().webauthn().keyRequired(csrf, rd), "SECURITY_KEY_REQUIRED");
+            }
+            if (hasKey) {
+                return SecurityKeyEndpoint.scriptPage(site, site.pages().webauthn().secondFactor(200, csrf, rd,
+                        Optional.empty(), factors.totp().hasActive(user) && (pending || !keyRequired), keyRequired),
+                        "SECOND_FACTOR_FORM");
+            }
+            if (pending || factors.hasSecondFactor(user)) {
                 return page(site, site.pages().secondFactor().codeForm(200, csrf, rd, Optional.empty()),
                         "SECOND_FACTOR_FORM");
             }
@@ -187,13 +198,7 @@ final class SecondFactorEndpoint {
 
     /** The session under a new id with {@code factor} added and the second-factor marks gone, in one store step. */
     private Optional<IssuedSession> rotate(PortalRequest request, AuthFactor factor) {
-        SessionManager sessions = context.services.sessions(request.snapshot().config());
-        Optional<IssuedSession> rotated = sessions.rotate(request.session().id(), factor, Map.of(),
-                Set.of(org.portcullis.signin.ResolvedSession.SECOND_FACTOR_DUE, PortalContext.SECOND_FACTOR_RD,
-                        PortalContext.ENROL_CREDENTIAL));
-        rotated.ifPresent(issued -> context.record(SignInEvent.ACTION_SESSION_ROTATE, AuditOutcome.SUCCESS,
-                factor.name().toLowerCase(), issued.session().user(), request, issued.id().hash().displayId()));
-        return rotated;
+        return SecondFactorSuccess.rotate(context, request, factor);
     }
 
     private static PortalResponse page(PortalSite site, PortalPage page, String outcome,

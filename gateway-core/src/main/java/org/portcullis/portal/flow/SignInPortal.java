@@ -19,7 +19,8 @@ import org.portcullis.upstream.UpstreamIdentity;
  * CSRF token, anything else is 405. The callback answers on every protected host; the other pages only on the portal's
  * origin, where any path outside the reserved prefix leads to the portal's home.
  *
- * <p>A session that still owes its second factor reaches the second-factor page and sign-out, nothing else
+ * <p>A session that still owes its second factor reaches the second-factor page (with the security-key script and
+ * its authentication endpoints) and sign-out, nothing else
  * (SECURITY-RULES 12).
  */
 public final class SignInPortal implements PortalService {
@@ -31,6 +32,8 @@ public final class SignInPortal implements PortalService {
     private final SecondFactorEndpoint secondFactor;
     private final EnrolEndpoint enrol;
     private final FactorsEndpoint factors;
+    private final WebAuthnEndpoint webauthn;
+    private final SecurityKeyEndpoint securityKey;
 
     private final UpstreamIdentity identity;
 
@@ -45,6 +48,9 @@ public final class SignInPortal implements PortalService {
         this.secondFactor = new SecondFactorEndpoint(context, continuation);
         this.enrol = new EnrolEndpoint(context);
         this.factors = new FactorsEndpoint(context, account);
+        this.webauthn = new WebAuthnEndpoint(context, continuation, new WebAuthnService(
+                services.secondFactors().webauthn(), services.clock(), services.random()));
+        this.securityKey = new SecurityKeyEndpoint(context, webauthn);
     }
 
     @Override
@@ -95,6 +101,22 @@ public final class SignInPortal implements PortalService {
                 }
                 return post ? factors.submit(request) : read
                         ? CompletableFuture.completedFuture(account.toHome()) : notAllowed(site);
+            case PortalPaths.WEBAUTHN_SCRIPT:
+                return read ? CompletableFuture.completedFuture(script()) : notAllowed(site);
+            case PortalPaths.WEBAUTHN_AUTHENTICATE_OPTIONS:
+                return post ? webauthn.authenticationOptions(request) : notAllowed(site);
+            case PortalPaths.WEBAUTHN_AUTHENTICATE:
+                return post ? webauthn.authenticate(request) : notAllowed(site);
+            case PortalPaths.WEBAUTHN_REGISTER_OPTIONS:
+                // A pending session is refused inside (JSON, never a redirect a script could not follow).
+                return post ? webauthn.registrationOptions(request) : notAllowed(site);
+            case PortalPaths.WEBAUTHN_REGISTER:
+                return post ? webauthn.register(request) : notAllowed(site);
+            case PortalPaths.SECURITY_KEY:
+                if (pending) {
+                    return CompletableFuture.completedFuture(account.toSecondFactor());
+                }
+                return read ? securityKey.show(request) : post ? securityKey.submit(request) : notAllowed(site);
             case PortalPaths.HOME:
             case "/.portcullis":
                 if (!read) {
@@ -105,6 +127,13 @@ public final class SignInPortal implements PortalService {
                 return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().notFound(),
                         "NOT_FOUND"));
         }
+    }
+
+    /** The portal's one script; the same bytes for everyone, so it needs no session. */
+    private static PortalResponse script() {
+        List<PortalResponse.Header> headers = org.portcullis.portal.page.PortalScript.HEADERS.stream()
+                .map(h -> new PortalResponse.Header(h.name(), h.value())).toList();
+        return new PortalResponse(200, headers, org.portcullis.portal.page.PortalScript.bytes(), "WEBAUTHN_SCRIPT");
     }
 
     /** The public keys upstreams verify assertions with; public, cacheable for a few minutes. */

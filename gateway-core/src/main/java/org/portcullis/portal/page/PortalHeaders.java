@@ -90,6 +90,16 @@ public final class PortalHeaders {
         return new PortalHeaders(csp);
     }
 
+    /**
+     * The same headers for a page that runs the portal's own script ({@code /.portcullis/webauthn.js}):
+     * {@code script-src 'self'} (no inline script, no other origin, no eval) and {@code connect-src 'self'} for its
+     * calls to the portal's JSON endpoints. Every other page keeps no script source at all.
+     */
+    public PortalHeaders withOwnScript() {
+        return new PortalHeaders(contentSecurityPolicy.replace("default-src 'none'; ",
+                "default-src 'none'; script-src 'self'; connect-src 'self'; "));
+    }
+
     /** Every header, in a fixed order. */
     public List<Header> headers() {
         return headers;

@@ -20,6 +20,8 @@ public final class PortalPages {
     private final PortalLayout layout;
     private final PortalHeaders headers;
     private final SecondFactorPages secondFactor;
+    private final PortalHeaders scriptHeaders;
+    private final WebAuthnPages webauthn;
 
     /**
      * @param branding          from {@code portal.branding} ({@link PortalBranding#defaults()} when there is none)
@@ -32,6 +34,18 @@ public final class PortalPages {
         this.layout = new PortalLayout(branding, stylesheet);
         this.headers = PortalHeaders.of(stylesheet, formActionOrigins);
         this.secondFactor = new SecondFactorPages(layout);
+        this.scriptHeaders = headers.withOwnScript();
+        this.webauthn = new WebAuthnPages(layout);
+    }
+
+    /** The security-key pages (second factor with a key, registration); send them with {@link #scriptHeaders()}. */
+    public WebAuthnPages webauthn() {
+        return webauthn;
+    }
+
+    /** {@link #headers()} with {@code script-src 'self'}, for the pages of {@link #webauthn()} only. */
+    public PortalHeaders scriptHeaders() {
+        return scriptHeaders;
     }
 
     /** The second-factor, enrolment and account-factor pages, in the same frame. */

@@ -108,7 +108,9 @@ public final class SecondFactorPages {
             html.append(Fragments.hidden(FIELD_STEP, STEP_START))
                     .append(button(SecondFactorMessages.START_BUTTON));
         }
-        html.append("</form>\n").append(Fragments.signOutForm(csrf, PortalMessages.CANCEL_AND_SIGN_OUT));
+        html.append("</form>\n")
+                .append(Fragments.link(WebAuthnPages.securityKeyPath(rd), WebAuthnMessages.USE_KEY_INSTEAD))
+                .append(Fragments.signOutForm(csrf, PortalMessages.CANCEL_AND_SIGN_OUT));
         return layout.page(status, title(SecondFactorMessages.ENROL_TITLE, error), html.toString());
     }
 
@@ -207,6 +209,7 @@ public final class SecondFactorPages {
         html.append(formStart(PortalPaths.ENROL, csrf, ""))
                 .append(Fragments.hidden(FIELD_STEP, STEP_START))
                 .append(button(SecondFactorMessages.ADD_FACTOR)).append("</form>\n")
+                .append(Fragments.link(PortalPaths.SECURITY_KEY, WebAuthnMessages.ADD_KEY))
                 .append(Fragments.paragraph(PortalMessages.SIGN_OUT_EXPLAINED))
                 .append(Fragments.signOutForm(csrf, PortalMessages.SIGN_OUT_BUTTON));
         return layout.page(status, PortalMessages.ACCOUNT_TITLE, html.toString());
@@ -218,11 +221,11 @@ public final class SecondFactorPages {
                 + Fragments.link(linkPath, linkText));
     }
 
-    private static String title(String title, Optional<String> error) {
+    static String title(String title, Optional<String> error) {
         return error.isPresent() ? "Error: " + title : title;
     }
 
-    private static String alert(Optional<String> error) {
+    static String alert(Optional<String> error) {
         if (error.isEmpty()) {
             return "";
         }
@@ -235,22 +238,22 @@ public final class SecondFactorPages {
         return error.isPresent() ? " aria-invalid=\"true\" aria-describedby=\"" + ERROR_ID + "\"" : "";
     }
 
-    private static String formStart(String action, String csrf, String rd) {
+    static String formStart(String action, String csrf, String rd) {
         return "<form method=\"post\" action=\"" + action + "\">\n" + Fragments.hidden(PortalPaths.FIELD_CSRF, csrf)
                 + (rd.isEmpty() ? "" : Fragments.hidden(PortalPaths.FIELD_RD, rd));
     }
 
-    private static String label(String id, String text) {
+    static String label(String id, String text) {
         return "<label for=\"" + id + "\">" + escape(text) + "</label>\n";
     }
 
-    private static String codeField(String name, String text, Optional<String> error, boolean focus) {
+    static String codeField(String name, String text, Optional<String> error, boolean focus) {
         return label(name, text) + "<input id=\"" + name + "\" name=\"" + name + "\" type=\"text\""
                 + " inputmode=\"numeric\" pattern=\"[0-9]*\" autocomplete=\"one-time-code\" maxlength=\"8\""
                 + " required=\"\"" + invalid(error) + (focus && error.isEmpty() ? AUTOFOCUS : "") + "/>\n";
     }
 
-    private static String button(String text) {
+    static String button(String text) {
         return "<button type=\"submit\">" + escape(text) + "</button>\n";
     }
 }

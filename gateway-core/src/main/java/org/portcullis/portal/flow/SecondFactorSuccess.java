@@ -1,0 +1,38 @@
+package org.portcullis.portal.flow;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.portcullis.audit.AuditOutcome;
+import org.portcullis.audit.SignInEvent;
+import org.portcullis.policy.AuthFactor;
+import org.portcullis.portal.PortalRequest;
+import org.portcullis.session.IssuedSession;
+import org.portcullis.signin.ResolvedSession;
+
+/**
+ * What follows every completed second factor, whatever its kind: the session moves to a new id with the factor added
+ * and the "second factor due" marks removed, in one store step, and the rotation is audited. Shared by the code form
+ * and the security-key endpoints so both end a sign-in the same way.
+ */
+final class SecondFactorSuccess {
+    /** Attributes that end with the second factor: the mark, the saved rd and any enrolment in progress. */
+    static final Set<String> ENDED = Set.of(ResolvedSession.SECOND_FACTOR_DUE, PortalContext.SECOND_FACTOR_RD,
+            PortalContext.ENROL_CREDENTIAL);
+
+    private SecondFactorSuccess() {
+    }
+
+    static Optional<IssuedSession> rotate(PortalContext context, PortalRequest request, AuthFactor factor) {
+        return rotate(context, request, factor, Map.of(), ENDED);
+    }
+
+    static Optional<IssuedSession> rotate(PortalContext context, PortalRequest request, AuthFactor factor,
+                                          Map<String, String> set, Set<String> remove) {
+        Optional<IssuedSession> rotated = context.services.sessions(request.snapshot().config())
+                .rotate(request.session().id(), factor, set, remove);
+        rotated.ifPresent(issued -> context.record(SignInEvent.ACTION_SESSION_ROTATE, AuditOutcome.SUCCESS,
+                factor.name().toLowerCase(), issued.session().user(), request, issued.id().hash().displayId()));
+        return rotated;
+    }
+}
