@@ -33,6 +33,23 @@ class WebAuthnStorageTest {
     }
 
     @Test
+    void aFactorResetRemovesTheUsersKeysAndNoOneElses() {
+        try (EmbeddedDatabase db = EmbeddedDatabase.open(dataDir)) {
+            WebAuthnCredentials store = new WebAuthnCredentials(db, new SecureRandom());
+            store.add(key("AAAA", store.user("alice"), "Blue key"));
+            store.add(key("BBBB", store.user("alice"), "Spare key"));
+            store.add(key("CCCC", store.user("bob"), "Bob's key"));
+
+            FactorReset.Removed removed = FactorReset.removeAll(db, "alice");
+
+            assertThat(removed.authenticators()).isEqualTo(2);
+            assertThat(store.hasAny("alice")).isFalse();
+            assertThat(store.findById("AAAA")).isEmpty();
+            assertThat(store.hasAny("bob")).isTrue();
+        }
+    }
+
+    @Test
     void idsAreUniqueAcrossUsersAndTheHandleIsStableAndOpaque() {
         try (EmbeddedDatabase db = EmbeddedDatabase.open(dataDir)) {
             WebAuthnCredentials store = new WebAuthnCredentials(db, new SecureRandom());
