@@ -35,7 +35,7 @@ public final class AuditReportHtml {
             table{border-collapse:collapse;width:100%;margin:8px 0}
             th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
             th{background:#f6f8fa}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-            td{overflow-wrap:anywhere}td:first-child{white-space:nowrap}
+            td{overflow-wrap:break-word}td.t{white-space:nowrap}td.k,td:last-child{overflow-wrap:anywhere}
             .none{color:#57606a;font-style:italic}.note{color:#57606a;font-size:12px}
             svg.chart{max-width:100%;height:auto;display:block}
             svg .grid{stroke:#eaeef2}svg .baseline{stroke:#57606a}
@@ -176,7 +176,7 @@ public final class AuditReportHtml {
                 .append("</th><th class=\"n\">Failed sign-ins</th><th class=\"n\">Refused second factors</th>")
                 .append("<th class=\"n\">Lockouts</th><th class=\"n\">Total</th></tr></thead><tbody>");
         for (AuditReport.Failures row : table.rows()) {
-            html.append("<tr><td>").append(row.key() == null ? "<span class=\"none\">none recorded</span>"
+            html.append("<tr><td class=\"k\">").append(row.key() == null ? "<span class=\"none\">none recorded</span>"
                     : esc(row.key())).append("</td>").append(number(row.signIns())).append(number(row.secondFactors()))
                     .append(number(row.lockouts())).append(number(row.total())).append("</tr>");
         }
@@ -207,8 +207,9 @@ public final class AuditReportHtml {
                 .append("</thead><tbody>");
         for (AuditReport.Reach row : table.rows()) {
             html.append("<tr><td>").append(esc(row.user())).append("</td><td>").append(esc(row.host()))
-                    .append("</td>").append(number(row.requests())).append(number(row.joins())).append("<td>")
-                    .append(time(row.first())).append("</td><td>").append(time(row.last())).append("</td></tr>");
+                    .append("</td>").append(number(row.requests())).append(number(row.joins()))
+                    .append("<td class=\"t\">").append(time(row.first())).append("</td><td class=\"t\">").append(time(row.last()))
+                    .append("</td></tr>");
         }
         html.append("</tbody></table>");
         omitted(html, table.omitted());
@@ -239,7 +240,11 @@ public final class AuditReportHtml {
         html.append("</tr></thead><tbody>");
         for (T row : table.rows()) {
             html.append("<tr>");
-            cells.apply(row).forEach(c -> html.append("<td>").append(c).append("</td>"));
+            List<String> values = cells.apply(row);
+            for (int i = 0; i < values.size(); i++) {
+                // the first column of these tables is the time: never broken across lines
+                html.append(i == 0 ? "<td class=\"t\">" : "<td>").append(values.get(i)).append("</td>");
+            }
             html.append("</tr>");
         }
         html.append("</tbody></table>");

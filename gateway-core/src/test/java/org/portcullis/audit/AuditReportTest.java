@@ -18,7 +18,8 @@ class AuditReportTest {
     void escapingLeavesNoMarkupAndShowsHiddenCharacters() {
         assertThat(HtmlText.escape("<a href='x' title=\"y\">&amp;</a>"))
                 .isEqualTo("&lt;a href=&#39;x&#39; title=&quot;y&quot;&gt;&amp;amp;&lt;/a&gt;");
-        assertThat(HtmlText.escape("admin\u202Etxt.exe\nnext\u0000")).isEqualTo("admin\\u202etxt.exe\\u000anext\\u0000");
+        assertThat(HtmlText.escape("admin\u202Etxt.exe\nnext\u0000"))
+                .isEqualTo("admin\\u202etxt.exe\\u000anext\\u0000");
         assertThat(HtmlText.escape(null)).isEmpty();
     }
 

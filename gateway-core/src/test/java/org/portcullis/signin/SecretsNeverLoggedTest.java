@@ -229,22 +229,26 @@ class SecretsNeverLoggedTest {
         appender.setEncoder(encoder);
         appender.setOutputStream(out);
         appender.start();
-        List<Logger> loggers = List.of(context.getLogger("org.portcullis"), context.getLogger("portcullis"),
-                context.getLogger(Logger.ROOT_LOGGER_NAME));
+        // only to the capture: the DEBUG lines stay out of the build output
+        List<Logger> loggers = List.of(context.getLogger("org.portcullis"), context.getLogger("portcullis"));
         List<Level> levels = loggers.stream().map(Logger::getLevel).toList();
-        context.getLogger("org.portcullis").setLevel(Level.DEBUG);
-        context.getLogger("portcullis").setLevel(Level.DEBUG);
-        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        List<Boolean> additive = loggers.stream().map(Logger::isAdditive).toList();
+        for (Logger logger : loggers) {
+            logger.setLevel(Level.DEBUG);
+            logger.addAppender(appender);
+            logger.setAdditive(false);
+        }
         Logger access = context.getLogger("portcullis.access");
         Level accessLevel = access.getLevel();
         access.setLevel(Level.DEBUG);
         return () -> {
-            context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(appender);
-            appender.stop();
             for (int i = 0; i < loggers.size(); i++) {
+                loggers.get(i).detachAppender(appender);
                 loggers.get(i).setLevel(levels.get(i));
+                loggers.get(i).setAdditive(additive.get(i));
             }
             access.setLevel(accessLevel);
+            appender.stop();
         };
     }
 }
