@@ -73,7 +73,12 @@ public final class JsonLinesAuditSink implements AuditSink {
         this.forceEveryBatch = config.flush() == AuditConfig.Flush.EVERY_EVENT;
         this.flushIntervalNanos = config.flushInterval().toNanos();
         this.files = AuditFileWriter.open(config, AuditKey.fromText(config.keyText()));
-        this.syslog = config.syslog() == null ? null : SyslogForwarder.open(config.syslog());
+        try {
+            this.syslog = config.syslog() == null ? null : SyslogForwarder.open(config.syslog());
+        } catch (IOException | RuntimeException e) {
+            files.close(); // a ca_bundle without certificates: fail the start, leave no open file behind
+            throw e;
+        }
         AuditRecovered recovered = files.takeRecovered();
         if (recovered != null) {
             Instant now = clock.instant();

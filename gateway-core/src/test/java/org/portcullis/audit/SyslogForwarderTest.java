@@ -118,6 +118,14 @@ class SyslogForwarderTest {
     }
 
     @Test
+    void aCaBundleWithoutCertificatesFailsTheStart() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty.pem"), "no certificates here\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JsonLinesAuditSink.open(config(new AuditSyslogConfig(
+                new HostPort("localhost", 6514), true, empty, "portcullis")), clock))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining(empty.toString());
+    }
+
+    @Test
     void aReceiverThatStopsReadingNeverHoldsUpTheFileAndDropsAreCounted() throws Exception {
         int count = 5_000;
         try (SyslogReceiver receiver = SyslogReceiver.tcp(SyslogReceiver.Mode.STALLED)) {
