@@ -20,9 +20,10 @@ import java.util.Objects;
  * @param flush         when written lines are forced to the disk
  * @param flushInterval with {@link Flush#INTERVAL}, the longest time a line waits in memory before it is written and
  *                      forced to the disk
+ * @param syslog        where a copy of every line is sent, or null for none
  */
 public record AuditConfig(Path file, boolean logAllowed, String keyText, Rotation rotation, long maxSize,
-                          boolean compress, Flush flush, Duration flushInterval) {
+                          boolean compress, Flush flush, Duration flushInterval, AuditSyslogConfig syslog) {
 
     /** {@code audit.rotate}. */
     public enum Rotation {
@@ -81,6 +82,12 @@ public record AuditConfig(Path file, boolean logAllowed, String keyText, Rotatio
         }
     }
 
+    /** Without syslog output. */
+    public AuditConfig(Path file, boolean logAllowed, String keyText, Rotation rotation, long maxSize,
+                       boolean compress, Flush flush, Duration flushInterval) {
+        this(file, logAllowed, keyText, rotation, maxSize, compress, flush, flushInterval, null);
+    }
+
     /** Defaults for everything but the file, the key and {@code log_allowed}. */
     public static AuditConfig of(Path file, boolean logAllowed, String keyText) {
         return new AuditConfig(file, logAllowed, keyText, DEFAULT_ROTATION, 0, DEFAULT_COMPRESS, DEFAULT_FLUSH,
@@ -89,13 +96,13 @@ public record AuditConfig(Path file, boolean logAllowed, String keyText, Rotatio
 
     /** This config with {@code log_allowed} as given: the one setting that applies on reload without a restart. */
     public AuditConfig withLogAllowed(boolean value) {
-        return new AuditConfig(file, value, keyText, rotation, maxSize, compress, flush, flushInterval);
+        return new AuditConfig(file, value, keyText, rotation, maxSize, compress, flush, flushInterval, syslog);
     }
 
     @Override
     public String toString() {
         return "AuditConfig[file=" + file + ", logAllowed=" + logAllowed + ", keyText="
                 + ValueDisplay.redacted(keyText) + ", rotation=" + rotation + ", maxSize=" + maxSize + ", compress="
-                + compress + ", flush=" + flush + ", flushInterval=" + flushInterval + "]";
+                + compress + ", flush=" + flush + ", flushInterval=" + flushInterval + ", syslog=" + syslog + "]";
     }
 }

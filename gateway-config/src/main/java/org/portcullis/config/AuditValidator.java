@@ -12,7 +12,8 @@ import java.util.Optional;
  * cannot be shown to be unedited; it is read and reported exactly like {@code storage.encryption_key} (never shown,
  * only its length) and must not be that key. {@code rotate} defaults to {@code daily}; {@code max_size} (default
  * 100MiB) only with {@code rotate: size}. {@code flush} defaults to {@code interval}; {@code flush_interval} (default
- * 1s, 10ms to 1m) only with {@code flush: interval}.
+ * 1s, 10ms to 1m) only with {@code flush: interval}. {@code syslog} (optional) needs an {@code address}; {@code tls}
+ * defaults to true, {@code ca_bundle} only with it, {@code app_name} defaults to {@code portcullis}.
  */
 final class AuditValidator {
     static final String FILE = "file";
@@ -23,7 +24,14 @@ final class AuditValidator {
     static final String COMPRESS = "compress";
     static final String FLUSH = "flush";
     static final String FLUSH_INTERVAL = "flush_interval";
-    static final List<String> KEYS = List.of(FILE, LOG_ALLOWED, KEY, ROTATE, MAX_SIZE, COMPRESS, FLUSH, FLUSH_INTERVAL);
+    static final String SYSLOG = "syslog";
+    static final List<String> KEYS = List.of(FILE, LOG_ALLOWED, KEY, ROTATE, MAX_SIZE, COMPRESS, FLUSH, FLUSH_INTERVAL,
+            SYSLOG);
+    static final String SYSLOG_ADDRESS = "address";
+    static final String SYSLOG_TLS = "tls";
+    static final String SYSLOG_CA_BUNDLE = "ca_bundle";
+    static final String SYSLOG_APP_NAME = "app_name";
+    static final List<String> SYSLOG_KEYS = List.of(SYSLOG_ADDRESS, SYSLOG_TLS, SYSLOG_CA_BUNDLE, SYSLOG_APP_NAME);
 
     static final long DEFAULT_MAX_SIZE = 100L * 1024 * 1024;
     static final long MIN_MAX_SIZE = 4096;
@@ -56,12 +64,45 @@ final class AuditValidator {
                 text -> Arrays.stream(AuditConfig.Flush.values()).filter(f -> f.yaml().equals(text)).findFirst(),
                 Messages::notAuditFlush), AuditConfig.DEFAULT_FLUSH);
         Optional<Duration> interval = flushInterval(view, flush);
+        Optional<YamlNode> syslogNode = view.get(SYSLOG);
+        Optional<AuditSyslogConfig> syslog = syslogNode.flatMap(this::syslog);
         if (file.isEmpty() || logAllowed.isEmpty() || key.isEmpty() || rotation.isEmpty() || maxSize.isEmpty()
-                || compress.isEmpty() || flush.isEmpty() || interval.isEmpty()) {
+                || compress.isEmpty() || flush.isEmpty() || interval.isEmpty()
+                || (syslogNode.isPresent() && syslog.isEmpty())) {
             return Optional.empty();
         }
         return Optional.of(new AuditConfig(file.get(), logAllowed.get(), key.get(), rotation.get(), maxSize.get(),
-                compress.get(), flush.get(), interval.get()));
+                compress.get(), flush.get(), interval.get(), syslog.orElse(null)));
+    }
+
+    private Optional<AuditSyslogConfig> syslog(YamlNode node) {
+        Optional<MappingView> found = reader.mapping(node, SYSLOG_KEYS);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        MappingView view = found.get();
+        Optional<HostPort> address = view.require(SYSLOG_ADDRESS).flatMap(n -> reader.parsed(n,
+                HostSyntax::connectAddress, Messages::notSyslogAddress));
+        Optional<Boolean> tls = optional(view, SYSLOG_TLS, reader::bool, AuditSyslogConfig.DEFAULT_TLS);
+        Optional<YamlNode> caNode = view.get(SYSLOG_CA_BUNDLE);
+        Optional<Path> caBundle = Optional.empty();
+        boolean caFailed = false;
+        if (caNode.isPresent()) {
+            if (tls.isPresent() && !tls.get()) {
+                reader.problems().error(caNode.get(), Messages.onlyWithSetting(SYSLOG_TLS, "true"));
+                caFailed = true;
+            } else {
+                caBundle = reader.readableFile(caNode.get());
+                caFailed = caBundle.isEmpty();
+            }
+        }
+        Optional<String> appName = optional(view, SYSLOG_APP_NAME, n -> reader.parsed(n,
+                text -> AuditSyslogConfig.isAppName(text) ? Optional.of(text) : Optional.empty(),
+                Messages::notSyslogAppName), AuditSyslogConfig.DEFAULT_APP_NAME);
+        if (address.isEmpty() || tls.isEmpty() || caFailed || appName.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new AuditSyslogConfig(address.get(), tls.get(), caBundle.orElse(null), appName.get()));
     }
 
     /** After {@code storage} is validated: the two keys must differ (compared as bytes, not as text). */

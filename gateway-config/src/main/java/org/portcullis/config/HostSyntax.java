@@ -60,6 +60,28 @@ final class HostSyntax {
                 ? Optional.of(new HostPort(hostPart, port)) : Optional.empty();
     }
 
+    /**
+     * {@code HOST:PORT} of a server to connect to (a syslog receiver): a DNS name, an IPv4 literal or a bracketed IPv6
+     * literal, and a port from 1 to 65535. The host is kept lower-case and without brackets.
+     */
+    static Optional<HostPort> connectAddress(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0) {
+            return Optional.empty();
+        }
+        String hostPart = text.substring(0, colon).toLowerCase(Locale.ROOT);
+        String portPart = text.substring(colon + 1);
+        if (!ALL_DIGITS.matcher(portPart).matches() || portPart.length() > 5) {
+            return Optional.empty();
+        }
+        int port = Integer.parseInt(portPart);
+        if (port < 1 || port > 65535 || !isHost(hostPart)) {
+            return Optional.empty();
+        }
+        boolean bracketed = hostPart.startsWith("[");
+        return Optional.of(new HostPort(bracketed ? hostPart.substring(1, hostPart.length() - 1) : hostPart, port));
+    }
+
     /** A DNS name, an IPv4 literal or a bracketed IPv6 literal, already lower-case. */
     static boolean isHost(String host) {
         if (host.startsWith("[") && host.endsWith("]")) {

@@ -295,6 +295,15 @@ final class Messages {
         return value + " is not a flush mode (allowed: every_event, interval)";
     }
 
+    static String notSyslogAddress(String value) {
+        return value + " is not a syslog address (allowed: HOST:PORT with a DNS name, IPv4 or [IPv6] and a port 1 to "
+                + "65535, e.g. siem.example.org:6514)";
+    }
+
+    static String notSyslogAppName(String value) {
+        return value + " is not an app name (allowed: 1 to 48 printable ASCII characters, no spaces, e.g. portcullis)";
+    }
+
     static String onlyWithSetting(String key, String value) {
         return "only allowed with " + key + ": " + value;
     }

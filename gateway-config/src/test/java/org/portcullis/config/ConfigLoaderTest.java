@@ -200,6 +200,22 @@ class ConfigLoaderTest {
     static final String AUDIT_KEY = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
 
     @Test
+    void auditSyslogIsReadWithTlsOnByDefault() throws Exception {
+        Path ca = Files.writeString(dir.resolve("siem-ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+        GatewayConfig config = new ConfigFiles(dir).load(MINIMAL + "audit:\n  file: audit.jsonl\n  key: "
+                + AUDIT_KEY + "\n  syslog:\n    address: SIEM.example.org:6514\n    ca_bundle: siem-ca.pem\n").config();
+        assertThat(config.audit().syslog()).isEqualTo(new AuditSyslogConfig(new HostPort("siem.example.org", 6514),
+                true, ca.toAbsolutePath(), "portcullis"));
+
+        GatewayConfig plain = new ConfigFiles(dir).load(MINIMAL + "audit:\n  file: audit.jsonl\n  key: " + AUDIT_KEY
+                + "\n  syslog:\n    address: '[::1]:514'\n    tls: false\n    app_name: gw-ward-3\n").config();
+        assertThat(plain.audit().syslog()).isEqualTo(new AuditSyslogConfig(new HostPort("::1", 514), false, null,
+                "gw-ward-3"));
+        assertThat(new ConfigFiles(dir).load(MINIMAL + "audit:\n  file: audit.jsonl\n  key: " + AUDIT_KEY + "\n")
+                .config().audit().syslog()).isNull();
+    }
+
+    @Test
     void auditRotationCompressionAndFlushAreRead() throws Exception {
         Path keyFile = Files.writeString(dir.resolve("audit.key"), AUDIT_KEY + "\n");
         AuditConfig audit = new ConfigFiles(dir).load(MINIMAL + """

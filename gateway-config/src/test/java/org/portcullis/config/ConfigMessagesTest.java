@@ -257,6 +257,54 @@ class ConfigMessagesTest {
                 "audit.flush_interval: only allowed with flush: interval"));
     }
 
+    static final String AUDIT_START = MINIMAL + "audit:\n  file: audit.jsonl\n  key: " + AUDIT_KEY + "\n  syslog:\n";
+
+    @Test
+    void auditSyslogWithoutAddress() {
+        assertThat(files.onlyError(AUDIT_START + "    tls: true\n")).isEqualTo(files.at(7,
+                "audit.syslog.address: missing (required)"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "siem.example.org",
+        "siem.example.org:0",
+        "siem.example.org:70000",
+        "2001:db8::1:6514",
+        "bad_name!:6514"})
+    void auditSyslogAddressIsNotHostAndPort(String address) {
+        assertThat(files.onlyError(AUDIT_START + "    address: '" + address + "'\n")).isEqualTo(files.at(8,
+                "audit.syslog.address: '" + address + "' is not a syslog address (allowed: HOST:PORT with a DNS name, "
+                        + "IPv4 or [IPv6] and a port 1 to 65535, e.g. siem.example.org:6514)"));
+    }
+
+    @Test
+    void auditSyslogCaBundleWithoutTls() throws Exception {
+        Files.writeString(dir.resolve("ca.pem"), "x");
+        assertThat(files.onlyError(AUDIT_START + "    address: siem.example.org:514\n    tls: false\n"
+                + "    ca_bundle: ca.pem\n")).isEqualTo(files.at(10,
+                "audit.syslog.ca_bundle: only allowed with tls: true"));
+    }
+
+    @Test
+    void auditSyslogCaBundleMissing() {
+        assertThat(files.onlyError(AUDIT_START + "    address: siem.example.org:6514\n    ca_bundle: nope.pem\n"))
+                .isEqualTo(files.at(9, "audit.syslog.ca_bundle: 'nope.pem' is not a readable file (no such file)"));
+    }
+
+    @Test
+    void auditSyslogAppNameWithASpace() {
+        assertThat(files.onlyError(AUDIT_START + "    address: siem.example.org:6514\n    app_name: 'port cullis'\n"))
+                .isEqualTo(files.at(9, "audit.syslog.app_name: 'port cullis' is not an app name (allowed: 1 to 48 "
+                        + "printable ASCII characters, no spaces, e.g. portcullis)"));
+    }
+
+    @Test
+    void auditSyslogUnknownKey() {
+        assertThat(files.onlyError(AUDIT_START + "    address: siem.example.org:6514\n    port: 514\n"))
+                .startsWith(files.at(9, "audit.syslog.port: unknown key"));
+    }
+
     @Test
     void auditFlushIntervalOutOfRange() {
         assertThat(files.onlyError(MINIMAL + "audit:\n  file: audit.jsonl\n  key: " + AUDIT_KEY

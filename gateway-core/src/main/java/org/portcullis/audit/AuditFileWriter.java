@@ -51,7 +51,9 @@ final class AuditFileWriter implements AutoCloseable {
     private final long maxSize;
     private final boolean compress;
     private final AuditChain chain;
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream(64 * 1024);
+    private final Pending pending = new Pending();
+    private int lastStart;
+    private int lastEnd;
     private final ExecutorService compressor;
     private FileChannel channel;
     private long fileBytes;
@@ -123,8 +125,26 @@ final class AuditFileWriter implements AutoCloseable {
             firstDay = day;
             firstSequence = chain.lastSequence() + 1;
         }
+        lastStart = pending.size();
         chain.append(time, event, fileStart, pending);
+        lastEnd = pending.size() - 1; // without the newline
         fileStart = false;
+    }
+
+    /** The line the last {@link #append} sealed, without its newline (a copy, for the syslog forwarder). */
+    byte[] lastLine() {
+        return pending.copy(lastStart, lastEnd);
+    }
+
+    /** The lines not yet written; lets {@link #lastLine()} copy one line without copying them all. */
+    private static final class Pending extends ByteArrayOutputStream {
+        Pending() {
+            super(64 * 1024);
+        }
+
+        byte[] copy(int from, int to) {
+            return java.util.Arrays.copyOfRange(buf, from, to);
+        }
     }
 
     private boolean dueForRotation(LocalDate day) {

@@ -53,7 +53,9 @@ public final class AuditQuery {
     /** Drops rotated files that end before {@code since}'s day or start after {@code until}'s day. */
     static List<Path> filesInRange(List<Path> files, AuditFilter filter) {
         LocalDate sinceDay = filter.since() == null ? null : LocalDate.ofInstant(filter.since(), ZoneOffset.UTC);
-        LocalDate untilDay = filter.until() == null ? null : LocalDate.ofInstant(filter.until(), ZoneOffset.UTC);
+        // until is excluded: the last day that can hold a matching line is the day of the instant just before it
+        LocalDate untilDay = filter.until() == null ? null
+                : LocalDate.ofInstant(filter.until().minusNanos(1), ZoneOffset.UTC);
         java.util.ArrayList<Path> wanted = new java.util.ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             LocalDate first = AuditFiles.firstDay(files.get(i));

@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>When the queue is full (the disk is slower than the traffic) the event is dropped and counted, and the writer
  * logs "audit events dropped: N" once per batch: blocking an event loop on audit I/O would turn a slow disk into a
  * gateway outage. {@link #close()} writes out everything queued before it returns.
+ *
+ * <p>With {@code audit.syslog} every line, once written to the file, is also handed to a {@link SyslogForwarder},
+ * which never blocks this writer: the file is the source of truth, the syslog copy is best effort.
  */
 public final class JsonLinesAuditSink implements AuditSink {
     private static final Logger LOG = LoggerFactory.getLogger(JsonLinesAuditSink.class);
@@ -49,6 +52,9 @@ public final class JsonLinesAuditSink implements AuditSink {
     private final AtomicLong droppedSinceWarning = new AtomicLong();
     private final AtomicLong droppedTotal = new AtomicLong();
     private final Thread writer;
+    private final SyslogForwarder syslog;
+    private final List<Stamped> written = new ArrayList<>();
+    private final List<byte[]> writtenLines = new ArrayList<>();
     private volatile boolean closed;
     private boolean unforced;
     private long forceDeadline;
@@ -67,11 +73,22 @@ public final class JsonLinesAuditSink implements AuditSink {
         this.forceEveryBatch = config.flush() == AuditConfig.Flush.EVERY_EVENT;
         this.flushIntervalNanos = config.flushInterval().toNanos();
         this.files = AuditFileWriter.open(config, AuditKey.fromText(config.keyText()));
+        try {
+            this.syslog = config.syslog() == null ? null : SyslogForwarder.open(config.syslog());
+        } catch (IOException | RuntimeException e) {
+            files.close(); // a ca_bundle without certificates: fail the start, leave no open file behind
+            throw e;
+        }
         AuditRecovered recovered = files.takeRecovered();
         if (recovered != null) {
-            files.append(clock.instant(), recovered);
+            Instant now = clock.instant();
+            files.append(now, recovered);
+            byte[] line = files.lastLine();
             files.write();
             files.force();
+            if (syslog != null) {
+                syslog.offer(now, recovered, line);
+            }
         }
         this.writer = new Thread(this::writeLoop, "portcullis-audit-writer");
         this.writer.setDaemon(true);
@@ -129,12 +146,17 @@ public final class JsonLinesAuditSink implements AuditSink {
                     break;
                 }
                 files.append(each.time(), each.event());
+                if (syslog != null) {
+                    written.add(each);
+                    writtenLines.add(files.lastLine());
+                }
                 urgent |= !(each.event() instanceof AccessDecision);
             }
             files.write();
         } catch (IOException | RuntimeException e) {
             LOG.error("audit write failed, events lost: {}", e.toString());
         }
+        forward();
         if (forceEveryBatch || urgent || stop) {
             force();
         } else if (!unforced) {
@@ -145,6 +167,20 @@ public final class JsonLinesAuditSink implements AuditSink {
         }
         warnDropped();
         return stop;
+    }
+
+    /** Hands the batch's lines to syslog, after the file has them. */
+    private void forward() {
+        for (int i = 0; i < written.size(); i++) {
+            syslog.offer(written.get(i).time(), written.get(i).event(), writtenLines.get(i));
+        }
+        written.clear();
+        writtenLines.clear();
+    }
+
+    /** Lines not sent to syslog (0 without {@code audit.syslog}); the file has them all the same. */
+    public long syslogDropped() {
+        return syslog == null ? 0 : syslog.dropped();
     }
 
     private void force() {
@@ -186,6 +222,9 @@ public final class JsonLinesAuditSink implements AuditSink {
             files.close();
         } catch (IOException e) {
             LOG.error("closing the audit file failed: {}", e.toString());
+        }
+        if (syslog != null) {
+            syslog.close();
         }
     }
 }

@@ -5,12 +5,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code portcullis audit …}: check and search the audit trail (docs/audit-log.md). */
+/** {@code portcullis audit …}: check, search and report on the audit trail (docs/audit-log.md). */
 @Command(
         name = "audit",
         mixinStandardHelpOptions = true,
-        description = "Verify and search the audit trail.",
-        subcommands = {AuditVerifyCommand.class, AuditQueryCommand.class})
+        description = "Verify, search and report on the audit trail.",
+        subcommands = {AuditVerifyCommand.class, AuditQueryCommand.class, AuditReportCommand.class})
 public final class AuditCommand implements Callable<Integer> {
     static final int EXIT_BAD_INPUT = 2;
 

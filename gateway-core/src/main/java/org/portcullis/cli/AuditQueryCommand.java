@@ -175,6 +175,14 @@ final class AuditQueryCommand implements Callable<Integer> {
     }
 
     private Instant time(String option, String text, boolean endOfDay, PrintWriter err) {
+        return parseTime(option, text, endOfDay, clock, err);
+    }
+
+    /**
+     * {@code TIME} as the audit commands take it: a UTC day (its start, or with {@code endOfDay} the start of the
+     * next day), an instant, or an age before {@code clock}'s now; null after naming the option on {@code err}.
+     */
+    static Instant parseTime(String option, String text, boolean endOfDay, Clock clock, PrintWriter err) {
         Matcher age = AGE.matcher(text);
         if (age.matches()) {
             long amount = Long.parseLong(age.group(1));

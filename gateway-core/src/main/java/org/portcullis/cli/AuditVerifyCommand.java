@@ -106,6 +106,14 @@ final class AuditVerifyCommand implements java.util.concurrent.Callable<Integer>
     }
 
     private AuditKey key(AuditConfig audit, PrintWriter err) {
+        return readKey(key, audit, environment, err);
+    }
+
+    /**
+     * The audit key from {@code --key env:NAME|file:PATH}, else from the config's {@code audit.key}; null after saying
+     * what is wrong on {@code err} (never the key itself). Shared by {@code verify} and {@code report}.
+     */
+    static AuditKey readKey(String key, AuditConfig audit, Function<String, String> environment, PrintWriter err) {
         String text;
         if (key == null) {
             if (audit == null) {

@@ -50,6 +50,11 @@ class AuditCommandTest {
                 if (type == AuditQueryCommand.class) {
                     return type.cast(new AuditQueryCommand(clock));
                 }
+                if (type == AuditReportCommand.class) {
+                    AuditReportCommand report = new AuditReportCommand(clock);
+                    report.environment = Map.of("AUDIT_KEY", KEY)::get;
+                    return type.cast(report);
+                }
                 if (type == AuditVerifyCommand.class) {
                     AuditVerifyCommand verify = new AuditVerifyCommand();
                     verify.environment = Map.of("AUDIT_KEY", KEY)::get;
@@ -236,5 +241,59 @@ class AuditCommandTest {
                 + "2026-11-01T08:00:00Z, or an age such as 30d, 12h, 15m)\n");
         assertThat(audit("query", active.toString(), "--ip", "10.0.0.1/8").err())
                 .isEqualTo("error: --ip: '10.0.0.1/8' is not a CIDR: host bits are set; the network is 10.0.0.0/8\n");
+    }
+
+    @Test
+    void reportWritesOneHtmlFileForThePeriodWithTheChainVerdict() throws Exception {
+        Path out = dir.resolve("report.html");
+        Run run = audit("report", "--config", configFile(), "--since", "2026-11-01", "--until", "2026-11-03",
+                "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("wrote " + out + ": 5 events from 2026-11-01T00:00:00Z to "
+                + "2026-11-04T00:00:00Z; chain OK\n");
+        String html = Files.readString(out);
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("OK: 5 events in 3 files, sequence 1 to 5")
+                .contains("<td>alice</td><td>records.test</td><td class=\"n\">1</td>")
+                .doesNotContain("<script", "http-equiv=\"refresh\"");
+        assertThat(dir).isDirectoryNotContaining("glob:**.tmp");
+    }
+
+    @Test
+    void reportDefaultsToTheLastThirtyDaysAndTakesTheKeyFromTheEnvironment() throws Exception {
+        Path out = dir.resolve("report.html");
+        Run run = audit("report", active.toString(), "--key", "env:AUDIT_KEY", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        // now is 2026-11-04T12:00Z; only the active file (November 3) is given
+        assertThat(run.out()).isEqualTo("wrote " + out + ": 1 event from 2026-10-05T12:00:00Z to "
+                + "2026-11-04T12:00:00Z; chain OK\n");
+    }
+
+    @Test
+    void reportOnAnEditedTrailIsWrittenSaysBrokenAndExitsOne() throws Exception {
+        Files.writeString(active, Files.readString(active).replace("wrong_password", "password"));
+        Path out = dir.resolve("report.html");
+        Run run = audit("report", "--config", configFile(), "--since", "2026-11-01", "--out", out.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).endsWith("; chain BROKEN (see the report)\n");
+        assertThat(Files.readString(out)).contains("BROKEN: " + active + ":1: line edited: the hash of sequence 5 "
+                + "does not match its content");
+    }
+
+    @Test
+    void reportNamesBadInputAndWritesNothing() throws Exception {
+        Path out = dir.resolve("report.html");
+        Run badTime = audit("report", "--config", configFile(), "--since", "yesterday", "--out", out.toString());
+        assertThat(badTime.exitCode()).isEqualTo(2);
+        assertThat(badTime.err()).isEqualTo("error: --since: 'yesterday' is not a time (allowed: 2026-11-01, "
+                + "2026-11-01T08:00:00Z, or an age such as 30d, 12h, 15m)\n");
+        Run empty = audit("report", "--config", configFile(), "--since", "2026-11-03", "--until", "2026-11-01",
+                "--out", out.toString());
+        assertThat(empty.exitCode()).isEqualTo(2);
+        assertThat(empty.err()).isEqualTo("error: --since 2026-11-03T00:00:00Z is not before --until "
+                + "2026-11-02T00:00:00Z\n");
+        Run keyInline = audit("report", active.toString(), "--key", KEY, "--out", out.toString());
+        assertThat(keyInline.exitCode()).isEqualTo(2);
+        assertThat(keyInline.err()).doesNotContain(KEY);
+        assertThat(out).doesNotExist();
     }
 }

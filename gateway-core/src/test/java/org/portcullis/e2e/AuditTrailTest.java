@@ -198,4 +198,42 @@ class AuditTrailTest {
             return null;
         }
     }
+    /**
+     * Issue 7 §5: a syslog receiver that accepts the connection and then reads nothing holds up neither requests nor
+     * the file: every request is answered and audited while the syslog copies pile up unread (the queue and drops
+     * themselves are covered by SyslogForwarderTest).
+     */
+    @Test
+    void aSyslogReceiverThatStopsReadingHoldsUpNeitherRequestsNorTheFile() throws Exception {
+        try (java.net.ServerSocket receiver = new java.net.ServerSocket()) {
+            receiver.setReceiveBufferSize(1024);
+            receiver.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(receiver.accept()); // and never read from it
+                    }
+                } catch (java.io.IOException e) {
+                    // closed at the end of the test
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            start(TEMPLATE + "  syslog:\n    address: 127.0.0.1:" + receiver.getLocalPort() + "\n    tls: false\n");
+            int requests = 200;
+            String padding = "p".repeat(2000);
+            for (int i = 0; i < requests; i++) {
+                assertThat(send("GET /denied/" + i + "/" + padding + " HTTP/1.1\r\nHost: app.test\r\n\r\n")
+                        .status()).isEqualTo(403);
+            }
+            List<String> lines = auditLines();
+            assertThat(lines).hasSize(requests);
+            assertThat(lines.get(requests - 1)).contains("/denied/" + (requests - 1) + "/");
+            assertThat(held).as("the gateway did connect to the receiver").isNotEmpty();
+            for (java.net.Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
 }

@@ -1,0 +1,116 @@
+package org.portcullis.audit;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The figures of {@code portcullis audit report} over one period (docs/audit-log.md, "Report"), read from the trail
+ * by {@link #read} and rendered by {@link AuditReportHtml}. Every list is in the order the report shows it and holds at
+ * most {@link #MAX_ROWS} rows; the {@code …Omitted} counts say how many more there were (the report says so, and
+ * {@code audit query} lists them).
+ *
+ * @param since       first instant of the period (included)
+ * @param until       end of the period (excluded)
+ * @param generated   when the report was made
+ * @param files       the files read for the period
+ * @param events      sealed lines whose time lies in the period
+ * @param skipped     lines of those files that are not sealed audit lines
+ * @param days        one entry per UTC day of the period, oldest first
+ * @param verification the chain check over {@link #files}
+ */
+public record AuditReport(Instant since, Instant until, Instant generated, List<Path> files, long events,
+                          long skipped, List<Day> days, Totals totals, Table<Failures> failuresByUser,
+                          Table<Failures> failuresByAddress, Table<Suspicious> suspicious, Table<Reach> reach,
+                          Table<Change> enrolments, Table<Change> adminActions, AuditVerifier.Result verification) {
+
+    /** Rows per table; beyond that the report names the count and points to {@code audit query}. */
+    public static final int MAX_ROWS = 500;
+
+    public AuditReport {
+        Objects.requireNonNull(since, "since");
+        Objects.requireNonNull(until, "until");
+        files = List.copyOf(files);
+        days = List.copyOf(days);
+        Objects.requireNonNull(verification, "verification");
+    }
+
+    /**
+     * Reads the trail {@code files} (oldest first): the period's figures from the lines in {@code [since, until)},
+     * the networks each user signed in from before from every earlier line, and the hash chain of the files that
+     * hold the period under {@code key}.
+     */
+    public static AuditReport read(List<Path> files, Instant since, Instant until, AuditKey key, Instant generated)
+            throws IOException {
+        return AuditReportCollector.collect(files, since, until, key, generated);
+    }
+
+    /** Rows of one table, at most {@link #MAX_ROWS}, and how many more there were. */
+    public record Table<T>(List<T> rows, long omitted) {
+        public Table {
+            rows = List.copyOf(rows);
+        }
+    }
+
+    /** One UTC day's sign-ins and second factors. */
+    public record Day(LocalDate day, long signInsSucceeded, long signInsFailed, long totp, long recoveryCodes) {
+    }
+
+    /** The period's totals. */
+    public record Totals(long signInsSucceeded, long signInsFailed, long secondFactors, long failedSecondFactors,
+                         long lockouts, long suspicious) {
+    }
+
+    /**
+     * Failures for one user or one address.
+     *
+     * @param key             the user name or the address (null: none recorded)
+     * @param signIns         failed sign-ins (wrong password, unknown user, locked, …)
+     * @param secondFactors   refused second factors (wrong code, replay, wrong recovery code)
+     * @param lockouts        lockouts started
+     */
+    public record Failures(String key, long signIns, long secondFactors, long lockouts) {
+        public long total() {
+            return signIns + secondFactors + lockouts;
+        }
+    }
+
+    /** What makes an event suspicious. */
+    public enum SuspiciousKind {
+        REPLAY("replayed second-factor code"),
+        CLONE("suspected cloned authenticator"),
+        LOCKOUT("lockout"),
+        NEW_NETWORK("sign-in from a new network"),
+        RECOVERED("audit trail recovered after a crash");
+
+        private final String label;
+
+        SuspiciousKind(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /** One suspicious event; {@code detail} says what (the new network, the lockout's kind). */
+    public record Suspicious(Instant time, SuspiciousKind kind, String user, String source, String host,
+                             String detail) {
+    }
+
+    /**
+     * A user who reached a system (host): allowed requests (written only with {@code audit.log_allowed: true}) and
+     * single sign-on joins.
+     */
+    public record Reach(String user, String host, long requests, long joins, Instant first, Instant last) {
+    }
+
+    /** An enrolment, reset, admin command or config reload, as the trail has it. */
+    public record Change(Instant time, String action, String outcome, String reason, String user, String target,
+                         String source, String detail) {
+    }
+}

@@ -1,0 +1,314 @@
+package org.portcullis.audit;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a trail once, oldest first, into the figures of an {@link AuditReport}. Lines before the period only teach it
+ * which networks each user has signed in from ({@link SignInNetwork}); lines in the period are counted. Memory is
+ * bounded however hostile the trail: time-ordered lists keep their first {@link AuditReport#MAX_ROWS} rows and count
+ * the rest, and the per-user and per-address tallies stop taking new keys at {@link #MAX_KEYS} (an attacker trying a
+ * million user names), counting what did not fit under "(others)".
+ */
+final class AuditReportCollector {
+    /** Distinct users, addresses or user-host pairs tallied; more are lumped together. */
+    static final int MAX_KEYS = 100_000;
+    static final String OTHERS = "(others)";
+    static final String ACTION_CLONE_SUSPECTED = "factor.clone_suspected";
+
+    private static final Set<String> ENROLMENT_ACTIONS = Set.of(SignInEvent.ACTION_INVITATION_REDEEM,
+            SignInEvent.ACTION_FACTOR_ENROL, SignInEvent.ACTION_RECOVERY_CODE_REGENERATE,
+            SignInEvent.ACTION_FACTOR_REMOVE, SignInEvent.ACTION_FACTOR_RENAME);
+
+    private final Instant since;
+    private final Instant until;
+    private final Map<LocalDate, long[]> days = new LinkedHashMap<>();
+    private final Map<String, long[]> byUser = new HashMap<>();
+    private final Map<String, long[]> byAddress = new HashMap<>();
+    private final Map<String, Set<String>> networks = new HashMap<>();
+    private final Map<List<String>, Reaching> reach = new HashMap<>();
+    private final Bounded<AuditReport.Suspicious> suspicious = new Bounded<>();
+    private final Bounded<AuditReport.Change> enrolments = new Bounded<>();
+    private final Bounded<AuditReport.Change> admin = new Bounded<>();
+    private long events;
+    private long skipped;
+    private long lockouts;
+
+    private static final int SUCCEEDED = 0;
+    private static final int FAILED = 1;
+    private static final int TOTP = 2;
+    private static final int RECOVERY = 3;
+    private static final int SIGN_INS = 0;
+    private static final int SECOND_FACTORS = 1;
+    private static final int LOCKOUTS = 2;
+
+    private static final class Reaching {
+        long requests;
+        long joins;
+        Instant first;
+        Instant last;
+    }
+
+    private static final class Bounded<T> {
+        final List<T> rows = new ArrayList<>();
+        long omitted;
+
+        void add(T row) {
+            if (rows.size() < AuditReport.MAX_ROWS) {
+                rows.add(row);
+            } else {
+                omitted++;
+            }
+        }
+
+        AuditReport.Table<T> table() {
+            return new AuditReport.Table<>(rows, omitted);
+        }
+    }
+
+    private AuditReportCollector(Instant since, Instant until) {
+        this.since = since;
+        this.until = until;
+        for (LocalDate day = LocalDate.ofInstant(since, ZoneOffset.UTC);
+             day.atStartOfDay().toInstant(ZoneOffset.UTC).isBefore(until); day = day.plusDays(1)) {
+            days.put(day, new long[4]);
+        }
+    }
+
+    static AuditReport collect(List<Path> files, Instant since, Instant until, AuditKey key, Instant generated)
+            throws IOException {
+        if (!since.isBefore(until)) {
+            throw new IllegalArgumentException("the period is empty: " + since + " is not before " + until);
+        }
+        AuditReportCollector collector = new AuditReportCollector(since, until);
+        List<Path> history = AuditQuery.filesInRange(files, new AuditFilter(null, until, null, null, null, null,
+                null));
+        collector.readAll(history);
+        List<Path> period = AuditQuery.filesInRange(files, new AuditFilter(since, until, null, null, null, null,
+                null));
+        AuditVerifier.Result verification = period.isEmpty()
+                ? new AuditVerifier.Intact(0, 0, 0, 0, null, false, 0)
+                : AuditVerifier.verify(period, key);
+        return collector.report(period, generated, verification);
+    }
+
+    private void readAll(List<Path> files) throws IOException {
+        try (AuditLineReader reader = new AuditLineReader(files)) {
+            AuditLineReader.RawLine raw;
+            while ((raw = reader.next()) != null) {
+                AuditLine line = raw.terminated() ? AuditLine.parse(raw.bytes(), raw.length()) : null;
+                Instant time = line == null ? null : time(line);
+                if (time == null) {
+                    skipped++;
+                } else if (time.isBefore(since)) {
+                    learnNetwork(line);
+                } else if (time.isBefore(until)) {
+                    events++;
+                    count(line, time);
+                }
+            }
+        }
+    }
+
+    private static Instant time(AuditLine line) {
+        String text = line.field(AuditJson.TIMESTAMP);
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private void count(AuditLine line, Instant time) {
+        String action = line.action();
+        if (action == null) {
+            return;
+        }
+        boolean success = "success".equals(line.field(AuditJson.OUTCOME));
+        String user = line.field(AuditJson.USER);
+        String ip = line.field(AuditJson.SOURCE_IP);
+        String host = line.field(AuditJson.DOMAIN);
+        long[] day = days.get(LocalDate.ofInstant(time, ZoneOffset.UTC));
+        switch (action) {
+            case SignInEvent.ACTION_SIGN_IN -> {
+                day[success ? SUCCEEDED : FAILED]++;
+                if (success) {
+                    newNetwork(line, time);
+                } else {
+                    tally(user, ip, SIGN_INS);
+                }
+            }
+            case SignInEvent.ACTION_FACTOR_VERIFY, SignInEvent.ACTION_RECOVERY_CODE_USE -> {
+                if (!success) {
+                    tally(user, ip, SECOND_FACTORS);
+                } else if (action.equals(SignInEvent.ACTION_RECOVERY_CODE_USE)) {
+                    day[RECOVERY]++;
+                } else if ("totp".equals(line.field(AuditJson.REASON))) {
+                    day[TOTP]++;
+                }
+            }
+            case SignInEvent.ACTION_FACTOR_REPLAY -> {
+                tally(user, ip, SECOND_FACTORS);
+                suspicious(time, AuditReport.SuspiciousKind.REPLAY, line, line.field(AuditJson.REASON));
+            }
+            case ACTION_CLONE_SUSPECTED ->
+                    suspicious(time, AuditReport.SuspiciousKind.CLONE, line, line.field(AuditJson.REASON));
+            case SignInEvent.ACTION_LOCKOUT -> {
+                lockouts++;
+                tally(user, ip, LOCKOUTS);
+                suspicious(time, AuditReport.SuspiciousKind.LOCKOUT, line, line.field(AuditJson.REASON));
+            }
+            case AuditRecovered.ACTION -> suspicious(time, AuditReport.SuspiciousKind.RECOVERED, line,
+                    line.field(AuditJson.TORN_BYTES) + " bytes cut short in " + line.field(AuditJson.FILE));
+            case AccessDecision.ACTION -> {
+                if (success && user != null && host != null) {
+                    reached(user, host, time).requests++;
+                }
+            }
+            case SignInEvent.ACTION_SESSION_JOIN -> {
+                if (success && user != null && host != null) {
+                    reached(user, host, time).joins++;
+                }
+            }
+            case AdminCommand.ACTION -> admin.add(new AuditReport.Change(time, action, line.field(AuditJson.OUTCOME),
+                    line.field(AuditJson.REASON), user, line.field(AuditJson.TARGET_USER), null,
+                    line.field(AuditJson.DETAIL)));
+            case ConfigReload.ACTION -> admin.add(new AuditReport.Change(time, action, line.field(AuditJson.OUTCOME),
+                    line.field(AuditJson.REASON), null, line.field(AuditJson.FILE), null,
+                    "errors=" + line.field(AuditJson.ERROR_COUNT)));
+            default -> {
+                if (ENROLMENT_ACTIONS.contains(action)) {
+                    enrolments.add(new AuditReport.Change(time, action, line.field(AuditJson.OUTCOME),
+                            line.field(AuditJson.REASON), user, null, ip, null));
+                }
+            }
+        }
+    }
+
+    private void learnNetwork(AuditLine line) {
+        if (SignInEvent.ACTION_SIGN_IN.equals(line.action()) && "success".equals(line.field(AuditJson.OUTCOME))) {
+            remember(line.field(AuditJson.USER), SignInNetwork.of(line.field(AuditJson.SOURCE_IP)));
+        }
+    }
+
+    /** A successful sign-in from a network the user has not signed in from before (not their first sign-in). */
+    private void newNetwork(AuditLine line, Instant time) {
+        String user = line.field(AuditJson.USER);
+        String network = SignInNetwork.of(line.field(AuditJson.SOURCE_IP));
+        if (user == null || network == null) {
+            return;
+        }
+        Set<String> known = networks.get(user);
+        if (known != null && !known.contains(network)) {
+            suspicious(time, AuditReport.SuspiciousKind.NEW_NETWORK, line,
+                    network + " (before: " + String.join(", ", known.stream().sorted().limit(5).toList())
+                            + (known.size() > 5 ? ", …" : "") + ")");
+        }
+        remember(user, network);
+    }
+
+    private void remember(String user, String network) {
+        if (user == null || network == null) {
+            return;
+        }
+        Set<String> known = networks.get(user);
+        if (known == null) {
+            if (networks.size() >= MAX_KEYS) {
+                return;
+            }
+            known = new HashSet<>();
+            networks.put(user, known);
+        }
+        if (known.size() < MAX_KEYS) {
+            known.add(network);
+        }
+    }
+
+    private void suspicious(Instant time, AuditReport.SuspiciousKind kind, AuditLine line, String detail) {
+        suspicious.add(new AuditReport.Suspicious(time, kind, line.field(AuditJson.USER),
+                line.field(AuditJson.SOURCE_IP), line.field(AuditJson.DOMAIN), detail));
+    }
+
+    private void tally(String user, String ip, int column) {
+        bump(byUser, user, column);
+        bump(byAddress, ip, column);
+    }
+
+    private static void bump(Map<String, long[]> tallies, String key, int column) {
+        String name = key == null ? "" : key;
+        long[] counts = tallies.get(name);
+        if (counts == null) {
+            name = tallies.size() >= MAX_KEYS ? OTHERS : name;
+            counts = tallies.computeIfAbsent(name, k -> new long[3]);
+        }
+        counts[column]++;
+    }
+
+    private Reaching reached(String user, String host, Instant time) {
+        List<String> key = List.of(user, host);
+        Reaching reaching = reach.get(key);
+        if (reaching == null) {
+            key = reach.size() >= MAX_KEYS ? List.of(OTHERS, OTHERS) : key;
+            reaching = reach.computeIfAbsent(key, k -> new Reaching());
+        }
+        if (reaching.first == null || time.isBefore(reaching.first)) {
+            reaching.first = time;
+        }
+        if (reaching.last == null || time.isAfter(reaching.last)) {
+            reaching.last = time;
+        }
+        return reaching;
+    }
+
+    private AuditReport report(List<Path> files, Instant generated, AuditVerifier.Result verification) {
+        List<AuditReport.Day> perDay = new ArrayList<>();
+        long succeeded = 0;
+        long failed = 0;
+        long secondFactors = 0;
+        for (Map.Entry<LocalDate, long[]> entry : days.entrySet()) {
+            long[] c = entry.getValue();
+            perDay.add(new AuditReport.Day(entry.getKey(), c[SUCCEEDED], c[FAILED], c[TOTP], c[RECOVERY]));
+            succeeded += c[SUCCEEDED];
+            failed += c[FAILED];
+            secondFactors += c[TOTP] + c[RECOVERY];
+        }
+        long failedSecondFactors = byUser.values().stream().mapToLong(c -> c[SECOND_FACTORS]).sum();
+        AuditReport.Totals totals = new AuditReport.Totals(succeeded, failed, secondFactors, failedSecondFactors,
+                lockouts, suspicious.rows.size() + suspicious.omitted);
+        List<AuditReport.Reach> reachRows = reach.entrySet().stream()
+                .map(e -> new AuditReport.Reach(e.getKey().get(0), e.getKey().get(1), e.getValue().requests,
+                        e.getValue().joins, e.getValue().first, e.getValue().last))
+                .sorted(Comparator.comparing(AuditReport.Reach::user).thenComparing(AuditReport.Reach::host))
+                .toList();
+        return new AuditReport(since, until, generated, files, events, skipped, perDay, totals, failures(byUser),
+                failures(byAddress), suspicious.table(), limit(reachRows), enrolments.table(), admin.table(),
+                verification);
+    }
+
+    private static AuditReport.Table<AuditReport.Failures> failures(Map<String, long[]> tallies) {
+        List<AuditReport.Failures> rows = tallies.entrySet().stream()
+                .map(e -> new AuditReport.Failures(e.getKey().isEmpty() ? null : e.getKey(), e.getValue()[SIGN_INS],
+                        e.getValue()[SECOND_FACTORS], e.getValue()[LOCKOUTS]))
+                .sorted(Comparator.comparingLong(AuditReport.Failures::total).reversed()
+                        .thenComparing(f -> f.key() == null ? "" : f.key()))
+                .toList();
+        return limit(rows);
+    }
+
+    private static <T> AuditReport.Table<T> limit(List<T> rows) {
+        return rows.size() <= AuditReport.MAX_ROWS ? new AuditReport.Table<>(rows, 0)
+                : new AuditReport.Table<>(rows.subList(0, AuditReport.MAX_ROWS), rows.size() - AuditReport.MAX_ROWS);
+    }
+}
