@@ -255,7 +255,6 @@ class WebAuthnEndpointTest {
 
     @Test
     void passkeySignInIsAbsentWhileTheSwitchIsOff() throws IOException {
-        SignInGateway.LoginForm form = gateway.loginForm("");
         assertThat(gateway.navigate("login.test", "/.portcullis/login", null).bodyText())
                 .doesNotContain("data-webauthn=\"passkey\"");
         assertThat(post("/.portcullis/webauthn/passkey/options", null, "x", "{}").status()).isEqualTo(404);

@@ -179,7 +179,8 @@ final class WebAuthnEndpoint {
             webauthn.purge();
             WebAuthnUser user = credentials().user(session.user());
             RegistrationOptions options = webauthn.registration(request.snapshot().config()).options(
-                    WebAuthnService.binding(request.session().id()), user, credentials().findByUser(user.name()));
+                    WebAuthnService.binding(request.session().id()), user, credentials().findByUser(user.name()),
+                    request.snapshot().config().webauthn().passwordless());
             return json(200, WebAuthnJson.options(options.json()), "WEBAUTHN_REG_OPTIONS");
         });
     }
