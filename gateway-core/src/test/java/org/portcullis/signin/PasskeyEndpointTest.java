@@ -32,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.portcullis.enrolment.InvitationCode;
 import org.portcullis.factor.SecondFactors;
 import org.portcullis.fixtures.RawResponse;
+import org.portcullis.factor.TotpCredentials;
+import org.portcullis.totp.TotpParameters;
 import org.portcullis.webauthn.CredentialRecord;
 
 /**
@@ -209,6 +211,11 @@ class PasskeyEndpointTest {
         assertThat(crossed.header("Set-Cookie")).isNull();
         assertThat(post(OPTIONS, mine.cookie(), "not-the-token", "{}").status()).as("the page's token")
                 .isEqualTo(403);
+        String withoutHandle = assertion(post(OPTIONS, mine.cookie(), mine.token(), "{}"), "required", "")
+                .replaceAll("\"userHandle\":\"[^\"]*\"", "\"userHandle\":null");
+        assertThat(withoutHandle).contains("\"userHandle\":null");
+        assertThat(post(PASSKEY, mine.cookie(), mine.token(), withoutHandle).status())
+                .as("no user handle names no user").isEqualTo(401);
     }
 
     @Test
@@ -222,5 +229,35 @@ class PasskeyEndpointTest {
         assertThat(refused.status()).isEqualTo(401);
         assertThat(refused.bodyText()).contains("\"error\":\"key_disabled\"");
         assertThat(SignInGateway.cookiePair(refused, "__Host-portcullis")).isNull();
+    }
+
+    @Test
+    @Order(5)
+    void withoutUserVerificationAUserWithAnotherFactorOwesItAndThePasskeyIsNotItsOwnSecondFactor() throws Exception {
+        CredentialRecord stored = factors().webauthn().findByUser("alice").get(0);
+        assertThat(factors().webauthn().enable("alice", stored.credentialId())).as("an admin re-enables it").isTrue();
+        TotpCredentials.Enrolment app = factors().totp().startEnrolment("alice", "Phone", TotpParameters.defaults());
+        factors().totp().activate("alice", app.credential().id());
+
+        SignInGateway.LoginForm form = loginPage();
+        RawResponse answer = post(PASSKEY, form.cookie(), form.token(),
+                assertion(post(OPTIONS, form.cookie(), form.token(), "{}"), "discouraged", ""));
+        assertThat(answer.status()).as(answer.bodyText()).isEqualTo(200);
+        assertThat(answer.bodyText()).contains("\"redirect\":\"/.portcullis/second-factor\"");
+        String pending = SignInGateway.cookiePair(answer, "__Host-portcullis");
+        assertThat(gateway.navigate("login.test", "/.portcullis/", pending).status())
+                .as("a pending session is no session").isBetween(300, 399);
+
+        RawResponse page = gateway.navigate("login.test", "/.portcullis/second-factor", pending);
+        Matcher token = CSRF_FIELD.matcher(page.bodyText());
+        assertThat(token.find()).as(page.bodyText()).isTrue();
+        RawResponse keyOptions = post("/.portcullis/webauthn/authenticate/options", pending, token.group(1), "{}");
+        assertThat(keyOptions.status()).as("the passkey is not offered again").isEqualTo(409);
+        int from = gateway.auditLines().size();
+        RawResponse again = post("/.portcullis/webauthn/authenticate", pending, token.group(1),
+                assertion(post(OPTIONS, form.cookie(), form.token(), "{}"), "required", ""));
+        assertThat(again.status()).isEqualTo(401);
+        assertThat(gateway.awaitAuditLine(from, "webauthn_not_users_credential"))
+                .anyMatch(l -> l.contains("webauthn_not_users_credential"));
     }
 }
