@@ -95,7 +95,10 @@ public record WebAuthnConfig(
         this(rpId, rpName, origins, attestation, aaguids, userVerification, algorithms, disableOnClone, false);
     }
 
-    /** No attestation, user verification preferred, ES256/EdDSA/RS256, clones disabled, no passwordless sign-in, the rest from the portal. */
+    /**
+     * No attestation, user verification preferred, ES256/EdDSA/RS256, clones disabled, no passwordless sign-in, the
+     * rest from the portal.
+     */
     public static WebAuthnConfig defaults() {
         return new WebAuthnConfig(Optional.empty(), Optional.empty(), List.of(), Attestation.NONE, Set.of(),
                 UserVerification.PREFERRED, DEFAULT_ALGORITHMS, true, false);

@@ -19,8 +19,8 @@ import org.portcullis.policy.AuthFactor;
  *   <li>{@link AuthFactor#RECOVERY_CODE} → {@code rec}: Portcullis' own value, <b>not</b> in the registry (RFC 8176
  *       has no value for a single-use recovery code, a NIST SP 800-63B look-up secret). {@code otp} would hide from
  *       the upstream that the user signed in without their usual second factor.</li>
- *   <li>{@link AuthFactor#PASSKEY} (a passwordless sign-in with a discoverable credential) → {@code pop} as well: it is
- *       possession of a key. When the authenticator verified the user, the session also holds {@link
+ *   <li>{@link AuthFactor#PASSKEY} (a passwordless sign-in with a discoverable credential) → {@code pop} as well:
+ *       it is possession of a key. When the authenticator verified the user, the session also holds {@link
  *       AuthFactor#WEBAUTHN}; the value is not repeated, and {@code mfa} says that a second factor (the device's PIN
  *       or biometric) was checked. {@code pin}, {@code fpt} or {@code face} are not claimed: the UV flag does not say
  *       which method the authenticator used, and {@code user} (RFC 8176: a user <i>presence</i> test) would say

@@ -153,7 +153,8 @@ final class PasskeyEndpoint {
         }
         IssuedSession issued = sessions.start(user, AuthFactor.PASSKEY, attributes);
         if (found.userVerified()) {
-            Optional<IssuedSession> both = sessions.rotate(issued.id(), AuthFactor.WEBAUTHN, Map.of(), java.util.Set.of());
+            Optional<IssuedSession> both = sessions.rotate(issued.id(), AuthFactor.WEBAUTHN, Map.of(),
+                    java.util.Set.of());
             if (both.isEmpty()) {
                 return WebAuthnEndpoint.json(401, WebAuthnJson.error("sign_in_required",
                         WebAuthnMessages.SIGN_IN_AGAIN), "PASSKEY_SESSION_GONE");

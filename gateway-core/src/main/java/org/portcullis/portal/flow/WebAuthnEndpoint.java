@@ -85,7 +85,8 @@ final class WebAuthnEndpoint {
                 return locked.get();
             }
             webauthn.purge();
-            String passkey = request.session().session().attributes().getOrDefault(PasskeyEndpoint.PASSKEY_CREDENTIAL, "");
+            String passkey = request.session().session().attributes()
+                    .getOrDefault(PasskeyEndpoint.PASSKEY_CREDENTIAL, "");
             List<CredentialRecord> enabled = credentials().findByUser(user).stream()
                     .filter(c -> !c.disabled() && !c.credentialId().equals(passkey)).toList();
             if (enabled.isEmpty()) {
