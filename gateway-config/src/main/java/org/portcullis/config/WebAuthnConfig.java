@@ -21,6 +21,9 @@ import java.util.UUID;
  * @param algorithms       credential algorithms offered, in order of preference; default ES256, EdDSA, RS256
  * @param disableOnClone   whether a signature counter that goes backwards disables the key until an admin re-enables
  *                         it (default true)
+ * @param passwordless     whether the sign-in page offers "Sign in with a passkey" (a discoverable credential, no
+ *                         password); off by default. Such a sign-in counts as two factors only when the authenticator
+ *                         reports user verification (a PIN or biometric), else as one
  */
 public record WebAuthnConfig(
         Optional<String> rpId,
@@ -30,7 +33,8 @@ public record WebAuthnConfig(
         Set<UUID> aaguids,
         UserVerification userVerification,
         List<Algorithm> algorithms,
-        boolean disableOnClone) {
+        boolean disableOnClone,
+        boolean passwordless) {
 
     /** What the relying party asks authenticators to prove about their model (W3C WebAuthn §5.4.7). */
     public enum Attestation {
@@ -84,10 +88,20 @@ public record WebAuthnConfig(
         }
     }
 
-    /** No attestation, user verification preferred, ES256/EdDSA/RS256, clones disabled, the rest from the portal. */
+    /** The settings without passwordless sign-in (as before that switch existed). */
+    public WebAuthnConfig(Optional<String> rpId, Optional<String> rpName, List<String> origins, Attestation attestation,
+                          Set<UUID> aaguids, UserVerification userVerification, List<Algorithm> algorithms,
+                          boolean disableOnClone) {
+        this(rpId, rpName, origins, attestation, aaguids, userVerification, algorithms, disableOnClone, false);
+    }
+
+    /**
+     * No attestation, user verification preferred, ES256/EdDSA/RS256, clones disabled, no passwordless sign-in, the
+     * rest from the portal.
+     */
     public static WebAuthnConfig defaults() {
         return new WebAuthnConfig(Optional.empty(), Optional.empty(), List.of(), Attestation.NONE, Set.of(),
-                UserVerification.PREFERRED, DEFAULT_ALGORITHMS, true);
+                UserVerification.PREFERRED, DEFAULT_ALGORITHMS, true, false);
     }
 
     /** {@link #rpId()} or the portal's host. */

@@ -37,8 +37,9 @@ final class WebAuthnValidator {
     static final String USER_VERIFICATION = "user_verification";
     static final String ALGORITHMS = "algorithms";
     static final String DISABLE_ON_CLONE = "disable_on_clone";
+    static final String PASSWORDLESS = "passwordless";
     static final List<String> KEYS = List.of(RP_ID, RP_NAME, ORIGINS, ATTESTATION, AAGUIDS, USER_VERIFICATION,
-            ALGORITHMS, DISABLE_ON_CLONE);
+            ALGORITHMS, DISABLE_ON_CLONE, PASSWORDLESS);
 
     /** Browsers show the name in a small dialog; anything longer is cut off there anyway. */
     static final int MAX_RP_NAME_LENGTH = 64;
@@ -81,11 +82,12 @@ final class WebAuthnValidator {
         List<WebAuthnConfig.Algorithm> algorithms = view.get(ALGORITHMS).flatMap(this::algorithms)
                 .orElse(defaults.algorithms());
         boolean disableOnClone = view.get(DISABLE_ON_CLONE).flatMap(reader::bool).orElse(defaults.disableOnClone());
+        boolean passwordless = view.get(PASSWORDLESS).flatMap(reader::bool).orElse(defaults.passwordless());
         if (reader.problems().errorCount() != before || !portalPresent) {
             return Optional.empty();
         }
         return Optional.of(new WebAuthnConfig(rpId, rpName, origins, attestation, aaguids, userVerification,
-                algorithms, disableOnClone));
+                algorithms, disableOnClone, passwordless));
     }
 
     private Optional<String> rpId(YamlNode node, Optional<PortalConfig> portal) {

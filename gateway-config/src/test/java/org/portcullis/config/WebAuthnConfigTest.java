@@ -58,6 +58,7 @@ class WebAuthnConfigTest {
                   user_verification: required
                   algorithms: [ES256, eddsa]
                   disable_on_clone: false
+                  passwordless: true
                 """.formatted(YUBIKEY_5)).config();
         WebAuthnConfig webauthn = config.webauthn();
         assertThat(webauthn.rpIdFor(config.portal())).isEqualTo("example.org");
@@ -70,6 +71,7 @@ class WebAuthnConfigTest {
         assertThat(webauthn.algorithms()).containsExactly(WebAuthnConfig.Algorithm.ES256,
                 WebAuthnConfig.Algorithm.EDDSA);
         assertThat(webauthn.disableOnClone()).isFalse();
+        assertThat(webauthn.passwordless()).isTrue();
     }
 
     @Test
@@ -172,6 +174,13 @@ class WebAuthnConfigTest {
     void disableOnCloneIsABoolean() {
         assertThat(files.onlyError(MINIMAL + "webauthn:\n  disable_on_clone: sometimes\n")).isEqualTo(files.at(5,
                 "webauthn.disable_on_clone: 'sometimes' is not a boolean (allowed: true, false)"));
+    }
+
+    @Test
+    void passwordlessIsABooleanAndOffByDefault() {
+        assertThat(files.onlyError(MINIMAL + "webauthn:\n  passwordless: yes please\n")).isEqualTo(files.at(5,
+                "webauthn.passwordless: 'yes please' is not a boolean (allowed: true, false)"));
+        assertThat(WebAuthnConfig.defaults().passwordless()).isFalse();
     }
 
     @Test

@@ -31,13 +31,13 @@ public sealed interface AuthState permits AuthState.Anonymous, AuthState.SignedI
     /**
      * @param identity  the user and their groups
      * @param completed every factor completed in this session, with the time it was last completed; always contains
-     *                  {@link AuthFactor#PASSWORD}
+     *                  a first factor ({@link AuthFactor#PASSWORD} or {@link AuthFactor#PASSKEY})
      */
     record SignedIn(Identity identity, Map<AuthFactor, Instant> completed) implements AuthState {
         public SignedIn {
             Objects.requireNonNull(identity, "identity");
             completed = Map.copyOf(completed);
-            if (!completed.containsKey(AuthFactor.PASSWORD)) {
+            if (completed.keySet().stream().noneMatch(AuthFactor::isFirstFactor)) {
                 throw new IllegalArgumentException("AuthState: a signed-in session has completed the first factor");
             }
         }

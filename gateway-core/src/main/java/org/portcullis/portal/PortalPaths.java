@@ -23,6 +23,8 @@ public final class PortalPaths {
     /** JSON endpoints of the WebAuthn ceremonies (POST, with the session's CSRF token in a header). */
     public static final String WEBAUTHN_AUTHENTICATE_OPTIONS = PREFIX + "webauthn/authenticate/options";
     public static final String WEBAUTHN_AUTHENTICATE = PREFIX + "webauthn/authenticate";
+    public static final String WEBAUTHN_PASSKEY_OPTIONS = PREFIX + "webauthn/passkey/options";
+    public static final String WEBAUTHN_PASSKEY = PREFIX + "webauthn/passkey";
     public static final String WEBAUTHN_REGISTER_OPTIONS = PREFIX + "webauthn/register/options";
     public static final String WEBAUTHN_REGISTER = PREFIX + "webauthn/register";
     /** The header the script sends the session's CSRF token in (not {@code X-Portcullis-*}: ingress strips those). */

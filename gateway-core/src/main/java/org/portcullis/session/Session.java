@@ -70,12 +70,12 @@ public record Session(
     }
 
     /**
-     * True once a second factor was completed. A session without one has only passed the password and may reach the
+     * True once a second factor was completed. A session without one has only passed the first factor and may reach the
      * second-factor pages and nothing else (SECURITY-RULES 12).
      */
     public boolean hasSecondFactor() {
         for (AuthFactor factor : factors.keySet()) {
-            if (factor != AuthFactor.PASSWORD) {
+            if (!factor.isFirstFactor()) {
                 return true;
             }
         }

@@ -19,10 +19,17 @@ import org.portcullis.policy.AuthFactor;
  *   <li>{@link AuthFactor#RECOVERY_CODE} → {@code rec}: Portcullis' own value, <b>not</b> in the registry (RFC 8176
  *       has no value for a single-use recovery code, a NIST SP 800-63B look-up secret). {@code otp} would hide from
  *       the upstream that the user signed in without their usual second factor.</li>
- *   <li>{@code mfa} ("multiple-factor authentication") is added when the password and at least one second factor
- *       were used.</li>
+ *   <li>{@link AuthFactor#PASSKEY} (a passwordless sign-in with a discoverable credential) → {@code pop} as well:
+ *       it is possession of a key. When the authenticator verified the user, the session also holds {@link
+ *       AuthFactor#WEBAUTHN}; the value is not repeated, and {@code mfa} says that a second factor (the device's PIN
+ *       or biometric) was checked. {@code pin}, {@code fpt} or {@code face} are not claimed: the UV flag does not say
+ *       which method the authenticator used, and {@code user} (RFC 8176: a user <i>presence</i> test) would say
+ *       less than was proved. No {@code pwd}: no password was typed.</li>
+ *   <li>{@code mfa} ("multiple-factor authentication") is added when a first factor (password or passkey) and at
+ *       least one second factor were used.</li>
  * </ul>
- * The order is fixed (the enum's, then {@code mfa}), so the same session always yields the same claim.
+ * The order is fixed (the enum's, each value once, then {@code mfa}), so the same session always yields the same
+ * claim.
  */
 final class AuthMethods {
     static final String PASSWORD = "pwd";
@@ -38,9 +45,12 @@ final class AuthMethods {
         Set<AuthFactor> used = factors.isEmpty() ? EnumSet.noneOf(AuthFactor.class) : EnumSet.copyOf(factors);
         List<String> amr = new ArrayList<>(used.size() + 1);
         for (AuthFactor factor : used) {
-            amr.add(value(factor));
+            String value = value(factor);
+            if (!amr.contains(value)) {
+                amr.add(value);
+            }
         }
-        if (used.contains(AuthFactor.PASSWORD) && used.size() > 1) {
+        if (used.stream().anyMatch(AuthFactor::isFirstFactor) && used.size() > 1) {
             amr.add(MULTIPLE_FACTORS);
         }
         return List.copyOf(amr);
@@ -53,6 +63,7 @@ final class AuthMethods {
             case TOTP:
                 return ONE_TIME_PASSWORD;
             case WEBAUTHN:
+            case PASSKEY:
                 return PROOF_OF_POSSESSION;
             case RECOVERY_CODE:
                 return RECOVERY_CODE;

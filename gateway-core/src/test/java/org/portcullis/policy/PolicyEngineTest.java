@@ -711,5 +711,14 @@ class PolicyEngineTest {
             assertThatThrownBy(() -> new AuthState.SignedIn(ALICE, java.util.Map.of(AuthFactor.TOTP, NOW)))
                     .isInstanceOf(IllegalArgumentException.class);
         }
+
+        @Test
+        void aPasskeyIsAFirstFactorAndASecondOnlyWithTheWebAuthnFactorOfUserVerification() {
+            java.util.Set<org.portcullis.config.SecondFactor> any = java.util.EnumSet.allOf(
+                    org.portcullis.config.SecondFactor.class);
+            AuthState.SignedIn passkey = new AuthState.SignedIn(ALICE, java.util.Map.of(AuthFactor.PASSKEY, NOW));
+            assertThat(passkey.latestSecondFactor(any)).as("a passkey without UV is one factor").isEmpty();
+            assertThat(passkey.withFactor(AuthFactor.WEBAUTHN, NOW).latestSecondFactor(any)).contains(NOW);
+        }
     }
 }

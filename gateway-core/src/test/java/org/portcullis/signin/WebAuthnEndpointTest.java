@@ -252,4 +252,12 @@ class WebAuthnEndpointTest {
         assertThat(gateway.navigate("login.test", "/.portcullis/", cookie).header("Location"))
                 .as("still only half signed in").isEqualTo("/.portcullis/second-factor");
     }
+
+    @Test
+    void passkeySignInIsAbsentWhileTheSwitchIsOff() throws IOException {
+        assertThat(gateway.navigate("login.test", "/.portcullis/login", null).bodyText())
+                .doesNotContain("data-webauthn=\"passkey\"");
+        assertThat(post("/.portcullis/webauthn/passkey/options", null, "x", "{}").status()).isEqualTo(404);
+        assertThat(post("/.portcullis/webauthn/passkey", null, "x", "{}").status()).isEqualTo(404);
+    }
 }

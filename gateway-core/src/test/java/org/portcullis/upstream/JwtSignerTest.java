@@ -130,7 +130,10 @@ class JwtSignerTest {
                 EnumSet.of(AuthFactor.PASSWORD, AuthFactor.WEBAUTHN), List.of("pwd", "pop", "mfa"),
                 EnumSet.of(AuthFactor.PASSWORD, AuthFactor.RECOVERY_CODE), List.of("pwd", "rec", "mfa"),
                 EnumSet.of(AuthFactor.PASSWORD, AuthFactor.TOTP, AuthFactor.WEBAUTHN),
-                List.of("pwd", "otp", "pop", "mfa"));
+                List.of("pwd", "otp", "pop", "mfa"),
+                EnumSet.of(AuthFactor.PASSKEY), List.of("pop"),
+                EnumSet.of(AuthFactor.PASSKEY, AuthFactor.WEBAUTHN), List.of("pop", "mfa"),
+                EnumSet.of(AuthFactor.PASSKEY, AuthFactor.TOTP), List.of("otp", "pop", "mfa"));
         for (Map.Entry<Set<AuthFactor>, List<String>> c : cases.entrySet()) {
             String token = signer.sign(TestUsers.alice(), HOST, c.getKey(), SIGNED_IN, Duration.ofSeconds(60));
             assertThat(verifiedWith(jwks(), token).getJWTClaimsSet().getStringListClaim("amr"))

@@ -46,12 +46,25 @@ public final class AuthenticationCeremony {
 
     /** Options for {@code navigator.credentials.get}: a fresh challenge and the user's enabled credentials. */
     public AuthenticationOptions options(String sessionBinding, WebAuthnUser user, List<CredentialRecord> userCredentials) {
-        byte[] challenge = challenges.issue(sessionBinding, CeremonyPurpose.AUTHENTICATION);
         List<PublicKeyCredentialDescriptor> allow = userCredentials.stream()
                 .filter(c -> c.user().equals(user.name()) && !c.disabled())
                 .map(c -> new PublicKeyCredentialDescriptor(PublicKeyCredentialType.PUBLIC_KEY,
                         Verifications.fromBase64Url(c.credentialId()), null))
                 .toList();
+        return options(sessionBinding, allow);
+    }
+
+    /**
+     * Options for a sign-in with a discoverable credential (a passkey, W3C WebAuthn §6.2.2): an empty
+     * {@code allowCredentials}, so the authenticator offers the credentials it holds for this RP ID and the user is
+     * found afterwards by the credential's user handle.
+     */
+    public AuthenticationOptions discoverableOptions(String binding) {
+        return options(binding, List.of());
+    }
+
+    private AuthenticationOptions options(String sessionBinding, List<PublicKeyCredentialDescriptor> allow) {
+        byte[] challenge = challenges.issue(sessionBinding, CeremonyPurpose.AUTHENTICATION);
         PublicKeyCredentialRequestOptions publicKey = new PublicKeyCredentialRequestOptions(
                 new com.webauthn4j.data.client.challenge.DefaultChallenge(challenge),
                 settings.challengeTtl().toMillis(),
@@ -78,6 +91,22 @@ public final class AuthenticationCeremony {
         }
     }
 
+    /**
+     * Verifies an assertion of a discoverable credential, before anyone is signed in. The owner is the credential's
+     * user, and the authenticator must return that user's handle (W3C WebAuthn §7.2 step 6: required when no user
+     * was identified before the ceremony). Success is {@link AuthenticationResult.Discovered}, which says whether the
+     * authenticator performed user verification.
+     */
+    public AuthenticationResult finishDiscoverable(String binding, String credentialId, byte[] clientDataJSON,
+            byte[] authenticatorData, byte[] signature, byte[] userHandle) {
+        try {
+            return verify(binding, null, credentialId, clientDataJSON, authenticatorData, signature, userHandle);
+        } catch (RuntimeException e) {
+            return new AuthenticationResult.Refused(Verifications.reasonFor(e));
+        }
+    }
+
+    /** {@code user} null: a discoverable credential, whose user handle must be present and the owner's. */
     private AuthenticationResult verify(String sessionBinding, WebAuthnUser user, String credentialId,
             byte[] clientDataJSON, byte[] authenticatorData, byte[] signature, byte[] userHandle) {
         byte[] rawId = Verifications.fromBase64Url(credentialId);
@@ -93,7 +122,7 @@ public final class AuthenticationCeremony {
             return new AuthenticationResult.Refused(RefusalReason.UNKNOWN_CREDENTIAL);
         }
         CredentialRecord record = found.get();
-        if (rejectOwner(record, user, userHandle)) {
+        if (user == null ? rejectUserHandle(record, userHandle) : rejectOwner(record, user, userHandle)) {
             return new AuthenticationResult.Refused(RefusalReason.NOT_USERS_CREDENTIAL);
         }
         if (record.disabled()) {
@@ -108,7 +137,15 @@ public final class AuthenticationCeremony {
         }
         CredentialRecord used = record.withUse(parsed.getAuthenticatorData().getSignCount(), clock.instant());
         credentials.update(used);
+        if (user == null) {
+            return new AuthenticationResult.Discovered(used, parsed.getAuthenticatorData().isFlagUV());
+        }
         return new AuthenticationResult.Authenticated(used);
+    }
+
+    private static boolean rejectUserHandle(CredentialRecord record, byte[] userHandle) {
+        return userHandle == null || userHandle.length == 0
+                || !MessageDigest.isEqual(userHandle, Verifications.fromBase64Url(record.userHandle()));
     }
 
     /** The credential must be the user's own, and a returned user handle must be the owner's (§7.2 step 6). */

@@ -7,6 +7,13 @@ public sealed interface AuthenticationResult {
     record Authenticated(CredentialRecord record) implements AuthenticationResult {
     }
 
+    /**
+     * A discoverable credential verified ({@link AuthenticationCeremony#finishDiscoverable}); {@code userVerified} is
+     * the authenticator data's UV flag (a PIN or biometric was checked on the device, W3C WebAuthn §6.1).
+     */
+    record Discovered(CredentialRecord record, boolean userVerified) implements AuthenticationResult {
+    }
+
     /** The sign-in is refused. */
     record Refused(RefusalReason reason) implements AuthenticationResult {
     }

@@ -52,6 +52,17 @@ public final class RegistrationCeremony {
      */
     public RegistrationOptions options(String sessionBinding, WebAuthnUser user,
             List<CredentialRecord> existingCredentials) {
+        return options(sessionBinding, user, existingCredentials, false);
+    }
+
+    /**
+     * {@link #options(String, WebAuthnUser, List)}, with {@code residentKey: preferred} when {@code discoverable}
+     * (passwordless sign-in is on): the authenticator then keeps a discoverable credential if it can (§5.4.6), so the
+     * key can later sign in without a username. Otherwise {@code discouraged}, which spares a security key's few
+     * resident slots.
+     */
+    public RegistrationOptions options(String sessionBinding, WebAuthnUser user,
+            List<CredentialRecord> existingCredentials, boolean discoverable) {
         byte[] challenge = challenges.issue(sessionBinding, CeremonyPurpose.REGISTRATION);
         List<PublicKeyCredentialDescriptor> exclude = existingCredentials.stream()
                 .map(c -> new PublicKeyCredentialDescriptor(PublicKeyCredentialType.PUBLIC_KEY,
@@ -65,7 +76,8 @@ public final class RegistrationCeremony {
                 Verifications.credentialParameters(settings),
                 settings.challengeTtl().toMillis(),
                 exclude,
-                new AuthenticatorSelectionCriteria(null, ResidentKeyRequirement.DISCOURAGED, uv),
+                new AuthenticatorSelectionCriteria(null, discoverable ? ResidentKeyRequirement.PREFERRED
+                        : ResidentKeyRequirement.DISCOURAGED, uv),
                 AttestationConveyancePreference.create(settings.attestation().wireValue()),
                 null);
         return new RegistrationOptions(publicKey, converter.getJsonConverter().writeValueAsString(publicKey));

@@ -20,7 +20,7 @@ final class FactorProof {
 
     static boolean fresh(Session session, Instant now) {
         for (Map.Entry<AuthFactor, Instant> factor : session.factors().entrySet()) {
-            if (factor.getKey() != AuthFactor.PASSWORD && !factor.getValue().plus(FRESH).isBefore(now)) {
+            if (!factor.getKey().isFirstFactor() && !factor.getValue().plus(FRESH).isBefore(now)) {
                 return true;
             }
         }

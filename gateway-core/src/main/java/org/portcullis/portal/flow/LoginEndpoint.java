@@ -56,11 +56,14 @@ final class LoginEndpoint {
                     request.session().session(), rd, "SIGN_IN_CONTINUED"));
         }
         String token = context.tokens.newToken();
+        boolean passkey = request.snapshot().config().webauthn().passwordless() && !request.session().expired();
         var page = request.session().expired()
                 ? site.pages().loginFailed(token, rd, "", PortalMessages.SESSION_EXPIRED)
-                : site.pages().login(token, rd);
-        PortalResponse response = PortalContext.page(site, page, "LOGIN_FORM",
-                PortalContext.setCookie(CsrfCookie.setCookie(token)));
+                : passkey ? site.pages().loginWithPasskey(token, rd) : site.pages().login(token, rd);
+        PortalResponse response = passkey
+                ? PortalContext.withHeaders(site.pages().scriptHeaders(), page, "LOGIN_FORM",
+                        PortalContext.setCookie(CsrfCookie.setCookie(token)))
+                : PortalContext.page(site, page, "LOGIN_FORM", PortalContext.setCookie(CsrfCookie.setCookie(token)));
         if (request.session().cookieToClear()) {
             response = response.with(PortalContext.setCookie(SessionCookie.clearingCookie()));
         }

@@ -33,6 +33,7 @@ public final class SignInPortal implements PortalService {
     private final EnrolEndpoint enrol;
     private final FactorsEndpoint factors;
     private final WebAuthnEndpoint webauthn;
+    private final PasskeyEndpoint passkey;
     private final SecurityKeyEndpoint securityKey;
 
     private final UpstreamIdentity identity;
@@ -48,8 +49,10 @@ public final class SignInPortal implements PortalService {
         this.secondFactor = new SecondFactorEndpoint(context, continuation);
         this.enrol = new EnrolEndpoint(context);
         this.factors = new FactorsEndpoint(context, account);
-        this.webauthn = new WebAuthnEndpoint(context, continuation, new WebAuthnService(
-                services.secondFactors().webauthn(), services.clock(), services.random()));
+        WebAuthnService relyingParty = new WebAuthnService(services.secondFactors().webauthn(), services.clock(),
+                services.random());
+        this.webauthn = new WebAuthnEndpoint(context, continuation, relyingParty);
+        this.passkey = new PasskeyEndpoint(context, continuation, relyingParty, webauthn);
         this.securityKey = new SecurityKeyEndpoint(context, webauthn);
     }
 
@@ -107,6 +110,18 @@ public final class SignInPortal implements PortalService {
                 return post ? webauthn.authenticationOptions(request) : notAllowed(site);
             case PortalPaths.WEBAUTHN_AUTHENTICATE:
                 return post ? webauthn.authenticate(request) : notAllowed(site);
+            case PortalPaths.WEBAUTHN_PASSKEY_OPTIONS:
+                if (!request.snapshot().config().webauthn().passwordless()) {
+                    return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().notFound(),
+                            "NOT_FOUND"));
+                }
+                return post ? passkey.options(request) : notAllowed(site);
+            case PortalPaths.WEBAUTHN_PASSKEY:
+                if (!request.snapshot().config().webauthn().passwordless()) {
+                    return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().notFound(),
+                            "NOT_FOUND"));
+                }
+                return post ? passkey.signIn(request) : notAllowed(site);
             case PortalPaths.WEBAUTHN_REGISTER_OPTIONS:
                 // A pending session is refused inside (JSON, never a redirect a script could not follow).
                 return post ? webauthn.registrationOptions(request) : notAllowed(site);

@@ -85,8 +85,10 @@ final class WebAuthnEndpoint {
                 return locked.get();
             }
             webauthn.purge();
+            String passkey = request.session().session().attributes()
+                    .getOrDefault(PasskeyEndpoint.PASSKEY_CREDENTIAL, "");
             List<CredentialRecord> enabled = credentials().findByUser(user).stream()
-                    .filter(c -> !c.disabled()).toList();
+                    .filter(c -> !c.disabled() && !c.credentialId().equals(passkey)).toList();
             if (enabled.isEmpty()) {
                 return json(409, WebAuthnJson.error("no_key", WebAuthnMessages.NO_KEY), "WEBAUTHN_NO_KEY");
             }
@@ -113,6 +115,10 @@ final class WebAuthnEndpoint {
                 return refuseAuthentication(request, user, RefusalReason.MALFORMED);
             }
             WebAuthnJson.Assertion a = assertion.get();
+            if (a.credentialId().equals(session.attributes().get(PasskeyEndpoint.PASSKEY_CREDENTIAL))) {
+                // The passkey that started this session without user verification is one factor, not two.
+                return refuseAuthentication(request, user, RefusalReason.NOT_USERS_CREDENTIAL);
+            }
             WebAuthnUser owner = credentials().user(user);
             AuthenticationResult result = webauthn.authentication(request.snapshot().config()).finish(
                     WebAuthnService.binding(request.session().id()), owner, a.credentialId(), a.clientDataJSON(),
@@ -174,7 +180,8 @@ final class WebAuthnEndpoint {
             webauthn.purge();
             WebAuthnUser user = credentials().user(session.user());
             RegistrationOptions options = webauthn.registration(request.snapshot().config()).options(
-                    WebAuthnService.binding(request.session().id()), user, credentials().findByUser(user.name()));
+                    WebAuthnService.binding(request.session().id()), user, credentials().findByUser(user.name()),
+                    request.snapshot().config().webauthn().passwordless());
             return json(200, WebAuthnJson.options(options.json()), "WEBAUTHN_REG_OPTIONS");
         });
     }
@@ -303,7 +310,7 @@ final class WebAuthnEndpoint {
         return Optional.empty();
     }
 
-    private static boolean isJson(PortalRequest request) {
+    static boolean isJson(PortalRequest request) {
         List<String> types = request.request().headers().getAll(HttpHeaderNames.CONTENT_TYPE);
         if (types.size() != 1) {
             return false;
@@ -313,7 +320,7 @@ final class WebAuthnEndpoint {
         return (semicolon < 0 ? type : type.substring(0, semicolon)).strip().equals(JSON);
     }
 
-    private Optional<PortalResponse> lockedOut(PortalRequest request, String user) {
+    Optional<PortalResponse> lockedOut(PortalRequest request, String user) {
         Regulator regulator = context.services.regulator(request.snapshot().config());
         Verdict verdict = regulator.check(CounterKind.TOTP, user, request.request().clientAddress());
         if (verdict instanceof Verdict.Locked locked) {
@@ -325,7 +332,7 @@ final class WebAuthnEndpoint {
         return Optional.empty();
     }
 
-    private void countFailure(PortalRequest request, String user) {
+    void countFailure(PortalRequest request, String user) {
         Verdict after = context.services.regulator(request.snapshot().config())
                 .recordFailure(CounterKind.TOTP, user, request.request().clientAddress());
         if (after instanceof Verdict.Locked lock) {
@@ -339,12 +346,12 @@ final class WebAuthnEndpoint {
         return webauthn.credentials();
     }
 
-    private static String location(PortalResponse redirect) {
+    static String location(PortalResponse redirect) {
         return redirect.headers().stream().filter(h -> h.name().equals("Location")).map(PortalResponse.Header::value)
                 .findFirst().orElse(PortalPaths.HOME);
     }
 
-    private static PortalResponse json(int status, String body, String outcome) {
+    static PortalResponse json(int status, String body, String outcome) {
         return PortalResponse.json(status, body, outcome, List.of());
     }
 }

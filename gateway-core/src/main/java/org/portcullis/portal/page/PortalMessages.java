@@ -11,6 +11,7 @@ public final class PortalMessages {
     public static final String USERNAME_LABEL = "Username or email address";
     public static final String PASSWORD_LABEL = "Password";
     public static final String SIGN_IN_BUTTON = "Sign in";
+    public static final String PASSKEY_BUTTON = "Sign in with a passkey";
     /** After any failed sign-in: wrong password, unknown user, disabled account. */
     public static final String WRONG_CREDENTIALS =
             "The username or password is not right. Check them and try again.";

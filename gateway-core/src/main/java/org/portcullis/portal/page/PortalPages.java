@@ -69,6 +69,15 @@ public final class PortalPages {
     }
 
     /**
+     * The form with a "Sign in with a passkey" button under it ({@code webauthn.passwordless}); send it with
+     * {@link #scriptHeaders()}, the button needs the portal's script.
+     */
+    public PortalPage loginWithPasskey(String csrf, String rd) {
+        return layout.page(200, LoginPage.title(Optional.empty()), LoginPage.content(csrf, rd, "", Optional.empty())
+                + WebAuthnPages.passkeyBlock(csrf, rd));
+    }
+
+    /**
      * The form again after a failed attempt, with {@code message} announced ({@link PortalMessages#WRONG_CREDENTIALS}
      * or {@link PortalMessages#FORM_EXPIRED}) and the username kept; the password never is.
      */

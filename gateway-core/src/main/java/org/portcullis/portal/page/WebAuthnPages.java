@@ -125,6 +125,11 @@ public final class WebAuthnPages {
                 html.toString());
     }
 
+    /** The passwordless block of the sign-in page: the script wires it to {@link PortalPaths#WEBAUTHN_PASSKEY}. */
+    static String passkeyBlock(String csrf, String rd) {
+        return ceremony("passkey", csrf, rd, "", PortalMessages.PASSKEY_BUTTON) + SCRIPT;
+    }
+
     private static final String SCRIPT = "<script src=\"" + PortalPaths.WEBAUTHN_SCRIPT + "\" defer=\"\"></script>\n";
 
     /** The block the script wires: data attributes, optional fields, the button and a live status line. */

@@ -103,7 +103,10 @@
     var rd = block.getAttribute('data-rd') || '';
     var startedAt = 0;
     var timeout = 0;
-    return post('/.portcullis/webauthn/authenticate/options', csrf, {}).then(function (options) {
+    // The passkey block of the sign-in page: a discoverable credential, empty allowCredentials, no session yet.
+    var path = block.getAttribute('data-webauthn') === 'passkey' ? '/.portcullis/webauthn/passkey'
+      : '/.portcullis/webauthn/authenticate';
+    return post(path + '/options', csrf, {}).then(function (options) {
       var publicKey = options.publicKey;
       publicKey.challenge = fromBase64Url(publicKey.challenge);
       publicKey.allowCredentials = descriptors(publicKey.allowCredentials);
@@ -117,7 +120,7 @@
         throw { message: MESSAGES.cancelled };
       }
       show(status, MESSAGES.checking, false);
-      return post('/.portcullis/webauthn/authenticate', csrf, {
+      return post(path, csrf, {
         rd: rd,
         credential: {
           id: credential.id,
