@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import org.portcullis.enrolment.InvitationCodes;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -75,6 +78,11 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Portcullis demo is running.");
         out.println("  Open:            http://localhost:" + port + "/");
         out.println("  Sign in as:      " + DemoSignIn.USERNAME + " / " + password + "  (a new password at every start)");
+        // The admin area needs a second factor; enrolling the first one needs an admin's invitation (never the
+        // password alone), so the demo plays the admin and prints one.
+        server.runtime().storage().ifPresent(store -> out.println("  Invitation:      "
+                + new InvitationCodes(store).issue(DemoSignIn.USERNAME, Duration.ofHours(24), Instant.now()).reveal()
+                + "  (to enrol an authenticator app or a security key, for /admin)"));
         out.println("  Sign out at:     http://localhost:" + port + "/.portcullis/");
         out.println("  Protected area:  http://localhost:" + port + "/admin  (needs a second factor)");
         out.println("  Config:          " + configFile.toAbsolutePath() + "  (edit it: the gateway reloads it)");
