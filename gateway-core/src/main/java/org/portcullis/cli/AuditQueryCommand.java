@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
 import org.portcullis.audit.AuditFilter;
 import org.portcullis.audit.AuditLine;
 import org.portcullis.audit.AuditQuery;
-import org.portcullis.config.AuditConfig;
 import org.portcullis.config.Cidr;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -105,17 +104,11 @@ final class AuditQueryCommand implements Callable<Integer> {
             if (filter == null) {
                 return EXIT_BAD_INPUT;
             }
-            AuditConfig audit = null;
-            if (trail.config != null) {
-                audit = trail.auditConfig(err);
-                if (audit == null) {
-                    return EXIT_BAD_INPUT;
-                }
-            }
-            List<Path> files = trail.trail(audit, err);
-            if (files == null) {
+            AuditTrailOptions.Resolved resolved = trail.resolve(err);
+            if (resolved == null) {
                 return EXIT_BAD_INPUT;
             }
+            List<Path> files = resolved.files();
             return run(files, filter, err);
         } finally {
             err.flush();

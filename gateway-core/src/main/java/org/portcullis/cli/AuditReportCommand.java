@@ -91,17 +91,12 @@ final class AuditReportCommand implements Callable<Integer> {
                 err.println("error: --since " + from + " is not before --until " + to);
                 return EXIT_BAD_INPUT;
             }
-            AuditConfig audit = null;
-            if (trail.config != null) {
-                audit = trail.auditConfig(err);
-                if (audit == null) {
-                    return EXIT_BAD_INPUT;
-                }
-            }
-            List<Path> files = trail.trail(audit, err);
-            if (files == null) {
+            AuditTrailOptions.Resolved resolved = trail.resolve(err);
+            if (resolved == null) {
                 return EXIT_BAD_INPUT;
             }
+            AuditConfig audit = resolved.audit();
+            List<Path> files = resolved.files();
             AuditKey auditKey = AuditVerifyCommand.readKey(key, audit, environment, err);
             if (auditKey == null) {
                 return EXIT_BAD_INPUT;

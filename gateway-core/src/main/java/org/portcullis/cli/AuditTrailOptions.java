@@ -26,6 +26,26 @@ final class AuditTrailOptions {
             description = "Read audit.file (and audit.key) from this config: every file of the trail, in order.")
     Path config;
 
+    /** The audit section (null without {@code --config}) and the files to read. */
+    record Resolved(AuditConfig audit, List<Path> files) {
+    }
+
+    /**
+     * The configured audit section when {@code --config} is given, and the files to read; null after saying what is
+     * wrong on {@code err}. Every {@code audit} command starts with this.
+     */
+    Resolved resolve(PrintWriter err) {
+        AuditConfig audit = null;
+        if (config != null) {
+            audit = auditConfig(err);
+            if (audit == null) {
+                return null;
+            }
+        }
+        List<Path> trail = trail(audit, err);
+        return trail == null ? null : new Resolved(audit, trail);
+    }
+
     /** The config's audit section, or null after saying why on {@code err}. Only with {@code --config}. */
     AuditConfig auditConfig(PrintWriter err) {
         LoadedConfig loaded = ConfigLoading.loadOrReport(config, err);

@@ -51,17 +51,12 @@ final class AuditVerifyCommand implements java.util.concurrent.Callable<Integer>
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            AuditConfig audit = null;
-            if (trail.config != null) {
-                audit = trail.auditConfig(err);
-                if (audit == null) {
-                    return EXIT_BAD_INPUT;
-                }
-            }
-            List<Path> files = trail.trail(audit, err);
-            if (files == null) {
+            AuditTrailOptions.Resolved resolved = trail.resolve(err);
+            if (resolved == null) {
                 return EXIT_BAD_INPUT;
             }
+            AuditConfig audit = resolved.audit();
+            List<Path> files = resolved.files();
             AuditKey auditKey = key(audit, err);
             if (auditKey == null) {
                 return EXIT_BAD_INPUT;
