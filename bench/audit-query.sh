@@ -95,7 +95,7 @@ for i in range(events):
         e = {"@timestamp": stamp, "event.action": "access.decision", "event.outcome": outcome,
              "event.reason": "POLICY_DENY" if outcome == "failure" else "FORWARDED", "user.name": user,
              "source.ip": ip, "url.domain": random.choice(hosts), "http.request.method": "GET", "url.path": path,
-             "route": "records", "rule.id": "clinicians", "session.hash": "%08x" % random.getrandbits(32),
+             "route": "records", "rule.id": "clinicians", "session.id": "%08x" % random.getrandbits(32),
              "request.id": "%016x" % random.getrandbits(64),
              "http.response.status_code": 403 if outcome == "failure" else 200}
     e["event.sequence"] = sequence

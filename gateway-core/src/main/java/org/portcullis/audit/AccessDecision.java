@@ -1,5 +1,6 @@
 package org.portcullis.audit;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,6 +12,8 @@ import java.util.Objects;
  * @param sessionHash a one-way hash of the session id (never the id itself), or null without a session
  * @param requestId   the id also written to the access log, to join the two
  * @param status      the HTTP status the client got
+ * @param factors     the factors the caller's session had completed ({@code password}, {@code totp}, …), empty
+ *                    without a signed-in session
  */
 public record AccessDecision(
         AuditOutcome outcome,
@@ -24,11 +27,20 @@ public record AccessDecision(
         String ruleId,
         String sessionHash,
         String requestId,
-        int status) implements AuditEvent {
+        int status,
+        List<String> factors) implements AuditEvent {
 
     public static final String ACTION = "access.decision";
 
+    /** A decision without a signed-in session: no factors. */
+    public AccessDecision(AuditOutcome outcome, String reason, String user, String sourceIp, String host, String method,
+                          String path, String route, String ruleId, String sessionHash, String requestId, int status) {
+        this(outcome, reason, user, sourceIp, host, method, path, route, ruleId, sessionHash, requestId, status,
+                List.of());
+    }
+
     public AccessDecision {
+        factors = factors == null ? List.of() : List.copyOf(factors);
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(sourceIp, "sourceIp");

@@ -23,7 +23,9 @@ final class AuditJson {
     static final String PATH = "url.path";
     static final String ROUTE = "route";
     static final String RULE = "rule.id";
-    static final String SESSION_HASH = "session.hash";
+    /** ECS-style name the audit issue asks for; the value is the session's one-way display hash, never the id. */
+    static final String SESSION_HASH = "session.id";
+    static final String FACTORS = "auth.factors";
     static final String REQUEST_ID = "request.id";
     static final String STATUS = "http.response.status_code";
     static final String FILE = "file.path";
@@ -90,6 +92,10 @@ final class AuditJson {
         optional(json, ROUTE, access.route());
         optional(json, RULE, access.ruleId());
         optional(json, SESSION_HASH, access.sessionHash());
+        if (!access.factors().isEmpty()) {
+            // One string, not an array: a sealed line holds scalar fields only, which audit verify and query read.
+            json.writeStringProperty(FACTORS, String.join(",", access.factors()));
+        }
         json.writeStringProperty(REQUEST_ID, access.requestId());
         json.writeNumberProperty(STATUS, access.status());
     }

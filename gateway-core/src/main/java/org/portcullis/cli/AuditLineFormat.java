@@ -16,7 +16,7 @@ import org.portcullis.audit.AuditLine;
 abstract class AuditLineFormat {
     static final List<String> CSV_FIELDS = List.of("@timestamp", "event.action", "event.outcome", "event.reason",
             "user.name", "source.ip", "url.domain", "http.request.method", "url.path", "route", "rule.id",
-            "http.response.status_code", "session.hash", "request.id", "event.sequence");
+            "http.response.status_code", "session.id", "request.id", "event.sequence");
 
     abstract void header(Writer out) throws IOException;
 

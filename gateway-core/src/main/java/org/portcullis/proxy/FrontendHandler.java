@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.portcullis.admission.Admission;
@@ -474,9 +475,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         String source = request == null ? clientText : request.clientAddress().getHostAddress();
         String user = session == null || session.user() == null ? null : session.user().username();
         String sessionHash = session == null ? null : session.sessionHash();
+        List<String> factors = session == null || session.session() == null ? List.of()
+                : session.session().factors().keySet().stream().sorted()
+                        .map(f -> f.name().toLowerCase(java.util.Locale.ROOT)).toList();
         runtime.audit().record(new AccessDecision(outcome, reason, user, source,
                 request == null ? null : request.host(), request == null ? null : request.method(),
-                request == null ? null : request.path(), route, rule, sessionHash, requestId, status));
+                request == null ? null : request.path(), route, rule, sessionHash, requestId, status, factors));
     }
 
     private long elapsedMicros() {

@@ -55,11 +55,25 @@ class JsonLinesAuditSinkTest {
                         + "\"event.outcome\":\"failure\",\"event.reason\":\"POLICY_DENY\",\"user.name\":\"alice\","
                         + "\"source.ip\":\"192.0.2.7\",\"url.domain\":\"app.test\",\"http.request.method\":\"GET\","
                         + "\"url.path\":\"/admin\",\"route\":\"app\",\"rule.id\":\"deny-admin\","
-                        + "\"session.hash\":\"3f2a\",\"request.id\":\"00112233aabbccdd\","
+                        + "\"session.id\":\"3f2a\",\"request.id\":\"00112233aabbccdd\","
                         + "\"http.response.status_code\":403}",
                 "{\"@timestamp\":\"2026-03-01T08:15:30.123Z\",\"event.action\":\"config.reload\","
                         + "\"event.outcome\":\"failure\",\"event.reason\":\"REFUSED\","
                         + "\"file.path\":\"/etc/portcullis/portcullis.yml\",\"error.count\":2}");
+    }
+
+    @Test
+    void anAllowedRequestOfASignedInSessionNamesItsFactorsAndStaysReadableByVerify() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        try (JsonLinesAuditSink sink = open(file)) {
+            sink.record(new AccessDecision(AuditOutcome.SUCCESS, "FORWARDED", "alice", "192.0.2.7", "app.test", "GET",
+                    "/records", "app", "clinicians", "3f2a", "00112233aabbccdd", 200, List.of("password", "totp")));
+        }
+        String line = Files.readAllLines(file, StandardCharsets.UTF_8).get(0);
+        assertThat(withoutChain(line)).contains("\"session.id\":\"3f2a\",\"auth.factors\":\"password,totp\","
+                + "\"request.id\":\"00112233aabbccdd\"");
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        assertThat(AuditLine.parse(bytes, bytes.length)).as("a sealed line holds scalar fields only").isNotNull();
     }
 
     @Test
