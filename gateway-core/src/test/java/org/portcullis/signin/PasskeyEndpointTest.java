@@ -259,5 +259,11 @@ class PasskeyEndpointTest {
         assertThat(again.status()).isEqualTo(401);
         assertThat(gateway.awaitAuditLine(from, "webauthn_not_users_credential"))
                 .anyMatch(l -> l.contains("webauthn_not_users_credential"));
+
+        // A wrong app code does not hide the other way in: the page comes back with the key button and the code form.
+        RawResponse wrong = new TotpFlow(gateway, Clock.systemUTC()).submitCode(pending, "000000");
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.bodyText()).contains(org.portcullis.portal.page.WebAuthnMessages.KEY_BUTTON)
+                .contains("name=\"code\"").contains("role=\"alert\"");
     }
 }

@@ -133,8 +133,7 @@ final class SecondFactorEndpoint {
                 context.record(SignInEvent.ACTION_LOCKOUT, AuditOutcome.FAILURE,
                         "totp_" + lock.reason().name().toLowerCase(), user, request, request.session().sessionHash());
             }
-            return page(site, site.pages().secondFactor().codeForm(401, csrf, rd,
-                    Optional.of(SecondFactorMessages.WRONG_CODE)), "SECOND_FACTOR_FAILED");
+            return retry(site, csrf, rd, user, "SECOND_FACTOR_FAILED");
         }
         TotpCredential credential = result.accepted().get();
         regulator.recordSuccess(CounterKind.TOTP, user);
@@ -169,8 +168,7 @@ final class SecondFactorEndpoint {
                 context.record(SignInEvent.ACTION_LOCKOUT, AuditOutcome.FAILURE,
                         "totp_" + lock.reason().name().toLowerCase(), user, request, request.session().sessionHash());
             }
-            return page(site, site.pages().secondFactor().codeForm(401, csrf, rd,
-                    Optional.of(SecondFactorMessages.WRONG_CODE)), "RECOVERY_CODE_FAILED");
+            return retry(site, csrf, rd, user, "RECOVERY_CODE_FAILED");
         }
         regulator.recordSuccess(CounterKind.TOTP, user);
         int remaining = factors.recoveryCodes().remaining(user);
@@ -204,5 +202,20 @@ final class SecondFactorEndpoint {
     private static PortalResponse page(PortalSite site, PortalPage page, String outcome,
                                        PortalResponse.Header... extra) {
         return PortalContext.page(site, page, outcome, extra);
+    }
+
+    /**
+     * The second-factor page again after a wrong code, with the one constant message: with the security-key button
+     * when the user has a key (so a wrong app code does not hide the other way in), else the code form. On a storage
+     * thread.
+     */
+    private PortalResponse retry(PortalSite site, String csrf, String rd, String user, String outcome) {
+        SecondFactors factors = context.services.secondFactors();
+        Optional<String> error = Optional.of(SecondFactorMessages.WRONG_CODE);
+        if (factors.webauthn().hasAny(user)) {
+            return SecurityKeyEndpoint.scriptPage(site, site.pages().webauthn().secondFactor(401, csrf, rd, error,
+                    factors.totp().hasActive(user), false), outcome);
+        }
+        return page(site, site.pages().secondFactor().codeForm(401, csrf, rd, error), outcome);
     }
 }
