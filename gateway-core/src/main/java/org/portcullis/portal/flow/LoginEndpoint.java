@@ -80,15 +80,16 @@ final class LoginEndpoint {
         if (csrf == null || !csrf.allowed()) {
             String reason = csrf == null ? "malformed_form" : "csrf_" + csrf.outcome().name().toLowerCase();
             context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE, reason, null, request, null);
-            return CompletableFuture.completedFuture(retry(site, 403, rd, "", PortalMessages.FORM_EXPIRED,
+            return CompletableFuture.completedFuture(retry(request, site, 403, rd, "",
+                    PortalMessages.FORM_EXPIRED,
                     "CSRF_REFUSED"));
         }
         if (login.length() > MAX_LOGIN_CHARS) {
             // No account has such a name (usernames are at most 64 characters, emails 254): nothing to hash or count,
             // and nothing this long goes into the failure counters.
             context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE, "login_too_long", null, request, null);
-            return CompletableFuture.completedFuture(retry(site, 401, rd, "", PortalMessages.WRONG_CREDENTIALS,
-                    "SIGN_IN_FAILED"));
+            return CompletableFuture.completedFuture(retry(request, site, 401, rd, "",
+                    PortalMessages.WRONG_CREDENTIALS, "SIGN_IN_FAILED"));
         }
         Optional<CompletableFuture<SignInGate.Turn>> turn = context.services.gate().enter(
                 request.request().clientAddress(), request.clientGone());
@@ -152,7 +153,7 @@ final class LoginEndpoint {
                 context.record(SignInEvent.ACTION_LOCKOUT, AuditOutcome.FAILURE,
                         locked.reason().name().toLowerCase(), account, request, null);
             }
-            return retry(site, 401, rd, login, PortalMessages.WRONG_CREDENTIALS, "SIGN_IN_FAILED");
+            return retry(request, site, 401, rd, login, PortalMessages.WRONG_CREDENTIALS, "SIGN_IN_FAILED");
         }
         User user = ((FirstFactorResult.Success) result).user();
         regulator.recordSuccess(CounterKind.PASSWORD, user.username());
@@ -184,11 +185,16 @@ final class LoginEndpoint {
                 .with(PortalContext.setCookie(SessionCookie.setCookie(issued.id())));
     }
 
-    private PortalResponse retry(PortalSite site, int status, String rd, String login, String message,
-                                 String outcome) {
+    /** The form again with one message; with the passkey button when passwordless sign-in is on, as at first. */
+    private PortalResponse retry(PortalRequest request, PortalSite site, int status, String rd, String login,
+                                 String message, String outcome) {
         String token = context.tokens.newToken();
-        var page = site.pages().loginFailed(token, rd, login, message);
-        return new PortalResponse(status, PortalContext.page(site, page, outcome).headers(), page.body(), outcome)
+        boolean passkey = request.snapshot().config().webauthn().passwordless();
+        var page = passkey ? site.pages().loginFailedWithPasskey(token, rd, login, message)
+                : site.pages().loginFailed(token, rd, login, message);
+        PortalResponse shown = passkey ? PortalContext.withHeaders(site.pages().scriptHeaders(), page, outcome)
+                : PortalContext.page(site, page, outcome);
+        return new PortalResponse(status, shown.headers(), page.body(), outcome)
                 .with(PortalContext.setCookie(CsrfCookie.setCookie(token)));
     }
 

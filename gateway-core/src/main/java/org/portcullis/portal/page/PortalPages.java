@@ -81,6 +81,13 @@ public final class PortalPages {
      * The form again after a failed attempt, with {@code message} announced ({@link PortalMessages#WRONG_CREDENTIALS}
      * or {@link PortalMessages#FORM_EXPIRED}) and the username kept; the password never is.
      */
+    /** {@link #loginFailed} with the passkey button, for {@code webauthn.passwordless}. */
+    public PortalPage loginFailedWithPasskey(String csrf, String rd, String username, String message) {
+        Optional<String> error = Optional.of(Objects.requireNonNull(message, "message"));
+        return layout.page(200, LoginPage.title(error), LoginPage.content(csrf, rd, username, error)
+                + WebAuthnPages.passkeyBlock(csrf, rd));
+    }
+
     public PortalPage loginFailed(String csrf, String rd, String username, String message) {
         return loginPage(csrf, rd, username, Optional.of(Objects.requireNonNull(message, "message")));
     }
