@@ -81,8 +81,7 @@ final class LoginEndpoint {
             String reason = csrf == null ? "malformed_form" : "csrf_" + csrf.outcome().name().toLowerCase();
             context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE, reason, null, request, null);
             return CompletableFuture.completedFuture(retry(request, site, 403, rd, "",
-                    PortalMessages.FORM_EXPIRED,
-                    "CSRF_REFUSED"));
+                    PortalMessages.FORM_EXPIRED, "CSRF_REFUSED"));
         }
         if (login.length() > MAX_LOGIN_CHARS) {
             // No account has such a name (usernames are at most 64 characters, emails 254): nothing to hash or count,
