@@ -219,6 +219,19 @@ class PasskeyEndpointTest {
     }
 
     @Test
+    @Order(3)
+    void aFailedPasswordBringsTheFormBackWithThePasskeyButton() throws Exception {
+        SignInGateway.LoginForm form = loginPage();
+        RawResponse answer = gateway.postLogin(form, "bob", "not bob's password",
+                "https://app.test:" + gateway.port + "/", "");
+
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat(answer.bodyText()).contains("data-webauthn=\"passkey\"").contains("Sign in with a passkey")
+                .contains("role=\"alert\"");
+        assertThat(answer.header("Content-Security-Policy")).contains("script-src 'self'");
+    }
+
+    @Test
     @Order(4)
     void aDisabledKeyIsRefused() throws Exception {
         CredentialRecord stored = factors().webauthn().findByUser("alice").get(0);
