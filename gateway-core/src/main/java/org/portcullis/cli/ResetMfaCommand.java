@@ -1,25 +1,21 @@
 package org.portcullis.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.portcullis.audit.AdminEvents;
 import org.portcullis.audit.AuditOutcome;
-import org.portcullis.config.UserEntry;
 import org.portcullis.enrolment.InvitationCode;
 import org.portcullis.enrolment.InvitationCodes;
 import org.portcullis.factor.FactorReset;
-import org.portcullis.regulation.Subject;
 import org.portcullis.session.SqliteSessionStore;
 import org.portcullis.storage.EmbeddedDatabase;
 import org.portcullis.storage.StorageException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -50,20 +46,8 @@ public final class ResetMfaCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "NAME", description = "The account's username (any case).")
-    String name;
-
-    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The gateway's storage.data_dir.")
-    Path dataDir;
-
-    @Option(names = "--expires", paramLabel = "DURATION", defaultValue = "24h",
-            description = "How long the new enrolment code is valid: minutes (30m), hours (24h) or days (7d);"
-                    + " at most 30d. Default: ${DEFAULT-VALUE}.")
-    String expires;
-
-    @Option(names = "--portal-url", paramLabel = "URL",
-            description = "The gateway's public https URL, printed as the link to enrol at.")
-    String portalUrl;
+    @Mixin
+    InvitationOptions invitation;
 
     private final Clock clock;
 
@@ -81,28 +65,15 @@ public final class ResetMfaCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            String account;
-            Duration validity;
-            try {
-                account = Subject.account(UserEntry.canonicalLogin(name)).value();
-                if (account.chars().anyMatch(Character::isISOControl)) {
-                    throw new IllegalArgumentException("must not contain control characters");
-                }
-            } catch (IllegalArgumentException e) {
-                err.println("error: NAME " + e.getMessage());
+            String account = invitation.account(err);
+            Duration validity = account == null ? null : invitation.validity(err);
+            if (validity == null) {
                 return EXIT_BAD_INPUT;
             }
-            try {
-                validity = InviteCommand.parseValidity(expires);
-                InviteCommand.rejectBadPortalUrl(portalUrl);
-            } catch (IllegalArgumentException e) {
-                err.println("error: " + e.getMessage());
+            if (StoreArgument.reportMissingDatabase(invitation.dataDir, err)) {
                 return EXIT_BAD_INPUT;
             }
-            if (StoreArgument.reportMissingDatabase(dataDir, err)) {
-                return EXIT_BAD_INPUT;
-            }
-            try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(dataDir)) {
+            try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(invitation.dataDir)) {
                 FactorReset.Removed removed = FactorReset.removeAll(database, account);
                 int sessions = new SqliteSessionStore(database).deleteByUser(account);
                 InvitationCode code = new InvitationCodes(database).issue(account, validity, clock.instant());
@@ -115,12 +86,7 @@ public final class ResetMfaCommand implements Callable<Integer> {
                         + removed.recoveryCodes() + plural(removed.recoveryCodes(), " recovery code",
                         " recovery codes") + ") and ended " + sessions
                         + plural(sessions, " session", " sessions"));
-                out.println("enrolment code for '" + account + "': " + code.reveal());
-                out.println("valid until " + code.expiresAt() + ", once; it replaces any earlier unused code");
-                if (portalUrl != null) {
-                    out.println("enrol at: " + portalUrl);
-                }
-                out.println("hand it to the user out of band (in person or by phone), not by the email on file");
+                invitation.print(out, account, code);
                 return EXIT_OK;
             } catch (StorageException e) {
                 err.println("error: " + e.getMessage());
