@@ -1,5 +1,6 @@
 package org.portcullis.cli;
 
+import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,7 +24,19 @@ import picocli.CommandLine.Command;
 public final class PortcullisMain implements Runnable {
 
     public static void main(String[] args) {
+        disableLeakDetectionUnlessAsked();
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Netty's default leak detector records a stack trace for one buffer in 128, a few per cent of the proxy's CPU.
+     * It is a tool for tests (the build runs them with {@code -Dio.netty.leakDetection.level=paranoid}); an operator
+     * chasing a leak can still ask for it with that property.
+     */
+    private static void disableLeakDetectionUnlessAsked() {
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
     }
 
     /** The command tree, also used by tests to run commands in-process. */
