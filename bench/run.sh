@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Portcullis throughput benchmark: static nginx, nginx as a reverse proxy and Portcullis, measured by wrk on
-# 127.0.0.1, interleaved round by round. See bench/README.md for how to read the output.
+# Portcullis throughput benchmark: static nginx, nginx as a reverse proxy (Debian's default proxy buffers, and
+# tuned 16k buffers) and Portcullis, measured by wrk on 127.0.0.1, interleaved round by round. See bench/README.md for how to read the output.
 #
 # Environment (all optional):
 #   ROUNDS=3            measured rounds; each round runs every size against every contender
@@ -29,7 +29,7 @@ CONNECTIONS="${CONNECTIONS:-64}"
 PORTCULLIS_JAVA_OPTS="${PORTCULLIS_JAVA_OPTS:-}"
 PORTCULLIS_TRANSPORT="${PORTCULLIS_TRANSPORT:-auto}"
 READY_TIMEOUT_S=60
-CONTENDERS=(direct nginx portcullis)
+CONTENDERS=(direct nginx-default nginx-tuned portcullis)
 SIZES=(1k 64k)
 declare -A SIZE_BYTES=([1k]=1024 [64k]=65536)
 
@@ -101,9 +101,10 @@ for _ in range(int(sys.argv[1])):
 print(" ".join(str(s.getsockname()[1]) for s in socks))
 EOF
 }
-read -r UPSTREAM_PORT NGINX_PORT PORTCULLIS_PORT < <(free_ports 3)
+read -r UPSTREAM_PORT NGINX_DEFAULT_PORT NGINX_TUNED_PORT PORTCULLIS_PORT < <(free_ports 4)
 [[ "$PORTCULLIS_PORT" =~ ^[0-9]+$ ]] || die "could not find free ports on 127.0.0.1"
-declare -A PORT=([direct]=$UPSTREAM_PORT [nginx]=$NGINX_PORT [portcullis]=$PORTCULLIS_PORT)
+declare -A PORT=([direct]=$UPSTREAM_PORT [nginx-default]=$NGINX_DEFAULT_PORT [nginx-tuned]=$NGINX_TUNED_PORT
+                 [portcullis]=$PORTCULLIS_PORT)
 declare -A PROC=()
 export BENCH_TMP UPSTREAM_PORT PORTCULLIS_PORT
 
@@ -146,7 +147,9 @@ http {
 EOF
 }
 
-nginx_proxy_conf() { # $1 = name, $2 = listen port: nginx as a typical, well-tuned reverse proxy
+# nginx as a reverse proxy: proxy_pass with keepalive upstream connections, as the issue names it.
+# $1 = name, $2 = listen port, $3 = extra location settings (empty: Debian's default proxy buffers, 8 x 4k).
+nginx_proxy_conf() {
   nginx_common "$1"
   cat <<EOF
   upstream origin {
@@ -162,8 +165,7 @@ nginx_proxy_conf() { # $1 = name, $2 = listen port: nginx as a typical, well-tun
       proxy_set_header Host \$host;
       proxy_set_header X-Forwarded-For \$remote_addr;
       proxy_set_header X-Forwarded-Proto \$scheme;
-      proxy_buffer_size 16k;
-      proxy_buffers 8 16k;
+      $3
     }
   }
 }
@@ -181,8 +183,10 @@ EOF
 }
 EOF
 } >"$BENCH_TMP/nginx-upstream.conf"
-nginx_proxy_conf proxy "$NGINX_PORT" >"$BENCH_TMP/nginx-proxy.conf"
-nginx_proxy_conf selftest "$PORTCULLIS_PORT" >"$BENCH_TMP/nginx-selftest.conf"
+TUNED_BUFFERS="proxy_buffer_size 16k; proxy_buffers 8 16k;"
+nginx_proxy_conf proxy-default "$NGINX_DEFAULT_PORT" "" >"$BENCH_TMP/nginx-default.conf"
+nginx_proxy_conf proxy-tuned "$NGINX_TUNED_PORT" "$TUNED_BUFFERS" >"$BENCH_TMP/nginx-tuned.conf"
+nginx_proxy_conf selftest "$PORTCULLIS_PORT" "$TUNED_BUFFERS" >"$BENCH_TMP/nginx-selftest.conf"
 
 cat >"$BENCH_TMP/portcullis.yaml" <<EOF
 server:
@@ -225,8 +229,10 @@ wait_ready() { # $1 = contender: every file must come back byte for byte
 NGINX_BASE="$NGINX -p $BENCH_TMP -e $BENCH_TMP/nginx-startup.log"
 start direct "$NGINX_BASE -c $BENCH_TMP/nginx-upstream.conf"
 wait_ready direct
-start nginx "$NGINX_BASE -c $BENCH_TMP/nginx-proxy.conf"
-wait_ready nginx
+for name in nginx-default nginx-tuned; do
+  start "$name" "$NGINX_BASE -c $BENCH_TMP/$name.conf"
+  wait_ready "$name"
+done
 PORTCULLIS_CMD="${PORTCULLIS_CMD:-java $PORTCULLIS_JAVA_OPTS -jar $JAR run --config $BENCH_TMP/portcullis.yaml}"
 start portcullis "$PORTCULLIS_CMD"
 wait_ready portcullis
@@ -291,8 +297,10 @@ meta = {
         "portcullis_java_opts": os.environ.get("PORTCULLIS_JAVA_OPTS", ""),
         "portcullis_transport": os.environ.get("PORTCULLIS_TRANSPORT", "auto"),
         "nginx": "worker_processes auto; access_log off; sendfile on; tcp_nopush on; tcp_nodelay on; "
-                 "keepalive_requests 100000; proxy: upstream keepalive 64, proxy_http_version 1.1, "
-                 "Connection \"\", Host/X-Forwarded-For/X-Forwarded-Proto set, proxy_buffer_size 16k, proxy_buffers 8 16k",
+                 "keepalive_requests 100000; proxies: upstream keepalive 64, proxy_http_version 1.1, "
+                 "Connection \"\", Host/X-Forwarded-For/X-Forwarded-Proto set",
+        "nginx_default_buffers": "Debian defaults (proxy_buffer_size 4k, proxy_buffers 8 4k)",
+        "nginx_tuned_buffers": "$TUNED_BUFFERS",
     },
 }
 with open(sys.argv[1], "w") as f:
