@@ -78,12 +78,13 @@ public final class ResetMfaCommand implements Callable<Integer> {
                 int sessions = new SqliteSessionStore(database).deleteByUser(account);
                 InvitationCode code = new InvitationCodes(database).issue(account, validity, clock.instant());
                 new AdminEvents(database).record(clock, AUDIT_COMMAND, AuditOutcome.SUCCESS, account,
-                        "authenticators_removed=" + removed.authenticators() + " recovery_codes_removed="
-                                + removed.recoveryCodes() + " sessions_ended=" + sessions + " valid_until="
+                        "authenticator_apps_removed=" + removed.authenticatorApps() + " security_keys_removed="
+                                + removed.securityKeys() + " recovery_codes_removed=" + removed.recoveryCodes() + " sessions_ended=" + sessions + " valid_until="
                                 + code.expiresAt());
-                out.println("removed every second factor of '" + account + "' (" + removed.authenticators()
-                        + plural(removed.authenticators(), " authenticator app", " authenticator apps") + ", "
-                        + removed.recoveryCodes() + plural(removed.recoveryCodes(), " recovery code",
+                out.println("removed every second factor of '" + account + "' (" + removed.authenticatorApps()
+                        + plural(removed.authenticatorApps(), " authenticator app", " authenticator apps") + ", "
+                        + removed.securityKeys() + plural(removed.securityKeys(), " security key", " security keys")
+                        + ", " + removed.recoveryCodes() + plural(removed.recoveryCodes(), " recovery code",
                         " recovery codes") + ") and ended " + sessions
                         + plural(sessions, " session", " sessions"));
                 invitation.print(out, account, code);

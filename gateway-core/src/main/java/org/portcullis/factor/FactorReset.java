@@ -35,11 +35,12 @@ public final class FactorReset {
     /**
      * What a reset removed.
      *
-     * @param authenticators TOTP authenticators (pending ones included) and security keys
-     * @param recoveryCodes  recovery codes, used ones included
-     * @param rows           every row deleted, secrets and used steps included
+     * @param authenticatorApps TOTP authenticators, pending ones included
+     * @param securityKeys      security keys and passkeys
+     * @param recoveryCodes     recovery codes, used ones included
+     * @param rows              every row deleted, secrets and used steps included
      */
-    public record Removed(int authenticators, int recoveryCodes, int rows) {
+    public record Removed(int authenticatorApps, int securityKeys, int recoveryCodes, int rows) {
     }
 
     private FactorReset() {
@@ -49,19 +50,22 @@ public final class FactorReset {
     public static Removed removeAll(EmbeddedDatabase database, String user) {
         Objects.requireNonNull(user, "user");
         return database.write(c -> {
-            int authenticators = 0;
+            int authenticatorApps = 0;
+            int securityKeys = 0;
             int recoveryCodes = 0;
             int rows = 0;
             for (Deletion deletion : TABLES) {
                 int deleted = delete(c, deletion.sql(), user);
                 rows += deleted;
-                if (deletion.table().equals("totp_credentials") || deletion.table().equals("webauthn_credentials")) {
-                    authenticators += deleted;
+                if (deletion.table().equals("totp_credentials")) {
+                    authenticatorApps = deleted;
+                } else if (deletion.table().equals("webauthn_credentials")) {
+                    securityKeys = deleted;
                 } else if (deletion.table().equals("recovery_codes")) {
                     recoveryCodes = deleted;
                 }
             }
-            return new Removed(authenticators, recoveryCodes, rows);
+            return new Removed(authenticatorApps, securityKeys, recoveryCodes, rows);
         });
     }
 

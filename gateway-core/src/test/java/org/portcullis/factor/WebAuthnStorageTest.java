@@ -42,7 +42,8 @@ class WebAuthnStorageTest {
 
             FactorReset.Removed removed = FactorReset.removeAll(db, "alice");
 
-            assertThat(removed.authenticators()).isEqualTo(2);
+            assertThat(removed.securityKeys()).isEqualTo(2);
+            assertThat(removed.authenticatorApps()).isZero();
             assertThat(store.hasAny("alice")).isFalse();
             assertThat(store.findById("AAAA")).isEmpty();
             assertThat(store.hasAny("bob")).isTrue();

@@ -67,8 +67,8 @@ class ResetMfaFlowTest {
         Run run = resetMfa("Alice", "--data-dir", gateway.dataDir.toString(), "--expires", "2h");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).startsWith("removed every second factor of 'alice' (1 authenticator app, 10 recovery"
-                + " codes) and ended 2 sessions\n").contains("valid until 2026-11-29T11:00:00Z");
+        assertThat(run.out()).startsWith("removed every second factor of 'alice' (1 authenticator app, 0 security keys,"
+                + " 10 recovery codes) and ended 2 sessions\n").contains("valid until 2026-11-29T11:00:00Z");
         Matcher invitation = CODE.matcher(run.out());
         assertThat(invitation.find()).as(run.out()).isTrue();
         assertThat(run.out()).doesNotContain(oldSecret);
