@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Portcullis throughput benchmark: static nginx, nginx as a reverse proxy (Debian's default proxy buffers, and
-# tuned 16k buffers) and Portcullis, measured by wrk on 127.0.0.1, interleaved round by round. See bench/README.md for how to read the output.
+# tuned 16k buffers) and Portcullis, measured by wrk on 127.0.0.1, interleaved round by round. See bench/README.md
+# for how to read the output.
 #
 # Environment (all optional):
 #   ROUNDS=3            measured rounds; each round runs every size against every contender

@@ -79,8 +79,8 @@ public final class ResetMfaCommand implements Callable<Integer> {
                 InvitationCode code = new InvitationCodes(database).issue(account, validity, clock.instant());
                 new AdminEvents(database).record(clock, AUDIT_COMMAND, AuditOutcome.SUCCESS, account,
                         "authenticator_apps_removed=" + removed.authenticatorApps() + " security_keys_removed="
-                                + removed.securityKeys() + " recovery_codes_removed=" + removed.recoveryCodes() + " sessions_ended=" + sessions + " valid_until="
-                                + code.expiresAt());
+                                + removed.securityKeys() + " recovery_codes_removed=" + removed.recoveryCodes()
+                                + " sessions_ended=" + sessions + " valid_until=" + code.expiresAt());
                 out.println("removed every second factor of '" + account + "' (" + removed.authenticatorApps()
                         + plural(removed.authenticatorApps(), " authenticator app", " authenticator apps") + ", "
                         + removed.securityKeys() + plural(removed.securityKeys(), " security key", " security keys")
