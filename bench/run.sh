@@ -42,29 +42,9 @@ for n in "$ROUNDS" "$DURATION" "$WARMUP" "$THREADS" "$CONNECTIONS"; do
 done
 
 # --- tools -------------------------------------------------------------------------------------------------------
-ensure_tools() {
-  local missing=()
-  command -v nginx >/dev/null || missing+=(nginx)
-  command -v wrk >/dev/null || missing+=(wrk)
-  command -v curl >/dev/null || missing+=(curl)
-  command -v python3 >/dev/null || missing+=(python3)
-  if ((${#missing[@]} == 0)); then return; fi
-  if [[ "$(id -u)" != 0 ]]; then
-    die "missing: ${missing[*]}; install them (apt-get install -y ${missing[*]}) or run as root"
-  fi
-  log "installing ${missing[*]} with apt-get"
-  local attempt
-  for attempt in 1 2 3 4 5; do
-    if DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null \
-        || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null; }; then
-      return
-    fi
-    log "apt-get failed (dpkg lock held?), retry $attempt in 5 s"
-    sleep 5
-  done
-  die "could not install ${missing[*]}"
-}
-ensure_tools
+# shellcheck source=bench/tools.sh
+source "$BENCH_DIR/tools.sh"
+ensure_tools nginx wrk curl python3
 # nginx normally lives in /usr/sbin, which a non-root PATH may lack.
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 

@@ -44,10 +44,9 @@ for n in "$DURATION" "$WARMUP" "$ROUNDS" "$USER_THREADS" "$USER_CONNECTIONS" "$F
     "$FLOOD_CONNECTIONS" "$FLOOD_LEAD"; do
   [[ "$n" =~ ^[0-9]+$ ]] || die "all numeric settings must be whole numbers"
 done
-for tool in nginx wrk curl openssl python3; do
-  command -v "$tool" >/dev/null || [[ "$tool" == nginx && -x /usr/sbin/nginx ]] \
-    || die "missing $tool (apt-get install -y nginx wrk curl openssl python3)"
-done
+# shellcheck source=bench/tools.sh
+source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
+ensure_tools nginx wrk curl openssl python3
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
 # wrk needs a descriptor per connection, the gateway two (client and upstream side); both inherit this limit.
