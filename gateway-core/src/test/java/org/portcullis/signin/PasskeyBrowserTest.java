@@ -12,13 +12,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.virtualauthenticator.Credential;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
-import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 import org.portcullis.browser.Browser;
 import org.portcullis.browser.BrowserRequirement;
 import org.portcullis.enrolment.InvitationCode;
@@ -49,17 +44,7 @@ class PasskeyBrowserTest {
         gateway = SignInGateway.start(dir, Clock.systemUTC(), WebAuthnBrowserTest.POLICY,
                 "webauthn:\n  passwordless: true\n");
         browser = Browser.start(gateway.certs);
-        authenticator = browser.driver().addVirtualAuthenticator(authenticatorOptions());
-    }
-
-    private static VirtualAuthenticatorOptions authenticatorOptions() {
-        return new VirtualAuthenticatorOptions()
-                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
-                .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
-                .setHasResidentKey(true)
-                .setHasUserVerification(true)
-                .setIsUserVerified(true)
-                .setIsUserConsenting(true);
+        authenticator = browser.driver().addVirtualAuthenticator(VirtualKeys.platformPasskey());
     }
 
     @AfterAll
@@ -85,19 +70,6 @@ class PasskeyBrowserTest {
         return gateway.server.runtime().signIn().orElseThrow().secondFactors();
     }
 
-    /** Clicks a ceremony button and waits until the script has moved the browser on to another page. */
-    private static void useKey(Browser b, String buttonText) {
-        WebElement oldRoot = b.driver().findElement(By.tagName("html"));
-        b.driver().findElement(By.xpath("//button[normalize-space()='" + buttonText + "']")).click();
-        new WebDriverWait(b.driver(), Browser.WAIT)
-                .withMessage(() -> "the key ceremony did not move on; status: " + b.driver()
-                        .findElements(By.cssSelector("[data-webauthn-status]")).stream().map(WebElement::getText)
-                        .findFirst().orElse("(no status line)"))
-                .until(ExpectedConditions.stalenessOf(oldRoot));
-        new WebDriverWait(b.driver(), Browser.WAIT)
-                .until(d -> "complete".equals(b.script("return document.readyState")));
-    }
-
     @Test
     void aFreshBrowserReachesAWebAuthnOnlyRecordWithThePasskeyAlone() {
         InvitationCode invitation = factors().invitations().issue("alice", Duration.ofHours(1),
@@ -109,12 +81,12 @@ class PasskeyBrowserTest {
         browser.fill(SecondFactorMessages.INVITATION_LABEL, invitation.reveal())
                 .submit(SecondFactorMessages.INVITATION_BUTTON);
         browser.fill(WebAuthnMessages.NAME_LABEL, "Work laptop");
-        useKey(browser, WebAuthnMessages.REGISTER_BUTTON);
+        VirtualKeys.useKey(browser, WebAuthnMessages.REGISTER_BUTTON);
         assertThat(authenticator.getCredentials()).singleElement()
                 .satisfies(c -> assertThat(c.isResidentCredential()).as("a discoverable credential").isTrue());
 
         fresh = browser.newContext();
-        VirtualAuthenticator second = fresh.driver().addVirtualAuthenticator(authenticatorOptions());
+        VirtualAuthenticator second = fresh.driver().addVirtualAuthenticator(VirtualKeys.platformPasskey());
         for (Credential credential : authenticator.getCredentials()) {
             second.addCredential(credential);
         }
@@ -124,7 +96,7 @@ class PasskeyBrowserTest {
         String original = url("app.test", "/records/7");
         fresh.open(original);
         assertThat(fresh.pageText()).contains(PortalMessages.PASSKEY_BUTTON);
-        useKey(fresh, PortalMessages.PASSKEY_BUTTON);
+        VirtualKeys.useKey(fresh, PortalMessages.PASSKEY_BUTTON);
 
         fresh.awaitUrl(original::equals, original);
         assertThat(fresh.responseStatus()).isEqualTo(200);

@@ -16,12 +16,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.virtualauthenticator.Credential;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
-import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 import org.portcullis.browser.Browser;
 import org.portcullis.browser.BrowserRequirement;
 import org.portcullis.enrolment.InvitationCode;
@@ -70,17 +66,7 @@ class WebAuthnBrowserTest {
     void start(@TempDir Path dir) throws Exception {
         gateway = SignInGateway.start(dir, Clock.systemUTC(), POLICY, "");
         browser = Browser.start(gateway.certs);
-        authenticator = browser.driver().addVirtualAuthenticator(authenticatorOptions());
-    }
-
-    private static VirtualAuthenticatorOptions authenticatorOptions() {
-        return new VirtualAuthenticatorOptions()
-                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
-                .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
-                .setHasResidentKey(true)
-                .setHasUserVerification(true)
-                .setIsUserVerified(true)
-                .setIsUserConsenting(true);
+        authenticator = browser.driver().addVirtualAuthenticator(VirtualKeys.platformPasskey());
     }
 
     @AfterAll
@@ -116,22 +102,6 @@ class WebAuthnBrowserTest {
         b.fill(PortalMessages.USERNAME_LABEL, user).fill(PortalMessages.PASSWORD_LABEL, password).submit();
     }
 
-    /** Clicks the security-key button and waits until the script has moved the browser on to another page. */
-    private static void useKey(Browser b, String buttonText) {
-        WebElement oldRoot = b.driver().findElement(By.tagName("html"));
-        b.driver().findElement(By.xpath("//button[normalize-space()='" + buttonText + "']")).click();
-        new WebDriverWait(b.driver(), Browser.WAIT)
-                .withMessage(() -> "the key ceremony did not move on; status: " + status(b))
-                .until(ExpectedConditions.stalenessOf(oldRoot));
-        new WebDriverWait(b.driver(), Browser.WAIT)
-                .until(d -> "complete".equals(b.script("return document.readyState")));
-    }
-
-    private static String status(Browser b) {
-        return b.driver().findElements(By.cssSelector("[data-webauthn-status]")).stream()
-                .map(e -> e.getText()).findFirst().orElse("(no status line)");
-    }
-
     @Test
     @Order(1)
     void invitationThenPasswordThenAKeyLeadsToTheProtectedRecord() {
@@ -151,7 +121,7 @@ class WebAuthnBrowserTest {
 
         assertThat(browser.pageText()).contains(WebAuthnMessages.REGISTER_EXPLAINED);
         browser.fill(WebAuthnMessages.NAME_LABEL, "Blue YubiKey");
-        useKey(browser, WebAuthnMessages.REGISTER_BUTTON);
+        VirtualKeys.useKey(browser, WebAuthnMessages.REGISTER_BUTTON);
 
         assertThat(browser.pageText()).contains(SecondFactorMessages.RECOVERY_CODES_TITLE);
         assertThat(browser.driver().findElements(By.cssSelector(".recovery-codes li"))).hasSize(10);
@@ -173,7 +143,7 @@ class WebAuthnBrowserTest {
     @Order(2)
     void aFreshBrowserSignsInWithPasswordAndTheKey() {
         fresh = browser.newContext();
-        VirtualAuthenticator second = fresh.driver().addVirtualAuthenticator(authenticatorOptions());
+        VirtualAuthenticator second = fresh.driver().addVirtualAuthenticator(VirtualKeys.platformPasskey());
         for (Credential credential : authenticator.getCredentials()) {
             second.addCredential(credential);
         }
@@ -184,7 +154,7 @@ class WebAuthnBrowserTest {
 
         assertThat(fresh.currentUrl()).endsWith("/.portcullis/second-factor");
         assertThat(fresh.pageText()).contains(WebAuthnMessages.KEY_EXPLAINED);
-        useKey(fresh, WebAuthnMessages.KEY_BUTTON);
+        VirtualKeys.useKey(fresh, WebAuthnMessages.KEY_BUTTON);
 
         fresh.awaitUrl(original::equals, original);
         assertThat(fresh.responseStatus()).isEqualTo(200);
@@ -250,7 +220,7 @@ class WebAuthnBrowserTest {
         assertThat(browser.pageText()).as("the code just typed is the proof").contains(
                 WebAuthnMessages.REGISTER_EXPLAINED);
         browser.fill(WebAuthnMessages.NAME_LABEL, "Work laptop");
-        useKey(browser, WebAuthnMessages.REGISTER_BUTTON);
+        VirtualKeys.useKey(browser, WebAuthnMessages.REGISTER_BUTTON);
 
         browser.awaitUrl(original::equals, original);
         assertThat(browser.responseStatus()).isEqualTo(200);
