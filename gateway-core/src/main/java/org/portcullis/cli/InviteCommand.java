@@ -9,8 +9,6 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.portcullis.enrolment.InvitationCode;
 import org.portcullis.enrolment.InvitationCodes;
-import org.portcullis.storage.EmbeddedDatabase;
-import org.portcullis.storage.StorageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,7 +31,7 @@ import picocli.CommandLine.Spec;
 public final class InviteCommand implements Callable<Integer> {
 
     static final int EXIT_OK = 0;
-    static final int EXIT_STORE_ERROR = 1;
+    static final int EXIT_STORE_ERROR = StoreArgument.EXIT_STORE_ERROR;
     static final int EXIT_BAD_INPUT = 2;
 
     @Spec
@@ -62,19 +60,13 @@ public final class InviteCommand implements Callable<Integer> {
             if (validity == null) {
                 return EXIT_BAD_INPUT;
             }
-            if (StoreArgument.reportMissingDatabase(invitation.dataDir, err)) {
-                return EXIT_BAD_INPUT;
-            }
-            try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(invitation.dataDir)) {
+            return StoreArgument.withExistingStore(invitation.dataDir, err, database -> {
                 InvitationCode code = new InvitationCodes(database).issue(account, validity, clock.instant());
                 new AdminEvents(database).record(clock, "users.invite", AuditOutcome.SUCCESS, account,
                         "valid_until=" + code.expiresAt());
                 invitation.print(out, account, code);
                 return EXIT_OK;
-            } catch (StorageException e) {
-                err.println("error: " + e.getMessage());
-                return EXIT_STORE_ERROR;
-            }
+            });
         } finally {
             out.flush();
             err.flush();

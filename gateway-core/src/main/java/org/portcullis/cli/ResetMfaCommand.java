@@ -11,8 +11,6 @@ import org.portcullis.enrolment.InvitationCode;
 import org.portcullis.enrolment.InvitationCodes;
 import org.portcullis.factor.FactorReset;
 import org.portcullis.session.SqliteSessionStore;
-import org.portcullis.storage.EmbeddedDatabase;
-import org.portcullis.storage.StorageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,7 +37,7 @@ import picocli.CommandLine.Spec;
 public final class ResetMfaCommand implements Callable<Integer> {
 
     static final int EXIT_OK = 0;
-    static final int EXIT_STORE_ERROR = 1;
+    static final int EXIT_STORE_ERROR = StoreArgument.EXIT_STORE_ERROR;
     static final int EXIT_BAD_INPUT = 2;
     static final String AUDIT_COMMAND = "users.reset_mfa";
 
@@ -70,10 +68,7 @@ public final class ResetMfaCommand implements Callable<Integer> {
             if (validity == null) {
                 return EXIT_BAD_INPUT;
             }
-            if (StoreArgument.reportMissingDatabase(invitation.dataDir, err)) {
-                return EXIT_BAD_INPUT;
-            }
-            try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(invitation.dataDir)) {
+            return StoreArgument.withExistingStore(invitation.dataDir, err, database -> {
                 FactorReset.Removed removed = FactorReset.removeAll(database, account);
                 int sessions = new SqliteSessionStore(database).deleteByUser(account);
                 InvitationCode code = new InvitationCodes(database).issue(account, validity, clock.instant());
@@ -89,10 +84,7 @@ public final class ResetMfaCommand implements Callable<Integer> {
                         + plural(sessions, " session", " sessions"));
                 invitation.print(out, account, code);
                 return EXIT_OK;
-            } catch (StorageException e) {
-                err.println("error: " + e.getMessage());
-                return EXIT_STORE_ERROR;
-            }
+            });
         } finally {
             out.flush();
             err.flush();

@@ -18,7 +18,6 @@ import org.portcullis.session.SessionStore;
 import org.portcullis.session.SessionSummary;
 import org.portcullis.session.SqliteSessionStore;
 import org.portcullis.storage.EmbeddedDatabase;
-import org.portcullis.storage.StorageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,7 +41,7 @@ import picocli.CommandLine.Spec;
 public final class SessionsCommand implements Callable<Integer> {
 
     static final int EXIT_OK = 0;
-    static final int EXIT_STORE_ERROR = 1;
+    static final int EXIT_STORE_ERROR = StoreArgument.EXIT_STORE_ERROR;
     static final int EXIT_BAD_INPUT = 2;
 
     @Spec
@@ -186,23 +185,9 @@ public final class SessionsCommand implements Callable<Integer> {
     private static int withStore(CommandSpec spec, Path dataDir, StoreWork work) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (StoreArgument.reportMissingDatabase(dataDir, err)) {
-            err.flush();
-            return EXIT_BAD_INPUT;
-        }
-        EmbeddedDatabase database;
         try {
-            database = EmbeddedDatabase.openExisting(dataDir);
-        } catch (StorageException e) {
-            err.println("error: " + e.getMessage());
-            err.flush();
-            return EXIT_STORE_ERROR;
-        }
-        try (database) {
-            return work.run(new SqliteSessionStore(database), database);
-        } catch (StorageException e) {
-            err.println("error: " + e.getMessage());
-            return EXIT_STORE_ERROR;
+            return StoreArgument.withExistingStore(dataDir, err,
+                    database -> work.run(new SqliteSessionStore(database), database));
         } finally {
             out.flush();
             err.flush();

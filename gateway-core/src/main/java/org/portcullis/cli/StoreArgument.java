@@ -4,13 +4,42 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.StorageException;
 
 /**
  * The {@code --data-dir} check shared by the commands that work on the gateway's store: they open an existing
  * database only, so a mistyped directory is reported instead of a new empty store being created.
  */
 final class StoreArgument {
+    /** Exit code of a store that could not be opened or read or written. */
+    static final int EXIT_STORE_ERROR = 1;
+    /** Exit code of a {@code --data-dir} without a gateway database. */
+    static final int EXIT_BAD_INPUT = 2;
+
     private StoreArgument() {
+    }
+
+    /** One command's work on the opened store; returns the exit code. */
+    @FunctionalInterface
+    interface StoreWork {
+        int run(EmbeddedDatabase database);
+    }
+
+    /**
+     * Opens the existing store in {@code dataDir}, runs {@code work} and closes the store. A missing database is
+     * {@link #EXIT_BAD_INPUT}; a store that fails, while opening or during the work, is {@link #EXIT_STORE_ERROR},
+     * each said on {@code err}.
+     */
+    static int withExistingStore(Path dataDir, PrintWriter err, StoreWork work) {
+        if (reportMissingDatabase(dataDir, err)) {
+            return EXIT_BAD_INPUT;
+        }
+        try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(dataDir)) {
+            return work.run(database);
+        } catch (StorageException e) {
+            err.println("error: " + e.getMessage());
+            return EXIT_STORE_ERROR;
+        }
     }
 
     /** True (after saying so on {@code err}) when {@code dataDir} holds no gateway database. */

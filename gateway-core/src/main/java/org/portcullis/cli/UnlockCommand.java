@@ -8,8 +8,6 @@ import java.util.concurrent.Callable;
 import org.portcullis.config.UserEntry;
 import org.portcullis.regulation.SqliteFailureCounter;
 import org.portcullis.regulation.Subject;
-import org.portcullis.storage.EmbeddedDatabase;
-import org.portcullis.storage.StorageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,7 +32,7 @@ import picocli.CommandLine.Spec;
 public final class UnlockCommand implements Callable<Integer> {
 
     static final int EXIT_OK = 0;
-    static final int EXIT_STORE_ERROR = 1;
+    static final int EXIT_STORE_ERROR = StoreArgument.EXIT_STORE_ERROR;
     static final int EXIT_BAD_INPUT = 2;
 
     @Spec
@@ -62,10 +60,7 @@ public final class UnlockCommand implements Callable<Integer> {
                 err.println("error: NAME must not contain control characters");
                 return EXIT_BAD_INPUT;
             }
-            if (StoreArgument.reportMissingDatabase(dataDir, err)) {
-                return EXIT_BAD_INPUT;
-            }
-            try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(dataDir)) {
+            return StoreArgument.withExistingStore(dataDir, err, database -> {
                 int cleared = new SqliteFailureCounter(database).resetAccountEverywhere(account);
                 new AdminEvents(database).record(java.time.Clock.systemUTC(), "users.unlock", AuditOutcome.SUCCESS,
                         account, "counters_cleared=" + cleared);
@@ -74,10 +69,7 @@ public final class UnlockCommand implements Callable<Integer> {
                         : "unlocked '" + account + "' (" + cleared + (cleared == 1 ? " counter" : " counters")
                                 + " cleared)");
                 return EXIT_OK;
-            } catch (StorageException e) {
-                err.println("error: " + e.getMessage());
-                return EXIT_STORE_ERROR;
-            }
+            });
         } finally {
             out.flush();
             err.flush();

@@ -13,7 +13,6 @@ import org.portcullis.audit.AuditOutcome;
 import org.portcullis.config.UserEntry;
 import org.portcullis.factor.WebAuthnCredentials;
 import org.portcullis.storage.EmbeddedDatabase;
-import org.portcullis.storage.StorageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,7 +32,7 @@ import picocli.CommandLine.Spec;
         subcommands = {WebAuthnKeysCommand.ListKeys.class, WebAuthnKeysCommand.Enable.class})
 public final class WebAuthnKeysCommand implements Runnable {
     static final int EXIT_OK = 0;
-    static final int EXIT_STORE_ERROR = 1;
+    static final int EXIT_STORE_ERROR = StoreArgument.EXIT_STORE_ERROR;
     static final int EXIT_BAD_INPUT = 2;
     /** A shorter prefix would too easily name the wrong key. */
     static final int MIN_ID_PREFIX = 8;
@@ -71,15 +70,8 @@ public final class WebAuthnKeysCommand implements Runnable {
                     err.println("error: NAME " + e.getMessage());
                     return EXIT_BAD_INPUT;
                 }
-                if (StoreArgument.reportMissingDatabase(dataDir, err)) {
-                    return EXIT_BAD_INPUT;
-                }
-                try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(dataDir)) {
-                    return run(database, new WebAuthnCredentials(database, new SecureRandom()), user, out, err);
-                } catch (StorageException e) {
-                    err.println("error: " + e.getMessage());
-                    return EXIT_STORE_ERROR;
-                }
+                return StoreArgument.withExistingStore(dataDir, err, database ->
+                        run(database, new WebAuthnCredentials(database, new SecureRandom()), user, out, err));
             } finally {
                 out.flush();
                 err.flush();
