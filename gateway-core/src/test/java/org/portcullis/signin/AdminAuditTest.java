@@ -32,9 +32,11 @@ class AdminAuditTest {
         gateway.close();
     }
 
-    List<String> adminLines() throws Exception {
+    /** The trail's admin lines once {@code lastReason}, relayed after the others, has been written too. */
+    List<String> adminLines(String lastReason) throws Exception {
         gateway.server.runtime().adminEvents().orElseThrow().relayNow().join();
-        return gateway.awaitAuditLine(0, "\"event.action\":\"admin.command\"").stream()
+        return gateway.awaitAuditLine(0, "\"event.action\":\"admin.command\"",
+                        "\"event.reason\":\"" + lastReason + "\"").stream()
                 .filter(line -> line.contains("\"event.action\":\"admin.command\"")).toList();
     }
 
@@ -49,7 +51,7 @@ class AdminAuditTest {
         assertThat(cli.execute("users", "invite", "bob", "--data-dir", dataDir)).isZero();
         String code = out.toString().replaceAll("(?s).*enrolment code for 'bob': (\\S+).*", "$1");
 
-        List<String> lines = adminLines();
+        List<String> lines = adminLines("users.invite");
         assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"event.reason\":\"sessions.revoke\"")
                 .contains("\"user.target.name\":\"bob\"").contains("\"event.detail\":\"revoked=0\"")
                 .contains("\"event.outcome\":\"success\""));
