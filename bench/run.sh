@@ -42,8 +42,8 @@ for n in "$ROUNDS" "$DURATION" "$WARMUP" "$THREADS" "$CONNECTIONS"; do
 done
 
 # --- tools -------------------------------------------------------------------------------------------------------
-# shellcheck source=bench/tools.sh
-source "$BENCH_DIR/tools.sh"
+# shellcheck source=bench/common.sh
+source "$BENCH_DIR/common.sh"
 ensure_tools nginx wrk curl python3
 # nginx normally lives in /usr/sbin, which a non-root PATH may lack.
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
@@ -56,32 +56,8 @@ if [[ -z "${PORTCULLIS_CMD:-}" && ! -f "$JAR" ]]; then
 fi
 
 # --- processes we start, stopped on every exit ----------------------------------------------------------------------
-BENCH_TMP="$(mktemp -d -t portcullis-bench.XXXXXX)"
-PIDS=()
-cleanup() {
-  local pid i
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  if [[ "${KEEP_TMP:-0}" == 1 ]]; then log "kept $BENCH_TMP"; else rm -rf "$BENCH_TMP"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+start_bench_tmp bench
 
-free_ports() { # prints N distinct free TCP ports on 127.0.0.1 (held together while chosen, so they differ)
-  python3 - "$1" <<'EOF'
-import socket, sys
-socks = []
-for _ in range(int(sys.argv[1])):
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-EOF
-}
 read -r UPSTREAM_PORT NGINX_DEFAULT_PORT NGINX_TUNED_PORT PORTCULLIS_PORT < <(free_ports 4)
 [[ "$PORTCULLIS_PORT" =~ ^[0-9]+$ ]] || die "could not find free ports on 127.0.0.1"
 declare -A PORT=([direct]=$UPSTREAM_PORT [nginx-default]=$NGINX_DEFAULT_PORT [nginx-tuned]=$NGINX_TUNED_PORT

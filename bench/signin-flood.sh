@@ -44,8 +44,8 @@ for n in "$DURATION" "$WARMUP" "$ROUNDS" "$USER_THREADS" "$USER_CONNECTIONS" "$F
     "$FLOOD_CONNECTIONS" "$FLOOD_LEAD"; do
   [[ "$n" =~ ^[0-9]+$ ]] || die "all numeric settings must be whole numbers"
 done
-# shellcheck source=bench/tools.sh
-source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ensure_tools nginx wrk curl openssl python3
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
@@ -57,29 +57,9 @@ if (($(ulimit -n) < NEED_FILES)); then
 fi
 
 # --- processes we start, stopped on every exit ----------------------------------------------------------------------
-BENCH_TMP="$(mktemp -d -t portcullis-flood.XXXXXX)"
-PIDS=()
-cleanup() {
-  local pid i
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  if [[ "${KEEP_TMP:-0}" == 1 ]]; then log "kept $BENCH_TMP"; else rm -rf "$BENCH_TMP"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+start_bench_tmp flood
 
-read -r UPSTREAM_PORT PORT < <(python3 - <<'EOF'
-import socket
-socks = [socket.socket() for _ in range(2)]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-EOF
-)
+read -r UPSTREAM_PORT PORT < <(free_ports 2)
 [[ "$PORT" =~ ^[0-9]+$ ]] || die "could not find free ports on 127.0.0.1"
 PORTAL="login.test"
 APP="app.test"
