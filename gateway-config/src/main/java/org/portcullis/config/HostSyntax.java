@@ -39,11 +39,38 @@ final class HostSyntax {
      * must never take a name such as {@code 127.0.0.1.example.org} for the loopback address.
      */
     static Optional<HostPort> listenAddress(String text) {
+        return splitHostPort(text).flatMap(split -> {
+            String hostPart = split.host();
+            if (hostPart.startsWith("[") && hostPart.endsWith("]")) {
+                String inner = hostPart.substring(1, hostPart.length() - 1);
+                return isIpv6(inner) ? Optional.of(new HostPort(inner, split.port())) : Optional.empty();
+            }
+            return isIpv4(hostPart) || hostPart.equals(LOCALHOST)
+                    ? Optional.of(new HostPort(hostPart, split.port())) : Optional.empty();
+        });
+    }
+
+    /**
+     * {@code HOST:PORT} of a server to connect to (a syslog receiver): a DNS name, an IPv4 literal or a bracketed IPv6
+     * literal, and a port from 1 to 65535. The host is kept lower-case and without brackets.
+     */
+    static Optional<HostPort> connectAddress(String text) {
+        return splitHostPort(text).filter(split -> split.port() >= 1 && isHost(split.host())).map(split -> {
+            String hostPart = split.host();
+            boolean bracketed = hostPart.startsWith("[");
+            return new HostPort(bracketed ? hostPart.substring(1, hostPart.length() - 1) : hostPart, split.port());
+        });
+    }
+
+    /**
+     * {@code HOST:PORT} split at the last colon: the host part lower-case and as written (brackets kept), the port 0
+     * to 65535 in decimal digits. Empty when there is no host part or no such port.
+     */
+    private static Optional<Split> splitHostPort(String text) {
         int colon = text.lastIndexOf(':');
         if (colon <= 0) {
             return Optional.empty();
         }
-        String hostPart = text.substring(0, colon).toLowerCase(Locale.ROOT);
         String portPart = text.substring(colon + 1);
         if (!ALL_DIGITS.matcher(portPart).matches() || portPart.length() > 5) {
             return Optional.empty();
@@ -52,34 +79,11 @@ final class HostSyntax {
         if (port > 65535) {
             return Optional.empty();
         }
-        if (hostPart.startsWith("[") && hostPart.endsWith("]")) {
-            String inner = hostPart.substring(1, hostPart.length() - 1);
-            return isIpv6(inner) ? Optional.of(new HostPort(inner, port)) : Optional.empty();
-        }
-        return isIpv4(hostPart) || hostPart.equals(LOCALHOST)
-                ? Optional.of(new HostPort(hostPart, port)) : Optional.empty();
+        return Optional.of(new Split(text.substring(0, colon).toLowerCase(Locale.ROOT), port));
     }
 
-    /**
-     * {@code HOST:PORT} of a server to connect to (a syslog receiver): a DNS name, an IPv4 literal or a bracketed IPv6
-     * literal, and a port from 1 to 65535. The host is kept lower-case and without brackets.
-     */
-    static Optional<HostPort> connectAddress(String text) {
-        int colon = text.lastIndexOf(':');
-        if (colon <= 0) {
-            return Optional.empty();
-        }
-        String hostPart = text.substring(0, colon).toLowerCase(Locale.ROOT);
-        String portPart = text.substring(colon + 1);
-        if (!ALL_DIGITS.matcher(portPart).matches() || portPart.length() > 5) {
-            return Optional.empty();
-        }
-        int port = Integer.parseInt(portPart);
-        if (port < 1 || port > 65535 || !isHost(hostPart)) {
-            return Optional.empty();
-        }
-        boolean bracketed = hostPart.startsWith("[");
-        return Optional.of(new HostPort(bracketed ? hostPart.substring(1, hostPart.length() - 1) : hostPart, port));
+    /** The two parts of {@code HOST:PORT} before the host part is checked. */
+    private record Split(String host, int port) {
     }
 
     /** A DNS name, an IPv4 literal or a bracketed IPv6 literal, already lower-case. */
