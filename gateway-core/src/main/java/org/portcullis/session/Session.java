@@ -93,11 +93,7 @@ public record Session(
      * every factor defeats session fixation). User, creation time, absolute expiry and attributes carry over.
      */
     public Session rotated(SessionIdHash newHash, AuthFactor factor, Instant now, Duration idle) {
-        Map<AuthFactor, Instant> next = new EnumMap<>(AuthFactor.class);
-        next.putAll(factors);
-        next.put(factor, now);
-        return new Session(newHash, user, created, now, now.plus(idle), absoluteExpiry, next, attributes,
-                version + 1);
+        return rotated(newHash, factor, now, idle, Map.of(), java.util.Set.of());
     }
 
     /**

@@ -106,21 +106,7 @@ public final class SessionManager {
      *         revoked, or rotated by a concurrent request)
      */
     public Optional<IssuedSession> rotate(SessionId current, AuthFactor factorAdded) {
-        Objects.requireNonNull(factorAdded, "factorAdded");
-        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-            Optional<Session> live = live(current);
-            if (live.isEmpty()) {
-                return Optional.empty();
-            }
-            Instant now = now();
-            SessionId next = SessionId.generate(random);
-            Session replacement = live.get().rotated(next.hash(), factorAdded, now, settings.idle());
-            if (store.compareAndSet(live.get(), replacement)) {
-                return Optional.of(new IssuedSession(next, replacement));
-            }
-        }
-        // Lost every race: some other request keeps changing this session. Fail closed.
-        return Optional.empty();
+        return rotate(current, factorAdded, Map.of(), java.util.Set.of());
     }
 
     /**
@@ -143,6 +129,7 @@ public final class SessionManager {
                 return Optional.of(new IssuedSession(next, replacement));
             }
         }
+        // Lost every race: some other request keeps changing this session. Fail closed.
         return Optional.empty();
     }
 
