@@ -85,8 +85,7 @@ final class EnrolEndpoint {
         String csrf = session.attributes().getOrDefault(PortalContext.CSRF, "");
         String rd = form == null ? "" : form.text(PortalPaths.FIELD_RD);
         boolean invitationNeeded = !request.snapshot().config().enrolment().allowFirstFactorOnly();
-        CsrfVerdict verdict = site.csrf().checkStoredToken(PortalContext.formHeaders(request), csrf,
-                form == null ? "" : form.text(PortalPaths.FIELD_CSRF));
+        CsrfVerdict verdict = PortalContext.sessionFormCsrf(request, session, form);
         if (form == null || !verdict.allowed()) {
             context.record(SignInEvent.ACTION_FACTOR_ENROL, AuditOutcome.FAILURE,
                     "csrf_" + verdict.outcome().name().toLowerCase(), session.user(), request,

@@ -41,9 +41,7 @@ final class FactorsEndpoint {
         Session session = request.session().session();
         PortalSite site = PortalContext.site(request);
         FormBody form = FormBody.parse(request.body()).orElse(null);
-        CsrfVerdict verdict = site.csrf().checkStoredToken(PortalContext.formHeaders(request),
-                session.attributes().getOrDefault(PortalContext.CSRF, ""),
-                form == null ? "" : form.text(PortalPaths.FIELD_CSRF));
+        CsrfVerdict verdict = PortalContext.sessionFormCsrf(request, session, form);
         String action = form == null ? "" : form.text(SecondFactorPages.FIELD_ACTION);
         String auditAction = SecondFactorPages.ACTION_RENAME.equals(action) ? SignInEvent.ACTION_FACTOR_RENAME
                 : SecondFactorPages.ACTION_RECOVERY_CODES.equals(action) ? SignInEvent.ACTION_RECOVERY_CODE_REGENERATE

@@ -13,10 +13,12 @@ import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
 import org.portcullis.portal.PortalSite;
 import org.portcullis.portal.guard.CallbackCodes;
+import org.portcullis.portal.guard.CsrfVerdict;
 import org.portcullis.portal.guard.CsrfTokens;
 import org.portcullis.portal.guard.FormHeaders;
 import org.portcullis.portal.page.PortalHeaders;
 import org.portcullis.portal.page.PortalPage;
+import org.portcullis.session.Session;
 import org.portcullis.signin.SignInServices;
 
 /** What every endpoint shares: the sign-in services, the callback codes, the audit trail, and small helpers. */
@@ -44,6 +46,16 @@ final class PortalContext {
 
     static PortalSite site(PortalRequest request) {
         return request.snapshot().portalSite().orElseThrow(() -> new IllegalStateException("portal not configured"));
+    }
+
+    /**
+     * The CSRF check of a form posted by a signed-in (or half signed-in) browser: the form's token against the one
+     * kept in {@code session}, plus the origin headers. A form that did not parse carries no token.
+     */
+    static CsrfVerdict sessionFormCsrf(PortalRequest request, Session session, FormBody form) {
+        return site(request).csrf().checkStoredToken(formHeaders(request),
+                session.attributes().getOrDefault(CSRF, ""),
+                form == null ? "" : form.text(org.portcullis.portal.PortalPaths.FIELD_CSRF));
     }
 
     static FormHeaders formHeaders(PortalRequest request) {

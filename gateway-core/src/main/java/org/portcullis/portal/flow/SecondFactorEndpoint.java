@@ -92,8 +92,7 @@ final class SecondFactorEndpoint {
         FormBody form = FormBody.parse(request.body()).orElse(null);
         String csrf = session.attributes().getOrDefault(PortalContext.CSRF, "");
         String rd = PortalContext.returnTo(request, form);
-        CsrfVerdict verdict = site.csrf().checkStoredToken(PortalContext.formHeaders(request), csrf,
-                form == null ? "" : form.text(PortalPaths.FIELD_CSRF));
+        CsrfVerdict verdict = PortalContext.sessionFormCsrf(request, session, form);
         if (form == null || !verdict.allowed()) {
             context.record(SignInEvent.ACTION_FACTOR_VERIFY, AuditOutcome.FAILURE,
                     "csrf_" + verdict.outcome().name().toLowerCase(), session.user(), request,

@@ -75,8 +75,7 @@ final class SecurityKeyEndpoint {
         FormBody form = FormBody.parse(request.body()).orElse(null);
         String csrf = session.attributes().getOrDefault(PortalContext.CSRF, "");
         String rd = form == null ? "" : form.text(PortalPaths.FIELD_RD);
-        CsrfVerdict verdict = site.csrf().checkStoredToken(PortalContext.formHeaders(request), csrf,
-                form == null ? "" : form.text(PortalPaths.FIELD_CSRF));
+        CsrfVerdict verdict = PortalContext.sessionFormCsrf(request, session, form);
         if (form == null || !verdict.allowed()) {
             context.record(SignInEvent.ACTION_FACTOR_ENROL, AuditOutcome.FAILURE,
                     "csrf_" + verdict.outcome().name().toLowerCase(), session.user(), request,

@@ -32,9 +32,8 @@ final class SignOutEndpoint {
             // Nothing to end: show the signed-out page, and drop whatever cookie the browser still had.
             return CompletableFuture.completedFuture(signedOut(site, "SIGNED_OUT_ALREADY"));
         }
-        String form = FormBody.parse(request.body()).map(f -> f.text("csrf")).orElse("");
-        CsrfVerdict verdict = site.csrf().checkStoredToken(PortalContext.formHeaders(request),
-                session.attributes().getOrDefault(PortalContext.CSRF, ""), form);
+        CsrfVerdict verdict = PortalContext.sessionFormCsrf(request, session,
+                FormBody.parse(request.body()).orElse(null));
         if (!verdict.allowed()) {
             context.record(SignInEvent.ACTION_SIGN_OUT, AuditOutcome.FAILURE,
                     "csrf_" + verdict.outcome().name().toLowerCase(), session.user(), request,
