@@ -68,12 +68,6 @@ class BrowserSignInTest {
         return gateway.portalOrigin() + LOGIN_PATH;
     }
 
-    private void drainUpstream() {
-        while (gateway.upstream.takeRequest(Duration.ofMillis(1)) != null) {
-            // requests of earlier steps
-        }
-    }
-
     @Test
     @Order(1)
     void aProtectedUrlLeadsThroughTheLoginFormBackToItselfAndTheUpstreamNeverSeesTheSessionCookie() {
@@ -139,7 +133,7 @@ class BrowserSignInTest {
 
         browser.submit(PortalMessages.SIGN_OUT_BUTTON);
         assertThat(browser.pageText()).contains(PortalMessages.SIGNED_OUT_TITLE);
-        drainUpstream();
+        gateway.drainUpstream();
 
         browser.open(url("app.test", "/records?x=1"));
         assertThat(browser.currentUrl()).startsWith(loginPage());

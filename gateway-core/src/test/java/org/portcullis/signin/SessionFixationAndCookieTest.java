@@ -43,9 +43,7 @@ class SessionFixationAndCookieTest {
 
     @BeforeEach
     void drain() {
-        while (gateway.upstream.takeRequest(Duration.ofMillis(1)) != null) {
-            // requests of earlier tests
-        }
+        gateway.drainUpstream();
     }
 
     String rd(String host, String target) {

@@ -40,9 +40,7 @@ class SignInFlowTest {
 
     @BeforeEach
     void drain() {
-        while (gateway.upstream.takeRequest(Duration.ofMillis(1)) != null) {
-            // requests of earlier tests
-        }
+        gateway.drainUpstream();
     }
 
     String rd(String host, String target) {

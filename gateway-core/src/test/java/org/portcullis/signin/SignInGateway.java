@@ -289,6 +289,13 @@ final class SignInGateway implements AutoCloseable {
         }
     }
 
+    /** Forgets what the upstream recorded so far (the requests of earlier steps or tests). */
+    void drainUpstream() {
+        while (upstream.takeRequest(Duration.ofMillis(1)) != null) {
+            // dropped
+        }
+    }
+
     @Override
     public void close() {
         server.close();

@@ -92,12 +92,6 @@ class WebAuthnBrowserTest {
         return gateway.server.runtime().signIn().orElseThrow().secondFactors();
     }
 
-    private void drainUpstream() {
-        while (gateway.upstream.takeRequest(Duration.ofMillis(1)) != null) {
-            // requests of earlier steps
-        }
-    }
-
     private static void signInWithPassword(Browser b, String user, String password) {
         b.fill(PortalMessages.USERNAME_LABEL, user).fill(PortalMessages.PASSWORD_LABEL, password).submit();
     }
@@ -128,7 +122,7 @@ class WebAuthnBrowserTest {
         assertThat(authenticator.getCredentials()).hasSize(1);
         assertThat(factors().webauthn().keys("alice")).singleElement()
                 .satisfies(k -> assertThat(k.record().name()).isEqualTo("Blue YubiKey"));
-        drainUpstream();
+        gateway.drainUpstream();
 
         browser.followLink(SecondFactorMessages.CONTINUE);
         browser.awaitUrl(original::equals, original);
@@ -147,7 +141,7 @@ class WebAuthnBrowserTest {
         for (Credential credential : authenticator.getCredentials()) {
             second.addCredential(credential);
         }
-        drainUpstream();
+        gateway.drainUpstream();
         String original = url("app.test", "/records/2");
         fresh.open(original);
         signInWithPassword(fresh, "alice", SignInGateway.PASSWORD);
@@ -201,7 +195,7 @@ class WebAuthnBrowserTest {
         totp.activate("bob", app.credential().id());
         browser.open(gateway.portalOrigin() + "/.portcullis/");
         browser.submit(PortalMessages.SIGN_OUT_BUTTON);
-        drainUpstream();
+        gateway.drainUpstream();
 
         String original = url("app.test", "/records/3");
         browser.open(original);
