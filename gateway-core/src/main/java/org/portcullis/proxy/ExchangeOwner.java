@@ -13,6 +13,9 @@ public interface ExchangeOwner {
     /** The gateway answered a portal request itself; {@code outcome} is the code for the log and audit trail. */
     void portalFinished(PortalExchange exchange, int status, boolean close, String outcome);
 
+    /** The upstream connections this client connection holds for itself (connection-bound logins). */
+    PinnedUpstreams pinnedUpstreams();
+
     /** Something changed that may allow reading from the client again (upstream connected or writable). */
     void updateReading();
 

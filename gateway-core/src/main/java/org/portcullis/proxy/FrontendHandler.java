@@ -52,6 +52,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private final ConnectionInfo connection;
     private final FrontendTimeoutHandler timeouts;
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
+    private final PinnedUpstreams pinned = new PinnedUpstreams();
 
     private ChannelHandlerContext ctx;
     private ClientExchange exchange;
@@ -80,6 +81,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     @Override
     public ChannelHandlerContext client() {
         return ctx;
+    }
+
+    @Override
+    public PinnedUpstreams pinnedUpstreams() {
+        return pinned;
     }
 
     @Override
@@ -378,6 +384,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         tunnel = true;
         timeouts.tunnel();
         exchange = null;
+        pinned.closeAll();
         if (!queued.isEmpty()) {
             // The client spoke before the 101 arrived: it does not follow RFC 6455, so nothing is relayed.
             releaseQueued();
@@ -441,6 +448,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             exchange.abort();
             exchange = null;
         }
+        // A login held for this client connection ends with it (SECURITY-RULES 21).
+        pinned.closeAll();
         releaseQueued();
         ctx.fireChannelInactive();
     }
@@ -453,6 +462,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             exchange.abort();
             exchange = null;
         }
+        pinned.closeAll();
         releaseQueued();
         ctx.close();
     }

@@ -26,6 +26,7 @@ import org.portcullis.http1.InterimResponse;
 import org.portcullis.http1.UpstreamProtocolError;
 import org.portcullis.ingress.CanonicalRequest;
 import org.portcullis.portal.ErrorPages;
+import org.portcullis.session.SessionId;
 import org.portcullis.signin.TunnelWatch;
 
 /**
@@ -40,6 +41,10 @@ import org.portcullis.signin.TunnelWatch;
  * answer within {@code upstream_timeout} → 504; broken response framing before the head was relayed → 502. Once a
  * response head has been relayed, any failure closes the client connection so a truncated body can never look
  * complete. An upstream connection is reused only after a complete, well-framed exchange.
+ *
+ * <p>Connection-bound logins (SECURITY-RULES 21): a connection that carried NTLM or Negotiate credentials, or was
+ * answered with such a challenge, never returns to the shared pool. It is held by the client connection for the next
+ * request of the same session ({@link PinnedUpstreams}) and closed when either ends.
  */
 public final class ProxyExchange implements UpstreamListener, ClientExchange {
     /** The outcome of an exchange that completed normally, whatever status the upstream answered. */
@@ -55,6 +60,8 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
     private final long bodyLimit;
     private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>();
     private final boolean headRequest;
+    /** Whose held upstream connections this exchange may use: its signed-in session, or null for none. */
+    private final SessionId pinOwner;
 
     private UpstreamConnection upstream;
     private ScheduledFuture<?> responseTimer;
@@ -90,6 +97,7 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
         // The decoder ends every request with a LastHttpContent, even a request without a body.
         this.requestComplete = false;
         this.headRequest = HttpMethod.HEAD.name().equals(request.method());
+        this.pinOwner = admission.session().signedIn() ? admission.session().id() : null;
     }
 
     public Admission.Forward admission() {
@@ -171,6 +179,12 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
     }
 
     private void acquire() {
+        UpstreamConnection held = owner.pinnedUpstreams().take(pool, pinOwner);
+        if (held != null) {
+            held.markReused();
+            onConnection(held);
+            return;
+        }
         Future<UpstreamConnection> future = pool.acquire(owner.client().channel().eventLoop(),
                 admission.snapshot().config().limits().upstreamConnectTimeout());
         if (future.isDone()) {
@@ -192,7 +206,15 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
             connection.release();
             return;
         }
+        onConnection(connection);
+    }
+
+    private void onConnection(UpstreamConnection connection) {
         upstream = connection;
+        if (ConnectionBoundAuth.sentBy(request.headers())) {
+            // Marked before a byte is written: whatever happens next, this connection may be logged in now.
+            connection.markConnectionBound();
+        }
         connection.attach(this);
         connection.expectResponseTo(HttpMethod.valueOf(request.method()));
         Channel channel = connection.channel();
@@ -282,6 +304,9 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
         if (code == 101) {
             onSwitchingProtocols(response);
             return;
+        }
+        if (ConnectionBoundAuth.challengedBy(response.headers())) {
+            upstream.markConnectionBound();
         }
         armResponseTimer();
         responseStarted = true;
@@ -452,7 +477,9 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
     private void complete() {
         finished = true;
         cancelTimer();
-        if (upstreamReusable && requestComplete) {
+        if (upstreamReusable && requestComplete && upstream.connectionBound()) {
+            owner.pinnedUpstreams().keep(upstream, pinOwner);
+        } else if (upstreamReusable && requestComplete) {
             upstream.release();
         } else {
             upstream.discard();
