@@ -99,6 +99,38 @@ class UpgradeTest {
         assertThat(handshake.headers("Sec-WebSocket-Version")).containsExactly("13");
     }
 
+    static Stream<Arguments> gatewayCookiesOnA101() {
+        return Stream.of(
+                // the session cookie itself (session fixation through the upgrade)
+                Arguments.of("__Host-portcullis=planted-by-upstream; Path=/; Secure; HttpOnly; SameSite=Lax"),
+                // deleting the session (a forced sign-out), in another case
+                Arguments.of("__HOST-PORTCULLIS=; Max-Age=0; Path=/; Secure"),
+                // the portal's login CSRF cookie (CsrfCookie.NAME)
+                Arguments.of("__Host-portcullis-csrf=planted; Path=/; Secure; HttpOnly; SameSite=Strict"),
+                // any later cookie of the gateway's family
+                Arguments.of("__host-portcullis-next=x; Path=/; Secure"));
+    }
+
+    /** SECURITY-RULES 11: an upstream may not set the gateway's cookies, also not on the {@code 101} of an upgrade. */
+    @ParameterizedTest
+    @MethodSource("gatewayCookiesOnA101")
+    void aSwitchingProtocolsResponseNeverSetsTheGatewaysCookies(String setCookie) throws Exception {
+        String key = WebSocketTestClient.newKey();
+        String target = WS_ACCEPT + "?Set-Cookie=" + java.net.URLEncoder.encode(setCookie,
+                java.nio.charset.StandardCharsets.ISO_8859_1) + "&Set-Cookie=app-theme%3Ddark%3B%20Path%3D%2F";
+        try (RawHttpClient client = RawHttpClient.connect(gateway.port())) {
+            client.send(WebSocketTestClient.upgradeRequest("app.test", target, key, OWN_ORIGIN));
+            RawResponse switched = client.readResponse(WAIT);
+            assertThat(switched.status()).isEqualTo(101);
+            assertThat(switched.headers("Set-Cookie")).containsExactly("app-theme=dark; Path=/");
+            assertThat(switched.head().toLowerCase(Locale.ROOT)).doesNotContain("portcullis");
+
+            client.send(WebSocketTestClient.maskedTextFrame("still a tunnel"));
+            assertThat(client.readWebSocketFrame(WAIT).text()).isEqualTo("still a tunnel");
+        }
+        assertThat(gateway.upstream().takeRequest(WAIT).target()).isEqualTo(target);
+    }
+
     @Test
     void wrongSecWebSocketAcceptGives502AndNothingIsTunnelled() throws Exception {
         String key = WebSocketTestClient.newKey();
