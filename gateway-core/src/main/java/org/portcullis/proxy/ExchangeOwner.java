@@ -27,5 +27,5 @@ public interface ExchangeOwner {
      *
      * @return the watch entry that ends the tunnel with its session, or null when no session opened it (bypass)
      */
-    org.portcullis.signin.TunnelWatch.Tunnel becomeTunnel(io.netty.channel.Channel upstream);
+    org.portcullis.signin.LiveStreams.Stream becomeTunnel(io.netty.channel.Channel upstream);
 }

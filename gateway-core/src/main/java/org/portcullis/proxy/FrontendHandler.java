@@ -30,7 +30,7 @@ import org.portcullis.session.CookieLookup;
 import org.portcullis.signin.ResolvedSession;
 import org.portcullis.signin.SessionLookups;
 import org.portcullis.signin.SignInServices;
-import org.portcullis.signin.TunnelWatch;
+import org.portcullis.signin.LiveStreams;
 import org.portcullis.server.FrontendTimeoutHandler;
 import org.portcullis.server.FrontendTimeoutHandler.FrontendTimeout;
 import org.portcullis.server.GatewayRuntime;
@@ -379,7 +379,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     @Override
-    public TunnelWatch.Tunnel becomeTunnel(Channel upstream) {
+    public LiveStreams.Stream becomeTunnel(Channel upstream) {
         Admission.Forward forward = exchange instanceof ProxyExchange proxy ? proxy.admission() : null;
         tunnel = true;
         timeouts.tunnel();
@@ -392,11 +392,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             ctx.close();
             return null;
         }
-        // A tunnel opened by a signed-in session ends with that session (SECURITY-RULES 5).
-        TunnelWatch.Tunnel watched = null;
+        // A tunnel opened by a signed-in session is registered against it and cut when it ends (SECURITY-RULES 23).
+        LiveStreams.Stream watched = null;
         if (forward != null && !forward.bypass() && forward.session().signedIn()) {
-            watched = runtime.tunnels().map(w -> w.watch(forward.session().id(), ctx.channel(), upstream))
-                    .orElse(null);
+            watched = runtime.tunnels().map(w -> w.watch(forward.session().id(), forward.session().user().username(),
+                    forward.request().host() + forward.request().path(), forward.route().name(), ctx.channel(),
+                    upstream)).orElse(null);
         }
         // The tunnel handler goes in before the decoder leaves, so bytes the decoder still holds reach the tunnel.
         ctx.pipeline().remove("response-encoder");

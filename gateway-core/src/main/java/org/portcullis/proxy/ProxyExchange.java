@@ -27,7 +27,7 @@ import org.portcullis.http1.UpstreamProtocolError;
 import org.portcullis.ingress.CanonicalRequest;
 import org.portcullis.portal.ErrorPages;
 import org.portcullis.session.SessionId;
-import org.portcullis.signin.TunnelWatch;
+import org.portcullis.signin.LiveStreams;
 
 /**
  * One request/response cycle between a client and an upstream. Runs entirely on the client connection's event loop
@@ -392,7 +392,7 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
         // Encoders go first (they hold no bytes); each tunnel handler is in place before its side's decoder leaves,
         // so bytes a decoder still buffers flow raw into the tunnel.
         upstreamChannel.pipeline().remove("request-encoder");
-        TunnelWatch.Tunnel watched = owner.becomeTunnel(upstreamChannel);
+        LiveStreams.Stream watched = owner.becomeTunnel(upstreamChannel);
         upstreamChannel.pipeline().replace(UpstreamHandler.class, "tunnel",
                 new TunnelHandler(owner.client().channel(), watched));
         upstreamChannel.pipeline().remove("response-decoder");

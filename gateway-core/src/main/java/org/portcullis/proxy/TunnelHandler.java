@@ -6,7 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import org.portcullis.signin.TunnelWatch;
+import org.portcullis.signin.LiveStreams;
 
 /**
  * One side of a WebSocket tunnel: relays raw bytes to the peer channel with backpressure (reading pauses while the
@@ -15,10 +15,10 @@ import org.portcullis.signin.TunnelWatch;
  */
 final class TunnelHandler extends ChannelInboundHandlerAdapter {
     private final Channel peer;
-    private final TunnelWatch.Tunnel watched;
+    private final LiveStreams.Stream watched;
 
     /** @param watched the watch entry of a signed-in tunnel, told about traffic; null for a bypassed one */
-    TunnelHandler(Channel peer, TunnelWatch.Tunnel watched) {
+    TunnelHandler(Channel peer, LiveStreams.Stream watched) {
         this.peer = peer;
         this.watched = watched;
     }

@@ -27,6 +27,7 @@ import org.portcullis.regulation.Regulator;
 import org.portcullis.regulation.SqliteFailureCounter;
 import org.portcullis.session.SessionManager;
 import org.portcullis.session.SessionSettings;
+import org.portcullis.session.SessionStore;
 import org.portcullis.session.SqliteSessionStore;
 import org.portcullis.storage.EmbeddedDatabase;
 import org.portcullis.storage.StorageExecutor;
@@ -44,7 +45,8 @@ public final class SignInServices implements AutoCloseable {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final StorageExecutor storage;
-    private final SqliteSessionStore sessionStore;
+    private final LiveStreams liveStreams = new LiveStreams();
+    private final SessionStore sessionStore;
     private final SqliteFailureCounter failures;
     private final FileUserDirectory directory;
     private final UsersFileReloader reloader;
@@ -58,13 +60,17 @@ public final class SignInServices implements AutoCloseable {
                            PasswordCheckPool passwords, SecretBox box, AuditSink audit) {
         this.clock = clock;
         this.storage = new StorageExecutor();
-        this.sessionStore = new SqliteSessionStore(database);
+        // Every session this process ends cuts the session's tunnels at once (SECURITY-RULES 23).
+        this.sessionStore = new StreamCuttingSessionStore(new SqliteSessionStore(database), liveStreams);
         this.failures = new SqliteFailureCounter(database);
         this.directory = new FileUserDirectory(users);
         // Every change to who can sign in is in the audit trail: the users file's reloads, applied or refused.
-        this.reloader = new UsersFileReloader(usersFile, new UsersFileLoader(), directory, (outcome, errors) ->
-                audit.record(new ConfigReload(errors == 0 ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE,
-                        outcome.name(), usersFile.toString(), errors)));
+        this.reloader = new UsersFileReloader(usersFile, new UsersFileLoader(), directory, (outcome, errors) -> {
+            audit.record(new ConfigReload(errors == 0 ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE,
+                    outcome.name(), usersFile.toString(), errors));
+            // A user removed or disabled in the new file loses their open tunnels now, not at their next request.
+            liveStreams.endIf(entry -> directory.find(entry.user()).filter(user -> !user.disabled()).isEmpty());
+        });
         this.passwords = passwords;
         this.firstFactor = new FirstFactorVerifier(directory, new PasswordHasher(dummyParameters(users)), passwords);
         this.resolver = new SessionResolver(storage, directory);
@@ -117,6 +123,11 @@ public final class SignInServices implements AutoCloseable {
     public Regulator regulator(GatewayConfig config) {
         return new Regulator(failures, RegulationSettings.of(config.lockout()),
                 FailureLimit.addressLimit(config.lockout()), clock);
+    }
+
+    /** The open tunnels (and later other long-lived streams) of signed-in sessions. */
+    public LiveStreams liveStreams() {
+        return liveStreams;
     }
 
     public SessionResolver resolver() {

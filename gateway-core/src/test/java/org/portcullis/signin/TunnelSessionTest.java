@@ -2,6 +2,7 @@ package org.portcullis.signin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,12 +14,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.portcullis.cli.PortcullisMain;
 import org.portcullis.fixtures.MutableClock;
 import org.portcullis.fixtures.RawHttpClient;
+import org.portcullis.fixtures.RawResponse;
+import org.portcullis.identity.UsersFileReloader;
 import org.portcullis.fixtures.WebSocketTestClient;
 
 /**
- * A WebSocket tunnel ends when the session that opened it ends (SECURITY-RULES 5): revocation, sign-out and the idle
- * timeout; traffic in the tunnel counts as activity. The watch runs every few seconds; tests run its check at once
- * ({@code checkNow}) after moving the injected clock.
+ * A WebSocket tunnel ends within a second of the end of the session that opened it (SECURITY-RULES 5 and 23):
+ * sign-out at the portal, revocation by {@code portcullis sessions revoke} (its own store connection, as another
+ * process has), the idle timeout on the injected clock, the user's removal from the users file; traffic in the tunnel
+ * counts as activity. The time from the end of the session to the client seeing its tunnel closed is measured.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TunnelSessionTest {
@@ -40,7 +44,11 @@ class TunnelSessionTest {
 
     /** A signed-in WebSocket to app.test, open and echoing. */
     RawHttpClient openTunnel(String user, String password) throws Exception {
-        SignInGateway.SignIn portal = gateway.signIn(user, password, "https://app.test:" + gateway.port + "/");
+        return openTunnel(gateway.signIn(user, password, "https://app.test:" + gateway.port + "/"));
+    }
+
+    /** A WebSocket to app.test of the sign-in {@code portal}, open and echoing. */
+    RawHttpClient openTunnel(SignInGateway.SignIn portal) throws Exception {
         SignInGateway.SignIn app = gateway.callback(portal.location());
         RawHttpClient client = RawHttpClient.connectTls(gateway.port, gateway.certs, "app.test");
         String key = WebSocketTestClient.newKey();
@@ -53,6 +61,16 @@ class TunnelSessionTest {
         return client;
     }
 
+    /** How long after {@code from} the gateway closed {@code client}'s tunnel; fails if not within two seconds. */
+    static Duration closedAfter(RawHttpClient client, long from) {
+        assertThat(client.isClosedByPeer(Duration.ofSeconds(2))).as("tunnel closed").isTrue();
+        return Duration.ofNanos(System.nanoTime() - from);
+    }
+
+    LiveStreams liveStreams() {
+        return gateway.server.runtime().signIn().orElseThrow().liveStreams();
+    }
+
     int check() {
         return gateway.server.runtime().tunnels().orElseThrow().checkNow().join();
     }
@@ -63,10 +81,10 @@ class TunnelSessionTest {
              RawHttpClient bob = openTunnel("bob", SignInGateway.BOB_PASSWORD)) {
             int exit = PortcullisMain.commandLine().execute("sessions", "revoke", "--user", "alice",
                     "--data-dir", gateway.dataDir.toString());
+            long revoked = System.nanoTime();
             assertThat(exit).isZero();
 
-            check();
-            assertThat(alice.isClosedByPeer(WAIT)).isTrue();
+            assertThat(closedAfter(alice, revoked)).isLessThan(Duration.ofSeconds(1));
             bob.send(WebSocketTestClient.maskedTextFrame("still here"));
             assertThat(bob.readWebSocketFrame(WAIT).text()).isEqualTo("still here");
         }
@@ -87,6 +105,73 @@ class TunnelSessionTest {
             assertThat(silent.isClosedByPeer(WAIT)).isTrue();
             busy.send(WebSocketTestClient.maskedTextFrame("after 48 minutes"));
             assertThat(busy.readWebSocketFrame(WAIT).text()).isEqualTo("after 48 minutes");
+        }
+    }
+
+    @Test
+    void signingOutAtThePortalCutsTheTunnelAtOnce() throws Exception {
+        SignInGateway.SignIn portal = gateway.signIn("alice", SignInGateway.PASSWORD,
+                "https://app.test:" + gateway.port + "/");
+        try (RawHttpClient alice = openTunnel(portal);
+             RawHttpClient bob = openTunnel("bob", SignInGateway.BOB_PASSWORD)) {
+            RawResponse account = gateway.navigate("login.test", "/.portcullis/", portal.cookie());
+            String token = account.bodyText().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
+            RawResponse out = gateway.send("POST", "login.test", "/.portcullis/logout", "Origin: "
+                    + gateway.portalOrigin() + "\r\nSec-Fetch-Site: same-origin\r\nCookie: " + portal.cookie()
+                    + "\r\n", "csrf=" + SignInGateway.encode(token));
+            long signedOut = System.nanoTime();
+            assertThat(out.status()).isEqualTo(200);
+            // Cut by the sign-out itself, before its page was sent: not left to the watch's next check.
+            assertThat(liveStreams().entries()).noneMatch(entry -> entry.user().equals("alice"));
+
+            assertThat(closedAfter(alice, signedOut)).isLessThan(Duration.ofSeconds(1));
+            bob.send(WebSocketTestClient.maskedTextFrame("still here"));
+            assertThat(bob.readWebSocketFrame(WAIT).text()).isEqualTo("still here");
+        }
+    }
+
+    @Test
+    void theIdleTimeoutPassingOnTheClockCutsASilentTunnelWithinASecond() throws Exception {
+        try (RawHttpClient silent = openTunnel("alice", SignInGateway.PASSWORD)) {
+            clock.advance(Duration.ofMinutes(31));
+            long expired = System.nanoTime();
+            assertThat(closedAfter(silent, expired)).isLessThan(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
+    void removingTheUserFromTheUsersFileCutsTheirTunnelWithinASecond() throws Exception {
+        Path users = gateway.dir.resolve("users.yaml");
+        String before = Files.readString(users);
+        try (RawHttpClient alice = openTunnel("alice", SignInGateway.PASSWORD);
+             RawHttpClient bob = openTunnel("bob", SignInGateway.BOB_PASSWORD)) {
+            String withoutAlice = before.replaceAll("(?s)  - username: alice\n.*?(?=  - username: bob)", "");
+            assertThat(withoutAlice).doesNotContain("username: alice").contains("username: bob");
+            Files.writeString(users, withoutAlice);
+            assertThat(gateway.server.runtime().signIn().orElseThrow().usersReloader().reload())
+                    .isEqualTo(UsersFileReloader.Outcome.APPLIED);
+            long removed = System.nanoTime();
+            // Cut by the reload itself, not left to the watch's next check.
+            assertThat(liveStreams().entries()).noneMatch(entry -> entry.user().equals("alice"));
+
+            assertThat(closedAfter(alice, removed)).isLessThan(Duration.ofSeconds(1));
+            bob.send(WebSocketTestClient.maskedTextFrame("still here"));
+            assertThat(bob.readWebSocketFrame(WAIT).text()).isEqualTo("still here");
+        } finally {
+            Files.writeString(users, before);
+            gateway.server.runtime().signIn().orElseThrow().usersReloader().reload();
+        }
+    }
+
+    @Test
+    void theRegistryNamesEachTunnelsUserRouteTargetAndOpeningTime() throws Exception {
+        try (RawHttpClient alice = openTunnel("alice", SignInGateway.PASSWORD)) {
+            assertThat(liveStreams().entries()).anySatisfy(entry -> {
+                assertThat(entry.user()).isEqualTo("alice");
+                assertThat(entry.route()).isEqualTo("app");
+                assertThat(entry.target()).isEqualTo("app.test" + WS);
+                assertThat(entry.openedAt()).isEqualTo(clock.instant());
+            });
         }
     }
 }
