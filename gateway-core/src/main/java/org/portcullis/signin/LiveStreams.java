@@ -21,7 +21,7 @@ import org.portcullis.session.SessionIdHash;
  * revocation, rotation; {@link SignInServices} for users removed from the users file). What this process cannot see
  * — a {@code portcullis sessions revoke} run by another process against the same store, a session's timeout passing
  * on the clock — {@link TunnelWatch} finds by checking the registered sessions every {@link
- * TunnelWatch#CHECK_INTERVAL} .
+ * TunnelWatch#CHECK_INTERVAL}.
  *
  * <p>Thread-safe: streams open on event loops and are cut from storage threads and timers. Cutting closes the
  * stream's channels ({@link Channel#close()} is safe from any thread); a stream leaves the registry when its client
