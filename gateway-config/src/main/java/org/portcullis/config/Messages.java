@@ -163,6 +163,10 @@ final class Messages {
         return value + " is not an origin (allowed: http or https scheme://host[:port], e.g. https://records.example.org)";
     }
 
+    static String notUpstreamPaths(String value) {
+        return value + " is not a paths setting (allowed: case_sensitive, case_insensitive)";
+    }
+
     static String routeOverlap(String route, String otherRoute, String otherPath) {
         return "route '" + route + "' has the same host and path_prefix as route '" + otherRoute + "' (" + otherPath + ")";
     }

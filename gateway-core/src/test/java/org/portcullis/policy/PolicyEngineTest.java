@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.portcullis.config.AccessControlConfig;
 import org.portcullis.config.AccessRule;
 import org.portcullis.config.PolicyKind;
+import org.portcullis.config.UpstreamPaths;
 import org.portcullis.config.SecondFactor;
 
 class PolicyEngineTest {
@@ -42,7 +43,8 @@ class PolicyEngineTest {
 
     static AccessRequest request(String method, String host, String path, String source) {
         try {
-            return new AccessRequest(method, host, path, source == null ? null : InetAddress.getByName(source));
+            return new AccessRequest(method, host, path, source == null ? null : InetAddress.getByName(source),
+                    UpstreamPaths.CASE_SENSITIVE);
         } catch (UnknownHostException e) {
             throw new AssertionError(e);
         }
