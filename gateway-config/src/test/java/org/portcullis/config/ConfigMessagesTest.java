@@ -546,7 +546,8 @@ class ConfigMessagesTest {
     void notUpstreamPaths() {
         assertThat(files.onlyError(MINIMAL + "routes:\n" + route("iis", "iis.example.org",
                 "    paths: CaseInsensitive\n"))).isEqualTo(files.at(8,
-                "routes[0].paths: 'CaseInsensitive' is not a paths setting (allowed: case_sensitive, case_insensitive)"));
+                "routes[0].paths: 'CaseInsensitive' is not a paths setting"
+                        + " (allowed: case_sensitive, case_insensitive)"));
     }
 
     @Test

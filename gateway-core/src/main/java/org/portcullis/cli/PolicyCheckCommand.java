@@ -59,14 +59,14 @@ import picocli.CommandLine.Spec;
  * config has routes and none serves the URL, it says so (the gateway answers 404) and shows what the policy alone
  * would decide.
  *
- * <p>Exit codes: {@value #EXIT_ALLOW} allow, {@value #EXIT_NOT_ALLOWED} deny or challenge, {@value #EXIT_BAD_INPUT}
- * bad input (options, URL, config errors).
+ * <p>Exit codes: {@value #EXIT_ALLOW} allow, {@value #EXIT_NOT_ALLOWED} deny, challenge or refusal,
+ * {@value #EXIT_BAD_INPUT} bad input (options, URL, config errors).
  */
 @Command(
         name = "check",
         mixinStandardHelpOptions = true,
         description = "Show what the access policy decides for one request.",
-        footer = {"", "Exit codes: 0 allow, 1 deny or challenge, 2 bad input."})
+        footer = {"", "Exit codes: 0 allow, 1 deny, challenge or refusal, 2 bad input."})
 public final class PolicyCheckCommand implements Callable<Integer> {
 
     static final int EXIT_ALLOW = 0;

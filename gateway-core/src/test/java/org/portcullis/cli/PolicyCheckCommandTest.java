@@ -202,14 +202,16 @@ class PolicyCheckCommandTest {
     static Stream<Arguments> ingressRefusals() {
         return Stream.of(
                 // 1: climbing above the root
-                Arguments.of("/%2e%2e/admin", "refuse with 400 at ingress (PATH_ABOVE_ROOT: '..' climbs above the root)"),
+                Arguments.of("/%2e%2e/admin",
+                        "refuse with 400 at ingress (PATH_ABOVE_ROOT: '..' climbs above the root)"),
                 // 2: a path parameter
                 Arguments.of("/admin;jsessionid=1",
                         "refuse with 400 at ingress (PATH_PARAMETER: path parameter (';') in path)"),
                 // 3: non-ASCII
                 Arguments.of("/\u00e4", "refuse with 400 at ingress (NON_ASCII: non-ASCII byte in path)"),
                 // 4: an encoded slash
-                Arguments.of("/public%2F..%2Fadmin", "refuse with 400 at ingress (ENCODED_SLASH: encoded slash in path)"));
+                Arguments.of("/public%2F..%2Fadmin",
+                        "refuse with 400 at ingress (ENCODED_SLASH: encoded slash in path)"));
     }
 
     /** The simulator runs the gateway's own path canonicalisation: what ingress refuses, it shows refused. */

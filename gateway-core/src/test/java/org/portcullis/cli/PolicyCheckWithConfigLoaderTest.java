@@ -96,7 +96,8 @@ class PolicyCheckWithConfigLoaderTest {
                 "--ip", "10.0.0.5");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).startsWith("route:    records\ndecision: allow (bypass: no sign-in, no identity passed on)\n");
+        assertThat(run.out())
+                .startsWith("route:    records\ndecision: allow (bypass: no sign-in, no identity passed on)\n");
     }
 
     @Test
