@@ -2,6 +2,7 @@ package org.portcullis.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -252,5 +254,32 @@ class CaseInsensitiveUpstreamTest {
         assertThat(response.status()).isEqualTo(status);
         assertThat(upstream.takeRequest(NOTHING_ARRIVES)).isNull();
         assertThat(other.takeRequest(Duration.ZERO)).as("never the root route's upstream").isNull();
+    }
+
+    /** The refusal is audited with its own reason and the route, and the path as it was decided on. */
+    @Test
+    void aWindowsAliasRefusalIsAuditedAsSuch(@TempDir Path auditDir) throws Exception {
+        String audited = CONFIG.replace("@OTHER_UPSTREAM@", "127.0.0.1:" + other.port()) + """
+                audit:
+                  file: audit.jsonl
+                  key: "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2"
+                  rotate: never
+                """;
+        GatewayHarness auditing = GatewayHarness.start(auditDir, audited, upstream.port());
+        try {
+            assertThat(RawHttpClient.exchange(auditing.port(),
+                    "GET /ADMINI~1/users HTTP/1.1\r\nHost: iis.example.org\r\n\r\n").status()).isEqualTo(400);
+        } finally {
+            auditing.close();
+        }
+        List<String> lines = Files.readString(auditDir.resolve("audit.jsonl")).lines().toList();
+        assertThat(lines).hasSize(1);
+        String line = lines.get(0);
+        assertThat(AuditTrailTest.field(line, "event.reason")).isEqualTo("WINDOWS_PATH_ALIAS");
+        assertThat(AuditTrailTest.field(line, "rule.id")).isEqualTo("case_insensitive_paths");
+        assertThat(AuditTrailTest.field(line, "route")).isEqualTo("iis");
+        assertThat(AuditTrailTest.field(line, "url.path")).isEqualTo("/ADMINI~1/users");
+        assertThat(AuditTrailTest.field(line, "http.response.status_code")).isEqualTo("400");
+        assertThat(upstream.takeRequest(NOTHING_ARRIVES)).isNull();
     }
 }
