@@ -98,6 +98,10 @@ public final class ConfigLoader {
         Optional<AccessControlConfig> accessControl = view.get(ACCESS_CONTROL).isPresent()
                 ? view.get(ACCESS_CONTROL).flatMap(n -> new AccessControlValidator(reader, networks).validate(n))
                 : Optional.of(AccessControlConfig.denyAll());
+        if (routes.isPresent() && accessControl.isPresent()) {
+            new PathCaseWarnings(reader.problems()).warn(routes.get(), view.get(ROUTES).orElse(null),
+                    accessControl.get().rules(), view.get(ACCESS_CONTROL).orElse(null));
+        }
         Optional<YamlNode> auditNode = view.get(AUDIT);
         AuditValidator auditValidator = new AuditValidator(reader);
         Optional<AuditConfig> audit = auditNode.flatMap(auditValidator::validate);

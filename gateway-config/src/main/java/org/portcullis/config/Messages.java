@@ -163,6 +163,10 @@ final class Messages {
         return value + " is not an origin (allowed: http or https scheme://host[:port], e.g. https://records.example.org)";
     }
 
+    static String notUpstreamPaths(String value) {
+        return value + " is not a paths setting (allowed: case_sensitive, case_insensitive)";
+    }
+
     static String routeOverlap(String route, String otherRoute, String otherPath) {
         return "route '" + route + "' has the same host and path_prefix as route '" + otherRoute + "' (" + otherPath + ")";
     }
@@ -227,6 +231,22 @@ final class Messages {
 
     static String subjectsWithBypass() {
         return "not allowed with policy bypass (bypass lets everyone through without identifying them)";
+    }
+
+    static String rulePathCaseVariant(String path, String otherPath, String otherNodePath, String route) {
+        return "path '" + path + "' differs from '" + otherPath + "' (" + otherNodePath + ") only by case: on route '"
+                + route + "' (paths: case_insensitive) both match the same requests, and the earlier rule decides";
+    }
+
+    static String rulePathCaseNeverMatters(String path, List<String> routes) {
+        return "path '" + path + "' has upper-case letters, but every route it applies to (" + String.join(", ", routes)
+                + ") has paths: case_insensitive, where case never matters (write it in lower case)";
+    }
+
+    static String sharedUpstreamCaseSensitive(String route, String otherRoute, String otherPath) {
+        return "route '" + route + "' sends to the same upstream as route '" + otherRoute + "' (" + otherPath
+                + "), which has paths: case_insensitive; through this route /ADMIN is not /admin to the rules"
+                + " (set paths: case_insensitive here too if the upstream ignores case)";
     }
 
     static String ruleShadowed(String rule, String earlierRule, String earlierPath) {

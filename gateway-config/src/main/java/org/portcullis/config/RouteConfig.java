@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param identityHeaders   the header names that tell the upstream who the user is; null means
  *                          {@link IdentityHeaders#defaults()}
  * @param jwt               the signed JWT assertion sent to the upstream, or null when the route sends none
+ * @param paths             how the upstream reads paths (route key {@code paths}): case-insensitive upstreams get
+ *                          case-insensitive prefix and rule matching and refuse Windows path aliases
  */
 public record RouteConfig(
         String name,
@@ -31,7 +33,8 @@ public record RouteConfig(
         Path caBundle,
         List<String> websocketOrigins,
         IdentityHeaders identityHeaders,
-        JwtAssertionConfig jwt) {
+        JwtAssertionConfig jwt,
+        UpstreamPaths paths) {
 
     public RouteConfig {
         Objects.requireNonNull(name, "name");
@@ -41,6 +44,15 @@ public record RouteConfig(
         Objects.requireNonNull(upstreamTimeout, "upstreamTimeout");
         websocketOrigins = List.copyOf(websocketOrigins);
         identityHeaders = identityHeaders == null ? IdentityHeaders.defaults() : identityHeaders;
+        Objects.requireNonNull(paths, "paths");
+    }
+
+    /** A route with the default {@link UpstreamPaths#CASE_SENSITIVE} paths. */
+    public RouteConfig(String name, HostPattern host, String pathPrefix, URI upstream, Duration upstreamTimeout,
+                       Long maxBodyBytes, Path caBundle, List<String> websocketOrigins,
+                       IdentityHeaders identityHeaders, JwtAssertionConfig jwt) {
+        this(name, host, pathPrefix, upstream, upstreamTimeout, maxBodyBytes, caBundle, websocketOrigins,
+                identityHeaders, jwt, UpstreamPaths.CASE_SENSITIVE);
     }
 
     public static final Duration DEFAULT_UPSTREAM_TIMEOUT = Duration.ofSeconds(30);

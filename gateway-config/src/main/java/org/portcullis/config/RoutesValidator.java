@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +30,9 @@ final class RoutesValidator {
     static final String WEBSOCKET_ORIGINS = "websocket_origins";
     static final String IDENTITY_HEADERS = "identity_headers";
     static final String JWT = "jwt";
+    static final String PATHS = "paths";
     static final List<String> KEYS = List.of(NAME, HOST, PATH_PREFIX, UPSTREAM, UPSTREAM_TIMEOUT, MAX_BODY_BYTES,
-            CA_BUNDLE, WEBSOCKET_ORIGINS, IDENTITY_HEADERS, JWT);
+            CA_BUNDLE, WEBSOCKET_ORIGINS, IDENTITY_HEADERS, JWT, PATHS);
     static final String DEFAULT_PATH_PREFIX = "/";
     static final Pattern ROUTE_NAME = Pattern.compile("[a-z0-9_-]+");
 
@@ -85,11 +87,19 @@ final class RoutesValidator {
         Optional<Optional<JwtAssertionConfig>> jwt = route.get(JWT).isPresent()
                 ? route.get(JWT).flatMap(n -> identity.jwt(n, usedNames))
                 : Optional.of(Optional.empty());
-        if (reader.problems().errorCount() != before || headers.isEmpty() || jwt.isEmpty()) {
+        Optional<UpstreamPaths> paths = route.get(PATHS).isPresent()
+                ? route.get(PATHS).flatMap(this::upstreamPaths)
+                : Optional.of(UpstreamPaths.CASE_SENSITIVE);
+        if (reader.problems().errorCount() != before || headers.isEmpty() || jwt.isEmpty() || paths.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new RouteConfig(name.get(), host.get(), pathPrefix.get(), upstream.get(), timeout, maxBody,
-                caBundle, origins, headers.get().headers(), jwt.get().orElse(null)));
+                caBundle, origins, headers.get().headers(), jwt.get().orElse(null), paths.get()));
+    }
+
+    private Optional<UpstreamPaths> upstreamPaths(YamlNode node) {
+        return reader.parsed(node, p -> Arrays.stream(UpstreamPaths.values())
+                .filter(k -> k.yamlName().equals(p)).findFirst(), Messages::notUpstreamPaths);
     }
 
     private Optional<URI> upstream(YamlNode node) {

@@ -540,6 +540,92 @@ class ConfigMessagesTest {
                 files.at(5, "networks.lan[1]: 'lan.example.org' is not a CIDR: not a numeric IPv4 or IPv6 address"));
     }
 
+    // --- routes: paths (case-insensitive upstreams, SECURITY-RULES 22) ------------------------------------------
+
+    @Test
+    void notUpstreamPaths() {
+        assertThat(files.onlyError(MINIMAL + "routes:\n" + route("iis", "iis.example.org",
+                "    paths: CaseInsensitive\n"))).isEqualTo(files.at(8,
+                "routes[0].paths: 'CaseInsensitive' is not a paths setting"
+                        + " (allowed: case_sensitive, case_insensitive)"));
+    }
+
+    @Test
+    void upstreamPathsDefaultsToCaseSensitiveAndReadsCaseInsensitive() throws Exception {
+        LoadedConfig loaded = files.load(MINIMAL + "routes:\n" + route("plain", "plain.example.org", "")
+                + route("iis", "iis.example.org", "    paths: case_insensitive\n").replace("10.1.2.3", "10.1.2.4"));
+        assertThat(loaded.config().routes()).extracting(RouteConfig::paths)
+                .containsExactly(UpstreamPaths.CASE_SENSITIVE, UpstreamPaths.CASE_INSENSITIVE);
+        assertThat(loaded.warnings()).isEmpty();
+    }
+
+    /** Two routes, iis (case-insensitive) and plain (case-sensitive), to different upstreams; rules follow. */
+    private static String windowsRoutes(String rules) {
+        return MINIMAL + "routes:\n"
+                + route("iis", "iis.example.org", "    paths: case_insensitive\n")
+                + route("plain", "plain.example.org", "").replace("10.1.2.3", "10.1.2.4")
+                + "access_control:\n  rules:\n" + rules;
+    }
+
+    @Test
+    void rulePathsThatDifferOnlyByCaseOnACaseInsensitiveRoute() throws Exception {
+        LoadedConfig loaded = files.load(windowsRoutes("""
+                    - id: admin-closed
+                      paths: [/Admin]
+                      policy: deny
+                    - id: admin-open
+                      hosts: [iis.example.org]
+                      paths:
+                        - /public
+                        - /admin
+                      policy: bypass
+                """));
+        assertThat(loaded.warnings()).map(ConfigProblem::toString).containsExactly(files.at(21,
+                "access_control.rules[1].paths[1]: path '/admin' differs from '/Admin'"
+                        + " (access_control.rules[0].paths[0]) only by case: on route 'iis' (paths: case_insensitive)"
+                        + " both match the same requests, and the earlier rule decides"));
+    }
+
+    @Test
+    void rulePathsThatDifferOnlyByCaseOnCaseSensitiveRoutesAreNoWarning() throws Exception {
+        LoadedConfig loaded = files.load(windowsRoutes("""
+                    - hosts: [plain.example.org]
+                      paths: [/Admin]
+                      policy: deny
+                    - hosts: [plain.example.org]
+                      paths: [/admin]
+                      policy: bypass
+                """));
+        assertThat(loaded.warnings()).isEmpty();
+    }
+
+    @Test
+    void upperCaseRulePathThatOnlyReachesCaseInsensitiveRoutes() throws Exception {
+        LoadedConfig loaded = files.load(windowsRoutes("""
+                    - hosts: ["*.example.org"]
+                      paths: [/admin]
+                      policy: deny
+                    - hosts: [iis.example.org]
+                      paths: [/Reports/**]
+                      policy: two_factor
+                """));
+        assertThat(loaded.warnings()).map(ConfigProblem::toString).containsExactly(files.at(18,
+                "access_control.rules[1].paths[0]: path '/Reports/**' has upper-case letters, but every route it"
+                        + " applies to (iis) has paths: case_insensitive, where case never matters"
+                        + " (write it in lower case)"));
+    }
+
+    @Test
+    void caseSensitiveRouteToTheUpstreamOfACaseInsensitiveOne() throws Exception {
+        LoadedConfig loaded = files.load(MINIMAL + "routes:\n"
+                + route("iis", "iis.example.org", "    paths: case_insensitive\n")
+                + route("iis-api", "iis.example.org", "    path_prefix: /api\n"));
+        assertThat(loaded.warnings()).map(ConfigProblem::toString).containsExactly(files.at(9,
+                "routes[1]: route 'iis-api' sends to the same upstream as route 'iis' (routes[0]), which has"
+                        + " paths: case_insensitive; through this route /ADMIN is not /admin to the rules"
+                        + " (set paths: case_insensitive here too if the upstream ignores case)"));
+    }
+
     // --- access control ----------------------------------------------------------------------------------------
 
     private String rules(String rules) {

@@ -16,6 +16,7 @@ import org.portcullis.ingress.RejectReason;
 import org.portcullis.ingress.RequestCanonicalizer;
 import org.portcullis.policy.AccessRequest;
 import org.portcullis.policy.Decision;
+import org.portcullis.policy.DenyReason;
 import org.portcullis.portal.PortalPaths;
 import org.portcullis.server.GatewaySnapshot;
 import org.portcullis.session.CookieLookup;
@@ -96,12 +97,18 @@ public final class RequestAdmission {
         }
         RouteConfig route = prepared.route();
         Decision decision = prepared.snapshot().policy().decide(
-                new AccessRequest(canonical.method(), canonical.host(), canonical.path(), canonical.clientAddress()),
+                new AccessRequest(canonical.method(), canonical.host(), canonical.path(), canonical.clientAddress(),
+                        route.paths()),
                 session.authState());
         if (decision instanceof Decision.Allow allow) {
             stripGatewayCookies(canonical.headers());
             return new Admission.Forward(canonical, route, allow.rule(), prepared.snapshot(), session,
                     allow.isBypass());
+        }
+        if (decision instanceof Decision.Deny deny && deny.reason() == DenyReason.WINDOWS_PATH_ALIAS) {
+            // Not a policy verdict but a path the upstream would misread: a bad request, as at ingress.
+            return new Admission.Refuse(400, "WINDOWS_PATH_ALIAS", canonical, route.name(), deny.rule(),
+                    prepared.bodyFollows());
         }
         if (decision instanceof Decision.Deny deny) {
             return new Admission.Refuse(403, "POLICY_DENY", canonical, route.name(), deny.rule(),

@@ -15,6 +15,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -23,6 +24,10 @@ import org.portcullis.config.ConfigException;
 import org.portcullis.config.ConfigLoader;
 import org.portcullis.config.ConfigProblem;
 import org.portcullis.config.LoadedConfig;
+import org.portcullis.config.RouteConfig;
+import org.portcullis.config.UpstreamPaths;
+import org.portcullis.ingress.IngressRejection;
+import org.portcullis.ingress.PathCanonicalizer;
 import org.portcullis.policy.AccessRequest;
 import org.portcullis.policy.AuthFactor;
 import org.portcullis.policy.AuthState;
@@ -32,6 +37,7 @@ import org.portcullis.policy.Explanation;
 import org.portcullis.policy.ExplanationText;
 import org.portcullis.policy.Identity;
 import org.portcullis.policy.PolicyEngine;
+import org.portcullis.route.Router;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,18 +48,25 @@ import picocli.CommandLine.Spec;
  * the gateway would, and shows what it decides for one request and one authentication state, so an admin can test
  * a policy change before deploying it.
  *
- * <p>The URL's path must already be canonical: the simulator does not repeat the gateway's ingress rules, it refuses
- * a path with {@code %}, {@code ;}, {@code //}, dot segments or non-ASCII rather than guess what the gateway would
- * make of it. The query is ignored, as it is by the policy.
+ * <p>The URL's path goes through the gateway's own {@link PathCanonicalizer}: a path the gateway refuses at ingress
+ * ({@code %2F}, {@code ;}, {@code %00}, non-ASCII, …) is shown as that refusal, and any other is decided on the
+ * canonical form the gateway would decide on and forward ({@code /a/../admin} is {@code /admin}, {@code /admin%20/}
+ * is {@code /admin /}). The query is ignored, as it is by the policy.
  *
- * <p>Exit codes: {@value #EXIT_ALLOW} allow, {@value #EXIT_NOT_ALLOWED} deny or challenge, {@value #EXIT_BAD_INPUT}
- * bad input (options, URL, config errors).
+ * <p>Like the gateway, it first picks the route with the same {@link Router}, and asks the policy with that route's
+ * {@code paths} setting: on a {@code paths: case_insensitive} route rules compare without case and Windows path
+ * aliases ({@code /admin./}, {@code ADMINI~1}) are refused with the reason shown (SECURITY-RULES 22). When the
+ * config has routes and none serves the URL, it says so (the gateway answers 404) and shows what the policy alone
+ * would decide.
+ *
+ * <p>Exit codes: {@value #EXIT_ALLOW} allow, {@value #EXIT_NOT_ALLOWED} deny, challenge or refusal,
+ * {@value #EXIT_BAD_INPUT} bad input (options, URL, config errors).
  */
 @Command(
         name = "check",
         mixinStandardHelpOptions = true,
         description = "Show what the access policy decides for one request.",
-        footer = {"", "Exit codes: 0 allow, 1 deny or challenge, 2 bad input."})
+        footer = {"", "Exit codes: 0 allow, 1 deny, challenge or refusal, 2 bad input."})
 public final class PolicyCheckCommand implements Callable<Integer> {
 
     static final int EXIT_ALLOW = 0;
@@ -61,7 +74,6 @@ public final class PolicyCheckCommand implements Callable<Integer> {
     static final int EXIT_BAD_INPUT = 2;
 
     private static final Pattern METHOD = Pattern.compile("[A-Za-z]{1,20}");
-    private static final Pattern DOT_SEGMENT = Pattern.compile("(^|/)\\.{1,2}(/|$)");
 
     /** Where the config comes from; the real {@link ConfigLoader} except in tests. */
     @FunctionalInterface
@@ -76,7 +88,8 @@ public final class PolicyCheckCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--url", required = true, paramLabel = "URL",
-            description = "Absolute URL with a canonical path, e.g. https://records.example.org/admin/x")
+            description = "Absolute URL, e.g. https://records.example.org/admin/x; its path is canonicalised as"
+                    + " the gateway does")
     String url;
 
     @Option(names = "--method", defaultValue = "GET", paramLabel = "METHOD", description = "Default: ${DEFAULT-VALUE}.")
@@ -122,11 +135,28 @@ public final class PolicyCheckCommand implements Callable<Integer> {
         try {
             Instant now = clock.instant();
             URI target = uri();
-            AccessRequest request = new AccessRequest(method(), host(target), path(target), source());
+            String host = host(target);
+            String method = method();
+            InetAddress source = source();
             AuthState auth = authState(now);
-            PolicyEngine engine = engine(loadConfig(err), now);
-            Explanation explanation = engine.explain(request, auth);
-            print(out, explanation);
+            LoadedConfig loaded = loadConfig(err);
+            PolicyEngine engine = engine(loaded, now);
+            String rawPath = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
+            String path;
+            try {
+                path = PathCanonicalizer.canonicalize(rawPath);
+            } catch (IngressRejection e) {
+                printIngressRefusal(out, e);
+                return EXIT_NOT_ALLOWED;
+            }
+            if (!path.equals(rawPath)) {
+                out.println("path:     " + path + " (the canonical form the gateway decides on and forwards)");
+            }
+            List<RouteConfig> routes = loaded.config().routes();
+            Optional<RouteConfig> route = new Router(routes).route(host, path);
+            UpstreamPaths paths = route.map(RouteConfig::paths).orElse(UpstreamPaths.CASE_SENSITIVE);
+            Explanation explanation = engine.explain(new AccessRequest(method, host, path, source, paths), auth);
+            print(out, explanation, routeLine(route, routes.isEmpty()));
             return explanation.decision() instanceof Decision.Allow ? EXIT_ALLOW : EXIT_NOT_ALLOWED;
         } catch (BadInput e) {
             err.println("error: " + e.getMessage());
@@ -135,8 +165,27 @@ public final class PolicyCheckCommand implements Callable<Integer> {
         }
     }
 
-    private void print(PrintWriter out, Explanation explanation) {
+    private static void printIngressRefusal(PrintWriter out, IngressRejection rejection) {
+        out.println("decision: refuse with " + rejection.reason().status() + " at ingress (" + rejection.reason()
+                + ": " + rejection.getMessage() + ")");
+        out.println("rule:     none: the gateway refuses the request before routing and policy");
+        out.flush();
+    }
+
+    /** The route line, or null for a config without routes (a policy sketch, nothing to route to). */
+    private static String routeLine(Optional<RouteConfig> route, boolean noRoutes) {
+        if (route.isPresent()) {
+            RouteConfig found = route.get();
+            return found.name() + (found.paths().foldsCase() ? " (paths: " + found.paths().yamlName() + ")" : "");
+        }
+        return noRoutes ? null : "none (no route serves this host and path: the gateway answers 404)";
+    }
+
+    private void print(PrintWriter out, Explanation explanation, String routeLine) {
         Decision decision = explanation.decision();
+        if (routeLine != null) {
+            out.println("route:    " + routeLine);
+        }
         out.println("decision: " + ExplanationText.describe(decision));
         out.println("rule:     " + decision.rule());
         for (String line : ExplanationText.ruleLines(explanation, explain)) {
@@ -200,20 +249,6 @@ public final class PolicyCheckCommand implements Callable<Integer> {
             host = host.substring(1, host.length() - 1);
         }
         return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
-    }
-
-    private static String path(URI target) {
-        String path = target.getRawPath();
-        if (path == null || path.isEmpty()) {
-            return "/";
-        }
-        boolean nonCanonical = path.contains("%") || path.contains(";") || path.contains("//")
-                || DOT_SEGMENT.matcher(path).find() || !path.chars().allMatch(c -> c > 0x20 && c < 0x7f);
-        if (nonCanonical) {
-            throw new BadInput("give the canonical path (decoded, no '%', ';', '//', '.' or '..' segments, ASCII only),"
-                    + " as the gateway would after its ingress checks: " + path);
-        }
-        return path;
     }
 
     private String method() {

@@ -2,6 +2,7 @@ package org.portcullis.policy;
 
 import java.net.InetAddress;
 import java.util.Objects;
+import org.portcullis.config.UpstreamPaths;
 
 /**
  * The parts of a canonical request that the policy looks at. Built from the same canonical request that the proxy
@@ -14,12 +15,16 @@ import java.util.Objects;
  * @param source the client address (the socket peer, or the right-most untrusted X-Forwarded-For hop when the peer
  *               is a trusted proxy), or null when it is unknown, which only the simulator does: an unknown source is
  *               in no network, so a rule restricted to networks never matches it
+ * @param paths  how the upstream of the route that serves the request reads paths (the route's {@code paths}): the
+ *               route is chosen before the policy, and on a case-insensitive route the policy compares paths
+ *               without case and refuses {@link WindowsPathAliases} (SECURITY-RULES 22)
  */
-public record AccessRequest(String method, String host, String path, InetAddress source) {
+public record AccessRequest(String method, String host, String path, InetAddress source, UpstreamPaths paths) {
     public AccessRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(paths, "paths");
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("AccessRequest: path must be canonical and start with '/'");
         }

@@ -57,12 +57,16 @@ final class CompiledRule {
         return !subjects.isEmpty();
     }
 
-    /** The first of hosts, paths, methods, networks that does not match, or null when all of them match. */
+    /**
+     * The first of hosts, paths, methods, networks that does not match, or null when all of them match.
+     *
+     * @param pathSegments segments of the request's path, lower-cased when the request's route folds case
+     */
     MatchField firstMismatch(AccessRequest request, String[] pathSegments) {
         if (!hosts.isEmpty() && !matchesHost(request.host())) {
             return MatchField.HOSTS;
         }
-        if (!paths.isEmpty() && !matchesPath(pathSegments)) {
+        if (!paths.isEmpty() && !matchesPath(pathSegments, request.paths().foldsCase())) {
             return MatchField.PATHS;
         }
         if (!methods.isEmpty() && !methods.contains(request.method())) {
@@ -112,9 +116,9 @@ final class CompiledRule {
         return false;
     }
 
-    private boolean matchesPath(String[] pathSegments) {
+    private boolean matchesPath(String[] pathSegments, boolean foldCase) {
         for (PathMatcher matcher : paths) {
-            if (matcher.matches(pathSegments)) {
+            if (matcher.matches(pathSegments, foldCase)) {
                 return true;
             }
         }
@@ -138,7 +142,8 @@ final class CompiledRule {
             case HOSTS:
                 return noneMatches(hosts, request.host());
             case PATHS:
-                return noneMatches(paths, request.path());
+                return noneMatches(paths, request.path())
+                        + (request.paths().foldsCase() ? " (compared ignoring case: paths: case_insensitive)" : "");
             case METHODS:
                 return request.method() + " is not in " + new TreeSet<>(methods);
             case NETWORKS:

@@ -11,6 +11,9 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision
     /** The rule name of a decision made by {@code access_control.default_policy}. */
     String DEFAULT_POLICY = "default_policy";
 
+    /** The rule name of a refusal of a {@link WindowsPathAliases} form on a {@code paths: case_insensitive} route. */
+    String CASE_INSENSITIVE_PATHS = "case_insensitive_paths";
+
     String rule();
 
     /**

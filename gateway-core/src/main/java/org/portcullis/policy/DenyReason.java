@@ -5,7 +5,12 @@ public enum DenyReason {
     /** The first matching rule has {@code policy: deny}. */
     DENIED_BY_RULE("denied_by_rule"),
     /** No rule matched and {@code default_policy} is {@code deny}. */
-    NO_RULE_MATCHED("no_rule_matched");
+    NO_RULE_MATCHED("no_rule_matched"),
+    /**
+     * The route's upstream reads paths like Windows ({@code paths: case_insensitive}) and would read this path as
+     * another name ({@link WindowsPathAliases}); refused before any rule, and answered with 400, not 403.
+     */
+    WINDOWS_PATH_ALIAS("windows_path_alias");
 
     private final String code;
 

@@ -32,6 +32,9 @@ public final class ExplanationText {
             return "allow (as " + identity.user() + ", " + groups + ")";
         }
         if (decision instanceof Decision.Deny deny) {
+            if (deny.reason() == DenyReason.WINDOWS_PATH_ALIAS) {
+                return "refuse with 400 (" + deny.reason().code() + ")";
+            }
             return "deny (" + deny.reason().code() + ")";
         }
         Requirement requirement = ((Decision.Challenge) decision).requirement();
@@ -50,6 +53,10 @@ public final class ExplanationText {
      * marked "not reached").
      */
     public static List<String> ruleLines(Explanation explanation, boolean all) {
+        if (explanation.pathRefusal() != null) {
+            return List.of(INDENT + "no rule tried: the route's upstream reads paths case-insensitively"
+                    + " (paths: case_insensitive), and " + explanation.pathRefusal());
+        }
         List<RuleTrace> traces = explanation.rules();
         int decided = explanation.decidingIndex();
         int last = all || decided < 0 ? traces.size() - 1 : decided;

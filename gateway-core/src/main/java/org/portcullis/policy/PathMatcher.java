@@ -1,6 +1,7 @@
 package org.portcullis.policy;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Objects;
 import org.portcullis.config.PathPattern;
 
@@ -16,6 +17,9 @@ import org.portcullis.config.PathPattern;
  *   <li>A trailing slash changes nothing, on either side: {@code /admin/} (pattern or path) is {@code /admin}.</li>
  *   <li>Literal segments compare case-sensitively (RFC 3986 §6.2.2.1: the path is case-sensitive); a {@code *} inside
  *       a segment ({@code /admin*}) is not a wildcard and is refused when the rule is compiled.</li>
+ *   <li>For a request on a {@code paths: case_insensitive} route the engine passes the lower-cased path and
+ *       {@link #matches(String[], boolean)} compares it with the lower-cased pattern. Canonical paths are printable
+ *       ASCII, so ASCII lower-casing is exactly the folding Windows applies to them.</li>
  * </ul>
  * The query never takes part (SECURITY-RULES 2): the engine is only ever given the path.
  */
@@ -29,12 +33,17 @@ final class PathMatcher {
     private final String pattern;
     private final Kind[] kinds;
     private final String[] literals;
+    private final String[] foldedLiterals;
     private final boolean hasAnySegments;
 
     private PathMatcher(String pattern, Kind[] kinds, String[] literals) {
         this.pattern = pattern;
         this.kinds = kinds;
         this.literals = literals;
+        this.foldedLiterals = new String[literals.length];
+        for (int i = 0; i < literals.length; i++) {
+            foldedLiterals[i] = literals[i].toLowerCase(Locale.ROOT);
+        }
         this.hasAnySegments = Arrays.asList(kinds).contains(Kind.ANY);
     }
 
@@ -84,16 +93,25 @@ final class PathMatcher {
     }
 
     boolean matches(String[] pathSegments) {
-        return hasAnySegments ? matchWithAnySegments(pathSegments) : matchLiteralAndOne(pathSegments);
+        return matches(pathSegments, false);
+    }
+
+    /**
+     * @param pathSegments segments of the canonical path, already lower-cased when {@code foldCase} is set
+     * @param foldCase     compare with the lower-cased pattern (a {@code paths: case_insensitive} route)
+     */
+    boolean matches(String[] pathSegments, boolean foldCase) {
+        String[] wanted = foldCase ? foldedLiterals : literals;
+        return hasAnySegments ? matchWithAnySegments(pathSegments, wanted) : matchLiteralAndOne(pathSegments, wanted);
     }
 
     /** Without {@code **} every pattern segment consumes exactly one path segment. */
-    private boolean matchLiteralAndOne(String[] path) {
+    private boolean matchLiteralAndOne(String[] path, String[] wanted) {
         if (path.length < kinds.length) {
             return false;
         }
         for (int i = 0; i < kinds.length; i++) {
-            if (!matchesOne(i, path[i])) {
+            if (!matchesOne(i, path[i], wanted)) {
                 return false;
             }
         }
@@ -105,7 +123,7 @@ final class PathMatcher {
      * pattern length). Backtracking would be exponential in the number of {@code **} and the path comes from the
      * client, so a long path must not be able to make matching slow.
      */
-    private boolean matchWithAnySegments(String[] path) {
+    private boolean matchWithAnySegments(String[] path, String[] wanted) {
         boolean[] active = new boolean[kinds.length + 1];
         active[0] = true;
         closeOverAny(active);
@@ -122,7 +140,7 @@ final class PathMatcher {
                 if (kinds[p] == Kind.ANY) {
                     next[p] = true; // ** swallows this segment and may swallow more
                     any = true;
-                } else if (matchesOne(p, segment)) {
+                } else if (matchesOne(p, segment, wanted)) {
                     next[p + 1] = true;
                     any = true;
                 }
@@ -145,8 +163,8 @@ final class PathMatcher {
         }
     }
 
-    private boolean matchesOne(int p, String segment) {
-        return kinds[p] == Kind.ONE ? !segment.isEmpty() : literals[p].equals(segment);
+    private boolean matchesOne(int p, String segment, String[] wanted) {
+        return kinds[p] == Kind.ONE ? !segment.isEmpty() : wanted[p].equals(segment);
     }
 
     @Override

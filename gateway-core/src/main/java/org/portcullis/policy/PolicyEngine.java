@@ -3,6 +3,7 @@ package org.portcullis.policy;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.portcullis.config.AccessControlConfig;
@@ -27,6 +28,11 @@ import org.portcullis.config.AccessRule;
  *       one_factor asks an anonymous caller to sign in; two_factor also asks for a second factor of an accepted
  *       kind ({@code factors}), completed less than {@code max_factor_age} ago when that is set. A second factor of
  *       a kind the rule does not accept never satisfies it.</li>
+ *   <li>On a route whose upstream reads paths case-insensitively ({@code paths: case_insensitive}, carried by
+ *       {@link AccessRequest#paths()}), a path that Windows would read as another name ({@link WindowsPathAliases})
+ *       is refused before any rule ({@link DenyReason#WINDOWS_PATH_ALIAS}), and rule paths are compared with the
+ *       lower-cased path, so {@code /ADMIN} meets the rule for {@code /admin} (SECURITY-RULES 22). The path
+ *       forwarded stays as it is: the upstream folds case itself, and the policy decided on the folded form.</li>
  * </ul>
  * Every error is a programming or config error found at construction (fail closed: no engine, no traffic).
  */
@@ -55,7 +61,10 @@ public final class PolicyEngine {
     public Decision decide(AccessRequest request, AuthState auth) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(auth, "auth");
-        String[] segments = PathMatcher.segmentsOf(request.path());
+        if (request.paths().foldsCase() && WindowsPathAliases.problemWith(request.path()) != null) {
+            return windowsPathAlias();
+        }
+        String[] segments = matchSegments(request);
         CompiledRule.Principal principal = anyRuleHasSubjects && auth instanceof AuthState.SignedIn signedIn
                 ? CompiledRule.Principal.of(signedIn.identity())
                 : null;
@@ -80,7 +89,13 @@ public final class PolicyEngine {
     public Explanation explain(AccessRequest request, AuthState auth) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(auth, "auth");
-        String[] segments = PathMatcher.segmentsOf(request.path());
+        if (request.paths().foldsCase()) {
+            String problem = WindowsPathAliases.problemWith(request.path());
+            if (problem != null) {
+                return new Explanation(windowsPathAlias(), List.of(), -1, problem);
+            }
+        }
+        String[] segments = matchSegments(request);
         List<RuleTrace> traces = new ArrayList<>();
         Decision decision = null;
         int decidingIndex = -1;
@@ -103,5 +118,15 @@ public final class PolicyEngine {
             decision = defaultDemand.apply(auth, clock.instant());
         }
         return new Explanation(decision, traces, decidingIndex);
+    }
+
+    /** The segments rules are matched against: lower-cased on a route whose upstream ignores case. */
+    private static String[] matchSegments(AccessRequest request) {
+        String path = request.paths().foldsCase() ? request.path().toLowerCase(Locale.ROOT) : request.path();
+        return PathMatcher.segmentsOf(path);
+    }
+
+    private static Decision windowsPathAlias() {
+        return new Decision.Deny(Decision.CASE_INSENSITIVE_PATHS, DenyReason.WINDOWS_PATH_ALIAS);
     }
 }

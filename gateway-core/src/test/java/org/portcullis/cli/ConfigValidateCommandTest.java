@@ -120,6 +120,30 @@ class ConfigValidateCommandTest {
     }
 
     @Test
+    void caseVariantRulePathsOnACaseInsensitiveRouteAreWarnings() throws Exception {
+        Path file = write("portcullis.yaml", GOOD.replace("    upstream: http://127.0.0.1:9000\n",
+                "    upstream: http://127.0.0.1:9000\n    paths: case_insensitive\n") + """
+                    - id: admin
+                      paths: [/Admin]
+                      policy: deny
+                    - id: admin-lower
+                      paths: [/admin]
+                      policy: deny
+                """);
+
+        Run run = run("config", "validate", file.toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err().lines()).containsExactly(
+                "warning: " + file + ":16: access_control.rules[1].paths[0]: path '/Admin' has upper-case letters,"
+                        + " but every route it applies to (records) has paths: case_insensitive, where case never"
+                        + " matters (write it in lower case)",
+                "warning: " + file + ":19: access_control.rules[2].paths[0]: path '/admin' differs from '/Admin'"
+                        + " (access_control.rules[1].paths[0]) only by case: on route 'records'"
+                        + " (paths: case_insensitive) both match the same requests, and the earlier rule decides");
+    }
+
+    @Test
     void missingFileExitsOne() {
         Path file = dir.resolve("not-there.yaml");
 

@@ -72,7 +72,9 @@ class DemoCommandTest {
                 "--method", method, "--ip", "127.0.0.1");
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(exitCode);
-        assertThat(run.out()).startsWith("decision: " + decision)
+        String route = url.startsWith("http://localhost:") ? "care-records"
+                : "none (no route serves this host and path: the gateway answers 404)";
+        assertThat(run.out()).startsWith("route:    " + route + System.lineSeparator() + "decision: " + decision)
                 .contains(System.lineSeparator() + "rule:     " + rule + System.lineSeparator());
     }
 

@@ -5,6 +5,7 @@ import static org.portcullis.policy.Rules.rule;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,11 +22,14 @@ import org.portcullis.config.AccessControlConfig;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.ConfigProblem;
 import org.portcullis.config.GatewayConfig;
+import org.portcullis.config.HostPattern;
 import org.portcullis.config.LimitsConfig;
 import org.portcullis.config.LoadedConfig;
 import org.portcullis.config.PolicyKind;
+import org.portcullis.config.RouteConfig;
 import org.portcullis.config.SecondFactor;
 import org.portcullis.config.ServerConfig;
+import org.portcullis.config.UpstreamPaths;
 import org.portcullis.policy.Rules;
 import picocli.CommandLine;
 
@@ -195,16 +199,173 @@ class PolicyCheckCommandTest {
         assertThat(run.out()).startsWith("decision: challenge (second factor: totp, webauthn or a recovery code)\n");
     }
 
+    static Stream<Arguments> ingressRefusals() {
+        return Stream.of(
+                // 1: climbing above the root
+                Arguments.of("/%2e%2e/admin",
+                        "refuse with 400 at ingress (PATH_ABOVE_ROOT: '..' climbs above the root)"),
+                // 2: a path parameter
+                Arguments.of("/admin;jsessionid=1",
+                        "refuse with 400 at ingress (PATH_PARAMETER: path parameter (';') in path)"),
+                // 3: non-ASCII
+                Arguments.of("/\u00e4", "refuse with 400 at ingress (NON_ASCII: non-ASCII byte in path)"),
+                // 4: an encoded slash
+                Arguments.of("/public%2F..%2Fadmin",
+                        "refuse with 400 at ingress (ENCODED_SLASH: encoded slash in path)"));
+    }
+
+    /** The simulator runs the gateway's own path canonicalisation: what ingress refuses, it shows refused. */
+    @ParameterizedTest(name = "{index}: {0}")
+    @MethodSource("ingressRefusals")
+    void pathsTheGatewayRefusesAtIngressAreShownRefused(String path, String decision) {
+        Run run = check("--url", "https://records.example.org" + path);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEqualTo("decision: " + decision + "\n"
+                + "rule:     none: the gateway refuses the request before routing and policy\n");
+    }
+
+    @Test
+    void dotSegmentsAreResolvedAsTheGatewayDoesBeforeTheRules() {
+        Run run = check("--url", "https://admin.example.org/public/./..//admin/x");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).startsWith(String.join("\n",
+                "path:     /admin/x (the canonical form the gateway decides on and forwards)",
+                "decision: challenge (sign-in)",
+                "rule:     rule #2",
+                ""));
+    }
+
+    // --- paths: case_insensitive routes (SECURITY-RULES 22) ----------------------------------------------------
+
+    /** The e2e policy of CaseInsensitiveUpstreamTest: /admin denied, /Manage/** two_factor, the rest bypassed. */
+    static final AccessControlConfig WINDOWS_POLICY = policy(PolicyKind.BYPASS,
+            rule("admin-closed").paths("/admin").policy(PolicyKind.DENY),
+            rule("manage-needs-two-factors").paths("/Manage/**").policy(PolicyKind.TWO_FACTOR));
+
+    static RouteConfig route(String name, String host, String prefix, UpstreamPaths paths) {
+        return new RouteConfig(name, new HostPattern(host), prefix, URI.create("http://127.0.0.1:9"),
+                RouteConfig.DEFAULT_UPSTREAM_TIMEOUT, null, null, List.of(), null, null, paths);
+    }
+
+    static final List<RouteConfig> WINDOWS_ROUTES = List.of(
+            route("iis", "iis.example.org", "/", UpstreamPaths.CASE_INSENSITIVE),
+            route("plain", "plain.example.org", "/", UpstreamPaths.CASE_SENSITIVE),
+            route("mixed-root", "mixed.example.org", "/", UpstreamPaths.CASE_SENSITIVE),
+            route("mixed-app", "mixed.example.org", "/App", UpstreamPaths.CASE_INSENSITIVE));
+
+    static Run checkWindows(String... args) {
+        String[] full = Stream.concat(Stream.of("check", "--config", FILE.toString()), Stream.of(args))
+                .toArray(String[]::new);
+        GatewayConfig config = new GatewayConfig(FILE, List.of(), new ServerConfig(List.of(), List.of()),
+                LimitsConfig.defaults(), WINDOWS_ROUTES, Map.of(), WINDOWS_POLICY, null, null, null, null, null,
+                null, null);
+        return run(file -> new LoadedConfig(config, List.of()), full);
+    }
+
+    /**
+     * The matrix of the e2e test: URL path; decision on the case-insensitive route; decision on the default route.
+     * Paths are given as a client sends them and canonicalised as the gateway does ({@code %20} is a space).
+     */
+    static Stream<Arguments> windowsVariants() {
+        String denied = "deny (denied_by_rule)";
+        String signIn = "challenge (sign-in)";
+        String refused = "refuse with 400 (windows_path_alias)";
+        String bypass = "allow (bypass: no sign-in, no identity passed on)";
+        return Stream.of(
+                Arguments.of("/admin", denied, denied),
+                Arguments.of("/ADMIN/users", denied, bypass),
+                Arguments.of("/Admin", denied, bypass),
+                Arguments.of("/aDmIn/x/y", denied, bypass),
+                Arguments.of("/%41DMIN/users", denied, bypass),
+                Arguments.of("/admin./", refused, bypass),
+                Arguments.of("/admin%20/", refused, bypass),
+                Arguments.of("/admin.../", refused, bypass),
+                Arguments.of("/admin.", refused, bypass),
+                Arguments.of("/admin%20", refused, bypass),
+                Arguments.of("/admin%2e/users", refused, bypass),
+                Arguments.of("/ADMINI~1/", refused, bypass),
+                Arguments.of("/PROGRA~1.TXT", refused, bypass),
+                Arguments.of("/admin::$DATA", refused, bypass),
+                Arguments.of("/Manage/x", signIn, signIn),
+                Arguments.of("/manage/x", signIn, bypass),
+                Arguments.of("/MANAGE", signIn, bypass),
+                Arguments.of("/Manage./x", refused, bypass),
+                Arguments.of("/manage%20/x", refused, bypass),
+                Arguments.of("/MANAGE~1/x", refused, bypass),
+                Arguments.of("/Public/Leaflet.PDF", bypass, bypass));
+    }
+
+    @ParameterizedTest(name = "{index}: {0} → iis {1}, plain {2}")
+    @MethodSource("windowsVariants")
+    void theSimulatorDecidesEveryVariantAsTheGatewayDoesPerRoute(String path, String onIis, String onPlain) {
+        Run iis = checkWindows("--url", "https://iis.example.org" + path);
+        Run plain = checkWindows("--url", "https://plain.example.org" + path);
+
+        assertThat(iis.out()).contains("route:    iis (paths: case_insensitive)\n")
+                .contains("decision: " + onIis + "\n");
+        assertThat(iis.exitCode()).isEqualTo(onIis.equals(bypassText()) ? 0 : 1);
+        assertThat(plain.out()).contains("route:    plain\n").contains("decision: " + onPlain + "\n");
+        assertThat(plain.exitCode()).isEqualTo(onPlain.equals(bypassText()) ? 0 : 1);
+    }
+
+    private static String bypassText() {
+        return "allow (bypass: no sign-in, no identity passed on)";
+    }
+
+    @Test
+    void aWindowsAliasIsExplainedWithoutTryingAnyRule() {
+        Run run = checkWindows("--url", "https://iis.example.org/admin%20/users");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEqualTo(String.join("\n",
+                "path:     /admin /users (the canonical form the gateway decides on and forwards)",
+                "route:    iis (paths: case_insensitive)",
+                "decision: refuse with 400 (windows_path_alias)",
+                "rule:     case_insensitive_paths",
+                "  no rule tried: the route's upstream reads paths case-insensitively (paths: case_insensitive),"
+                        + " and segment 'admin ' ends in a space, which Windows drops (it would read 'admin')",
+                ""));
+    }
+
+    @Test
+    void aShortNameIsExplained() {
+        Run run = checkWindows("--url", "https://iis.example.org/ADMINI~1/users");
+
+        assertThat(run.out()).contains("segment 'ADMINI~1' has the form of an 8.3 short name ('~' and a digit),"
+                + " which Windows resolves to a long name\n");
+    }
+
+    @Test
+    void aCaseVariantIsMatchedIgnoringCaseAndSaysSo() {
+        Run run = checkWindows("--url", "https://iis.example.org/MANAGE/7", "--explain");
+
+        assertThat(run.out()).isEqualTo(String.join("\n",
+                "route:    iis (paths: case_insensitive)",
+                "decision: challenge (sign-in)",
+                "rule:     manage-needs-two-factors",
+                "  admin-closed               skipped: paths: /admin does not match /MANAGE/7"
+                        + " (compared ignoring case: paths: case_insensitive)",
+                "  manage-needs-two-factors   MATCHED",
+                ""));
+    }
+
+    @Test
+    void aCaseInsensitivePrefixIsRoutedLikeTheGatewayRoutesIt() {
+        Run app = checkWindows("--url", "https://mixed.example.org/APP./x");
+        Run root = checkWindows("--url", "https://mixed.example.org/application");
+        Run nowhere = checkWindows("--url", "https://elsewhere.example.org/");
+
+        assertThat(app.out()).startsWith("route:    mixed-app (paths: case_insensitive)\n"
+                + "decision: refuse with 400 (windows_path_alias)\n");
+        assertThat(root.out()).startsWith("route:    mixed-root\n");
+        assertThat(nowhere.out()).startsWith("route:    none (no route serves this host and path: the gateway answers"
+                + " 404)\n");
+    }
+
     static Stream<Arguments> badInput() {
         return Stream.of(
-                // the simulator refuses non-canonical paths instead of guessing what ingress makes of them
-                Arguments.of(List.of("--url", "https://records.example.org/%2e%2e/admin"), "give the canonical path"),
-                Arguments.of(List.of("--url", "https://records.example.org/a/../admin"), "give the canonical path"),
-                Arguments.of(List.of("--url", "https://records.example.org/./admin"), "give the canonical path"),
-                Arguments.of(List.of("--url", "https://records.example.org//admin"), "give the canonical path"),
-                Arguments.of(List.of("--url", "https://records.example.org/admin;jsessionid=1"),
-                        "give the canonical path"),
-                Arguments.of(List.of("--url", "https://records.example.org/\u00e4"), "give the canonical path"),
                 Arguments.of(List.of("--url", "ftp://records.example.org/"), "--url must be an absolute http"),
                 Arguments.of(List.of("--url", "/admin"), "--url must be an absolute http"),
                 Arguments.of(List.of("--url", "https://u:p@records.example.org/"), "--url must not contain user info"),

@@ -82,6 +82,7 @@ class PolicyCheckWithConfigLoaderTest {
         assertThat(run.err()).isEmpty();
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).isEqualTo(String.join("\n",
+                "route:    records",
                 "decision: challenge (second factor: webauthn, younger than 15m)",
                 "rule:     rule #2",
                 "  lb-health   skipped: hosts: records.example.org does not match admin.example.org",
@@ -95,7 +96,8 @@ class PolicyCheckWithConfigLoaderTest {
                 "--ip", "10.0.0.5");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).startsWith("decision: allow (bypass: no sign-in, no identity passed on)\n");
+        assertThat(run.out())
+                .startsWith("route:    records\ndecision: allow (bypass: no sign-in, no identity passed on)\n");
     }
 
     @Test

@@ -18,9 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.portcullis.config.AccessControlConfig;
 import org.portcullis.config.AccessRule;
 import org.portcullis.config.PolicyKind;
+import org.portcullis.config.UpstreamPaths;
 import org.portcullis.config.SecondFactor;
 
 class PolicyEngineTest {
@@ -42,7 +44,8 @@ class PolicyEngineTest {
 
     static AccessRequest request(String method, String host, String path, String source) {
         try {
-            return new AccessRequest(method, host, path, source == null ? null : InetAddress.getByName(source));
+            return new AccessRequest(method, host, path, source == null ? null : InetAddress.getByName(source),
+                    UpstreamPaths.CASE_SENSITIVE);
         } catch (UnknownHostException e) {
             throw new AssertionError(e);
         }
@@ -719,6 +722,70 @@ class PolicyEngineTest {
             AuthState.SignedIn passkey = new AuthState.SignedIn(ALICE, java.util.Map.of(AuthFactor.PASSKEY, NOW));
             assertThat(passkey.latestSecondFactor(any)).as("a passkey without UV is one factor").isEmpty();
             assertThat(passkey.withFactor(AuthFactor.WEBAUTHN, NOW).latestSecondFactor(any)).contains(NOW);
+        }
+    }
+
+    /** A route with {@code paths: case_insensitive} (SECURITY-RULES 22): what the engine decides, and explains. */
+    @Nested
+    class CaseInsensitiveRoutes {
+        final PolicyEngine engine = engine(PolicyKind.BYPASS,
+                rule("admin").paths("/admin/**").policy(PolicyKind.DENY),
+                rule("reports").paths("/Reports").subjects("group:clinicians").policy(PolicyKind.TWO_FACTOR));
+
+        AccessRequest onWindows(String path) {
+            return new AccessRequest("GET", "iis.example.org", path, null, UpstreamPaths.CASE_INSENSITIVE);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"/admin", "/ADMIN", "/Admin/users", "/aDMIN/x/y"})
+        void aLowerCasePatternMatchesEveryCase(String path) {
+            assertThat(decide(engine, onWindows(path), ANONYMOUS)).isEqualTo(
+                    new Decision.Deny("admin", DenyReason.DENIED_BY_RULE));
+            assertThat(decide(engine, get("iis.example.org", path), ANONYMOUS)).as("the same path, case-sensitive")
+                    .isEqualTo(path.equals("/admin") ? new Decision.Deny("admin", DenyReason.DENIED_BY_RULE)
+                            : new Decision.Allow(Decision.DEFAULT_POLICY, null));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"/reports", "/REPORTS/2019", "/Reports"})
+        void anUpperCasePatternMatchesEveryCaseToo(String path) {
+            assertThat(decide(engine, onWindows(path), ANONYMOUS)).isEqualTo(
+                    new Decision.Challenge("reports", new Requirement.SignIn()));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"/admin.", "/admin./x", "/admin /x", "/admin.. ./x", "/ADMINI~1/x", "/x/PROGRA~1.TXT",
+            "/admin::$DATA", "/admin:s", "/adm*n", "/admin|x", "/a\"b", "/a<b", "/a>b", "/a?b", "/public/x."})
+        void aWindowsAliasIsRefusedBeforeAnyRule(String path) {
+            Decision decision = decide(engine, onWindows(path), ANONYMOUS);
+
+            assertThat(decision).isEqualTo(new Decision.Deny(Decision.CASE_INSENSITIVE_PATHS,
+                    DenyReason.WINDOWS_PATH_ALIAS));
+            Explanation explanation = engine.explain(onWindows(path), ANONYMOUS);
+            assertThat(explanation.rules()).isEmpty();
+            assertThat(explanation.pathRefusal()).isEqualTo(WindowsPathAliases.problemWith(path)).isNotNull();
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"/admin.", "/ADMINI~1/x", "/admin::$DATA"})
+        void onACaseSensitiveRouteThoseAreOrdinaryPaths(String path) {
+            assertThat(decide(engine, get("plain.example.org", path), ANONYMOUS))
+                    .isEqualTo(new Decision.Allow(Decision.DEFAULT_POLICY, null));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"/", "/default.aspx", "/a.b/c.d", "/~user", "/a~b/x", "/x~/1", "/.well-known/x"})
+        void ordinaryWindowsPathsAreNotAliases(String path) {
+            assertThat(WindowsPathAliases.problemWith(path)).isNull();
+        }
+
+        @Test
+        void theReasonNamesTheSegmentAndWhatWindowsMakesOfIt() {
+            assertThat(WindowsPathAliases.problemWith("/x/admin.. /y"))
+                    .isEqualTo("segment 'admin.. ' ends in a space, which Windows drops (it would read 'admin')");
+            assertThat(WindowsPathAliases.problemWith("/web.config::$DATA"))
+                    .isEqualTo("segment 'web.config::$DATA' contains ':', which Windows reads as an alternate data"
+                            + " stream");
         }
     }
 }

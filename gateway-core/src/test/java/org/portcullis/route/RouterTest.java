@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.portcullis.config.HostPattern;
 import org.portcullis.config.IdentityHeaders;
 import org.portcullis.config.RouteConfig;
+import org.portcullis.config.UpstreamPaths;
 
 class RouterTest {
     static RouteConfig route(String name, String host, String prefix) {
@@ -51,5 +52,52 @@ class RouterTest {
     void picksRoute(String host, String path, String expected) {
         Optional<RouteConfig> found = ROUTER.route(host, path);
         assertThat(found.map(RouteConfig::name).orElse(null)).isEqualTo(expected);
+    }
+
+    static RouteConfig windowsRoute(String name, String host, String prefix) {
+        return new RouteConfig(name, new HostPattern(host), prefix, URI.create("http://10.0.0.2:8080"),
+                RouteConfig.DEFAULT_UPSTREAM_TIMEOUT, null, null, List.of(), IdentityHeaders.defaults(), null,
+                UpstreamPaths.CASE_INSENSITIVE);
+    }
+
+    /** A Windows (IIS) application under /App of a host whose other paths go to a case-sensitive upstream. */
+    static final Router MIXED = new Router(List.of(
+            route("root", "mixed.example.org", "/"),
+            windowsRoute("app", "mixed.example.org", "/App"),
+            windowsRoute("docs", "mixed.example.org", "/Docs/")));
+
+    static Stream<Arguments> caseInsensitivePrefixes() {
+        return Stream.of(
+                // the prefix as written, and every case of it
+                Arguments.of("/App", "app"),
+                Arguments.of("/app/x", "app"),
+                Arguments.of("/APP/Reports", "app"),
+                // trailing dots and spaces, which Windows drops, still reach the Windows route (which refuses them)
+                Arguments.of("/App./x", "app"),
+                Arguments.of("/app . ./x", "app"),
+                Arguments.of("/APP...", "app"),
+                // still on segment boundaries
+                Arguments.of("/application", "root"),
+                Arguments.of("/apps/x", "root"),
+                Arguments.of("/ap", "root"),
+                // a prefix written with a trailing slash keeps its meaning, without case
+                Arguments.of("/docs/a", "docs"),
+                Arguments.of("/DOCS./a", "docs"),
+                Arguments.of("/docs", "root"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("caseInsensitivePrefixes")
+    void aCaseInsensitiveRouteMatchesItsPrefixTheWayWindowsReadsThePath(String path, String expected) {
+        assertThat(MIXED.route("mixed.example.org", path).map(RouteConfig::name)).contains(expected);
+    }
+
+    @ParameterizedTest
+    @MethodSource("caseInsensitivePrefixes")
+    void aCaseSensitiveRouteStillMatchesItsPrefixExactly(String path, String ignored) {
+        Router exact = new Router(List.of(route("root", "mixed.example.org", "/"),
+                route("app", "mixed.example.org", "/App")));
+        String expected = path.equals("/App") ? "app" : "root";
+        assertThat(exact.route("mixed.example.org", path).map(RouteConfig::name)).contains(expected);
     }
 }
