@@ -90,8 +90,7 @@ final class AuditFileWriter implements AutoCloseable {
         AuditChain chain = last == null ? AuditChain.start(key)
                 : new AuditChain(key, last.sequence(), HexFormat.of().parseHex(last.hash()));
         AuditFileWriter writer = new AuditFileWriter(config, key, chain);
-        writer.channel = FileChannel.open(active, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
+        writer.channel = OwnerOnlyFiles.openForAppend(active);
         writer.fileBytes = writer.channel.size();
         writer.fileStart = tail.firstLine == null;
         if (tail.firstLine != null) {
@@ -191,8 +190,7 @@ final class AuditFileWriter implements AutoCloseable {
             LOG.error("audit rotation: renaming {} to {} failed, keeps appending: {}", active, target, e.toString());
         }
         try {
-            channel = FileChannel.open(active, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
+            channel = OwnerOnlyFiles.openForAppend(active);
             fileBytes = channel.size();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("audit rotation: cannot open " + active, e);
@@ -206,7 +204,7 @@ final class AuditFileWriter implements AutoCloseable {
         Path temporary = file.resolveSibling(file.getFileName() + AuditFiles.GZIP_SUFFIX + ".tmp");
         try {
             try (InputStream in = Files.newInputStream(file);
-                 OutputStream out = new GZIPOutputStream(Files.newOutputStream(temporary), 1 << 16)) {
+                 OutputStream out = new GZIPOutputStream(OwnerOnlyFiles.newOutputStream(temporary), 1 << 16)) {
                 in.transferTo(out);
             }
             try (FileChannel written = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
