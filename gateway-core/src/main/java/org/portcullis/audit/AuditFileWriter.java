@@ -60,7 +60,12 @@ final class AuditFileWriter implements AutoCloseable {
     private LocalDate firstDay;
     private long firstSequence;
     private boolean fileStart;
+    /** The next line names its predecessor's hash although it does not start a file (after {@link #continueAfter}). */
+    private boolean linkNext;
     private AuditRecovered recovered;
+    /** The {@code event.action} of the trail's last complete line when it was opened, or null for a new trail. */
+    private String lastActionAtOpen;
+    private boolean tornAtOpen;
 
     private AuditFileWriter(AuditConfig config, AuditKey key, AuditChain chain) {
         this.active = config.file();
@@ -90,6 +95,7 @@ final class AuditFileWriter implements AutoCloseable {
         AuditChain chain = last == null ? AuditChain.start(key)
                 : new AuditChain(key, last.sequence(), HexFormat.of().parseHex(last.hash()));
         AuditFileWriter writer = new AuditFileWriter(config, key, chain);
+        writer.lastActionAtOpen = last == null ? null : last.action();
         writer.channel = OwnerOnlyFiles.openForAppend(active);
         writer.fileBytes = writer.channel.size();
         writer.fileStart = tail.firstLine == null;
@@ -100,11 +106,36 @@ final class AuditFileWriter implements AutoCloseable {
         if (tail.torn != null) {
             writer.channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
             writer.fileBytes++;
+            writer.tornAtOpen = true;
             writer.recovered = new AuditRecovered(active.toString(), tail.torn.length, sha256(tail.torn));
             LOG.warn("audit file {} ended in a line cut short ({} bytes); kept it and recorded {}", active,
                     tail.torn.length, AuditRecovered.ACTION);
         }
         return writer;
+    }
+
+    /** The {@code event.action} of the trail's last line when it was opened (null: a new trail). */
+    String lastActionAtOpen() {
+        return lastActionAtOpen;
+    }
+
+    /** Whether {@link #open} found a line cut short (a recovery event is due or was taken). */
+    boolean foundTornLine() {
+        return tornAtOpen;
+    }
+
+    long lastSequence() {
+        return chain.lastSequence();
+    }
+
+    String lastHash() {
+        return HexFormat.of().formatHex(chain.lastHash());
+    }
+
+    /** Continues the chain after {@code sequence}/{@code hash}; the next line carries the link (see the sink). */
+    void continueAfter(long sequence, byte[] hash) {
+        chain.continueAfter(sequence, hash);
+        linkNext = true;
     }
 
     /** The recovery event {@link #open} found necessary, once; null otherwise. */
@@ -125,9 +156,10 @@ final class AuditFileWriter implements AutoCloseable {
             firstSequence = chain.lastSequence() + 1;
         }
         lastStart = pending.size();
-        chain.append(time, event, fileStart, pending);
+        chain.append(time, event, fileStart || linkNext, pending);
         lastEnd = pending.size() - 1; // without the newline
         fileStart = false;
+        linkNext = false;
     }
 
     /** The line the last {@link #append} sealed, without its newline (a copy, for the syslog forwarder). */
