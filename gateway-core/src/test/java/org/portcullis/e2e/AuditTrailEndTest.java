@@ -190,7 +190,22 @@ class AuditTrailEndTest {
     void aGatewayStartedOnATruncatedTrailSaysSoAndVerifyKeepsFailing() throws Exception {
         runGateway(3);
         keepFirst(2);
-        runGateway(0);
+        ch.qos.logback.classic.Logger sinkLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.portcullis.audit.JsonLinesAuditSink.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        sinkLog.addAppender(logged);
+        try {
+            runGateway(0);
+        } finally {
+            sinkLog.detachAppender(logged);
+        }
+        assertThat(logged.list).anySatisfy(event -> {
+            assertThat(event.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+            assertThat(event.getFormattedMessage()).startsWith("AUDIT TRAIL TRUNCATED: " + audit.toAbsolutePath()
+                    .normalize() + " (the trail ended at sequence 2 but the store noted sequence 5");
+        });
 
         List<String> lines = lines();
         assertThat(lines).hasSize(4);
