@@ -61,6 +61,19 @@ class UnknownLoginNameTest {
         assertNotContained("the audit trail", audit);
         assertNotContained("the application log", logged.toString(StandardCharsets.UTF_8));
 
+        // what auditors read: audit query and audit report show the hashed text, never the name
+        String config = dir.resolve("portcullis.yaml").toString();
+        String query = auditCommand("query", "--config", config, "--event", "user.sign_in", "--since", "2026-11-29",
+                "--format", "csv");
+        assertThat(query).contains("unknown user (hmac:");
+        assertNotContained("audit query", query);
+        Path report = dir.resolve("report.html");
+        auditCommand("report", "--config", config, "--since", "2026-11-29", "--until", "2026-11-30", "--out",
+                report.toString());
+        String html = Files.readString(report, StandardCharsets.UTF_8);
+        assertThat(html).contains("unknown user (hmac:");
+        assertNotContained("audit report", html);
+
         List<String> subjects = new ArrayList<>();
         try (EmbeddedDatabase store = EmbeddedDatabase.openExisting(gateway.dataDir)) {
             store.read(c -> {
@@ -80,6 +93,17 @@ class UnknownLoginNameTest {
                 assertNotContained(file.toString(), new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
             }
         }
+    }
+
+    /** Runs {@code portcullis audit ARGS} in-process; its standard output, after checking that it succeeded. */
+    static String auditCommand(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new org.portcullis.cli.AuditCommand());
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        assertThat(cli.execute(args)).as(err.toString()).isZero();
+        return out.toString();
     }
 
     static void assertNotContained(String where, String text) {
