@@ -75,6 +75,15 @@ final class AuditChain {
         return lastSequence;
     }
 
+    /**
+     * Continues after {@code sequence} and {@code hash} instead of the current end: after the trail was found to end
+     * before the end recorded outside it, the next line links to that recorded end (its caller writes the link).
+     */
+    void continueAfter(long sequence, byte[] hash) {
+        lastSequence = sequence;
+        lastHash = hash.clone();
+    }
+
     byte[] lastHash() {
         return lastHash.clone();
     }

@@ -60,7 +60,12 @@ final class AuditFileWriter implements AutoCloseable {
     private LocalDate firstDay;
     private long firstSequence;
     private boolean fileStart;
+    /** The next line names its predecessor's hash although it does not start a file (after {@link #continueAfter}). */
+    private boolean linkNext;
     private AuditRecovered recovered;
+    /** The {@code event.action} of the trail's last complete line when it was opened, or null for a new trail. */
+    private String lastActionAtOpen;
+    private boolean tornAtOpen;
 
     private AuditFileWriter(AuditConfig config, AuditKey key, AuditChain chain) {
         this.active = config.file();
@@ -90,8 +95,8 @@ final class AuditFileWriter implements AutoCloseable {
         AuditChain chain = last == null ? AuditChain.start(key)
                 : new AuditChain(key, last.sequence(), HexFormat.of().parseHex(last.hash()));
         AuditFileWriter writer = new AuditFileWriter(config, key, chain);
-        writer.channel = FileChannel.open(active, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
+        writer.lastActionAtOpen = last == null ? null : last.action();
+        writer.channel = OwnerOnlyFiles.openForAppend(active);
         writer.fileBytes = writer.channel.size();
         writer.fileStart = tail.firstLine == null;
         if (tail.firstLine != null) {
@@ -101,11 +106,36 @@ final class AuditFileWriter implements AutoCloseable {
         if (tail.torn != null) {
             writer.channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
             writer.fileBytes++;
+            writer.tornAtOpen = true;
             writer.recovered = new AuditRecovered(active.toString(), tail.torn.length, sha256(tail.torn));
             LOG.warn("audit file {} ended in a line cut short ({} bytes); kept it and recorded {}", active,
                     tail.torn.length, AuditRecovered.ACTION);
         }
         return writer;
+    }
+
+    /** The {@code event.action} of the trail's last line when it was opened (null: a new trail). */
+    String lastActionAtOpen() {
+        return lastActionAtOpen;
+    }
+
+    /** Whether {@link #open} found a line cut short (a recovery event is due or was taken). */
+    boolean foundTornLine() {
+        return tornAtOpen;
+    }
+
+    long lastSequence() {
+        return chain.lastSequence();
+    }
+
+    String lastHash() {
+        return HexFormat.of().formatHex(chain.lastHash());
+    }
+
+    /** Continues the chain after {@code sequence}/{@code hash}; the next line carries the link (see the sink). */
+    void continueAfter(long sequence, byte[] hash) {
+        chain.continueAfter(sequence, hash);
+        linkNext = true;
     }
 
     /** The recovery event {@link #open} found necessary, once; null otherwise. */
@@ -126,9 +156,10 @@ final class AuditFileWriter implements AutoCloseable {
             firstSequence = chain.lastSequence() + 1;
         }
         lastStart = pending.size();
-        chain.append(time, event, fileStart, pending);
+        chain.append(time, event, fileStart || linkNext, pending);
         lastEnd = pending.size() - 1; // without the newline
         fileStart = false;
+        linkNext = false;
     }
 
     /** The line the last {@link #append} sealed, without its newline (a copy, for the syslog forwarder). */
@@ -191,8 +222,7 @@ final class AuditFileWriter implements AutoCloseable {
             LOG.error("audit rotation: renaming {} to {} failed, keeps appending: {}", active, target, e.toString());
         }
         try {
-            channel = FileChannel.open(active, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
+            channel = OwnerOnlyFiles.openForAppend(active);
             fileBytes = channel.size();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("audit rotation: cannot open " + active, e);
@@ -206,7 +236,7 @@ final class AuditFileWriter implements AutoCloseable {
         Path temporary = file.resolveSibling(file.getFileName() + AuditFiles.GZIP_SUFFIX + ".tmp");
         try {
             try (InputStream in = Files.newInputStream(file);
-                 OutputStream out = new GZIPOutputStream(Files.newOutputStream(temporary), 1 << 16)) {
+                 OutputStream out = new GZIPOutputStream(OwnerOnlyFiles.newOutputStream(temporary), 1 << 16)) {
                 in.transferTo(out);
             }
             try (FileChannel written = FileChannel.open(temporary, StandardOpenOption.WRITE)) {

@@ -33,6 +33,8 @@ final class AuditJson {
     static final String EVENT_START = "event.start";
     static final String TARGET_USER = "user.target.name";
     static final String DETAIL = "event.detail";
+    /** ECS {@code file.hash.sha256}: with {@code gateway.start}/{@code gateway.stop}, of the config file. */
+    static final String FILE_SHA256 = "file.hash.sha256";
     /** ECS: the line's place in the trail, 1 for the first line ever written under a chain. */
     static final String SEQUENCE = "event.sequence";
     /** ECS {@code event.hash} ("to demonstrate log integrity"): the line's HMAC-SHA256, 64 hex digits, always last. */
@@ -69,6 +71,10 @@ final class AuditJson {
                 writeRecovered(json, recovered);
             } else if (event instanceof AdminCommand admin) {
                 writeAdmin(json, admin);
+            } else if (event instanceof GatewayLifecycle lifecycle) {
+                optional(json, FILE, lifecycle.configFile());
+                optional(json, FILE_SHA256, lifecycle.configSha256());
+                optional(json, DETAIL, lifecycle.detail());
             }
             json.writeNumberProperty(SEQUENCE, sequence);
             optional(json, PREVIOUS_HASH, previousHash);

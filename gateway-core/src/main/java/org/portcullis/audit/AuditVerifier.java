@@ -22,8 +22,16 @@ import javax.crypto.Mac;
  *   <li>{@link Kind#TRUNCATED}: a file ends in a line cut short that no {@code audit.recovered} event accounts for;</li>
  *   <li>{@link Kind#WRONG_KEY}: the files were signed with another key (by its id).</li>
  * </ul>
- * Removing whole lines from the very end leaves a valid, shorter chain: only a copy elsewhere (syslog, a noted last
- * sequence and hash) can show that. {@link Intact} therefore reports the last sequence and hash.
+ * Removing whole lines from the very end leaves a valid, shorter chain: only a copy elsewhere can show that. The
+ * gateway notes its trail's end in the store ({@link AuditAnchors}); {@link Intact} reports the last sequence and
+ * hash, and the hash at a sequence asked for ({@link #verify(List, AuditKey, long)}), so the caller compares the end
+ * with that anchor. Two breaks are found without it: an empty trail (every run starts with {@code gateway.start}), and
+ * a {@code gateway.start} with reason {@code trail_truncated} whose link skips lines (the gateway noticed at start
+ * that the trail ended before the anchor), both {@link Kind#TRUNCATED}.
+ *
+ * <p>{@link Intact#runs()} counts the gateway's runs from its {@code gateway.start} and {@code gateway.stop} lines: a
+ * start not preceded by a stop follows a crash or a kill, which the chain shows as intact (nothing was changed) and
+ * the output names apart from tampering.
  */
 public final class AuditVerifier {
 
@@ -58,7 +66,33 @@ public final class AuditVerifier {
      * @param recovered how many torn lines were accounted for by {@code audit.recovered} events
      */
     public record Intact(long events, int files, long firstSequence, long lastSequence, String lastHash,
-                         boolean fromStart, int recovered) implements Result {
+                         boolean fromStart, int recovered, Runs runs, String hashAtAsked) implements Result {
+        /** An intact chain with no runs counted and no hash asked for. */
+        public Intact(long events, int files, long firstSequence, long lastSequence, String lastHash,
+                      boolean fromStart, int recovered) {
+            this(events, files, firstSequence, lastSequence, lastHash, fromStart, recovered, Runs.NONE, null);
+        }
+    }
+
+    /**
+     * The gateway's runs as the trail records them.
+     *
+     * @param starts     {@code gateway.start} lines
+     * @param stops      {@code gateway.stop} lines
+     * @param crashes    sequences of the {@code gateway.start} lines that follow something other than a stop
+     * @param lastAction the {@code event.action} of the trail's last line (null for none)
+     */
+    public record Runs(int starts, int stops, List<Long> crashes, String lastAction) {
+        static final Runs NONE = new Runs(0, 0, List.of(), null);
+
+        public Runs {
+            crashes = List.copyOf(crashes);
+        }
+
+        /** Whether the trail ends with {@code gateway.stop}: the last run ended cleanly. */
+        public boolean endsWithStop() {
+            return GatewayLifecycle.ACTION_STOP.equals(lastAction);
+        }
     }
 
     /** The first break: where ({@code file}, 1-based {@code line}) and what. */
@@ -73,14 +107,26 @@ public final class AuditVerifier {
     private long previousSequence = -1;
     private Path previousFile;
     private Path chainedFile;
+    private final long askedSequence;
+    private String hashAtAsked;
+    private int starts;
+    private int stops;
+    private final List<Long> crashes = new java.util.ArrayList<>();
+    private String lastAction;
 
-    private AuditVerifier(AuditKey key) {
+    private AuditVerifier(AuditKey key, long askedSequence) {
         this.key = Objects.requireNonNull(key, "key");
         this.mac = key.newMac();
+        this.askedSequence = askedSequence;
     }
 
     public static Result verify(List<Path> files, AuditKey key) throws IOException {
-        return new AuditVerifier(key).run(files);
+        return new AuditVerifier(key, -1).run(files);
+    }
+
+    /** Like {@link #verify(List, AuditKey)}, and {@link Intact#hashAtAsked()} is the hash of {@code sequence}. */
+    public static Result verify(List<Path> files, AuditKey key, long sequence) throws IOException {
+        return new AuditVerifier(key, sequence).run(files);
     }
 
     private Result run(List<Path> files) throws IOException {
@@ -124,13 +170,62 @@ public final class AuditVerifier {
                     firstSequence = line.sequence();
                     fromStart = line.sequence() == 1 && AuditChain.GENESIS_HEX.equals(line.previousHash());
                 }
+                countRun(line);
+                if (line.sequence() == askedSequence) {
+                    hashAtAsked = line.hash();
+                }
                 previousHash = line.hash();
                 previousSequence = line.sequence();
                 previousFile = raw.file();
                 events++;
             }
         }
-        return new Intact(events, files.size(), firstSequence, previousSequence, previousHash, fromStart, recovered);
+        if (events == 0 && recovered == 0) {
+            Path last = files.get(files.size() - 1);
+            return new Broken(Kind.TRUNCATED, last, 1, (files.size() == 1 ? "the file" : "every file")
+                    + " is empty: every run of the gateway starts its trail with gateway.start, so its lines were "
+                    + "removed");
+        }
+        return new Intact(events, files.size(), firstSequence, previousSequence, previousHash, fromStart, recovered,
+                new Runs(starts, stops, crashes, lastAction), hashAtAsked);
+    }
+
+    private void countRun(AuditLine line) {
+        if (GatewayLifecycle.ACTION_START.equals(line.action())) {
+            starts++;
+            boolean crashed = lastAction != null ? !GatewayLifecycle.ACTION_STOP.equals(lastAction)
+                    : GatewayLifecycle.REASON_AFTER_CRASH.equals(line.field(AuditJson.REASON));
+            if (crashed) {
+                crashes.add(line.sequence());
+            }
+        } else if (GatewayLifecycle.ACTION_STOP.equals(line.action())) {
+            stops++;
+        }
+        lastAction = line.action();
+    }
+
+    /**
+     * The gateway's own notice that the trail ended before its anchor, when it skips lines: it links to the anchored
+     * end (a sealed {@code chain.previous_hash}), not to the line before it, or nothing before it was given.
+     */
+    private Broken truncationNotice(AuditLineReader.RawLine raw, AuditLine line) {
+        if (!GatewayLifecycle.ACTION_START.equals(line.action())
+                || !GatewayLifecycle.REASON_TRUNCATED.equals(line.field(AuditJson.REASON))
+                || line.previousHash() == null || !follows(line, line.previousHash())) {
+            return null;
+        }
+        if (previousHash != null && line.previousHash().equals(previousHash)
+                && line.sequence() == previousSequence + 1) {
+            return null; // the lines it missed are in the files given (an archived trail given with the new one)
+        }
+        String before = previousHash == null ? "no line before it was given"
+                : "the line before it is sequence " + previousSequence;
+        String lost = previousHash != null && previousSequence >= line.sequence() - 1
+                ? "the line the store noted was replaced"
+                : "events " + (previousHash == null ? "up to " : (previousSequence + 1) + " to ")
+                + (line.sequence() - 1) + " are missing";
+        return new Broken(Kind.TRUNCATED, raw.file(), raw.number(), "the gateway started here and found the "
+                + "trail cut short (" + line.field(AuditJson.DETAIL) + "); " + before + ", so " + lost);
     }
 
     /** Null when {@code line} continues the chain; otherwise what broke. */
@@ -141,6 +236,10 @@ public final class AuditVerifier {
         }
         boolean newFile = !raw.file().equals(chainedFile);
         chainedFile = raw.file();
+        Broken notice = truncationNotice(raw, line);
+        if (notice != null) {
+            return notice;
+        }
         if (line.previousHash() != null && previousHash != null && !line.previousHash().equals(previousHash)) {
             String where = previousFile == null ? "" : " after " + previousFile.getFileName();
             if (newFile && line.sequence() > previousSequence + 1) {

@@ -1,6 +1,9 @@
 package org.portcullis.audit;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,6 +58,12 @@ public final class JsonLinesAuditSink implements AuditSink {
     private final SyslogForwarder syslog;
     private final List<Stamped> written = new ArrayList<>();
     private final List<byte[]> writtenLines = new ArrayList<>();
+    private final AuditAnchors anchors;
+    private final String trailName;
+    private final Path configFile;
+    private final boolean lifecycle;
+    /** The sequence last noted in the store; touched by the writer thread only (start-up and close excepted). */
+    private long anchoredSequence;
     private volatile boolean closed;
     private boolean unforced;
     private long forceDeadline;
@@ -66,9 +75,37 @@ public final class JsonLinesAuditSink implements AuditSink {
         return sink;
     }
 
+    /**
+     * Opens the trail for a running gateway: as {@link #open}, and the trail records the run. {@code gateway.start}
+     * is the first line written (before any request can be audited) and {@code gateway.stop} the last, at
+     * {@link #close()}; both carry SHA-256 of {@code configFile}. With {@code anchors} (the store), the trail's end is
+     * noted there after every batch forced to disk, and compared with it now: a trail that ends before the noted end
+     * lost its newest lines while the gateway was down, which is logged as an error and sealed into the trail
+     * ({@link GatewayLifecycle#REASON_TRUNCATED}); the chain then continues from the noted end, so the gap stays
+     * visible (docs/audit-log.md).
+     *
+     * @param anchors    the store's anchors, or null without a store (the end is then not checked)
+     * @param configFile the config file the gateway was started with, or null
+     */
+    public static JsonLinesAuditSink openForGateway(AuditConfig config, Clock clock, AuditAnchors anchors,
+                                                    Path configFile) throws IOException {
+        JsonLinesAuditSink sink = new JsonLinesAuditSink(config, clock, DEFAULT_CAPACITY, anchors, configFile, true);
+        sink.writer.start();
+        return sink;
+    }
+
     /** A sink whose writer is not started yet: tests fill its queue deterministically, then {@link #start()} it. */
     JsonLinesAuditSink(AuditConfig config, Clock clock, int capacity) throws IOException {
+        this(config, clock, capacity, null, null, false);
+    }
+
+    private JsonLinesAuditSink(AuditConfig config, Clock clock, int capacity, AuditAnchors anchors, Path configFile,
+                               boolean lifecycle) throws IOException {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.anchors = anchors;
+        this.trailName = AuditAnchors.trailName(config.file());
+        this.configFile = configFile;
+        this.lifecycle = lifecycle;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.forceEveryBatch = config.flush() == AuditConfig.Flush.EVERY_EVENT;
         this.flushIntervalNanos = config.flushInterval().toNanos();
@@ -79,16 +116,22 @@ public final class JsonLinesAuditSink implements AuditSink {
             files.close(); // a ca_bundle without certificates: fail the start, leave no open file behind
             throw e;
         }
-        AuditRecovered recovered = files.takeRecovered();
-        if (recovered != null) {
-            Instant now = clock.instant();
-            files.append(now, recovered);
-            byte[] line = files.lastLine();
-            files.write();
-            files.force();
-            if (syslog != null) {
-                syslog.offer(now, recovered, line);
+        long endSequence = files.lastSequence();
+        String endHash = files.lastHash();
+        try {
+            AuditRecovered recovered = files.takeRecovered();
+            if (recovered != null) {
+                writeNow(recovered);
             }
+            if (lifecycle) {
+                writeNow(startEvent(endSequence, endHash));
+            }
+        } catch (IOException | RuntimeException e) {
+            files.close();
+            if (syslog != null) {
+                syslog.close();
+            }
+            throw e;
         }
         this.writer = new Thread(this::writeLoop, "portcullis-audit-writer");
         this.writer.setDaemon(true);
@@ -96,6 +139,86 @@ public final class JsonLinesAuditSink implements AuditSink {
 
     void start() {
         writer.start();
+    }
+
+    /** Seals, writes and forces one event before the writer thread runs (start-up only). */
+    private void writeNow(AuditEvent event) throws IOException {
+        Instant now = clock.instant();
+        files.append(now, event);
+        byte[] line = files.lastLine();
+        files.write();
+        files.force();
+        recordAnchor();
+        if (syslog != null) {
+            syslog.offer(now, event, line);
+        }
+    }
+
+    /**
+     * {@code gateway.start}, after comparing where the trail ends ({@code endSequence}, {@code endHash}: before any
+     * recovery line) with the anchor in the store. A trail that ends before the anchor, or at it with another hash,
+     * lost its newest lines: the chain continues from the anchor, so the next line links there and the gap shows.
+     */
+    private GatewayLifecycle startEvent(long endSequence, String endHash) {
+        String hash = configSha256();
+        AuditAnchors.Anchor anchor = anchors == null ? null : anchors.read(trailName).orElse(null);
+        if (anchor != null && (endSequence < anchor.sequence()
+                || endSequence == anchor.sequence() && !endHash.equals(anchor.hash()))) {
+            String detail = "the trail ended at sequence " + endSequence + (endSequence == 0 ? " (no line)" : "")
+                    + " but the store noted sequence " + anchor.sequence() + " (hash "
+                    + anchor.hash().substring(0, 16) + "…) at " + anchor.recorded() + ": "
+                    + (endSequence < anchor.sequence() ? (anchor.sequence() - endSequence) + " newest lines are missing"
+                    : "the last line was replaced") + "; the chain continues from the noted end";
+            LOG.error("AUDIT TRAIL TRUNCATED: {} ({}); recorded as gateway.start reason {}", trailName, detail,
+                    GatewayLifecycle.REASON_TRUNCATED);
+            files.continueAfter(anchor.sequence(), HexFormat.of().parseHex(anchor.hash()));
+            return new GatewayLifecycle(GatewayLifecycle.ACTION_START, GatewayLifecycle.REASON_TRUNCATED,
+                    configPath(), hash, detail);
+        }
+        String last = files.lastActionAtOpen();
+        if (last == null && endSequence == 0) {
+            return new GatewayLifecycle(GatewayLifecycle.ACTION_START, GatewayLifecycle.REASON_NEW_TRAIL,
+                    configPath(), hash, null);
+        }
+        if (GatewayLifecycle.ACTION_STOP.equals(last) && !files.foundTornLine()) {
+            return new GatewayLifecycle(GatewayLifecycle.ACTION_START, GatewayLifecycle.REASON_AFTER_STOP,
+                    configPath(), hash, null);
+        }
+        LOG.warn("audit trail {}: the previous run did not end with gateway.stop (crash or kill)", trailName);
+        return new GatewayLifecycle(GatewayLifecycle.ACTION_START, GatewayLifecycle.REASON_AFTER_CRASH, configPath(),
+                hash, "the line before is " + (files.foundTornLine() ? "a line cut short"
+                : "\"" + last + "\" (sequence " + endSequence + ")") + ", not gateway.stop");
+    }
+
+    private String configPath() {
+        return configFile == null ? null : configFile.toAbsolutePath().toString();
+    }
+
+    /** SHA-256 of the config file's bytes now, or null (no file, or unreadable: logged). */
+    private String configSha256() {
+        if (configFile == null) {
+            return null;
+        }
+        try {
+            return AuditFileWriter.sha256(Files.readAllBytes(configFile));
+        } catch (IOException e) {
+            LOG.warn("audit: cannot read {} to record its hash: {}", configFile, e.toString());
+            return null;
+        }
+    }
+
+    /** Notes the trail's last forced line in the store (writer thread, or start-up and close). */
+    private void recordAnchor() {
+        long sequence = files.lastSequence();
+        if (anchors == null || sequence == 0 || sequence == anchoredSequence) {
+            return;
+        }
+        try {
+            anchors.record(trailName, sequence, files.lastHash(), clock.instant());
+            anchoredSequence = sequence;
+        } catch (RuntimeException e) {
+            LOG.error("audit: noting the trail's end (sequence {}) in the store failed: {}", sequence, e.toString());
+        }
     }
 
     @Override
@@ -187,6 +310,7 @@ public final class JsonLinesAuditSink implements AuditSink {
         unforced = false;
         try {
             files.force();
+            recordAnchor();
         } catch (IOException e) {
             LOG.error("audit: forcing the file to disk failed: {}", e.toString());
         }
@@ -218,10 +342,23 @@ public final class JsonLinesAuditSink implements AuditSink {
         queue.drainTo(rest);
         rest.remove(STOP);
         writeBatch(rest);
+        GatewayLifecycle stop = null;
+        Instant stopped = clock.instant();
+        byte[] stopLine = null;
+        if (lifecycle) {
+            stop = new GatewayLifecycle(GatewayLifecycle.ACTION_STOP, GatewayLifecycle.REASON_STOP, configPath(),
+                    configSha256(), null);
+            files.append(stopped, stop);
+            stopLine = files.lastLine();
+        }
         try {
-            files.close();
+            files.close(); // writes and forces what is pending
+            recordAnchor();
         } catch (IOException e) {
             LOG.error("closing the audit file failed: {}", e.toString());
+        }
+        if (stop != null && syslog != null) {
+            syslog.offer(stopped, stop, stopLine);
         }
         if (syslog != null) {
             syslog.close();

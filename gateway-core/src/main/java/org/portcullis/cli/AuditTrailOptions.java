@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.portcullis.audit.AuditFiles;
 import org.portcullis.config.AuditConfig;
+import org.portcullis.config.GatewayConfig;
+import org.portcullis.config.StorageConfig;
 import org.portcullis.config.LoadedConfig;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,8 +28,11 @@ final class AuditTrailOptions {
             description = "Read audit.file (and audit.key) from this config: every file of the trail, in order.")
     Path config;
 
-    /** The audit section (null without {@code --config}) and the files to read. */
-    record Resolved(AuditConfig audit, List<Path> files) {
+    /**
+     * The audit section and storage section (null without {@code --config}; storage also null when the config has
+     * none) and the files to read.
+     */
+    record Resolved(AuditConfig audit, StorageConfig storage, List<Path> files) {
     }
 
     /**
@@ -36,18 +41,26 @@ final class AuditTrailOptions {
      */
     Resolved resolve(PrintWriter err) {
         AuditConfig audit = null;
+        StorageConfig storage = null;
         if (config != null) {
-            audit = auditConfig(err);
-            if (audit == null) {
+            GatewayConfig loaded = configWithAudit(err);
+            if (loaded == null) {
                 return null;
             }
+            audit = loaded.audit();
+            storage = loaded.storage();
         }
         List<Path> trail = trail(audit, err);
-        return trail == null ? null : new Resolved(audit, trail);
+        return trail == null ? null : new Resolved(audit, storage, trail);
     }
 
     /** The config's audit section, or null after saying why on {@code err}. Only with {@code --config}. */
     AuditConfig auditConfig(PrintWriter err) {
+        GatewayConfig loaded = configWithAudit(err);
+        return loaded == null ? null : loaded.audit();
+    }
+
+    private GatewayConfig configWithAudit(PrintWriter err) {
         LoadedConfig loaded = ConfigLoading.loadOrReport(config, err);
         if (loaded == null) {
             return null;
@@ -56,7 +69,7 @@ final class AuditTrailOptions {
             err.println("error: " + config + " has no audit section (audit.file is where the trail is)");
             return null;
         }
-        return loaded.config().audit();
+        return loaded.config();
     }
 
     /** The files to read, or null after saying what is wrong on {@code err}. */

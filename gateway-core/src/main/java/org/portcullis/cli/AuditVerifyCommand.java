@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
+import org.portcullis.audit.AuditAnchors;
 import org.portcullis.audit.AuditKey;
+import org.portcullis.audit.AuditLineReader;
 import org.portcullis.audit.AuditVerifier;
 import org.portcullis.config.AuditConfig;
+import org.portcullis.storage.EmbeddedDatabase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,9 +64,30 @@ final class AuditVerifyCommand implements java.util.concurrent.Callable<Integer>
             if (auditKey == null) {
                 return EXIT_BAD_INPUT;
             }
+            AuditAnchors.Anchor anchor;
+            String unchecked = null;
+            if (resolved.storage() == null) {
+                anchor = null;
+                unchecked = audit == null ? "the end is not checked against the store's note of it (give --config)"
+                        : "the end is not checked: the config has no storage section to note it in";
+            } else {
+                try (EmbeddedDatabase store = EmbeddedDatabase.openExisting(resolved.storage().dataDir())) {
+                    anchor = new AuditAnchors(store).read(AuditAnchors.trailName(audit.file())).orElse(null);
+                } catch (RuntimeException e) {
+                    err.println("error: cannot read where the trail ended from the store: " + e.getMessage());
+                    return EXIT_BAD_INPUT;
+                }
+                if (anchor == null) {
+                    unchecked = "the store has no note of the trail's end yet";
+                }
+            }
             AuditVerifier.Result result;
             try {
-                result = AuditVerifier.verify(files, auditKey);
+                result = anchor == null ? AuditVerifier.verify(files, auditKey)
+                        : AuditVerifier.verify(files, auditKey, anchor.sequence());
+                if (result instanceof AuditVerifier.Intact intact && anchor != null) {
+                    result = compareWithAnchor(intact, anchor, files.get(files.size() - 1));
+                }
             } catch (IOException e) {
                 err.println("error: cannot read the audit trail: " + e.getMessage());
                 return EXIT_BAD_INPUT;
@@ -73,7 +97,8 @@ final class AuditVerifyCommand implements java.util.concurrent.Callable<Integer>
                         + broken.detail());
                 return EXIT_BROKEN;
             }
-            out.println(describe((AuditVerifier.Intact) result));
+            AuditVerifier.Intact intact = (AuditVerifier.Intact) result;
+            out.println(describe(intact) + endNote(intact, anchor, unchecked) + runsNote(intact.runs()));
             return EXIT_OK;
         } finally {
             out.flush();
@@ -97,6 +122,67 @@ final class AuditVerifyCommand implements java.util.concurrent.Callable<Integer>
         if (intact.lastHash() != null) {
             text.append("; last hash ").append(intact.lastHash());
         }
+        return text.toString();
+    }
+
+    /**
+     * The chain is intact; does it still reach the end the store noted? Lines removed from the end leave a valid,
+     * shorter chain, so this is the only check that sees them.
+     */
+    static AuditVerifier.Result compareWithAnchor(AuditVerifier.Intact intact, AuditAnchors.Anchor anchor,
+                                                  Path lastFile) throws IOException {
+        String noted = "sequence " + anchor.sequence() + " (hash " + anchor.hash().substring(0, 16) + "…) noted at "
+                + anchor.recorded();
+        if (intact.lastSequence() < anchor.sequence()) {
+            long missing = anchor.sequence() - intact.lastSequence();
+            return new AuditVerifier.Broken(AuditVerifier.Kind.TRUNCATED, lastFile, lineCount(lastFile) + 1,
+                    "the trail ends at sequence " + intact.lastSequence() + " but the store has " + noted + ": the "
+                    + (missing == 1 ? "newest line is" : "newest " + missing + " lines are") + " missing");
+        }
+        if (!anchor.hash().equals(intact.hashAtAsked())) {
+            return new AuditVerifier.Broken(AuditVerifier.Kind.TRUNCATED, lastFile, lineCount(lastFile),
+                    "the line with sequence " + anchor.sequence() + " is not the one the store has (" + noted
+                    + "): the trail was cut and rewritten from there");
+        }
+        return intact;
+    }
+
+    private static long lineCount(Path file) throws IOException {
+        long lines = 0;
+        try (AuditLineReader reader = new AuditLineReader(List.of(file))) {
+            while (reader.next() != null) {
+                lines++;
+            }
+        }
+        return lines;
+    }
+
+    private static String endNote(AuditVerifier.Intact intact, AuditAnchors.Anchor anchor, String unchecked) {
+        if (anchor == null) {
+            return "; " + unchecked;
+        }
+        long newer = intact.lastSequence() - anchor.sequence();
+        return "; the end matches the store's note (sequence " + anchor.sequence() + " at " + anchor.recorded() + ")"
+                + (newer > 0 ? " and " + newer + (newer == 1 ? " line follows" : " lines follow")
+                + " that were written after it" : "");
+    }
+
+    /** Starts, clean stops and crashes, from the trail's gateway.start and gateway.stop lines. */
+    static String runsNote(AuditVerifier.Runs runs) {
+        if (runs.starts() == 0 && runs.stops() == 0) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder("; gateway runs: ").append(runs.starts())
+                .append(runs.starts() == 1 ? " start, " : " starts, ").append(runs.stops())
+                .append(runs.stops() == 1 ? " clean stop" : " clean stops");
+        if (!runs.crashes().isEmpty()) {
+            text.append(", ").append(runs.crashes().size()).append(runs.crashes().size() == 1 ? " crash" : " crashes")
+                    .append(" (no gateway.stop before the start at sequence ")
+                    .append(runs.crashes().stream().map(String::valueOf).collect(java.util.stream.Collectors
+                            .joining(", "))).append(")");
+        }
+        text.append(runs.endsWithStop() ? "; the last run stopped cleanly"
+                : "; the last run has no gateway.stop yet (running, or crashed)");
         return text.toString();
     }
 

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.portcullis.audit.AuditAnchors;
 import org.portcullis.audit.AuditSink;
 import org.portcullis.audit.JsonLinesAuditSink;
 import org.portcullis.audit.NoopAuditSink;
@@ -65,13 +66,16 @@ public final class GatewayServer implements AutoCloseable {
         Transport transport = Transport.of(config.server().transport());
         UpstreamPools pools = new UpstreamPools(transport);
         GatewaySnapshot snapshot = GatewaySnapshot.build(config, pools, clock);
-        AuditSink audit = config.audit() == null ? NoopAuditSink.INSTANCE
-                : JsonLinesAuditSink.open(config.audit(), clock);
-        EmbeddedDatabase storage;
+        // The store first: the audit trail notes its end there (AuditAnchors) and checks it at start.
+        EmbeddedDatabase storage = config.storage() == null ? null : StorageStartup.open(config.storage(), clock);
+        AuditSink audit;
         try {
-            storage = config.storage() == null ? null : StorageStartup.open(config.storage(), clock);
-        } catch (RuntimeException e) {
-            audit.close();
+            audit = config.audit() == null ? NoopAuditSink.INSTANCE : JsonLinesAuditSink.openForGateway(
+                    config.audit(), clock, storage == null ? null : new AuditAnchors(storage), config.source());
+        } catch (Exception e) {
+            if (storage != null) {
+                storage.close();
+            }
             throw e;
         }
         GatewayRuntime runtime = new GatewayRuntime(snapshot, pools, transport, clock, audit, storage);

@@ -55,6 +55,7 @@ public final class SignInServices implements AutoCloseable {
     private final SessionResolver resolver;
     private final SignInGate gate;
     private final SecondFactors secondFactors;
+    private final org.portcullis.regulation.UnknownLoginNames unknownLogins;
 
     private SignInServices(Clock clock, EmbeddedDatabase database, UsersFile users, java.nio.file.Path usersFile,
                            PasswordCheckPool passwords, SecretBox box, AuditSink audit) {
@@ -77,10 +78,16 @@ public final class SignInServices implements AutoCloseable {
         // One sign-in more than there are hashing threads, so a store read overlaps a hash; the rest wait parked.
         this.gate = new SignInGate(passwords.threads() + 1, MAX_WAITING_SIGN_INS);
         this.secondFactors = new SecondFactors(database, box, clock, random);
+        this.unknownLogins = org.portcullis.regulation.UnknownLoginNames.loadOrCreate(database, box, clock, random);
     }
 
     /** Sign-ins parked beyond this many are refused at once ("busy"): each holds a connection and a small form. */
     static final int MAX_WAITING_SIGN_INS = 4096;
+
+    /** What the trail, the lockout and the logs record for a login that names no account (never the text). */
+    public org.portcullis.regulation.UnknownLoginNames unknownLogins() {
+        return unknownLogins;
+    }
 
     public SignInGate gate() {
         return gate;

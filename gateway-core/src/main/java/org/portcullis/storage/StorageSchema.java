@@ -190,9 +190,24 @@ public final class StorageSchema {
                     + ") WITHOUT ROWID",
             "CREATE INDEX webauthn_credentials_by_user ON webauthn_credentials (user_name)"));
 
+    /**
+     * Version 8: where each audit trail ended when last forced to disk ({@code org.portcullis.audit.AuditAnchors},
+     * docs/audit-log.md). The hash chain cannot show lines removed from its end: the shorter trail is a valid chain.
+     * The audit writer records here, after each batch it forced to disk, the {@code event.sequence} and
+     * {@code event.hash} of the last line, so {@code audit verify --config} and the next start can tell a trail that
+     * lost its newest lines. One row per trail, named by the absolute path of its active file.
+     */
+    static final Migration AUDIT_ANCHORS = new Migration(8, "audit trail anchors", List.of(
+            "CREATE TABLE audit_anchors ("
+                    + " trail TEXT NOT NULL PRIMARY KEY CHECK (length(trail) > 0),"
+                    + " last_sequence INTEGER NOT NULL CHECK (last_sequence > 0),"
+                    + " last_hash TEXT NOT NULL CHECK (length(last_hash) = 64),"
+                    + " updated_ms INTEGER NOT NULL"
+                    + ") WITHOUT ROWID"));
+
     /** All migrations of this release, oldest first. */
     public static final List<Migration> MIGRATIONS = List.of(SESSIONS, REGULATION_FAILURES, SECRETS_AND_CODES,
-            SIGNING_KEYS, ADMIN_EVENTS, TOTP_CREDENTIALS, WEBAUTHN_CREDENTIALS);
+            SIGNING_KEYS, ADMIN_EVENTS, TOTP_CREDENTIALS, WEBAUTHN_CREDENTIALS, AUDIT_ANCHORS);
 
     private StorageSchema() {
     }

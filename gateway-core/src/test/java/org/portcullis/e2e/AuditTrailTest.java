@@ -72,13 +72,19 @@ class AuditTrailTest {
         gateway = GatewayHarness.start(dir, yaml, upstream.port());
     }
 
-    /** Closes the gateway (which writes out every queued event) and returns the audit file's lines. */
+    /**
+     * Closes the gateway (which writes out every queued event) and returns the audit file's lines between the run's
+     * {@code gateway.start} and {@code gateway.stop} (AuditTrailEndTest looks at those).
+     */
     List<String> auditLines() throws Exception {
         gateway.close();
         gateway = null;
         String text = Files.readString(dir.resolve("audit.jsonl"), StandardCharsets.UTF_8);
         assertThat(text).doesNotContain(SECRET);
-        return text.lines().toList();
+        List<String> lines = text.lines().toList();
+        assertThat(lines.get(0)).contains("\"event.action\":\"gateway.start\"");
+        assertThat(lines.get(lines.size() - 1)).contains("\"event.action\":\"gateway.stop\"");
+        return lines.subList(1, lines.size() - 1);
     }
 
     RawResponse send(String request) throws Exception {

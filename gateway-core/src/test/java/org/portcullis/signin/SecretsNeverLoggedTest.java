@@ -217,7 +217,7 @@ class SecretsNeverLoggedTest {
     }
 
     /** Sends every Portcullis log event at DEBUG (the access log included) to {@code out}; returns the undo. */
-    private static Runnable captureLogs(ByteArrayOutputStream out) {
+    static Runnable captureLogs(ByteArrayOutputStream out) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);

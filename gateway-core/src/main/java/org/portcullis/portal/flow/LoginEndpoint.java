@@ -199,11 +199,13 @@ final class LoginEndpoint {
 
     /**
      * The lockout key: the account's canonical username when the login names one (so {@code Alice},
-     * {@code alice@example.org} and {@code ALICE} are one account), else the canonical form of what was typed, so
-     * unknown names are counted and locked like real ones and the lockout does not reveal which exist.
+     * {@code alice@example.org} and {@code ALICE} are one account), else a keyed hash of the canonical form of what
+     * was typed (never the text, which may be a password typed into the wrong field: UnknownLoginNames), so unknown
+     * names are counted and locked like real ones and the lockout does not reveal which exist.
      */
     private String accountKey(String login) {
         return context.services.directory().find(login).map(User::username)
-                .orElseGet(() -> login.isEmpty() ? "-" : UserEntry.canonicalLogin(login));
+                .orElseGet(() -> login.isEmpty() ? "-"
+                        : context.services.unknownLogins().subject(UserEntry.canonicalLogin(login)));
     }
 }
