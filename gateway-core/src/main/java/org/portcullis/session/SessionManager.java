@@ -99,6 +99,16 @@ public final class SessionManager {
     }
 
     /**
+     * Ends every session of {@code user} but {@code keep} (SECURITY-RULES 12: after the user's first second factor,
+     * a session made with the password alone before it must not go on as if it were enough).
+     *
+     * @return the ids of the sessions it ended
+     */
+    public java.util.List<SessionIdHash> endOtherSessions(String user, SessionId keep) {
+        return store.deleteOthers(user, keep.hash());
+    }
+
+    /**
      * Records {@code factorAdded} (a second factor, or a repeated first factor for step-up) on the session of
      * {@code current} and moves it to a new id in one atomic store step; the old id stops working at once.
      *
