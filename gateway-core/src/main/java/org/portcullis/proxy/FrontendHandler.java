@@ -181,8 +181,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
         if (error != null || session == null) {
             // The store did not answer: fail closed, never as anonymous and never as signed in (SECURITY-RULES 10).
-            runtime.refusals().refused(requestId, RequestAdmission.SESSION_STORE_UNAVAILABLE, error);
-            proceed(request, runtime.admission().decideWithoutSession(prepared));
+            Admission decided = runtime.admission().decideWithoutSession(prepared);
+            if (!(decided instanceof Admission.Forward)) {
+                runtime.refusals().refused(requestId, RequestAdmission.SESSION_STORE_UNAVAILABLE, error);
+            }
+            proceed(request, decided);
         } else {
             if (session.expired()) {
                 runtime.audit().record(new SignInEvent(SignInEvent.ACTION_SESSION_EXPIRE, AuditOutcome.SUCCESS,
