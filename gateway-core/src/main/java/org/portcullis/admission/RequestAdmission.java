@@ -51,6 +51,30 @@ public final class RequestAdmission {
         }
     }
 
+    /**
+     * The decision for a prepared request whose session could not be looked up (the store failed, was full or too
+     * slow). The request carried a cookie, so it may be a signed-in user's: treating it as anonymous would send them
+     * to sign in again (looking signed out) and treating it as signed in is impossible. It is refused with 503, with
+     * one exception: a request a bypass rule would let through without any session is forwarded as such (the session
+     * plays no part in it, and no identity reaches the upstream), so a store outage does not take public pages down
+     * for everyone who still holds a cookie.
+     */
+    public Admission decideWithoutSession(Admission.Prepared prepared) {
+        Admission.Refuse unavailable = new Admission.Refuse(503, SESSION_STORE_UNAVAILABLE, prepared.request(),
+                prepared.portal() ? null : prepared.route().name(), null, prepared.bodyFollows());
+        if (prepared.portal()) {
+            return unavailable;
+        }
+        Admission anonymous = decide(prepared, ResolvedSession.without(ResolvedSession.Status.UNKNOWN));
+        if (anonymous instanceof Admission.Forward forward && forward.bypass()) {
+            return forward;
+        }
+        return unavailable;
+    }
+
+    /** The refusal code of a request whose session lookup failed. */
+    public static final String SESSION_STORE_UNAVAILABLE = "SESSION_STORE_UNAVAILABLE";
+
     private Admission prepare(HttpRequest request, ConnectionInfo connection, GatewaySnapshot snapshot) {
         boolean bodyFollows = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
         ConnectionInfo current = new ConnectionInfo(connection.peer(), connection.tls(), connection.listenerPort(),

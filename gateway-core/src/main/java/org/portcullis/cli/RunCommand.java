@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import org.portcullis.config.LoadedConfig;
 import org.portcullis.server.ConfigReloader;
 import org.portcullis.server.GatewayServer;
+import org.portcullis.storage.StorageExecutor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,7 +33,7 @@ final class RunCommand implements Callable<Integer> {
         }
         GatewayServer server;
         try {
-            server = GatewayServer.start(loaded.config(), Clock.systemUTC());
+            server = GatewayServer.start(loaded.config(), Clock.systemUTC(), new StorageExecutor());
         } catch (Exception e) {
             spec.commandLine().getErr().println("portcullis: cannot start: " + e.getMessage());
             return 2;

@@ -17,6 +17,7 @@ import org.portcullis.ingress.CanonicalRequest;
 import org.portcullis.policy.Requirement;
 import org.portcullis.portal.guard.PortalOrigin;
 import org.portcullis.session.SessionCookie;
+import org.portcullis.session.TossedCookies;
 
 /**
  * What a caller gets when the policy wants more before forwarding (issue "Sign-in" §3): a browser navigation is sent
@@ -36,6 +37,9 @@ public final class ChallengeResponses {
         List<PortalResponse.Header> extra = new ArrayList<>();
         if (challenge.session().cookieToClear()) {
             extra.add(new PortalResponse.Header("Set-Cookie", SessionCookie.clearingCookie()));
+        }
+        for (String clear : TossedCookies.clearing(requestHeaders.getAll("Cookie"), challenge.request().path())) {
+            extra.add(new PortalResponse.Header("Set-Cookie", clear));
         }
         boolean signIn = challenge.requirement() instanceof Requirement.SignIn;
         Optional<PortalOrigin> portal = challenge.snapshot().portal();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.portcullis.admission.Admission;
+import org.portcullis.admission.RequestAdmission;
 import org.portcullis.audit.AccessDecision;
 import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.RequestId;
@@ -186,8 +187,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
         if (error != null || session == null) {
             // The store did not answer: fail closed, never as anonymous and never as signed in (SECURITY-RULES 10).
-            proceed(request, new Admission.Refuse(503, "SESSION_STORE_UNAVAILABLE", prepared.request(),
-                    prepared.portal() ? null : prepared.route().name(), null, prepared.bodyFollows()));
+            Admission decided = runtime.admission().decideWithoutSession(prepared);
+            if (!(decided instanceof Admission.Forward)) {
+                runtime.refusals().refused(requestId, RequestAdmission.SESSION_STORE_UNAVAILABLE, error);
+            }
+            proceed(request, decided);
         } else {
             if (session.expired()) {
                 runtime.audit().record(new SignInEvent(SignInEvent.ACTION_SESSION_EXPIRE, AuditOutcome.SUCCESS,
@@ -205,6 +209,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             try {
                 runtime.upstreamIdentity().apply(forward);
             } catch (RuntimeException e) {
+                runtime.refusals().refused(requestId, "IDENTITY_FAILED", e);
                 discardingBody = true;
                 refuse(new Admission.Refuse(500, "IDENTITY_FAILED:" + e.getClass().getSimpleName(),
                         forward.request(), forward.route().name(), forward.rule(), true), request);
@@ -285,6 +290,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         Admission.Portal portal = finished.admission();
         AccessLog.record(requestId, clientText, portal.request(), status, PORTAL_ROUTE, null, outcome,
                 elapsedMicros());
+        if (status >= 500) {
+            runtime.refusals().refused(requestId, outcome, null);
+        }
         if (status >= 400) {
             audit(AuditOutcome.FAILURE, portal.request(), status, PORTAL_ROUTE, null, outcome, portal.session());
         }

@@ -113,14 +113,23 @@ final class PortalExchange implements ClientExchange {
         try {
             service.handle(request).whenComplete((response, error) -> owner.client().executor().execute(() -> {
                 if (error != null || response == null) {
-                    fail(500, "PORTAL_ERROR");
+                    fail(500, portalError(error));
                 } else {
                     respond(response);
                 }
             }));
         } catch (RuntimeException e) {
-            fail(500, "PORTAL_ERROR");
+            fail(500, portalError(e));
         }
+    }
+
+    /** The outcome of a portal endpoint that failed: what failed (class names only, never a message). */
+    private static String portalError(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause == null ? "PORTAL_ERROR" : "PORTAL_ERROR:" + cause.getClass().getSimpleName();
     }
 
     private void respond(PortalResponse response) {

@@ -15,6 +15,7 @@ import org.portcullis.signin.TunnelWatch;
 import org.portcullis.upstream.UpstreamIdentity;
 import org.portcullis.proxy.UpstreamPools;
 import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.StorageExecutor;
 
 /**
  * The process-wide state shared by all connections: the current config snapshot (swapped atomically on reload),
@@ -32,6 +33,8 @@ public final class GatewayRuntime {
     private final Transport transport;
     private final AuditSink audit;
     private final EmbeddedDatabase storage;
+    private final StorageExecutor storageThreads;
+    private final RefusalLog refusals;
     private volatile SignInServices signIn;
     private volatile TunnelWatch tunnels;
     private volatile AdminEventRelay adminEvents;
@@ -45,13 +48,18 @@ public final class GatewayRuntime {
 
     public GatewayRuntime(GatewaySnapshot initial, UpstreamPools pools, Transport transport, Clock clock,
                           AuditSink audit) {
-        this(initial, pools, transport, clock, audit, null);
+        this(initial, pools, transport, clock, audit, null, new StorageExecutor());
     }
 
-    /** @param storage the open local store, or null when none is configured */
+    /**
+     * @param storage        the open local store, or null when none is configured
+     * @param storageThreads the threads every store call on the request path runs on (owned by the caller)
+     */
     public GatewayRuntime(GatewaySnapshot initial, UpstreamPools pools, Transport transport, Clock clock,
-                          AuditSink audit, EmbeddedDatabase storage) {
+                          AuditSink audit, EmbeddedDatabase storage, StorageExecutor storageThreads) {
         this.storage = storage;
+        this.storageThreads = Objects.requireNonNull(storageThreads, "storageThreads");
+        this.refusals = new RefusalLog(clock);
         this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
         this.pools = pools;
         this.transport = transport;
@@ -66,6 +74,16 @@ public final class GatewayRuntime {
     /** The local store (key already verified), when {@code storage} is configured. */
     public Optional<EmbeddedDatabase> storage() {
         return Optional.ofNullable(storage);
+    }
+
+    /** The threads the store's request-path work runs on (session lookups, sign-in steps). */
+    public StorageExecutor storageThreads() {
+        return storageThreads;
+    }
+
+    /** The rate-limited log of requests refused because something failed (store, identity, portal). */
+    public RefusalLog refusals() {
+        return refusals;
     }
 
     /** The sign-in machinery, when {@code storage} and {@code users} are configured. */

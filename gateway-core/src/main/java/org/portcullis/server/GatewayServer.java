@@ -63,6 +63,26 @@ public final class GatewayServer implements AutoCloseable {
      * here, before any listener is bound, not at the first sign-in.
      */
     public static GatewayServer start(GatewayConfig config, Clock clock) throws Exception {
+        return start(config, clock, new StorageExecutor());
+    }
+
+    /**
+     * Like {@link #start(GatewayConfig, Clock)}, with the threads the store's request-path work runs on (session
+     * lookups, sign-in steps). The server owns them from here on and closes them with itself, also when the start
+     * fails. Tests hand in one they can close, fill or stall, to see every request fail closed.
+     */
+    public static GatewayServer start(GatewayConfig config, Clock clock, StorageExecutor storageThreads)
+            throws Exception {
+        try {
+            return startWith(config, clock, storageThreads);
+        } catch (Exception | Error e) {
+            storageThreads.close();
+            throw e;
+        }
+    }
+
+    private static GatewayServer startWith(GatewayConfig config, Clock clock, StorageExecutor storageThreads)
+            throws Exception {
         Transport transport = Transport.of(config.server().transport());
         UpstreamPools pools = new UpstreamPools(transport);
         GatewaySnapshot snapshot = GatewaySnapshot.build(config, pools, clock);
@@ -78,7 +98,8 @@ public final class GatewayServer implements AutoCloseable {
             }
             throw e;
         }
-        GatewayRuntime runtime = new GatewayRuntime(snapshot, pools, transport, clock, audit, storage);
+        GatewayRuntime runtime = new GatewayRuntime(snapshot, pools, transport, clock, audit, storage,
+                storageThreads);
         if (storage != null) {
             runtime.enableAdminEvents(new AdminEventRelay(new AdminEvents(storage), audit, new StorageExecutor(1, 16)));
         }
@@ -90,7 +111,8 @@ public final class GatewayServer implements AutoCloseable {
         if (storage != null && config.users() != null) {
             try {
                 runtime.enableAssertions(new UpstreamIdentity(assertionSigner(config, storage, clock)));
-                SignInServices signIn = SignInServices.start(config, storage, clock, audit);
+                SignInServices signIn = SignInServices.start(config, storage, storageThreads, clock,
+                        audit);
                 CallbackCodes codes = new CallbackCodes(new InMemoryCallbackCodeStore(clock), clock,
                         CallbackCodes.DEFAULT_TTL, signIn.random());
                 runtime.enableSignIn(signIn, new SignInPortal(signIn, codes, audit, runtime.upstreamIdentity()));
@@ -174,6 +196,7 @@ public final class GatewayServer implements AutoCloseable {
         runtime.tunnels().ifPresent(TunnelWatch::close);
         runtime.adminEvents().ifPresent(AdminEventRelay::close);
         runtime.signIn().ifPresent(SignInServices::close);
+        runtime.storageThreads().close();
         runtime.audit().close();
         runtime.storage().ifPresent(EmbeddedDatabase::close);
     }

@@ -1,35 +1,93 @@
 package org.portcullis.session;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
  * Reading, stripping and recognising the gateway's cookies in {@code Cookie} and {@code Set-Cookie} headers, one set of
- * rules for the session cookie ({@link SessionCookie}) and the portal's CSRF cookie: pairs split at ';', whitespace around names and values ignored (RFC 6265bis §5.4); every pair whose name equals the
- * cookie's ignoring case, also after a stray leading '=', is an occurrence; two or more are a duplicate (cookie
- * tossing); one counts only with the exact name; control bytes anywhere make the header malformed.
+ * rules for the session cookie ({@link SessionCookie}, {@link #findGenuine}) and the portal's CSRF cookie ({@link #find}). Pairs are split at ';' and the
+ * whitespace around names and values is ignored (RFC 6265bis §5.4); control bytes anywhere make the header malformed.
+ *
+ * <h2>Genuine and tossed</h2>
+ * A pair whose name is exactly the cookie's name is <em>genuine</em>: with the {@code __Host-} prefix only this host can
+ * have set it (Path=/, no Domain). A pair that only imitates it is <em>tossed</em>: the name in another letter case
+ * ({@code __HOST-portcullis}, which a sibling host can set with {@code Domain=} and any {@code Path} in browsers that
+ * check the prefix case-sensitively), or a nameless cookie ({@code =__Host-portcullis=…}, or the bare name without
+ * '='). A tossed pair is never read as the cookie, and is reported ({@link Lookup#tossed}) so the gateway can clear it.
+ * <ul>
+ *   <li>no genuine pair: {@link Outcome#ABSENT}, or {@link Outcome#MALFORMED} if tossed ones are there;</li>
+ *   <li>genuine pairs all with one value: {@link Outcome#FOUND} with it, whatever was tossed beside it (a tossed
+ *       cookie must not sign the real one out);</li>
+ *   <li>genuine pairs with different values: {@link Outcome#DUPLICATE}, true ambiguity (a browser that serialises a
+ *       nameless cookie {@code =__Host-portcullis=x} as {@code __Host-portcullis=x}): neither is used.</li>
+ * </ul>
  */
 public final class CookieHeaders {
 
     public enum Outcome { ABSENT, FOUND, DUPLICATE, MALFORMED }
 
-    /** What the {@code Cookie} headers hold for one name; {@code value} is set only for {@link Outcome#FOUND}. */
-    public record Lookup(Outcome outcome, String value) {
+    /**
+     * What the {@code Cookie} headers hold for one name; {@code value} is set only for {@link Outcome#FOUND}.
+     * {@code tossed} are the names of the imitations seen, as a browser stores them ("" for a nameless cookie).
+     */
+    public record Lookup(Outcome outcome, String value, List<String> tossed) {
+        public Lookup {
+            tossed = List.copyOf(tossed);
+        }
+
         static Lookup none(Outcome outcome) {
-            return new Lookup(outcome, null);
+            return new Lookup(outcome, null, List.of());
         }
 
         @Override
         public String toString() {
-            return "Lookup[" + outcome + "]";
+            return "Lookup[" + outcome + ", " + tossed.size() + " tossed]";
         }
     }
 
     private CookieHeaders() {
     }
 
+    /** The session cookie's reading: the one genuine cookie, imitations reported, true ambiguity refused. */
+    public static Lookup findGenuine(List<String> cookieHeaders, String name) {
+        Set<String> genuine = new LinkedHashSet<>();
+        Set<String> tossed = new LinkedHashSet<>();
+        for (String header : cookieHeaders) {
+            if (header == null || hasControlBytes(header)) {
+                return Lookup.none(Outcome.MALFORMED);
+            }
+            for (String pair : header.split(";", -1)) {
+                if (!hasName(pair, name)) {
+                    continue;
+                }
+                String exact = exactValue(pair, name);
+                if (exact != null) {
+                    genuine.add(exact);
+                } else {
+                    tossed.add(storedName(pair));
+                }
+            }
+        }
+        List<String> imitations = List.copyOf(tossed);
+        if (genuine.isEmpty()) {
+            return new Lookup(imitations.isEmpty() ? Outcome.ABSENT : Outcome.MALFORMED, null, imitations);
+        }
+        if (genuine.size() > 1) {
+            return new Lookup(Outcome.DUPLICATE, null, imitations);
+        }
+        return new Lookup(Outcome.FOUND, genuine.iterator().next(), imitations);
+    }
+
+    /**
+     * The strict reading the portal's CSRF cookie uses: every pair whose name equals {@code name} ignoring case (also
+     * a nameless imitation) is an occurrence, two or more are {@link Outcome#DUPLICATE}, one counts only with the
+     * exact name. A CSRF cookie is re-issued with every form, so refusing on an imitation costs a reload, not a
+     * sign-out.
+     */
     public static Lookup find(List<String> cookieHeaders, String name) {
         int occurrences = 0;
         String exactValue = null;
@@ -51,7 +109,17 @@ public final class CookieHeaders {
         if (occurrences > 1) {
             return Lookup.none(Outcome.DUPLICATE);
         }
-        return exactValue == null ? Lookup.none(Outcome.MALFORMED) : new Lookup(Outcome.FOUND, exactValue);
+        return exactValue == null ? Lookup.none(Outcome.MALFORMED) : new Lookup(Outcome.FOUND, exactValue, List.of());
+    }
+
+    /**
+     * The name a browser stored a tossed pair under: its name as written, or "" for the nameless forms (a leading
+     * '=', or no '=' at all, which is how a nameless cookie is sent).
+     */
+    private static String storedName(String pair) {
+        String trimmed = trimOws(pair);
+        int equals = trimmed.indexOf('=');
+        return equals <= 0 ? "" : trimOws(trimmed.substring(0, equals));
     }
 
     /** The header without any pair named {@code name} (any case); empty to drop the header. */

@@ -17,17 +17,18 @@ import java.util.Optional;
  *
  * <h2>Reading Cookie</h2>
  * Strict about the gateway's own cookie, tolerant of the neighbours'. Pairs are split at {@code ;} and the whitespace
- * around names and values is ignored (RFC 6265bis §5.4). Then:
+ * around names and values is ignored (RFC 6265bis §5.4). Then (the rules of {@link CookieHeaders}):
  * <ul>
- *   <li>every pair whose name equals {@value #NAME} ignoring case (also after a stray leading {@code =}, the form a
- *       nameless cookie takes) counts as an occurrence;</li>
- *   <li>two or more occurrences are {@link CookieLookup.Outcome#DUPLICATE DUPLICATE}: the classic cookie-tossing
- *       attack plants a second cookie of the same name to fix the victim's session, and the gateway cannot tell which
- *       is genuine, so it uses neither;</li>
- *   <li>one occurrence counts only with the exact name and a canonical {@link SessionId} value; anything else
- *       (quoted, truncated, padded, a case variant) is {@link CookieLookup.Outcome#MALFORMED MALFORMED};</li>
+ *   <li>only a pair with exactly the name {@value #NAME} is genuine; a case variant or a nameless cookie that imitates
+ *       it is tossed: never read as the session, and cleared by the gateway's sign-in answers
+ *       ({@link TossedCookies});</li>
+ *   <li>genuine pairs with different values are {@link CookieLookup.Outcome#DUPLICATE DUPLICATE}: the gateway cannot
+ *       tell which is real, so it uses neither (no session fixation by a planted cookie) and clears them;</li>
+ *   <li>a genuine value counts only as a canonical {@link SessionId}; anything else (quoted, truncated, padded) is
+ *       {@link CookieLookup.Outcome#MALFORMED MALFORMED}, and so is a tossed imitation without a genuine cookie;</li>
  *   <li>control bytes anywhere in the header make it {@code MALFORMED} (the ingress rejects them anyway).</li>
  * </ul>
+ * A tossed imitation beside one genuine cookie does not sign the user out: the genuine one is used.
  * Other cookies are not validated: a legacy upstream's JSON cookie breaks RFC 6265's value grammar, and failing on it
  * would sign out every user of that application without protecting anything.
  *
@@ -64,7 +65,7 @@ public final class SessionCookie {
 
     /** Looks for the session id in every {@code Cookie} header of one request (HTTP/2 may split it in several). */
     public static CookieLookup find(List<String> cookieHeaders) {
-        CookieHeaders.Lookup lookup = CookieHeaders.find(cookieHeaders, NAME);
+        CookieHeaders.Lookup lookup = CookieHeaders.findGenuine(cookieHeaders, NAME);
         switch (lookup.outcome()) {
             case ABSENT:
                 return CookieLookup.none(CookieLookup.Outcome.ABSENT);

@@ -17,9 +17,12 @@ import org.portcullis.policy.AuthFactor;
  * runs on a {@link org.portcullis.storage.StorageExecutor} thread.
  *
  * <h2>Timeouts</h2>
- * A session is expired from the instant {@code lastSeen + idle} or {@code absoluteExpiry} is reached (inclusive), with
- * the idle timeout taken from the current {@link SessionSettings} (a shorter setting applies at once to every
- * session). The absolute expiry is fixed at {@link #start} and never moves.
+ * A session is expired from the instant {@code lastSeen + idle} or its absolute expiry is reached (inclusive). Both
+ * timeouts are taken from the current {@link SessionSettings}, which the caller builds from the config snapshot of the
+ * request being validated, so a reload that shortens {@code idle_timeout} or {@code absolute_timeout} applies to every
+ * existing session at its next request. The absolute expiry is the earlier of the one fixed at {@link #start} and
+ * {@code created + absolute} now: a shorter setting cuts existing sessions, a longer one never extends them (a reload
+ * cannot lengthen a session its user was told would end).
  *
  * <h2>Write throttling</h2>
  * Moving the idle deadline is a write. To keep a busy page (dozens of sub-requests) from writing on every request,
@@ -96,6 +99,16 @@ public final class SessionManager {
     /** Ends every session of one sign-in (sign-out at the portal ends it on every host). */
     public int endSignIn(String user, String attribute, String signInId) {
         return store.deleteByAttribute(user, attribute, signInId);
+    }
+
+    /**
+     * Ends every session of {@code user} but {@code keep} (SECURITY-RULES 12: after the user's first second factor,
+     * a session made with the password alone before it must not go on as if it were enough).
+     *
+     * @return the ids of the sessions it ended
+     */
+    public java.util.List<SessionIdHash> endOtherSessions(String user, SessionId keep) {
+        return store.deleteOthers(user, keep.hash());
     }
 
     /**
@@ -207,13 +220,19 @@ public final class SessionManager {
     }
 
     private Optional<SessionValidation.Expiry> expiry(Session session, Instant now) {
-        if (!now.isBefore(session.absoluteExpiry())) {
+        if (!now.isBefore(absoluteExpiry(session))) {
             return Optional.of(SessionValidation.Expiry.ABSOLUTE);
         }
         if (!now.isBefore(session.lastSeen().plus(settings.idle()))) {
             return Optional.of(SessionValidation.Expiry.IDLE);
         }
         return Optional.empty();
+    }
+
+    /** The session's absolute expiry under the current settings: never later than the one it was created with. */
+    private Instant absoluteExpiry(Session session) {
+        Instant now = session.created().plus(settings.absolute());
+        return now.isBefore(session.absoluteExpiry()) ? now : session.absoluteExpiry();
     }
 
     private Instant now() {

@@ -41,6 +41,12 @@ public interface SessionStore {
     int deleteByUser(String user);
 
     /**
+     * Deletes every session of {@code user} except {@code keep}, in one write transaction; returns the ids it deleted
+     * (for the audit trail). A session of the user created after this step is not affected.
+     */
+    List<SessionIdHash> deleteOthers(String user, SessionIdHash keep);
+
+    /**
      * Deletes every session of one sign-in: the sessions of {@code user} whose attribute {@code attribute} equals
      * {@code value} (the portal session and the host sessions made from it at each callback). Returns how many.
      */

@@ -99,6 +99,32 @@ public final class SqliteSessionStore implements SessionStore {
     }
 
     @Override
+    public List<SessionIdHash> deleteOthers(String user, SessionIdHash keep) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(keep, "keep");
+        return database.write(c -> {
+            List<SessionIdHash> doomed = new ArrayList<>();
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT id_hash FROM sessions WHERE user_name = ? AND id_hash <> ?")) {
+                select.setString(1, user);
+                select.setBytes(2, keep.bytes());
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        doomed.add(SessionIdHash.of(row.getBytes("id_hash")));
+                    }
+                }
+            }
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM sessions WHERE id_hash = ?")) {
+                for (SessionIdHash hash : doomed) {
+                    delete.setBytes(1, hash.bytes());
+                    delete.executeUpdate();
+                }
+            }
+            return List.copyOf(doomed);
+        });
+    }
+
+    @Override
     public int deleteByAttribute(String user, String attribute, String value) {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(attribute, "attribute");

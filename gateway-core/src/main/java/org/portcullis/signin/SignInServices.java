@@ -57,10 +57,10 @@ public final class SignInServices implements AutoCloseable {
     private final SecondFactors secondFactors;
     private final org.portcullis.regulation.UnknownLoginNames unknownLogins;
 
-    private SignInServices(Clock clock, EmbeddedDatabase database, UsersFile users, java.nio.file.Path usersFile,
-                           PasswordCheckPool passwords, SecretBox box, AuditSink audit) {
+    private SignInServices(Clock clock, EmbeddedDatabase database, StorageExecutor storage, UsersFile users,
+                           java.nio.file.Path usersFile, PasswordCheckPool passwords, SecretBox box, AuditSink audit) {
         this.clock = clock;
-        this.storage = new StorageExecutor();
+        this.storage = Objects.requireNonNull(storage, "storage");
         // Every session this process ends cuts the session's tunnels at once (SECURITY-RULES 23).
         this.sessionStore = new StreamCuttingSessionStore(new SqliteSessionStore(database), liveStreams);
         this.failures = new SqliteFailureCounter(database);
@@ -99,15 +99,16 @@ public final class SignInServices implements AutoCloseable {
     }
 
     /**
-     * Loads the users file and starts watching it. {@code database} is the open, key-checked store.
+     * Loads the users file and starts watching it. {@code database} is the open, key-checked store; {@code storage}
+     * the threads every store call of a request runs on (closed with these services).
      *
      * @throws ConfigException the users file does not load (every error in it)
      */
-    public static SignInServices start(GatewayConfig config, EmbeddedDatabase database, Clock clock,
-                                       AuditSink audit) throws ConfigException, IOException {
+    public static SignInServices start(GatewayConfig config, EmbeddedDatabase database, StorageExecutor storage,
+                                       Clock clock, AuditSink audit) throws ConfigException, IOException {
         Objects.requireNonNull(config.users(), "users");
         UsersFile users = new UsersFileLoader().load(config.users().file());
-        SignInServices services = new SignInServices(clock, database, users, config.users().file(),
+        SignInServices services = new SignInServices(clock, database, storage, users, config.users().file(),
                 PasswordCheckPool.withDefaults(),
                 new SecretBox(EncryptionKey.parse(config.storage().encryptionKeyText())), audit);
         services.reloader.start();

@@ -62,6 +62,13 @@ final class StreamCuttingSessionStore implements SessionStore {
     }
 
     @Override
+    public List<SessionIdHash> deleteOthers(String user, SessionIdHash keep) {
+        List<SessionIdHash> deleted = store.deleteOthers(user, keep);
+        deleted.forEach(streams::endSession);
+        return deleted;
+    }
+
+    @Override
     public int deleteByAttribute(String user, String attribute, String value) {
         int deleted = store.deleteByAttribute(user, attribute, value);
         if (deleted > 0) {

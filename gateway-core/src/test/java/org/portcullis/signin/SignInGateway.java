@@ -23,6 +23,7 @@ import org.portcullis.fixtures.TestCertificates;
 import org.portcullis.identity.Argon2Parameters;
 import org.portcullis.identity.PasswordHasher;
 import org.portcullis.server.GatewayServer;
+import org.portcullis.storage.StorageExecutor;
 
 /**
  * The real gateway with sign-in on 127.0.0.1 over TLS, as an admin would configure it: a portal at
@@ -88,6 +89,19 @@ final class SignInGateway implements AutoCloseable {
      */
     static SignInGateway start(Path dir, Clock clock, String policyYaml, String extraYaml, String keyText)
             throws Exception {
+        return start(dir, clock, policyYaml, extraYaml, keyText, new StorageExecutor());
+    }
+
+    /** Like {@link #start(Path, Clock, String, String)} on the storage threads {@code storageThreads} (as run wires). */
+    static SignInGateway start(Path dir, Clock clock, String policyYaml, String extraYaml,
+                               StorageExecutor storageThreads) throws Exception {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return start(dir, clock, policyYaml, extraYaml, HexFormat.of().formatHex(key), storageThreads);
+    }
+
+    private static SignInGateway start(Path dir, Clock clock, String policyYaml, String extraYaml, String keyText,
+                                       StorageExecutor storageThreads) throws Exception {
         TestCertificates certs = TestCertificates.create(dir.resolve("certs"));
         EchoUpstream upstream = EchoUpstream.start();
         int port = freePort();
@@ -145,7 +159,7 @@ final class SignInGateway implements AutoCloseable {
         Files.writeString(config, yaml);
         GatewayServer server;
         try {
-            server = GatewayServer.start(new ConfigLoader().load(config).config(), clock);
+            server = GatewayServer.start(new ConfigLoader().load(config).config(), clock, storageThreads);
         } catch (Exception | Error e) {
             upstream.close(); // a gateway that refused to start leaves nothing running
             throw e;

@@ -221,6 +221,7 @@ final class EnrolEndpoint {
         if (!first) {
             return PortalResponse.redirect(303, PortalPaths.HOME, "ENROL_ADDED", List.of(cookie));
         }
+        FirstSecondFactor.endOtherSessions(context, request, user, rotated.get());
         RecoveryCodeSet codes = factors.recoveryCodes().generate(user, context.services.clock().instant());
         context.record(SignInEvent.ACTION_RECOVERY_CODE_REGENERATE, AuditOutcome.SUCCESS, "first_enrolment", user,
                 request, rotated.get().id().hash().displayId());

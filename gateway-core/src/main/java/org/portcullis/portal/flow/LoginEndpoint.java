@@ -67,6 +67,10 @@ final class LoginEndpoint {
         if (request.session().cookieToClear()) {
             response = response.with(PortalContext.setCookie(SessionCookie.clearingCookie()));
         }
+        for (String clear : org.portcullis.session.TossedCookies.clearing(
+                request.request().headers().getAll("Cookie"), request.request().path())) {
+            response = response.with(PortalContext.setCookie(clear));
+        }
         return CompletableFuture.completedFuture(response);
     }
 

@@ -225,6 +225,7 @@ final class WebAuthnEndpoint {
             }
             PortalResponse.Header cookie = PortalContext.setCookie(SessionCookie.setCookie(rotated.get().id()));
             if (first) {
+                FirstSecondFactor.endOtherSessions(context, request, user, rotated.get());
                 return json(200, WebAuthnJson.next(NEXT_RECOVERY_CODES, PortalPaths.SECURITY_KEY),
                         "WEBAUTHN_REGISTERED_FIRST").with(cookie);
             }
