@@ -198,6 +198,38 @@ class PortalCsrfMatrixTest {
         }
     }
 
+    static Stream<Arguments> undeclared() {
+        return Stream.of(
+                // a POST to a page that only reads
+                Arguments.of("POST", "/.portcullis/", 405),
+                Arguments.of("POST", "/.portcullis", 405),
+                Arguments.of("POST", "/.portcullis/webauthn.js", 405),
+                // a read of a script-only call
+                Arguments.of("GET", "/.portcullis/webauthn/register", 405),
+                // other methods on a form
+                Arguments.of("PUT", "/.portcullis/logout", 405),
+                Arguments.of("DELETE", "/.portcullis/factors", 405),
+                // paths no route declares
+                Arguments.of("POST", "/.portcullis/admin", 404),
+                Arguments.of("POST", "/.portcullis/logout/", 404),
+                Arguments.of("POST", "/.portcullis/webauthn", 404));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("undeclared")
+    void aRequestNoRouteDeclaresIsRefusedBeforeAnyEndpoint(String method, String path, int status) throws Exception {
+        String bob = gateway.signIn("bob", SignInGateway.BOB_PASSWORD, "/.portcullis/").cookie();
+        String token = accountToken(bob);
+
+        RawResponse answer = gateway.send(method, "login.test", path, "Origin: " + gateway.portalOrigin()
+                + "\r\nSec-Fetch-Site: same-origin\r\nCookie: " + bob + "\r\n", "csrf="
+                + SignInGateway.encode(token));
+
+        assertThat(answer.status()).isEqualTo(status);
+        assertThat(answer.headers("Set-Cookie")).noneSatisfy(c -> assertThat(c).startsWith(SESSION + "="));
+        assertThat(accountToken(bob)).as("the session goes on").isEqualTo(token);
+    }
+
     private String accountToken(String portalCookie) throws Exception {
         RawResponse account = gateway.navigate("login.test", "/.portcullis/", portalCookie);
         assertThat(account.status()).isEqualTo(200);
