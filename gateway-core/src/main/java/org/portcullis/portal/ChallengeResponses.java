@@ -16,6 +16,7 @@ import org.portcullis.admission.Admission;
 import org.portcullis.ingress.CanonicalRequest;
 import org.portcullis.policy.Requirement;
 import org.portcullis.portal.guard.PortalOrigin;
+import org.portcullis.portal.guard.SsoState;
 import org.portcullis.session.SessionCookie;
 import org.portcullis.session.TossedCookies;
 
@@ -24,6 +25,11 @@ import org.portcullis.session.TossedCookies;
  * to the portal with the URL it asked for in {@code rd}; every other request (XHR, fetch, API clients) gets 401 with a
  * small JSON body, never a redirect it could not follow. A cookie that no longer names a good session is cleared on
  * the way.
+ *
+ * <p>A navigation on a protected host other than the portal's also starts the browser binding of single sign-on
+ * (SECURITY-RULES 25, {@link SsoState}): the host sets its state cookie (keeping a good one the browser has) and the
+ * portal URL carries the cookie's binding as {@code state}, so the callback code the portal issues later can only be
+ * redeemed by this browser.
  */
 public final class ChallengeResponses {
     static final String SIGN_IN_JSON = "{\"error\":\"sign_in_required\",\"message\":\"Sign in at the portal, then retry.\"}";
@@ -52,8 +58,14 @@ public final class ChallengeResponses {
                     signIn ? "SIGN_IN_REQUIRED" : "SECOND_FACTOR_REQUIRED", extra);
         }
         String page = signIn ? PortalPaths.LOGIN : PortalPaths.SECOND_FACTOR;
+        String state = "";
+        if (!portal.get().isPortalHost(challenge.request())) {
+            String nonce = SsoState.nonceFor(requestHeaders.getAll(HttpHeaderNames.COOKIE));
+            extra.add(new PortalResponse.Header("Set-Cookie", SsoState.setCookie(nonce)));
+            state = "&" + SsoState.PARAMETER + "=" + SsoState.binding(nonce);
+        }
         String location = portal.get().url(page + "?rd=" + URLEncoder.encode(originalUrl(challenge.request()),
-                StandardCharsets.UTF_8) + needHint(challenge.requirement()));
+                StandardCharsets.UTF_8) + state + needHint(challenge.requirement()));
         return PortalResponse.redirect(302, location, signIn ? "SIGN_IN_REDIRECT" : "SECOND_FACTOR_REDIRECT", extra);
     }
 

@@ -15,7 +15,6 @@ import org.portcullis.portal.guard.CsrfTokens;
 import org.portcullis.portal.guard.PortalOrigin;
 import org.portcullis.portal.guard.RequestOriginCheck;
 import org.portcullis.portal.guard.ReturnTargetPolicy;
-import org.portcullis.portal.guard.SessionCsrfTokens;
 import org.portcullis.portal.page.PortalPages;
 
 /**
@@ -56,10 +55,7 @@ public record PortalSite(PortalOrigin origin, PortalPages pages, ReturnTargetPol
                 }
             }
         }
-        byte[] key = new byte[32];
-        random.nextBytes(key);
-        CsrfGuard csrf = new CsrfGuard(new RequestOriginCheck(origin, false), new CsrfTokens(random),
-                new SessionCsrfTokens(key));
+        CsrfGuard csrf = new CsrfGuard(new RequestOriginCheck(origin, false), new CsrfTokens(random));
         return new PortalSite(origin, new PortalPages(config.portal().branding(), formActions),
                 new ReturnTargetPolicy(origin, hosts, ports), csrf);
     }

@@ -136,8 +136,8 @@ class OpenRedirectTest {
     @Test
     void aProtectedHostTargetStillGoesThroughItsCallback() throws Exception {
         // The control row: the allow-list is not simply refusing everything.
-        RawResponse answer = gateway.navigate("login.test", "/.portcullis/login?rd="
-                + SignInGateway.encode("https://other.test:" + gateway.port + "/b?x=1"), portalCookie);
+        RawResponse answer = gateway.navigate("login.test",
+                gateway.loginTarget("https://other.test:" + gateway.port + "/b?x=1"), portalCookie);
 
         assertThat(answer.status()).isEqualTo(303);
         assertThat(answer.header("Location")).startsWith("https://other.test:" + gateway.port
@@ -147,8 +147,7 @@ class OpenRedirectTest {
     @Test
     void theDefaultHttpsPortOfAProtectedHostIsAllowedBecauseAPortForwardMayServeIt() throws Exception {
         // https://app.test/ names port 443, which PortalSite always allows: still a protected host, via its callback.
-        RawResponse answer = gateway.navigate("login.test", "/.portcullis/login?rd="
-                + SignInGateway.encode("https://app.test/"), portalCookie);
+        RawResponse answer = gateway.navigate("login.test", gateway.loginTarget("https://app.test/"), portalCookie);
 
         assertThat(answer.status()).isEqualTo(303);
         assertThat(answer.header("Location")).startsWith("https://app.test/.portcullis/callback?code=");

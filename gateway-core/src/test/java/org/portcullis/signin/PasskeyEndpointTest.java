@@ -168,7 +168,7 @@ class PasskeyEndpointTest {
         assertThat(answer.status()).as(answer.bodyText()).isEqualTo(200);
         String body = answer.bodyText();
         String redirect = body.substring(body.indexOf("\"redirect\":\"") + 12, body.lastIndexOf('"'));
-        return gateway.callback(redirect).cookie();
+        return gateway.reach(redirect, SignInGateway.cookiePair(answer, "__Host-portcullis")).cookie();
     }
 
     @Test

@@ -58,7 +58,7 @@ class ResetMfaFlowTest {
         String pending = flow.password("alice", SignInGateway.PASSWORD, rd);
         RawResponse done = flow.submitCode(pending, flow.code(oldSecret));
         String portal = SignInGateway.cookiePair(done, "__Host-portcullis");
-        RawResponse onwards = gateway.navigate("login.test", "/.portcullis/login?rd=" + SignInGateway.encode(rd),
+        RawResponse onwards = gateway.navigate("login.test", gateway.loginTarget(rd),
                 portal);
         String host = gateway.callback(onwards.header("Location")).cookie();
         assertThat(gateway.navigate("app.test", "/records/1", host).status()).isEqualTo(200);

@@ -187,7 +187,7 @@ class SecretsNeverLoggedTest {
         assertThat(recovered.status()).isEqualTo(200);
         String bobSignedIn = SignInGateway.cookiePair(recovered, "__Host-portcullis");
         cookie("bob's session after the recovery code", bobSignedIn);
-        RawResponse onwards = gateway.navigate("login.test", "/.portcullis/login?rd=" + SignInGateway.encode(rd),
+        RawResponse onwards = gateway.navigate("login.test", gateway.loginTarget(rd),
                 bobSignedIn);
         callback("bob's", onwards.header("Location"));
         SignInGateway.SignIn bobHost = gateway.callback(onwards.header("Location"));

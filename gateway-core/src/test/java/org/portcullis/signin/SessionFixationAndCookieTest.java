@@ -94,7 +94,7 @@ class SessionFixationAndCookieTest {
         String aliceCallback = gateway.signIn("alice", SignInGateway.PASSWORD, rd("app.test", "/x")).location();
         String target = aliceCallback.substring(aliceCallback.indexOf("/.portcullis/"));
 
-        RawResponse answer = gateway.navigate("app.test", target, bob.cookie());
+        RawResponse answer = gateway.navigate("app.test", target, bob.cookie() + "; " + gateway.hostState("app.test"));
 
         assertThat(answer.status()).isEqualTo(302);
         String fresh = SignInGateway.cookiePair(answer, COOKIE);
@@ -161,7 +161,7 @@ class SessionFixationAndCookieTest {
         gateway.callback(callback);
         String target = callback.substring(callback.indexOf("/.portcullis/"));
 
-        RawResponse replay = gateway.navigate("app.test", target, "");
+        RawResponse replay = gateway.navigate("app.test", target, gateway.hostState("app.test"));
 
         assertThat(replay.status()).isEqualTo(302);
         assertThat(replay.header("Location")).isEqualTo(gateway.portalOrigin() + "/.portcullis/login");
@@ -188,7 +188,7 @@ class SessionFixationAndCookieTest {
         String target = callback.substring(callback.indexOf("/.portcullis/"));
         clock.advance(Duration.ofSeconds(31));
 
-        RawResponse late = gateway.navigate("app.test", target, "");
+        RawResponse late = gateway.navigate("app.test", target, gateway.hostState("app.test"));
 
         assertThat(late.status()).isEqualTo(302);
         assertThat(late.header("Location")).isEqualTo(gateway.portalOrigin() + "/.portcullis/login");

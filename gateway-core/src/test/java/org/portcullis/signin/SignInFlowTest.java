@@ -52,8 +52,10 @@ class SignInFlowTest {
         RawResponse answer = gateway.navigate("app.test", "/records/42?tab=notes", "");
 
         assertThat(answer.status()).isEqualTo(302);
-        assertThat(answer.header("Location")).isEqualTo(gateway.portalOrigin() + "/.portcullis/login?rd="
-                + SignInGateway.encode(rd("app.test", "/records/42?tab=notes")));
+        assertThat(answer.header("Location")).startsWith(gateway.portalOrigin() + "/.portcullis/login?rd="
+                + SignInGateway.encode(rd("app.test", "/records/42?tab=notes")) + "&state=");
+        assertThat(SignInGateway.cookiePair(answer, "__Host-portcullis-sso")).as("the SSO state of this browser")
+                .isNotNull();
         assertThat(gateway.upstream.takeRequest(NOTHING)).isNull();
     }
 
@@ -94,6 +96,7 @@ class SignInFlowTest {
         // other.test: the browser is sent to the portal, which already knows it and continues without a password.
         RawResponse toPortal = gateway.navigate("other.test", "/b", "");
         assertThat(toPortal.status()).isEqualTo(302);
+        gateway.keepState("other.test", toPortal);
         String login = toPortal.header("Location").substring(gateway.portalOrigin().length());
         RawResponse continued = gateway.navigate("login.test", login, portal.cookie());
         assertThat(continued.status()).isEqualTo(303);

@@ -39,6 +39,8 @@ final class SignInGateway implements AutoCloseable {
     static final String BOB_PASSWORD = "bob's own long password";
     static final Argon2Parameters CHEAP = new Argon2Parameters(19456, 2, 1);
     private static final Pattern CSRF_FIELD = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+    private static final Pattern ABSOLUTE = Pattern.compile("https://([a-z0-9.-]+)(?::\\d+)?(/.*)?");
+    private static final Pattern STATE = Pattern.compile("[?&]state=([A-Za-z0-9_-]{43})");
 
     final Path dir;
     final TestCertificates certs;
@@ -49,6 +51,8 @@ final class SignInGateway implements AutoCloseable {
     /** The audit chain key (audit.key), 32 bytes in hex; distinct from the storage key. */
     static final String AUDIT_KEY = "a1".repeat(32);
     final Path dataDir;
+    /** The default browser's SSO state cookie pair per protected host, as the hosts' challenges set them. */
+    private final java.util.Map<String, String> hostStates = new java.util.concurrent.ConcurrentHashMap<>();
 
     private SignInGateway(Path dir, TestCertificates certs, EchoUpstream upstream, GatewayServer server, int port) {
         this.dir = dir;
@@ -205,14 +209,77 @@ final class SignInGateway implements AutoCloseable {
         return "https://login.test:" + port;
     }
 
-    /** The login form for {@code rd}: the CSRF cookie pair and the token in the form. */
+    /**
+     * The login form for {@code rd}: the CSRF cookie pair (with the portal's SSO flows cookie when {@code rd} is on a
+     * protected host) and the token in the form. For a protected host's {@code rd} the default browser first visits it
+     * there, as a browser would, so the host's challenge gives it the SSO state cookie and the portal URL its binding.
+     */
     LoginForm loginForm(String rd) throws IOException {
-        RawResponse form = navigate("login.test", "/.portcullis/login?rd=" + encode(rd), "");
+        RawResponse form = navigate("login.test", loginTarget(rd), "");
         Matcher token = CSRF_FIELD.matcher(form.bodyText());
         if (form.status() != 200 || !token.find()) {
             throw new AssertionError("no login form: " + form.statusLine() + "\n" + form.bodyText());
         }
-        return new LoginForm(cookiePair(form, "__Host-portcullis-csrf"), token.group(1));
+        String flows = cookiePair(form, "__Host-portcullis-sso-flows");
+        return new LoginForm(cookiePair(form, "__Host-portcullis-csrf") + (flows == null ? "" : "; " + flows),
+                token.group(1));
+    }
+
+    /**
+     * The portal's sign-in path for {@code rd}, with the {@code state} the protected host named in {@code rd} gives
+     * the default browser when it challenges it (none for a portal path or a host that does not challenge).
+     */
+    String loginTarget(String rd) throws IOException {
+        String state = stateFor(rd);
+        return "/.portcullis/login?rd=" + encode(rd) + (state == null ? "" : "&state=" + state);
+    }
+
+    /** The SSO state binding the default browser gets from {@code rd}'s host, or null; keeps the host's cookie. */
+    String stateFor(String rd) throws IOException {
+        Matcher url = ABSOLUTE.matcher(rd);
+        if (!url.matches() || url.group(1).equals("login.test")) {
+            return null;
+        }
+        String host = url.group(1);
+        for (String target : List.of(url.group(2) == null ? "/" : url.group(2), "/")) {
+            RawResponse challenge = navigate(host, target, hostStates.getOrDefault(host, ""));
+            String cookie = cookiePair(challenge, "__Host-portcullis-sso");
+            Matcher state = STATE.matcher(String.valueOf(challenge.header("Location")));
+            if (challenge.status() == 302 && cookie != null && state.find()) {
+                hostStates.put(host, cookie);
+                return state.group(1);
+            }
+        }
+        return null;
+    }
+
+    /** Keeps the SSO state cookie {@code challenge} set on {@code host} in the default browser. */
+    void keepState(String host, RawResponse challenge) {
+        String cookie = cookiePair(challenge, "__Host-portcullis-sso");
+        if (cookie != null) {
+            hostStates.put(host, cookie);
+        }
+    }
+
+    /**
+     * Where a continuation leads the default browser signed in at the portal with {@code portalCookie}: through the
+     * callback when it is one; else (the portal had no SSO state for the host yet) to the host, whose challenge sends
+     * it back to the portal with one, and on through the callback.
+     */
+    SignIn reach(String location, String portalCookie) throws IOException {
+        if (location.contains("/.portcullis/callback?code=")) {
+            return callback(location);
+        }
+        RawResponse continued = navigate("login.test", loginTarget(location), portalCookie);
+        if (continued.status() != 303) {
+            throw new AssertionError("the portal did not continue: " + continued.statusLine());
+        }
+        return callback(continued.header("Location"));
+    }
+
+    /** The default browser's SSO state cookie pair on {@code host} ("" when it has none). */
+    String hostState(String host) {
+        return hostStates.getOrDefault(host, "");
     }
 
     /** POSTs the login form as a browser on the portal would. */
@@ -240,9 +307,9 @@ final class SignInGateway implements AutoCloseable {
         String rest = callbackUrl.substring("https://".length());
         String host = rest.substring(0, rest.indexOf(':'));
         String target = rest.substring(rest.indexOf('/'));
-        RawResponse answer = navigate(host, target, "");
-        if (answer.status() != 302) {
-            throw new AssertionError("callback refused: " + answer.statusLine());
+        RawResponse answer = navigate(host, target, hostState(host));
+        if (answer.status() != 302 || answer.header("Location").startsWith("https://")) {
+            throw new AssertionError("callback refused: " + answer.statusLine() + " " + answer.header("Location"));
         }
         return new SignIn(cookiePair(answer, "__Host-portcullis"), answer.header("Location"));
     }

@@ -60,8 +60,7 @@ class TotpInteropTest {
             RawResponse done = flow.submitCode(pending, flow.code(scanned.secret(), scanned.parameters()));
             assertThat(done.status()).as("oathtool's code at +%d s", 30 + 7 * signIn).isEqualTo(303);
             String portal = SignInGateway.cookiePair(done, "__Host-portcullis");
-            RawResponse onwards = gateway.navigate("login.test", "/.portcullis/login?rd="
-                    + SignInGateway.encode(rd), portal);
+            RawResponse onwards = gateway.navigate("login.test", gateway.loginTarget(rd), portal);
             String host = gateway.callback(onwards.header("Location")).cookie();
             assertThat(gateway.navigate("app.test", "/records/" + signIn, host).status())
                     .as("the two-factor route").isEqualTo(200);

@@ -208,8 +208,7 @@ class TotpSignInTest {
         assertThat(used.bodyText()).contains("Recovery codes left: 9");
         String signedIn = SignInGateway.cookiePair(used, "__Host-portcullis");
         assertThat(signedIn).isNotNull().isNotEqualTo(pending);
-        RawResponse onwards = gateway.navigate("login.test", "/.portcullis/login?rd="
-                + SignInGateway.encode(rd("/records/5")), signedIn);
+        RawResponse onwards = gateway.navigate("login.test", gateway.loginTarget(rd("/records/5")), signedIn);
         assertThat(onwards.status()).isEqualTo(303);
         SignInGateway.SignIn host = gateway.callback(onwards.header("Location"));
         assertThat(gateway.navigate("app.test", "/records/5", host.cookie()).status()).isEqualTo(200);

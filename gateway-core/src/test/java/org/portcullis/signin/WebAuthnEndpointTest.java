@@ -157,16 +157,19 @@ class WebAuthnEndpointTest {
         assertThat(registered.bodyText()).contains("\"next\":\"recovery_codes\"");
         String rotated = SignInGateway.cookiePair(registered, "__Host-portcullis");
         assertThat(rotated).as("the session moves to a new id").isNotNull().isNotEqualTo(cookie);
+        String fresh = registered.bodyText().replaceAll(".*\"csrf\":\"([^\"]+)\".*", "$1");
+        assertThat(fresh).as("and to a new CSRF token, which the script puts in the next form").isNotEqualTo(csrf)
+                .isEqualTo(token("/.portcullis/", rotated));
         assertThat(factors().webauthn().keys("alice")).singleElement()
                 .satisfies(k -> assertThat(k.record().name()).isEqualTo("Blue key"));
 
         RawResponse codes = gateway.send("POST", "login.test", "/.portcullis/security-key",
-                headers(rotated, null, gateway.portalOrigin()), "csrf=" + SignInGateway.encode(csrf)
+                headers(rotated, null, gateway.portalOrigin()), "csrf=" + SignInGateway.encode(fresh)
                         + "&step=recovery_codes");
         assertThat(codes.bodyText()).contains("class=\"recovery-codes\"");
         assertThat(factors().recoveryCodes().remaining("alice")).isEqualTo(10);
         RawResponse again = gateway.send("POST", "login.test", "/.portcullis/security-key",
-                headers(rotated, null, gateway.portalOrigin()), "csrf=" + SignInGateway.encode(csrf)
+                headers(rotated, null, gateway.portalOrigin()), "csrf=" + SignInGateway.encode(fresh)
                         + "&step=recovery_codes");
         assertThat(again.status()).as("shown once").isEqualTo(303);
     }
@@ -219,12 +222,16 @@ class WebAuthnEndpointTest {
 
         assertThat(post(AUTHENTICATE, first, firstCsrf, assertion).status()).as("the old session is gone")
                 .isEqualTo(401);
-        RawResponse replay = post(AUTHENTICATE, rotated, firstCsrf, assertion);
+        assertThat(post(AUTHENTICATE, rotated, firstCsrf, assertion).status())
+                .as("the token from before the rotation is worth nothing after it").isEqualTo(403);
+        String rotatedCsrf = token("/.portcullis/", rotated);
+        RawResponse replay = post(AUTHENTICATE, rotated, rotatedCsrf, assertion);
         assertThat(replay.status()).as("replayed in the new session").isEqualTo(401);
         assertThat(replay.bodyText()).contains("\"error\":\"not_accepted\"");
 
-        RawResponse wrongOrigin = post(AUTHENTICATE, rotated, firstCsrf,
-                assertionFor(platform("https://evil.test:" + gateway.port), post(OPTIONS, rotated, firstCsrf, "{}")));
+        RawResponse wrongOrigin = post(AUTHENTICATE, rotated, rotatedCsrf,
+                assertionFor(platform("https://evil.test:" + gateway.port), post(OPTIONS, rotated, rotatedCsrf,
+                        "{}")));
         assertThat(wrongOrigin.status()).isEqualTo(401);
         assertThat(gateway.awaitAuditLine(from, "webauthn_wrong_origin"))
                 .anyMatch(l -> l.contains("webauthn_wrong_origin"));

@@ -1,5 +1,6 @@
 package org.portcullis.portal.flow;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,7 +11,9 @@ import org.portcullis.portal.PortalPaths;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
 import org.portcullis.portal.PortalSite;
+import org.portcullis.portal.guard.CallbackNavigation;
 import org.portcullis.portal.guard.CallbackRedemption;
+import org.portcullis.portal.guard.SsoState;
 import org.portcullis.session.IssuedSession;
 import org.portcullis.session.Session;
 import org.portcullis.session.SessionCookie;
@@ -19,11 +22,15 @@ import org.portcullis.session.SessionManager;
 /**
  * {@code GET /.portcullis/callback?code=…} on a protected host: the second half of single sign-on. The code is
  * redeemed once, only on the host it was issued for, within its lifetime, and only while the portal session it names
- * is alive; then this host gets its own host-only session (a new id, the sign-in's user and factors, never a longer
- * life than the portal session) and the browser goes on to the path it first asked for. Any failure sends the browser
- * back to the portal to sign in, with nothing set.
+ * is alive, and only in the browser that started the sign-in: the one holding the {@link SsoState} nonce whose binding
+ * the code carries (SECURITY-RULES 25). Then this host gets its own host-only session (a new id, the sign-in's user
+ * and factors, never a longer life than the portal session; a session the same browser had here before ends) and the
+ * browser goes on to the path it first asked for. Any failure sends the browser back to the portal, with nothing set
+ * and nothing ended: a callback link opened by another browser neither signs it in nor signs it out.
  */
 final class CallbackEndpoint {
+    /** The callback URL holds the code: never sent on as a referrer (redirects also carry {@code no-store}). */
+    private static final PortalResponse.Header NO_REFERRER = new PortalResponse.Header("Referrer-Policy", "no-referrer");
     private final PortalContext context;
 
     CallbackEndpoint(PortalContext context) {
@@ -33,7 +40,14 @@ final class CallbackEndpoint {
     CompletableFuture<PortalResponse> handle(PortalRequest request) {
         String code = PortalContext.query(request).text("code");
         String host = request.request().host();
-        CallbackRedemption redemption = context.codes.attempt(code, host);
+        List<String> cookies = request.request().headers().getAll(HttpHeaderNames.COOKIE);
+        boolean navigation = CallbackNavigation.allowed(PortalContext.site(request).origin(), host,
+                request.request().headers().getAll("Sec-Fetch-Site"));
+        // Redeemed (and so used up) whatever the headers say: a code refused once is good nowhere.
+        CallbackRedemption redemption = context.codes.attempt(code, host, SsoState.find(cookies));
+        if (!navigation) {
+            return CompletableFuture.completedFuture(refused(request, "cross_site"));
+        }
         if (redemption.outcome() != CallbackRedemption.Outcome.REDEEMED) {
             return CompletableFuture.completedFuture(refused(request, redemption.outcome().name().toLowerCase()));
         }
@@ -54,7 +68,7 @@ final class CallbackEndpoint {
             context.record(SignInEvent.ACTION_SESSION_JOIN, AuditOutcome.SUCCESS, "callback", signIn.user(), request,
                     joined.id().hash().displayId());
             return PortalResponse.redirect(302, grant.returnPathAndQuery(), "CALLBACK_OK",
-                    List.of(PortalContext.setCookie(SessionCookie.setCookie(joined.id()))));
+                    List.of(NO_REFERRER, PortalContext.setCookie(SessionCookie.setCookie(joined.id()))));
         });
     }
 
@@ -62,6 +76,6 @@ final class CallbackEndpoint {
         context.record(SignInEvent.ACTION_CALLBACK, AuditOutcome.FAILURE, reason, null, request, null);
         PortalSite site = PortalContext.site(request);
         return PortalResponse.redirect(302, site.origin().serialized() + PortalPaths.LOGIN, "CALLBACK_REFUSED",
-                List.of());
+                List.of(NO_REFERRER));
     }
 }

@@ -85,14 +85,10 @@ final class EnrolEndpoint {
         String csrf = session.attributes().getOrDefault(PortalContext.CSRF, "");
         String rd = form == null ? "" : form.text(PortalPaths.FIELD_RD);
         boolean invitationNeeded = !request.snapshot().config().enrolment().allowFirstFactorOnly();
-        CsrfVerdict verdict = PortalContext.sessionFormCsrf(request, session, form);
-        if (form == null || !verdict.allowed()) {
-            context.record(SignInEvent.ACTION_FACTOR_ENROL, AuditOutcome.FAILURE,
-                    "csrf_" + verdict.outcome().name().toLowerCase(), session.user(), request,
-                    request.session().sessionHash());
+        if (form == null) {
             return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().secondFactor()
-                    .enrolStart(403, csrf, rd, invitationNeeded, Optional.of(SecondFactorMessages.FORM_EXPIRED)),
-                    "CSRF_REFUSED"));
+                    .enrolStart(400, csrf, rd, invitationNeeded, Optional.of(SecondFactorMessages.FORM_EXPIRED)),
+                    "MALFORMED_FORM"));
         }
         String step = form.text(SecondFactorPages.FIELD_STEP);
         return context.services.storage().submit(() -> switch (step) {
@@ -103,6 +99,21 @@ final class EnrolEndpoint {
                     form.text(SecondFactorPages.FIELD_NAME), form.text(SecondFactorPages.FIELD_CODE));
             default -> toSecondFactor();
         });
+    }
+
+    /** A forged or expired enrolment form ({@link PortalRoutes}): the first step again, nothing changed. */
+    CompletableFuture<PortalResponse> csrfRefused(PortalRequest request, CsrfVerdict verdict) {
+        Session session = request.session().session();
+        FormBody form = FormBody.parse(request.body()).orElse(null);
+        context.record(SignInEvent.ACTION_FACTOR_ENROL, AuditOutcome.FAILURE,
+                "csrf_" + verdict.outcome().name().toLowerCase(), session.user(), request,
+                request.session().sessionHash());
+        return CompletableFuture.completedFuture(PortalContext.page(PortalContext.site(request),
+                PortalContext.site(request).pages().secondFactor().enrolStart(403,
+                        session.attributes().getOrDefault(PortalContext.CSRF, ""),
+                        form == null ? "" : form.text(PortalPaths.FIELD_RD),
+                        !request.snapshot().config().enrolment().allowFirstFactorOnly(),
+                        Optional.of(SecondFactorMessages.FORM_EXPIRED)), "CSRF_REFUSED"));
     }
 
     /** The invitation code of a user without an authenticator: single use, audited, counted when wrong. */
@@ -210,8 +221,8 @@ final class EnrolEndpoint {
         context.record(SignInEvent.ACTION_FACTOR_ENROL, AuditOutcome.SUCCESS, first ? "confirmed_first"
                 : "confirmed", user, request, request.session().sessionHash());
         Optional<IssuedSession> rotated = context.services.sessions(request.snapshot().config()).rotate(
-                request.session().id(), AuthFactor.TOTP, Map.of(), Set.of(PortalContext.ENROL_CREDENTIAL,
-                        ResolvedSession.SECOND_FACTOR_DUE, PortalContext.SECOND_FACTOR_RD));
+                request.session().id(), AuthFactor.TOTP, context.renewedCsrf(Map.of()),
+                Set.of(PortalContext.ENROL_CREDENTIAL, ResolvedSession.SECOND_FACTOR_DUE, PortalContext.SECOND_FACTOR_RD));
         if (rotated.isEmpty()) {
             return PortalContext.toLogin(request);
         }

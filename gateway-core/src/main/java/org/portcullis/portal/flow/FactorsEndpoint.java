@@ -41,16 +41,11 @@ final class FactorsEndpoint {
         Session session = request.session().session();
         PortalSite site = PortalContext.site(request);
         FormBody form = FormBody.parse(request.body()).orElse(null);
-        CsrfVerdict verdict = PortalContext.sessionFormCsrf(request, session, form);
         String action = form == null ? "" : form.text(SecondFactorPages.FIELD_ACTION);
-        String auditAction = SecondFactorPages.ACTION_RENAME.equals(action) ? SignInEvent.ACTION_FACTOR_RENAME
-                : SecondFactorPages.ACTION_RECOVERY_CODES.equals(action) ? SignInEvent.ACTION_RECOVERY_CODE_REGENERATE
-                : SignInEvent.ACTION_FACTOR_REMOVE;
+        String auditAction = auditAction(action);
         return context.services.storage().submit(() -> {
-            if (form == null || !verdict.allowed()) {
-                context.record(auditAction, AuditOutcome.FAILURE, "csrf_" + verdict.outcome().name().toLowerCase(),
-                        session.user(), request, request.session().sessionHash());
-                return answer(request, 403, SecondFactorMessages.FORM_EXPIRED, true, "CSRF_REFUSED");
+            if (form == null) {
+                return answer(request, 400, SecondFactorMessages.FORM_EXPIRED, true, "MALFORMED_FORM");
             }
             if (!FactorProof.fresh(session, context.services.clock().instant())) {
                 context.record(auditAction, AuditOutcome.FAILURE, "second_factor_not_fresh", session.user(), request,
@@ -105,6 +100,25 @@ final class FactorsEndpoint {
                 }
             }
         });
+    }
+
+    /** A forged or expired account-page form ({@link PortalRoutes}): the account page again, nothing changed. */
+    CompletableFuture<PortalResponse> csrfRefused(PortalRequest request, CsrfVerdict verdict) {
+        String action = FormBody.parse(request.body()).map(form -> form.text(SecondFactorPages.FIELD_ACTION))
+                .orElse("");
+        Session session = request.session().session();
+        return context.services.storage().submit(() -> {
+            context.record(auditAction(action), AuditOutcome.FAILURE,
+                    "csrf_" + verdict.outcome().name().toLowerCase(), session.user(), request,
+                    request.session().sessionHash());
+            return answer(request, 403, SecondFactorMessages.FORM_EXPIRED, true, "CSRF_REFUSED");
+        });
+    }
+
+    private static String auditAction(String action) {
+        return SecondFactorPages.ACTION_RENAME.equals(action) ? SignInEvent.ACTION_FACTOR_RENAME
+                : SecondFactorPages.ACTION_RECOVERY_CODES.equals(action) ? SignInEvent.ACTION_RECOVERY_CODE_REGENERATE
+                : SignInEvent.ACTION_FACTOR_REMOVE;
     }
 
     private PortalResponse answer(PortalRequest request, int status, String message, boolean alert, String outcome) {

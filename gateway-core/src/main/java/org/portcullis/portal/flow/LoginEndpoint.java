@@ -30,7 +30,7 @@ import org.portcullis.signin.SignInGate;
 /**
  * {@code GET /.portcullis/login} shows the form (or, for a browser already signed in, continues at once: that is the
  * single sign-on); {@code POST} checks it. The order of a POST is fixed (SECURITY-RULES 17, 18): CSRF (Origin /
- * Sec-Fetch-Site and the double-submit token) → lockout check for the account and the address, before any hash →
+ * Sec-Fetch-Site and the double-submit token, checked by the dispatcher, {@link PortalRoutes}) → lockout check for the account and the address, before any hash →
  * Argon2id on the password pool → count the failure or start a new session under a new id, ending any session the
  * browser brought along (fixation) → continue to {@code rd}.
  */
@@ -79,13 +79,10 @@ final class LoginEndpoint {
         FormBody form = FormBody.parse(request.body()).orElse(null);
         String rd = form == null ? "" : form.text("rd");
         String login = form == null ? "" : form.text("username");
-        CsrfVerdict csrf = form == null ? null
-                : site.csrf().checkLogin(PortalContext.formHeaders(request), form.text("csrf"));
-        if (csrf == null || !csrf.allowed()) {
-            String reason = csrf == null ? "malformed_form" : "csrf_" + csrf.outcome().name().toLowerCase();
-            context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE, reason, null, request, null);
-            return CompletableFuture.completedFuture(retry(request, site, 403, rd, "",
-                    PortalMessages.FORM_EXPIRED, "CSRF_REFUSED"));
+        if (form == null) {
+            context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE, "malformed_form", null, request, null);
+            return CompletableFuture.completedFuture(retry(request, site, 400, rd, "",
+                    PortalMessages.FORM_EXPIRED, "MALFORMED_FORM"));
         }
         if (login.length() > MAX_LOGIN_CHARS) {
             // No account has such a name (usernames are at most 64 characters, emails 254): nothing to hash or count,
@@ -115,6 +112,19 @@ final class LoginEndpoint {
             }
             return answer.whenComplete((response, error) -> permit.close());
         });
+    }
+
+    /**
+     * A sign-in POST the CSRF check refused ({@link PortalRoutes}): the form again with a fresh token and cookie, so
+     * a user whose form merely expired can sign in at once.
+     */
+    CompletableFuture<PortalResponse> csrfRefused(PortalRequest request, CsrfVerdict verdict) {
+        FormBody form = FormBody.parse(request.body()).orElse(null);
+        String rd = form == null ? "" : form.text("rd");
+        context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE,
+                "csrf_" + verdict.outcome().name().toLowerCase(), null, request, null);
+        return CompletableFuture.completedFuture(retry(request, PortalContext.site(request), 403, rd, "",
+                PortalMessages.FORM_EXPIRED, "CSRF_REFUSED"));
     }
 
     /** Lockout, then the password, then the outcome; runs in the sign-in's turn. */
@@ -173,6 +183,8 @@ final class LoginEndpoint {
         if (secondFactorDue) {
             attributes.put(org.portcullis.signin.ResolvedSession.SECOND_FACTOR_DUE, "totp");
             attributes.put(PortalContext.SECOND_FACTOR_RD, rd.length() <= MAX_SAVED_RD ? rd : "");
+            Continuation.savedState(request, rd).ifPresent(state -> attributes.put(PortalContext.SECOND_FACTOR_STATE,
+                    state));
         }
         IssuedSession issued = sessions.start(user.username(), AuthFactor.PASSWORD, attributes);
         String hash = issued.id().hash().displayId();

@@ -5,7 +5,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +16,6 @@ import org.portcullis.policy.AuthFactor;
 import org.portcullis.portal.PortalPaths;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
-import org.portcullis.portal.PortalSite;
 import org.portcullis.portal.guard.CsrfCookie;
 import org.portcullis.portal.guard.CsrfVerdict;
 import org.portcullis.portal.page.WebAuthnMessages;
@@ -149,12 +147,14 @@ final class PasskeyEndpoint {
             if (due) {
                 attributes.put(ResolvedSession.SECOND_FACTOR_DUE, "passkey");
                 attributes.put(PortalContext.SECOND_FACTOR_RD, rd.length() <= LoginEndpoint.MAX_SAVED_RD ? rd : "");
+                Continuation.savedState(request, rd).ifPresent(state ->
+                        attributes.put(PortalContext.SECOND_FACTOR_STATE, state));
             }
         }
         IssuedSession issued = sessions.start(user, AuthFactor.PASSKEY, attributes);
         if (found.userVerified()) {
-            Optional<IssuedSession> both = sessions.rotate(issued.id(), AuthFactor.WEBAUTHN, Map.of(),
-                    java.util.Set.of());
+            Optional<IssuedSession> both = sessions.rotate(issued.id(), AuthFactor.WEBAUTHN,
+                    context.renewedCsrf(Map.of()), java.util.Set.of());
             if (both.isEmpty()) {
                 return WebAuthnEndpoint.json(401, WebAuthnJson.error("sign_in_required",
                         WebAuthnMessages.SIGN_IN_AGAIN), "PASSKEY_SESSION_GONE");
@@ -198,19 +198,21 @@ final class PasskeyEndpoint {
     }
 
     /**
-     * The login CSRF rules for a JSON request (origin, the page's token in the header equal to the cookie) and then
-     * the challenge binding: the SHA-256 of the cookie's value. Empty when any of it fails.
+     * The challenge binding of a JSON request: the SHA-256 of the login CSRF cookie's value, which the dispatcher has
+     * already checked against the page's token in the header (with the origin). Empty for a request that is not JSON.
      */
     private static Optional<String> binding(PortalRequest request) {
-        PortalSite site = PortalContext.site(request);
-        List<String> tokens = request.request().headers().getAll(PortalPaths.CSRF_HEADER);
-        String token = tokens.size() == 1 ? tokens.get(0) : "";
-        CsrfVerdict verdict = site.csrf().checkLogin(PortalContext.formHeaders(request), token);
-        if (!verdict.allowed() || !WebAuthnEndpoint.isJson(request)) {
+        // The login CSRF rules ran in the dispatcher (PortalRoutes); the cookie they checked is the binding.
+        if (!WebAuthnEndpoint.isJson(request)) {
             return Optional.empty();
         }
         Optional<String> cookie = CsrfCookie.find(PortalContext.formHeaders(request).cookie()).token();
         return cookie.map(value -> BINDING_PREFIX + HexFormat.of().formatHex(sha256(value)));
+    }
+
+    /** A forged passkey call ({@link PortalRoutes}): JSON 403. */
+    CompletableFuture<PortalResponse> csrfRefused(PortalRequest request, CsrfVerdict verdict) {
+        return CompletableFuture.completedFuture(csrfRefused(request));
     }
 
     private PortalResponse csrfRefused(PortalRequest request) {

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.AuditSink;
@@ -13,7 +14,6 @@ import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
 import org.portcullis.portal.PortalSite;
 import org.portcullis.portal.guard.CallbackCodes;
-import org.portcullis.portal.guard.CsrfVerdict;
 import org.portcullis.portal.guard.CsrfTokens;
 import org.portcullis.portal.guard.FormHeaders;
 import org.portcullis.portal.page.PortalHeaders;
@@ -29,6 +29,8 @@ final class PortalContext {
     static final String CSRF = "csrf";
     /** Session attribute: where a session marked second-factor-due goes once the factor is done. */
     static final String SECOND_FACTOR_RD = "second_factor_rd";
+    /** Session attribute: {@code host:binding}, the SSO state of the browser for {@link #SECOND_FACTOR_RD}'s host. */
+    static final String SECOND_FACTOR_STATE = "second_factor_state";
     /** Session attribute: the id of the authenticator this session is enrolling (pending until confirmed). */
     static final String ENROL_CREDENTIAL = "enrol_credential";
 
@@ -44,18 +46,18 @@ final class PortalContext {
         this.audit = audit;
     }
 
-    static PortalSite site(PortalRequest request) {
-        return request.snapshot().portalSite().orElseThrow(() -> new IllegalStateException("portal not configured"));
+    /**
+     * {@code set} plus a fresh {@link #CSRF} token: every rotation of a session's id renews its CSRF token, so a token
+     * that leaked before a factor was completed does not work after it (SECURITY-RULES 11, 17).
+     */
+    Map<String, String> renewedCsrf(Map<String, String> set) {
+        Map<String, String> renewed = new java.util.HashMap<>(set);
+        renewed.put(CSRF, tokens.newToken());
+        return Map.copyOf(renewed);
     }
 
-    /**
-     * The CSRF check of a form posted by a signed-in (or half signed-in) browser: the form's token against the one
-     * kept in {@code session}, plus the origin headers. A form that did not parse carries no token.
-     */
-    static CsrfVerdict sessionFormCsrf(PortalRequest request, Session session, FormBody form) {
-        return site(request).csrf().checkStoredToken(formHeaders(request),
-                session.attributes().getOrDefault(CSRF, ""),
-                form == null ? "" : form.text(org.portcullis.portal.PortalPaths.FIELD_CSRF));
+    static PortalSite site(PortalRequest request) {
+        return request.snapshot().portalSite().orElseThrow(() -> new IllegalStateException("portal not configured"));
     }
 
     static FormHeaders formHeaders(PortalRequest request) {

@@ -92,19 +92,28 @@ final class SecondFactorEndpoint {
         FormBody form = FormBody.parse(request.body()).orElse(null);
         String csrf = session.attributes().getOrDefault(PortalContext.CSRF, "");
         String rd = PortalContext.returnTo(request, form);
-        CsrfVerdict verdict = PortalContext.sessionFormCsrf(request, session, form);
-        if (form == null || !verdict.allowed()) {
-            context.record(SignInEvent.ACTION_FACTOR_VERIFY, AuditOutcome.FAILURE,
-                    "csrf_" + verdict.outcome().name().toLowerCase(), session.user(), request,
-                    request.session().sessionHash());
-            return CompletableFuture.completedFuture(page(site, site.pages().secondFactor().codeForm(403, csrf, rd,
-                    Optional.of(SecondFactorMessages.FORM_EXPIRED)), "CSRF_REFUSED"));
+        if (form == null) {
+            return CompletableFuture.completedFuture(page(site, site.pages().secondFactor().codeForm(400, csrf, rd,
+                    Optional.of(SecondFactorMessages.FORM_EXPIRED)), "MALFORMED_FORM"));
         }
         String recovery = form.text(SecondFactorPages.FIELD_RECOVERY_CODE);
         String code = form.text(SecondFactorPages.FIELD_CODE);
         return context.services.storage().submit(() -> recovery.isEmpty()
                 ? checkCode(request, site, session, csrf, rd, code)
                 : checkRecoveryCode(request, site, session, csrf, rd, recovery));
+    }
+
+    /** A forged or expired code form ({@link PortalRoutes}): the form again, nothing counted or changed. */
+    CompletableFuture<PortalResponse> csrfRefused(PortalRequest request, CsrfVerdict verdict) {
+        Session session = request.session().session();
+        PortalSite site = PortalContext.site(request);
+        String rd = PortalContext.returnTo(request, FormBody.parse(request.body()).orElse(null));
+        context.record(SignInEvent.ACTION_FACTOR_VERIFY, AuditOutcome.FAILURE,
+                "csrf_" + verdict.outcome().name().toLowerCase(), session.user(), request,
+                request.session().sessionHash());
+        return CompletableFuture.completedFuture(page(site, site.pages().secondFactor().codeForm(403,
+                session.attributes().getOrDefault(PortalContext.CSRF, ""), rd,
+                Optional.of(SecondFactorMessages.FORM_EXPIRED)), "CSRF_REFUSED"));
     }
 
     /** On a storage thread: lockout, the TOTP code against the user's active authenticators, the outcome. */

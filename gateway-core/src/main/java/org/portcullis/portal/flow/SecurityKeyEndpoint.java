@@ -75,13 +75,9 @@ final class SecurityKeyEndpoint {
         FormBody form = FormBody.parse(request.body()).orElse(null);
         String csrf = session.attributes().getOrDefault(PortalContext.CSRF, "");
         String rd = form == null ? "" : form.text(PortalPaths.FIELD_RD);
-        CsrfVerdict verdict = PortalContext.sessionFormCsrf(request, session, form);
-        if (form == null || !verdict.allowed()) {
-            context.record(SignInEvent.ACTION_FACTOR_ENROL, AuditOutcome.FAILURE,
-                    "csrf_" + verdict.outcome().name().toLowerCase(), session.user(), request,
-                    request.session().sessionHash());
+        if (form == null) {
             return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().webauthn().invitation(
-                    403, csrf, rd, Optional.of(SecondFactorMessages.FORM_EXPIRED)), "CSRF_REFUSED"));
+                    400, csrf, rd, Optional.of(SecondFactorMessages.FORM_EXPIRED)), "MALFORMED_FORM"));
         }
         String step = form.text(SecondFactorPages.FIELD_STEP);
         return context.services.storage().submit(() -> switch (step) {
@@ -90,6 +86,19 @@ final class SecurityKeyEndpoint {
             case WebAuthnPages.STEP_RECOVERY_CODES -> recoveryCodes(request, site, session, rd);
             default -> PortalResponse.redirect(303, PortalPaths.SECURITY_KEY, "TO_SECURITY_KEY", List.of());
         });
+    }
+
+    /** A forged or expired security-key form ({@link PortalRoutes}): the invitation step again, nothing changed. */
+    CompletableFuture<PortalResponse> csrfRefused(PortalRequest request, CsrfVerdict verdict) {
+        Session session = request.session().session();
+        String rd = FormBody.parse(request.body()).map(form -> form.text(PortalPaths.FIELD_RD)).orElse("");
+        context.record(SignInEvent.ACTION_FACTOR_ENROL, AuditOutcome.FAILURE,
+                "csrf_" + verdict.outcome().name().toLowerCase(), session.user(), request,
+                request.session().sessionHash());
+        return CompletableFuture.completedFuture(PortalContext.page(PortalContext.site(request),
+                PortalContext.site(request).pages().webauthn().invitation(403,
+                        session.attributes().getOrDefault(PortalContext.CSRF, ""), rd,
+                        Optional.of(SecondFactorMessages.FORM_EXPIRED)), "CSRF_REFUSED"));
     }
 
     /** The enrolment code of a user without any second factor; then the registration page. */

@@ -1,6 +1,8 @@
 package org.portcullis.portal.flow;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.portcullis.audit.AuditSink;
 import org.portcullis.portal.PortalPaths;
@@ -9,32 +11,33 @@ import org.portcullis.portal.PortalResponse;
 import org.portcullis.portal.PortalService;
 import org.portcullis.portal.PortalSite;
 import org.portcullis.portal.guard.CallbackCodes;
+import org.portcullis.portal.guard.CsrfVerdict;
+import org.portcullis.portal.flow.PortalRoutes.Csrf;
+import org.portcullis.portal.guard.SsoFlows;
 import org.portcullis.signin.ResolvedSession;
 import org.portcullis.signin.SignInServices;
 import org.portcullis.upstream.JwksDocument;
 import org.portcullis.upstream.UpstreamIdentity;
 
 /**
- * The portal: answers the gateway's own paths by path and method. Pages are GET/HEAD, state changes are POST with a
- * CSRF token, anything else is 405. The callback answers on every protected host; the other pages only on the portal's
- * origin, where any path outside the reserved prefix leads to the portal's home.
- *
- * <p>A session that still owes its second factor reaches the second-factor page (with the security-key script and
- * its authentication endpoints) and sign-out, nothing else
- * (SECURITY-RULES 12).
+ * The portal: answers the gateway's own paths through one table, {@link PortalRoutes}. The callback answers on every
+ * protected host (GET only); the other pages only on the portal's origin, where any path outside the reserved prefix
+ * leads to the portal's home. On the portal's origin, in this order and before any endpoint runs:
+ * <ol>
+ *   <li>a path the table does not know is 404, a method it does not declare for the path is 405;</li>
+ *   <li>a session that still owes its second factor reaches only the routes marked for it: the second-factor page
+ *       and its WebAuthn calls, the script and sign-out (SECURITY-RULES 12); anything else sends it to the
+ *       second-factor page (JSON routes: 403);</li>
+ *   <li>a POST to a route that needs a session, without one, goes to the sign-in page (JSON routes: 401);</li>
+ *   <li>every POST passes its declared CSRF check (rule 17: {@code Origin} / {@code Sec-Fetch-Site}, then the
+ *       token), or the endpoint's own refusal answers it.</li>
+ * </ol>
  */
 public final class SignInPortal implements PortalService {
     private final PortalContext context;
-    private final LoginEndpoint login;
     private final CallbackEndpoint callback;
-    private final SignOutEndpoint signOut;
     private final AccountEndpoint account;
-    private final SecondFactorEndpoint secondFactor;
-    private final EnrolEndpoint enrol;
-    private final FactorsEndpoint factors;
-    private final WebAuthnEndpoint webauthn;
-    private final PasskeyEndpoint passkey;
-    private final SecurityKeyEndpoint securityKey;
+    private final PortalRoutes routes;
 
     private final UpstreamIdentity identity;
 
@@ -42,19 +45,58 @@ public final class SignInPortal implements PortalService {
         this.identity = identity;
         this.context = new PortalContext(services, codes, audit);
         Continuation continuation = new Continuation(context);
-        this.login = new LoginEndpoint(context, continuation);
+        LoginEndpoint login = new LoginEndpoint(context, continuation);
         this.callback = new CallbackEndpoint(context);
-        this.signOut = new SignOutEndpoint(context);
+        SignOutEndpoint signOut = new SignOutEndpoint(context);
         this.account = new AccountEndpoint(context);
-        this.secondFactor = new SecondFactorEndpoint(context, continuation);
-        this.enrol = new EnrolEndpoint(context);
-        this.factors = new FactorsEndpoint(context, account);
+        SecondFactorEndpoint secondFactor = new SecondFactorEndpoint(context, continuation);
+        EnrolEndpoint enrol = new EnrolEndpoint(context);
+        FactorsEndpoint factors = new FactorsEndpoint(context, account);
         WebAuthnService relyingParty = new WebAuthnService(services.secondFactors().webauthn(), services.clock(),
                 services.random());
-        this.webauthn = new WebAuthnEndpoint(context, continuation, relyingParty);
-        this.passkey = new PasskeyEndpoint(context, continuation, relyingParty, webauthn);
-        this.securityKey = new SecurityKeyEndpoint(context, webauthn);
+        WebAuthnEndpoint webauthn = new WebAuthnEndpoint(context, continuation, relyingParty);
+        PasskeyEndpoint passkey = new PasskeyEndpoint(context, continuation, relyingParty, webauthn);
+        SecurityKeyEndpoint securityKey = new SecurityKeyEndpoint(context, webauthn);
+        PortalRoutes.Refusal verifyRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_VERIFY);
+        PortalRoutes.Refusal enrolRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_ENROL);
+        this.routes = new PortalRoutes(List.of(
+                PortalRoutes.read(PortalPaths.LOGIN, false, r -> rememberFlow(r, login.show(r))),
+                PortalRoutes.change(PortalPaths.LOGIN, Csrf.PRE_SESSION_COOKIE, false, login::submit,
+                        login::csrfRefused),
+                PortalRoutes.read(PortalPaths.LOGOUT, true, r -> done(account.toHome())),
+                PortalRoutes.change(PortalPaths.LOGOUT, Csrf.SESSION_FORM, true, signOut::handle,
+                        signOut::csrfRefused),
+                PortalRoutes.read(PortalPaths.SECOND_FACTOR, true, r -> rememberFlow(r, secondFactor.show(r))),
+                PortalRoutes.change(PortalPaths.SECOND_FACTOR, Csrf.SESSION_FORM, true, secondFactor::submit,
+                        secondFactor::csrfRefused),
+                PortalRoutes.read(PortalPaths.ENROL, false, enrol::show),
+                PortalRoutes.change(PortalPaths.ENROL, Csrf.SESSION_FORM, false, enrol::submit, enrol::csrfRefused),
+                PortalRoutes.read(PortalPaths.FACTORS, false, r -> done(account.toHome())),
+                PortalRoutes.change(PortalPaths.FACTORS, Csrf.SESSION_FORM, false, factors::submit,
+                        factors::csrfRefused),
+                PortalRoutes.read(PortalPaths.SECURITY_KEY, false, securityKey::show),
+                PortalRoutes.change(PortalPaths.SECURITY_KEY, Csrf.SESSION_FORM, false, securityKey::submit,
+                        securityKey::csrfRefused),
+                PortalRoutes.read(PortalPaths.WEBAUTHN_SCRIPT, true, r -> done(script())),
+                PortalRoutes.change(PortalPaths.WEBAUTHN_AUTHENTICATE_OPTIONS, Csrf.SESSION_HEADER, true,
+                        webauthn::authenticationOptions, verifyRefused),
+                PortalRoutes.change(PortalPaths.WEBAUTHN_AUTHENTICATE, Csrf.SESSION_HEADER, true,
+                        webauthn::authenticate, verifyRefused),
+                PortalRoutes.change(PortalPaths.WEBAUTHN_REGISTER_OPTIONS, Csrf.SESSION_HEADER, false,
+                        webauthn::registrationOptions, enrolRefused),
+                PortalRoutes.change(PortalPaths.WEBAUTHN_REGISTER, Csrf.SESSION_HEADER, false,
+                        webauthn::register, enrolRefused),
+                PortalRoutes.onlyWhen(SignInPortal::passwordless, PortalRoutes.change(
+                        PortalPaths.WEBAUTHN_PASSKEY_OPTIONS, Csrf.PRE_SESSION_HEADER, false, passkey::options,
+                        passkey::csrfRefused)),
+                PortalRoutes.onlyWhen(SignInPortal::passwordless, PortalRoutes.change(
+                        PortalPaths.WEBAUTHN_PASSKEY, Csrf.PRE_SESSION_HEADER, false, passkey::signIn,
+                        passkey::csrfRefused)),
+                PortalRoutes.read(PortalPaths.HOME, false, account::home),
+                PortalRoutes.read(HOME_WITHOUT_SLASH, false, account::home)));
     }
+
+    private static final String HOME_WITHOUT_SLASH = "/.portcullis";
 
     @Override
     public CompletableFuture<PortalResponse> handle(PortalRequest request) {
@@ -68,9 +110,8 @@ public final class SignInPortal implements PortalService {
             return CompletableFuture.completedFuture(jwks());
         }
         boolean read = "GET".equals(request.method()) || "HEAD".equals(request.method());
-        boolean post = "POST".equals(request.method());
         if (path.equals(PortalPaths.CALLBACK)) {
-            return read ? callback.handle(request) : notAllowed(site);
+            return read ? callback.handle(request) : notAllowed();
         }
         if (!site.origin().isPortalHost(request.request())) {
             // Protected hosts answer only the callback (and the JWKS, served before the portal).
@@ -80,68 +121,60 @@ public final class SignInPortal implements PortalService {
             return CompletableFuture.completedFuture(PortalResponse.redirect(302, PortalPaths.HOME, "TO_HOME",
                     List.of()));
         }
-        boolean pending = request.session().status() == ResolvedSession.Status.PENDING_SECOND_FACTOR;
-        switch (path) {
-            case PortalPaths.LOGIN:
-                if (pending) {
-                    return CompletableFuture.completedFuture(account.toSecondFactor());
-                }
-                return read ? login.show(request) : post ? login.submit(request) : notAllowed(site);
-            case PortalPaths.LOGOUT:
-                return post ? signOut.handle(request) : read
-                        ? CompletableFuture.completedFuture(account.toHome()) : notAllowed(site);
-            case PortalPaths.SECOND_FACTOR:
-                return read ? secondFactor.show(request) : post ? secondFactor.submit(request) : notAllowed(site);
-            case PortalPaths.ENROL:
-                if (pending) {
-                    // Adding a factor while the one the account has is still owed: never (SECURITY-RULES 12, 15).
-                    return CompletableFuture.completedFuture(account.toSecondFactor());
-                }
-                return read ? enrol.show(request) : post ? enrol.submit(request) : notAllowed(site);
-            case PortalPaths.FACTORS:
-                if (pending) {
-                    return CompletableFuture.completedFuture(account.toSecondFactor());
-                }
-                return post ? factors.submit(request) : read
-                        ? CompletableFuture.completedFuture(account.toHome()) : notAllowed(site);
-            case PortalPaths.WEBAUTHN_SCRIPT:
-                return read ? CompletableFuture.completedFuture(script()) : notAllowed(site);
-            case PortalPaths.WEBAUTHN_AUTHENTICATE_OPTIONS:
-                return post ? webauthn.authenticationOptions(request) : notAllowed(site);
-            case PortalPaths.WEBAUTHN_AUTHENTICATE:
-                return post ? webauthn.authenticate(request) : notAllowed(site);
-            case PortalPaths.WEBAUTHN_PASSKEY_OPTIONS:
-                if (!request.snapshot().config().webauthn().passwordless()) {
-                    return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().notFound(),
-                            "NOT_FOUND"));
-                }
-                return post ? passkey.options(request) : notAllowed(site);
-            case PortalPaths.WEBAUTHN_PASSKEY:
-                if (!request.snapshot().config().webauthn().passwordless()) {
-                    return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().notFound(),
-                            "NOT_FOUND"));
-                }
-                return post ? passkey.signIn(request) : notAllowed(site);
-            case PortalPaths.WEBAUTHN_REGISTER_OPTIONS:
-                // A pending session is refused inside (JSON, never a redirect a script could not follow).
-                return post ? webauthn.registrationOptions(request) : notAllowed(site);
-            case PortalPaths.WEBAUTHN_REGISTER:
-                return post ? webauthn.register(request) : notAllowed(site);
-            case PortalPaths.SECURITY_KEY:
-                if (pending) {
-                    return CompletableFuture.completedFuture(account.toSecondFactor());
-                }
-                return read ? securityKey.show(request) : post ? securityKey.submit(request) : notAllowed(site);
-            case PortalPaths.HOME:
-            case "/.portcullis":
-                if (!read) {
-                    return notAllowed(site);
-                }
-                return pending ? CompletableFuture.completedFuture(account.toSecondFactor()) : account.home(request);
-            default:
-                return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().notFound(),
-                        "NOT_FOUND"));
+        if (!routes.knows(path)) {
+            return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().notFound(), "NOT_FOUND"));
         }
+        Optional<PortalRoutes.Route> found = routes.find(path, request.method());
+        if (found.isEmpty()) {
+            return notAllowed();
+        }
+        PortalRoutes.Route route = found.get();
+        if (!route.available().test(request)) {
+            return done(PortalContext.page(site, site.pages().notFound(), "NOT_FOUND"));
+        }
+        boolean pending = request.session().status() == ResolvedSession.Status.PENDING_SECOND_FACTOR;
+        if (pending && !route.pendingAllowed()) {
+            return done(route.csrf().json() ? PortalResponse.json(403, WebAuthnJson.error("second_factor_due",
+                    org.portcullis.portal.page.WebAuthnMessages.PROOF_REQUIRED), "SECOND_FACTOR_DUE", List.of())
+                    : account.toSecondFactor());
+        }
+        if (route.csrf() == Csrf.NONE) {
+            return route.handler().handle(request);
+        }
+        if (route.csrf().needsSession() && request.session().session() == null) {
+            return done(route.csrf().json() ? PortalResponse.json(401, WebAuthnJson.error("sign_in_required",
+                    org.portcullis.portal.page.WebAuthnMessages.SIGN_IN_AGAIN), "NO_SESSION", List.of())
+                    : PortalContext.toLogin(request));
+        }
+        CsrfVerdict verdict = PortalCsrf.check(route.csrf(), request);
+        return verdict.allowed() ? route.handler().handle(request) : route.refusal().refuse(request, verdict);
+    }
+
+    /** The passkey routes exist only while passwordless sign-in is on. */
+    private static boolean passwordless(PortalRequest request) {
+        return request.snapshot().config().webauthn().passwordless();
+    }
+
+    private static CompletableFuture<PortalResponse> done(PortalResponse response) {
+        return CompletableFuture.completedFuture(response);
+    }
+
+    /**
+     * A page a protected host's redirect led to ({@code rd} and {@code state}) records the browser's state binding
+     * for that host in the {@link SsoFlows} cookie, so the code issued after the sign-in (some pages later) is bound
+     * to this browser (SECURITY-RULES 25).
+     */
+    private static CompletableFuture<PortalResponse> rememberFlow(PortalRequest request,
+                                                                  CompletableFuture<PortalResponse> page) {
+        String host = PortalContext.site(request).returnTargets()
+                .resolve(PortalContext.query(request).text(PortalPaths.FIELD_RD)).host();
+        Optional<String> state = Continuation.queryState(request, host);
+        if (state.isEmpty() || host.equals(PortalContext.site(request).origin().host())) {
+            return page;
+        }
+        String cookie = SsoFlows.setCookie(request.request().headers().getAll(HttpHeaderNames.COOKIE), host,
+                state.get());
+        return page.thenApply(response -> response.with(PortalContext.setCookie(cookie)));
     }
 
     /** The portal's one script; the same bytes for everyone, so it needs no session. */
@@ -161,7 +194,7 @@ public final class SignInPortal implements PortalService {
                 new PortalResponse.Header("Cache-Control", "public, max-age=300")), body, "JWKS");
     }
 
-    private static CompletableFuture<PortalResponse> notAllowed(PortalSite site) {
+    private static CompletableFuture<PortalResponse> notAllowed() {
         return CompletableFuture.completedFuture(PortalResponse.json(405,
                 "{\"error\":\"method_not_allowed\"}", "METHOD_NOT_ALLOWED", List.of()));
     }

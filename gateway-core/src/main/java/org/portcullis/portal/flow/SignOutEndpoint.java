@@ -3,7 +3,6 @@ package org.portcullis.portal.flow;
 import java.util.concurrent.CompletableFuture;
 import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.SignInEvent;
-import org.portcullis.portal.FormBody;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
 import org.portcullis.portal.PortalSite;
@@ -32,17 +31,6 @@ final class SignOutEndpoint {
             // Nothing to end: show the signed-out page, and drop whatever cookie the browser still had.
             return CompletableFuture.completedFuture(signedOut(site, "SIGNED_OUT_ALREADY"));
         }
-        CsrfVerdict verdict = PortalContext.sessionFormCsrf(request, session,
-                FormBody.parse(request.body()).orElse(null));
-        if (!verdict.allowed()) {
-            context.record(SignInEvent.ACTION_SIGN_OUT, AuditOutcome.FAILURE,
-                    "csrf_" + verdict.outcome().name().toLowerCase(), session.user(), request,
-                    request.session().sessionHash());
-            return CompletableFuture.completedFuture(PortalContext.page(site,
-                    site.pages().account(request.session().user().displayName(), session.user(),
-                            session.attributes().getOrDefault(PortalContext.CSRF, "")).withStatus(403),
-                    "CSRF_REFUSED"));
-        }
         SessionManager sessions = context.services.sessions(request.snapshot().config());
         return context.services.storage().submit(() -> {
             int ended = 0;
@@ -57,6 +45,19 @@ final class SignOutEndpoint {
                     session.user(), request, request.session().sessionHash());
             return signedOut(site, "SIGNED_OUT");
         });
+    }
+
+    /** A forged sign-out: the account page again, the session untouched. */
+    CompletableFuture<PortalResponse> csrfRefused(PortalRequest request, CsrfVerdict verdict) {
+        PortalSite site = PortalContext.site(request);
+        Session session = request.session().session();
+        context.record(SignInEvent.ACTION_SIGN_OUT, AuditOutcome.FAILURE,
+                "csrf_" + verdict.outcome().name().toLowerCase(), session.user(), request,
+                request.session().sessionHash());
+        return CompletableFuture.completedFuture(PortalContext.page(site,
+                site.pages().account(request.session().user().displayName(), session.user(),
+                        session.attributes().getOrDefault(PortalContext.CSRF, "")).withStatus(403),
+                "CSRF_REFUSED"));
     }
 
     private static PortalResponse signedOut(PortalSite site, String outcome) {

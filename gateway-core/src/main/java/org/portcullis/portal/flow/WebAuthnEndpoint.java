@@ -17,8 +17,6 @@ import org.portcullis.policy.AuthFactor;
 import org.portcullis.portal.PortalPaths;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
-import org.portcullis.portal.PortalSite;
-import org.portcullis.portal.guard.CsrfVerdict;
 import org.portcullis.portal.page.WebAuthnMessages;
 import org.portcullis.regulation.CounterKind;
 import org.portcullis.regulation.Regulator;
@@ -226,7 +224,8 @@ final class WebAuthnEndpoint {
             PortalResponse.Header cookie = PortalContext.setCookie(SessionCookie.setCookie(rotated.get().id()));
             if (first) {
                 FirstSecondFactor.endOtherSessions(context, request, user, rotated.get());
-                return json(200, WebAuthnJson.next(NEXT_RECOVERY_CODES, PortalPaths.SECURITY_KEY),
+                return json(200, WebAuthnJson.next(NEXT_RECOVERY_CODES, PortalPaths.SECURITY_KEY,
+                        rotated.get().session().attributes().getOrDefault(PortalContext.CSRF, "")),
                         "WEBAUTHN_REGISTERED_FIRST").with(cookie);
             }
             String location = a.rd().isEmpty() ? PortalPaths.HOME : location(continuation.to(request,
@@ -280,8 +279,9 @@ final class WebAuthnEndpoint {
     // --- shared ----------------------------------------------------------------------------------------------------
 
     /**
-     * The checks before any store or ceremony work: a session (a full one when {@code fullSession}), a JSON body,
-     * and the CSRF rules (origin, then the session's token in the header).
+     * The checks before any store or ceremony work: a session (a full one when {@code fullSession}) and a JSON body.
+     * The CSRF rules (origin, then the session's token in the header) ran before, in the dispatcher
+     * ({@link PortalRoutes}).
      */
     private Optional<PortalResponse> guard(PortalRequest request, String auditAction, boolean fullSession) {
         ResolvedSession resolved = request.session();
@@ -293,22 +293,21 @@ final class WebAuthnEndpoint {
             return Optional.of(json(403, WebAuthnJson.error("second_factor_due", WebAuthnMessages.PROOF_REQUIRED),
                     "WEBAUTHN_SECOND_FACTOR_DUE"));
         }
-        PortalSite site = PortalContext.site(request);
-        String expected = resolved.session().attributes().getOrDefault(PortalContext.CSRF, "");
-        List<String> tokens = request.request().headers().getAll(PortalPaths.CSRF_HEADER);
-        String token = tokens.size() == 1 ? tokens.get(0) : "";
-        CsrfVerdict verdict = site.csrf().checkStoredToken(PortalContext.formHeaders(request), expected, token);
-        if (!verdict.allowed()) {
-            context.record(auditAction, AuditOutcome.FAILURE, "csrf_" + verdict.outcome().name().toLowerCase(
-                    Locale.ROOT), resolved.session().user(), request, resolved.sessionHash());
-            return Optional.of(json(403, WebAuthnJson.error("csrf", WebAuthnMessages.FORM_EXPIRED),
-                    "CSRF_REFUSED"));
-        }
         if (!isJson(request)) {
             return Optional.of(json(415, WebAuthnJson.error("json_required", WebAuthnMessages.FORM_EXPIRED),
                     "WEBAUTHN_NOT_JSON"));
         }
         return Optional.empty();
+    }
+
+    /** How a forged call of the script is answered ({@link PortalRoutes}): JSON 403, audited as {@code action}. */
+    PortalRoutes.Refusal csrfRefusal(String auditAction) {
+        return (request, verdict) -> {
+            context.record(auditAction, AuditOutcome.FAILURE, "csrf_" + verdict.outcome().name().toLowerCase(
+                    Locale.ROOT), request.session().session().user(), request, request.session().sessionHash());
+            return CompletableFuture.completedFuture(json(403, WebAuthnJson.error("csrf",
+                    WebAuthnMessages.FORM_EXPIRED), "CSRF_REFUSED"));
+        };
     }
 
     static boolean isJson(PortalRequest request) {

@@ -109,11 +109,15 @@ final class WebAuthnJson {
         return MAPPER.writeValueAsString(Map.of("redirect", location));
     }
 
-    /** {@code {"next": step, "redirect": location}}. */
-    static String next(String step, String location) {
+    /**
+     * {@code {"next": step, "redirect": location, "csrf": token}}: the script submits the page's next form itself,
+     * with {@code csrf}, the session's token after the rotation that came with the new factor.
+     */
+    static String next(String step, String location, String csrf) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("next", step);
         fields.put("redirect", location);
+        fields.put("csrf", csrf);
         return MAPPER.writeValueAsString(fields);
     }
 

@@ -27,6 +27,9 @@ import org.portcullis.session.SessionIdHash;
  *       instant of expiry on it is refused. Time comes from the injected {@link Clock}.</li>
  *   <li><b>Bound to one host</b>: redeemed on any other host it is refused (and consumed), so a code that leaks from
  *       one application's logs or {@code Referer} cannot sign in to another.</li>
+ *   <li><b>Bound to the browser</b> that started the sign-in (SECURITY-RULES 25): it carries the {@link SsoState}
+ *       binding the protected host put in the portal URL, and is redeemed only with the matching nonce from that
+ *       host's cookie. A callback link sent to another browser signs nobody in (and is consumed).</li>
  *   <li><b>Bound to the portal session</b> that signed in: the grant names it, so the host's session ends with it.</li>
  *   <li><b>Stored as a hash</b>: the store sees {@code SHA-256("portcullis callback code" 0x00 code-bytes)} only.</li>
  * </ul>
@@ -72,28 +75,31 @@ public final class CallbackCodes {
      *                           {@link ReturnTarget}
      * @param portalSession      the portal session that signed in
      * @param returnPathAndQuery {@link ReturnTarget#pathAndQuery()}: starts with exactly one '/'
+     * @param stateBinding       {@link SsoState#binding} of the nonce the browser got from {@code host}
      * @return the code, to be put in the callback URL and nowhere else
      */
-    public String issue(String host, SessionIdHash portalSession, String returnPathAndQuery) {
+    public String issue(String host, SessionIdHash portalSession, String returnPathAndQuery, String stateBinding) {
         Objects.requireNonNull(portalSession, "portalSession");
         if (host == null || !ReturnTargetPolicy.isHostNameSyntax(host)) {
             throw new IllegalArgumentException("CallbackCodes: host must be a canonical lower-case host name");
         }
         rejectBadReturnPath(returnPathAndQuery);
+        if (!CsrfTokens.isWellFormed(stateBinding)) {
+            throw new IllegalArgumentException("CallbackCodes: a code is always bound to a browser's state");
+        }
         byte[] code = new byte[CODE_BYTES];
         random.nextBytes(code);
         Instant now = clock.instant();
-        store.put(hash(code), new PendingCallback(host, portalSession, returnPathAndQuery, now, now.plus(ttl)));
+        store.put(hash(code), new PendingCallback(host, portalSession, returnPathAndQuery, stateBinding, now,
+                now.plus(ttl)));
         return ENCODER.encodeToString(code);
     }
 
-    /** The grant for {@code code} on {@code host}, or empty; the code is used up either way. */
-    public Optional<CallbackGrant> redeem(String code, String host) {
-        return attempt(code, host).grant();
-    }
-
-    /** Like {@link #redeem}, with the reason for a refusal. */
-    public CallbackRedemption attempt(String code, String host) {
+    /**
+     * The grant for {@code code} on {@code host} in the browser that presents {@code nonce} (its {@link SsoState}
+     * cookie), or the reason there is none. The code is used up either way.
+     */
+    public CallbackRedemption attempt(String code, String host, Optional<String> nonce) {
         Optional<byte[]> bytes = parse(code);
         if (bytes.isEmpty()) {
             return CallbackRedemption.refused(CallbackRedemption.Outcome.MALFORMED);
@@ -109,6 +115,9 @@ public final class CallbackCodes {
         }
         if (!pending.host().equals(host)) {
             return CallbackRedemption.refused(CallbackRedemption.Outcome.WRONG_HOST);
+        }
+        if (!SsoState.matches(pending.stateBinding(), nonce)) {
+            return CallbackRedemption.refused(CallbackRedemption.Outcome.STATE_MISMATCH);
         }
         return new CallbackRedemption(CallbackRedemption.Outcome.REDEEMED,
                 Optional.of(new CallbackGrant(pending.portalSession(), pending.returnPathAndQuery())));

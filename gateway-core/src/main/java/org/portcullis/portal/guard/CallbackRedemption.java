@@ -16,7 +16,12 @@ public record CallbackRedemption(Outcome outcome, Optional<CallbackGrant> grant)
         /** Issued, but redeemed at or after its expiry (or before its issue time, if the clock stepped back). */
         EXPIRED,
         /** Issued for another host. The code is consumed all the same: a leaked code is good nowhere. */
-        WRONG_HOST
+        WRONG_HOST,
+        /**
+         * Issued for another browser: the request has no {@link SsoState} nonce, or not the one the sign-in started
+         * with (a callback link sent to someone else, SECURITY-RULES 25). Consumed all the same.
+         */
+        STATE_MISMATCH
     }
 
     public CallbackRedemption {

@@ -1,7 +1,6 @@
 package org.portcullis.portal.guard;
 
 import java.util.Objects;
-import org.portcullis.session.SessionIdHash;
 
 /**
  * CSRF defence for every state-changing portal form (SECURITY-RULES 17): sign-in, second factor, enrolment,
@@ -11,8 +10,8 @@ import org.portcullis.session.SessionIdHash;
  *   <li>SameSite cookies: the session cookie is {@code Lax}, the login CSRF cookie {@code Strict}.</li>
  *   <li>{@link RequestOriginCheck}: {@code Origin} and {@code Sec-Fetch-Site} must name the portal.</li>
  *   <li>A token in the form: for sign-in, the double-submit {@link CsrfCookie} (there is no session yet); for a
- *       session's forms, a token bound to the session and the purpose ({@link SessionCsrfTokens}), or a random token
- *       the caller keeps in the session's attributes ({@link #checkStoredToken}).</li>
+ *       session's forms, the random token kept in the session's attributes ({@link #checkStoredToken}), which the
+ *       portal replaces whenever the session moves to a new id.</li>
  * </ol>
  * The origin is checked first; a refusal names the first layer that failed. Refusals show the user the form again
  * with one constant message; the reason goes to the audit log.
@@ -21,12 +20,10 @@ public final class CsrfGuard {
 
     private final RequestOriginCheck originCheck;
     private final CsrfTokens tokens;
-    private final SessionCsrfTokens sessionTokens;
 
-    public CsrfGuard(RequestOriginCheck originCheck, CsrfTokens tokens, SessionCsrfTokens sessionTokens) {
+    public CsrfGuard(RequestOriginCheck originCheck, CsrfTokens tokens) {
         this.originCheck = Objects.requireNonNull(originCheck, "originCheck");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
-        this.sessionTokens = Objects.requireNonNull(sessionTokens, "sessionTokens");
     }
 
     /**
@@ -56,21 +53,6 @@ public final class CsrfGuard {
             default:
                 return compare(origin, cookie.token().orElseThrow(), formToken);
         }
-    }
-
-    /** The token for a form of {@code session} with {@code purpose}. */
-    public String sessionToken(SessionIdHash session, CsrfPurpose purpose) {
-        return sessionTokens.tokenFor(session, purpose);
-    }
-
-    /** Checks a POST of a session's form: origin, then the session- and purpose-bound token. */
-    public CsrfVerdict checkSessionForm(FormHeaders headers, SessionIdHash session, CsrfPurpose purpose,
-            String formToken) {
-        RequestOriginCheck.Outcome origin = originCheck.check(headers.origin(), headers.secFetchSite());
-        if (!origin.allowed()) {
-            return new CsrfVerdict(CsrfVerdict.Outcome.ORIGIN_REFUSED, origin);
-        }
-        return compare(origin, sessionTokens.tokenFor(session, purpose), formToken);
     }
 
     /** A fresh random token, for a caller that keeps it in the session's attributes. */

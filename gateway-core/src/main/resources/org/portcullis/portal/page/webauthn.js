@@ -179,6 +179,11 @@
     }).then(function (answer) {
       var done = document.querySelector('form[data-webauthn-done]');
       if (answer.next === 'recovery_codes' && done) {
+        // The new factor moved the session to a new id and a new CSRF token; the form carries the new one.
+        var token = done.querySelector('input[name="csrf"]');
+        if (token && answer.csrf) {
+          token.value = answer.csrf;
+        }
         done.submit();
       } else {
         window.location.assign(answer.redirect);

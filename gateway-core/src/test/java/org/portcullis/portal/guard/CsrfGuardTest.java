@@ -6,8 +6,6 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.portcullis.session.SessionId;
-import org.portcullis.session.SessionIdHash;
 
 class CsrfGuardTest {
 
@@ -16,10 +14,7 @@ class CsrfGuardTest {
     final CsrfGuard guard = newGuard();
 
     static CsrfGuard newGuard() {
-        byte[] key = new byte[32];
-        RANDOM.nextBytes(key);
-        return new CsrfGuard(new RequestOriginCheck(PortalOrigin.of(URI.create(O)), false), new CsrfTokens(RANDOM),
-                new SessionCsrfTokens(key));
+        return new CsrfGuard(new RequestOriginCheck(PortalOrigin.of(URI.create(O)), false), new CsrfTokens(RANDOM));
     }
 
     static FormHeaders sameOrigin(String... cookies) {
@@ -70,24 +65,23 @@ class CsrfGuardTest {
     }
 
     @Test
-    void aSessionFormNeedsTheTokenOfThatSessionAndPurpose() {
-        SessionIdHash session = SessionId.generate(RANDOM).hash();
-        SessionIdHash rotated = SessionId.generate(RANDOM).hash();
-        String token = guard.sessionToken(session, CsrfPurpose.LOGOUT);
+    void aSessionFormNeedsTheTokenStoredInThatSession() {
+        String token = guard.newToken();
+        String rotated = guard.newToken();
 
-        assertThat(guard.checkSessionForm(sameOrigin(), session, CsrfPurpose.LOGOUT, token).allowed()).isTrue();
-        assertThat(guard.checkSessionForm(sameOrigin(), rotated, CsrfPurpose.LOGOUT, token).outcome())
+        assertThat(guard.checkStoredToken(sameOrigin(), token, token).allowed()).isTrue();
+        assertThat(guard.checkStoredToken(sameOrigin(), rotated, token).outcome())
                 .isEqualTo(CsrfVerdict.Outcome.TOKEN_MISMATCH);
-        assertThat(guard.checkSessionForm(sameOrigin(), session, CsrfPurpose.ENROLMENT, token).outcome())
-                .isEqualTo(CsrfVerdict.Outcome.TOKEN_MISMATCH);
-        assertThat(guard.checkSessionForm(sameOrigin(), session, CsrfPurpose.LOGOUT, null).outcome())
+        assertThat(guard.checkStoredToken(sameOrigin(), token, null).outcome())
+                .isEqualTo(CsrfVerdict.Outcome.TOKEN_MISSING);
+        assertThat(guard.checkStoredToken(sameOrigin(), "", "").outcome())
                 .isEqualTo(CsrfVerdict.Outcome.TOKEN_MISSING);
         FormHeaders nullOrigin = new FormHeaders(List.of("null"), List.of(), List.of());
-        CsrfVerdict refused = guard.checkSessionForm(nullOrigin, session, CsrfPurpose.LOGOUT, token);
+        CsrfVerdict refused = guard.checkStoredToken(nullOrigin, token, token);
         assertThat(refused.outcome()).isEqualTo(CsrfVerdict.Outcome.ORIGIN_REFUSED);
         assertThat(refused.origin()).isEqualTo(RequestOriginCheck.Outcome.ORIGIN_NULL);
         FormHeaders noHeaders = new FormHeaders(List.of(), List.of(), List.of());
-        assertThat(guard.checkSessionForm(noHeaders, session, CsrfPurpose.LOGOUT, token).origin())
+        assertThat(guard.checkStoredToken(noHeaders, token, token).origin())
                 .isEqualTo(RequestOriginCheck.Outcome.HEADERS_MISSING);
     }
 
