@@ -31,8 +31,6 @@ import org.portcullis.signin.ResolvedSession;
  * gives {@link Admission.Prepared}; the caller resolves the session (off the event loop) and calls {@link #decide}.
  */
 public final class RequestAdmission {
-    private final RequestCanonicalizer canonicalizer = new RequestCanonicalizer();
-
     public Admission admit(HttpRequest request, ConnectionInfo connection, GatewaySnapshot snapshot) {
         try {
             return prepare(request, connection, snapshot);
@@ -54,7 +52,7 @@ public final class RequestAdmission {
         boolean bodyFollows = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
         ConnectionInfo current = new ConnectionInfo(connection.peer(), connection.tls(), connection.listenerPort(),
                 snapshot.config().server().trustedProxies());
-        RequestCanonicalizer.Result result = canonicalizer.canonicalize(request, current);
+        RequestCanonicalizer.Result result = snapshot.canonicalizer().canonicalize(request, current);
         if (result instanceof RequestCanonicalizer.Result.Rejected rejected) {
             return refuse(rejected.rejection().reason(), null, null, bodyFollows);
         }
