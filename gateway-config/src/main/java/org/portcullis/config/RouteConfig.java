@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param identityHeaders   the header names that tell the upstream who the user is; null means
  *                          {@link IdentityHeaders#defaults()}
  * @param jwt               the signed JWT assertion sent to the upstream, or null when the route sends none
+ * @param allowBodyOnGet    whether GET and HEAD requests may carry a body on this route (off by default: an
+ *                          upstream that ignores such a body would read it as the next request)
  */
 public record RouteConfig(
         String name,
@@ -31,7 +33,16 @@ public record RouteConfig(
         Path caBundle,
         List<String> websocketOrigins,
         IdentityHeaders identityHeaders,
-        JwtAssertionConfig jwt) {
+        JwtAssertionConfig jwt,
+        boolean allowBodyOnGet) {
+
+    /** A route with the default {@code allow_body_on_get: false}. */
+    public RouteConfig(String name, HostPattern host, String pathPrefix, URI upstream, Duration upstreamTimeout,
+                       Long maxBodyBytes, Path caBundle, List<String> websocketOrigins,
+                       IdentityHeaders identityHeaders, JwtAssertionConfig jwt) {
+        this(name, host, pathPrefix, upstream, upstreamTimeout, maxBodyBytes, caBundle, websocketOrigins,
+                identityHeaders, jwt, false);
+    }
 
     public RouteConfig {
         Objects.requireNonNull(name, "name");

@@ -29,8 +29,9 @@ final class RoutesValidator {
     static final String WEBSOCKET_ORIGINS = "websocket_origins";
     static final String IDENTITY_HEADERS = "identity_headers";
     static final String JWT = "jwt";
+    static final String ALLOW_BODY_ON_GET = "allow_body_on_get";
     static final List<String> KEYS = List.of(NAME, HOST, PATH_PREFIX, UPSTREAM, UPSTREAM_TIMEOUT, MAX_BODY_BYTES,
-            CA_BUNDLE, WEBSOCKET_ORIGINS, IDENTITY_HEADERS, JWT);
+            CA_BUNDLE, WEBSOCKET_ORIGINS, IDENTITY_HEADERS, JWT, ALLOW_BODY_ON_GET);
     static final String DEFAULT_PATH_PREFIX = "/";
     static final Pattern ROUTE_NAME = Pattern.compile("[a-z0-9_-]+");
 
@@ -85,11 +86,12 @@ final class RoutesValidator {
         Optional<Optional<JwtAssertionConfig>> jwt = route.get(JWT).isPresent()
                 ? route.get(JWT).flatMap(n -> identity.jwt(n, usedNames))
                 : Optional.of(Optional.empty());
+        boolean allowBodyOnGet = route.get(ALLOW_BODY_ON_GET).flatMap(reader::bool).orElse(false);
         if (reader.problems().errorCount() != before || headers.isEmpty() || jwt.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new RouteConfig(name.get(), host.get(), pathPrefix.get(), upstream.get(), timeout, maxBody,
-                caBundle, origins, headers.get().headers(), jwt.get().orElse(null)));
+                caBundle, origins, headers.get().headers(), jwt.get().orElse(null), allowBodyOnGet));
     }
 
     private Optional<URI> upstream(YamlNode node) {

@@ -122,6 +122,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void allowBodyOnGetIsOffUnlessARouteTurnsItOn() throws Exception {
+        GatewayConfig config = new ConfigFiles(dir).load(ConfigFiles.MINIMAL + """
+                routes:
+                  - name: search
+                    host: search.example.org
+                    upstream: http://10.1.2.3
+                    allow_body_on_get: true
+                  - name: records
+                    host: records.example.org
+                    upstream: http://10.1.2.4
+                """).config();
+        assertThat(config.routes()).extracting(RouteConfig::allowBodyOnGet).containsExactly(true, false);
+    }
+
+    @Test
     void minimalConfigTakesEveryDefaultFromTheModel() throws Exception {
         GatewayConfig config = new ConfigFiles(dir).load(MINIMAL).config();
         assertThat(config.limits()).isEqualTo(LimitsConfig.defaults());

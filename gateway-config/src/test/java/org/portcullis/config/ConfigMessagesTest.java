@@ -324,6 +324,18 @@ class ConfigMessagesTest {
     }
 
     @Test
+    void allowBodyOnGetNotBoolean() {
+        assertThat(files.onlyError(MINIMAL + """
+                routes:
+                  - name: records
+                    host: records.example.org
+                    upstream: http://10.1.2.3
+                    allow_body_on_get: sometimes
+                """)).isEqualTo(files.at(8,
+                "routes[0].allow_body_on_get: 'sometimes' is not a boolean (allowed: true, false)"));
+    }
+
+    @Test
     void notDuration() {
         assertThat(files.onlyError(MINIMAL + "limits:\n  header_read_timeout: ten\n")).isEqualTo(files.at(5,
                 "limits.header_read_timeout: 'ten' is not a duration"

@@ -77,6 +77,10 @@ public final class RequestAdmission {
             return refuse(RejectReason.NO_ROUTE, canonical, null, bodyFollows);
         }
         RouteConfig route = found.get();
+        if (bodyFollows && isGetOrHead(canonical.method()) && !route.allowBodyOnGet()) {
+            // An upstream that ignores framing on GET/HEAD would read the body as the next request (smuggling).
+            return refuse(RejectReason.BODY_ON_GET_OR_HEAD, canonical, route, true);
+        }
         long declared = HttpUtil.getContentLength(request, -1L);
         if (declared > route.effectiveMaxBodyBytes(snapshot.config().limits())) {
             return refuse(RejectReason.BODY_TOO_LARGE, canonical, route, true);
@@ -110,6 +114,10 @@ public final class RequestAdmission {
                     prepared.snapshot(), prepared.bodyFollows());
         }
         return new Admission.Refuse(403, "POLICY_UNKNOWN_DECISION", canonical, route.name(), null, true);
+    }
+
+    private static boolean isGetOrHead(String method) {
+        return "GET".equals(method) || "HEAD".equals(method);
     }
 
     /** No upstream ever sees the gateway's cookies (SECURITY-RULES 11); other cookies pass byte for byte. */
