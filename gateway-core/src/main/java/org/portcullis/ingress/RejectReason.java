@@ -52,6 +52,8 @@ public enum RejectReason {
     INVALID_QUERY(400, false),
     INVALID_HOST(400, false),
     ABSOLUTE_FORM_HOST_MISMATCH(400, false),
+    /** Host names a port that no listener serves for the request's scheme (never forwarded with that port). */
+    UNSERVED_PORT(400, false),
     FORWARD_PROXY_REQUEST(400, false),
     CONNECT_METHOD(405, false),
     INVALID_METHOD(400, false),
