@@ -23,7 +23,9 @@ import org.portcullis.server.ConfigReloader.Outcome;
 /**
  * {@code Strict-Transport-Security} (RFC 6797) through a running gateway with a TLS listener and a plain loopback
  * listener: on the portal's own pages over TLS by default, on proxied responses only with {@code on_proxied}, never
- * on the plain listener (not even when a trusted proxy says the client used https), and following reloads.
+ * on the plain listener (not even when a trusted proxy says the client used https), and following reloads. The same
+ * two listeners also show that a port serves only its own scheme (SECURITY-RULES 9): the TLS listener's port named in
+ * a plain request is refused.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(60)
@@ -174,5 +176,18 @@ class StrictTransportSecurityTest {
         assertThat(portal.headers(STS)).isEmpty();
         assertThat(proxied.status()).isEqualTo(200);
         assertThat(proxied.headers(STS)).isEmpty();
+    }
+
+    @Test
+    void aTlsListenersPortIsNoOriginOfAPlainRequest() throws Exception {
+        RawResponse response = RawHttpClient.exchange(plainPort,
+                "GET /page HTTP/1.1\r\nHost: app.test:" + gateway.port() + "\r\n\r\n");
+        RawResponse ownPort = RawHttpClient.exchange(plainPort,
+                "GET /page HTTP/1.1\r\nHost: app.test:" + plainPort + "\r\n\r\n");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(ownPort.status()).isEqualTo(200);
+        assertThat(upstream.takeRequest(WAIT).headers("Host")).containsExactly("app.test:" + plainPort);
+        assertThat(upstream.takeRequest(Duration.ofMillis(300))).as("only the second request was forwarded").isNull();
     }
 }
