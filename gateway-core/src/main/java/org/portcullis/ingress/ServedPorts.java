@@ -14,12 +14,17 @@ import java.util.Set;
  * {@link CanonicalRequest#authority()} never forwards it, so a gateway behind a port forward or a TLS-terminating
  * proxy, where clients address the default port, keeps working.
  *
+ * <p>A listener on port 0 (the system picks a free port when it binds, after the snapshot is built) makes every port
+ * of its scheme served: the gateway cannot know the port it will get. Port 0 is for tests; production listeners name
+ * their port.
+ *
  * @param tls   ports that serve https: the TLS listeners' (and the portal's own, which the operator declares)
  * @param plain ports that serve http: the plain listeners'
  */
 public record ServedPorts(Set<Integer> tls, Set<Integer> plain) {
     private static final int HTTP_DEFAULT = 80;
     private static final int HTTPS_DEFAULT = 443;
+    private static final int ANY = 0;
 
     public ServedPorts {
         tls = Set.copyOf(Objects.requireNonNull(tls, "tls"));
@@ -31,6 +36,7 @@ public record ServedPorts(Set<Integer> tls, Set<Integer> plain) {
         if (port == (https ? HTTPS_DEFAULT : HTTP_DEFAULT)) {
             return true;
         }
-        return https ? tls.contains(port) : plain.contains(port);
+        Set<Integer> served = https ? tls : plain;
+        return served.contains(port) || served.contains(ANY);
     }
 }
