@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param jwt               the signed JWT assertion sent to the upstream, or null when the route sends none
  * @param paths             how the upstream reads paths (route key {@code paths}): case-insensitive upstreams get
  *                          case-insensitive prefix and rule matching and refuse Windows path aliases
+ * @param allowBodyOnGet    whether GET and HEAD requests may carry a body on this route (off by default: an
+ *                          upstream that ignores such a body would read it as the next request)
  */
 public record RouteConfig(
         String name,
@@ -34,7 +36,8 @@ public record RouteConfig(
         List<String> websocketOrigins,
         IdentityHeaders identityHeaders,
         JwtAssertionConfig jwt,
-        UpstreamPaths paths) {
+        UpstreamPaths paths,
+        boolean allowBodyOnGet) {
 
     public RouteConfig {
         Objects.requireNonNull(name, "name");
@@ -47,12 +50,28 @@ public record RouteConfig(
         Objects.requireNonNull(paths, "paths");
     }
 
-    /** A route with the default {@link UpstreamPaths#CASE_SENSITIVE} paths. */
+    /** A route with the defaults {@link UpstreamPaths#CASE_SENSITIVE} and {@code allow_body_on_get: false}. */
     public RouteConfig(String name, HostPattern host, String pathPrefix, URI upstream, Duration upstreamTimeout,
                        Long maxBodyBytes, Path caBundle, List<String> websocketOrigins,
                        IdentityHeaders identityHeaders, JwtAssertionConfig jwt) {
         this(name, host, pathPrefix, upstream, upstreamTimeout, maxBodyBytes, caBundle, websocketOrigins,
-                identityHeaders, jwt, UpstreamPaths.CASE_SENSITIVE);
+                identityHeaders, jwt, UpstreamPaths.CASE_SENSITIVE, false);
+    }
+
+    /** A route with the given paths and the default {@code allow_body_on_get: false}. */
+    public RouteConfig(String name, HostPattern host, String pathPrefix, URI upstream, Duration upstreamTimeout,
+                       Long maxBodyBytes, Path caBundle, List<String> websocketOrigins,
+                       IdentityHeaders identityHeaders, JwtAssertionConfig jwt, UpstreamPaths paths) {
+        this(name, host, pathPrefix, upstream, upstreamTimeout, maxBodyBytes, caBundle, websocketOrigins,
+                identityHeaders, jwt, paths, false);
+    }
+
+    /** A route with the default {@link UpstreamPaths#CASE_SENSITIVE} paths. */
+    public RouteConfig(String name, HostPattern host, String pathPrefix, URI upstream, Duration upstreamTimeout,
+                       Long maxBodyBytes, Path caBundle, List<String> websocketOrigins,
+                       IdentityHeaders identityHeaders, JwtAssertionConfig jwt, boolean allowBodyOnGet) {
+        this(name, host, pathPrefix, upstream, upstreamTimeout, maxBodyBytes, caBundle, websocketOrigins,
+                identityHeaders, jwt, UpstreamPaths.CASE_SENSITIVE, allowBodyOnGet);
     }
 
     public static final Duration DEFAULT_UPSTREAM_TIMEOUT = Duration.ofSeconds(30);

@@ -31,8 +31,9 @@ final class RoutesValidator {
     static final String IDENTITY_HEADERS = "identity_headers";
     static final String JWT = "jwt";
     static final String PATHS = "paths";
+    static final String ALLOW_BODY_ON_GET = "allow_body_on_get";
     static final List<String> KEYS = List.of(NAME, HOST, PATH_PREFIX, UPSTREAM, UPSTREAM_TIMEOUT, MAX_BODY_BYTES,
-            CA_BUNDLE, WEBSOCKET_ORIGINS, IDENTITY_HEADERS, JWT, PATHS);
+            CA_BUNDLE, WEBSOCKET_ORIGINS, IDENTITY_HEADERS, JWT, PATHS, ALLOW_BODY_ON_GET);
     static final String DEFAULT_PATH_PREFIX = "/";
     static final Pattern ROUTE_NAME = Pattern.compile("[a-z0-9_-]+");
 
@@ -90,11 +91,13 @@ final class RoutesValidator {
         Optional<UpstreamPaths> paths = route.get(PATHS).isPresent()
                 ? route.get(PATHS).flatMap(this::upstreamPaths)
                 : Optional.of(UpstreamPaths.CASE_SENSITIVE);
+        boolean allowBodyOnGet = route.get(ALLOW_BODY_ON_GET).flatMap(reader::bool).orElse(false);
         if (reader.problems().errorCount() != before || headers.isEmpty() || jwt.isEmpty() || paths.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new RouteConfig(name.get(), host.get(), pathPrefix.get(), upstream.get(), timeout, maxBody,
-                caBundle, origins, headers.get().headers(), jwt.get().orElse(null), paths.get()));
+                caBundle, origins, headers.get().headers(), jwt.get().orElse(null), paths.get(),
+                allowBodyOnGet));
     }
 
     private Optional<UpstreamPaths> upstreamPaths(YamlNode node) {

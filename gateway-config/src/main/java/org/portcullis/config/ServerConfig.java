@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param transport how sockets are driven; {@link Transport#AUTO} (native epoll on Linux, else NIO) by default
  */
-public record ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies, Transport transport) {
+public record ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies, Transport transport,
+                           HstsConfig hsts) {
 
     /**
      * {@code server.transport}. {@code io_uring} is opt-in: it batches system calls (less CPU per request, see
@@ -32,6 +33,11 @@ public record ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedPro
         listeners = List.copyOf(listeners);
         trustedProxies = List.copyOf(trustedProxies);
         transport = transport == null ? Transport.AUTO : transport;
+        hsts = hsts == null ? HstsConfig.defaults() : hsts;
+    }
+
+    public ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies, Transport transport) {
+        this(listeners, trustedProxies, transport, HstsConfig.defaults());
     }
 
     public ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +17,13 @@ final class ServerValidator {
     static final String LISTENERS = "listeners";
     static final String TRUSTED_PROXIES = "trusted_proxies";
     static final String TRANSPORT = "transport";
-    static final List<String> KEYS = List.of(LISTENERS, TRUSTED_PROXIES, TRANSPORT);
+    static final String HSTS = "hsts";
+    static final List<String> KEYS = List.of(LISTENERS, TRUSTED_PROXIES, TRANSPORT, HSTS);
+    static final String MAX_AGE = "max_age";
+    static final String INCLUDE_SUBDOMAINS = "include_subdomains";
+    static final String PORTAL = "portal";
+    static final String ON_PROXIED = "on_proxied";
+    static final List<String> HSTS_KEYS = List.of(MAX_AGE, INCLUDE_SUBDOMAINS, PORTAL, ON_PROXIED);
     static final String ADDRESS = "address";
     static final String TLS = "tls";
     static final String ALLOW_PLAIN_HTTP = "allow_plain_http";
@@ -45,10 +52,38 @@ final class ServerValidator {
                         ServerConfig.Transport.values()).filter(t -> t.yaml().equals(text)).findFirst(),
                         Messages::notTransport))
                 : Optional.of(ServerConfig.Transport.AUTO);
-        if (listeners.isEmpty() || proxies.isEmpty() || transport.isEmpty()) {
+        Optional<HstsConfig> hsts = server.get().get(HSTS).isPresent()
+                ? server.get().get(HSTS).flatMap(this::hsts)
+                : Optional.of(HstsConfig.defaults());
+        if (listeners.isEmpty() || proxies.isEmpty() || transport.isEmpty() || hsts.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new ServerConfig(listeners.get(), proxies.get(), transport.get()));
+        return Optional.of(new ServerConfig(listeners.get(), proxies.get(), transport.get(), hsts.get()));
+    }
+
+    /** {@code server.hsts}: every key optional, defaults from {@link HstsConfig#defaults()}. */
+    private Optional<HstsConfig> hsts(YamlNode node) {
+        Optional<MappingView> hsts = reader.mapping(node, HSTS_KEYS);
+        if (hsts.isEmpty()) {
+            return Optional.empty();
+        }
+        HstsConfig defaults = HstsConfig.defaults();
+        int before = reader.problems().errorCount();
+        Duration maxAge = hsts.get().get(MAX_AGE).flatMap(n -> reader.duration(n).flatMap(d -> {
+            if (d.compareTo(HstsConfig.MAX_MAX_AGE) > 0) {
+                reader.problems().error(n, Messages.outOfRange(reader.show((YamlNode.YamlScalar) n), "1s", "730d"));
+                return Optional.empty();
+            }
+            return Optional.of(d);
+        })).orElse(defaults.maxAge());
+        boolean subdomains = hsts.get().get(INCLUDE_SUBDOMAINS).flatMap(reader::bool)
+                .orElse(defaults.includeSubdomains());
+        boolean portal = hsts.get().get(PORTAL).flatMap(reader::bool).orElse(defaults.portal());
+        boolean onProxied = hsts.get().get(ON_PROXIED).flatMap(reader::bool).orElse(defaults.onProxied());
+        if (reader.problems().errorCount() != before) {
+            return Optional.empty();
+        }
+        return Optional.of(new HstsConfig(maxAge, subdomains, portal, onProxied));
     }
 
     private Optional<List<ListenerConfig>> listeners(YamlNode node) {

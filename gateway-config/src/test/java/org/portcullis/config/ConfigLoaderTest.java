@@ -122,6 +122,36 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void allowBodyOnGetIsOffUnlessARouteTurnsItOn() throws Exception {
+        GatewayConfig config = new ConfigFiles(dir).load(ConfigFiles.MINIMAL + """
+                routes:
+                  - name: search
+                    host: search.example.org
+                    upstream: http://10.1.2.3
+                    allow_body_on_get: true
+                  - name: records
+                    host: records.example.org
+                    upstream: http://10.1.2.4
+                """).config();
+        assertThat(config.routes()).extracting(RouteConfig::allowBodyOnGet).containsExactly(true, false);
+    }
+
+    @Test
+    void hstsIsReadAndDefaultsToThePortalOnly() throws Exception {
+        assertThat(new ConfigFiles(dir).load(ConfigFiles.MINIMAL).config().server().hsts())
+                .isEqualTo(new HstsConfig(Duration.ofDays(365), false, true, false));
+        HstsConfig hsts = new ConfigFiles(dir).load(ConfigFiles.MINIMAL + """
+                  hsts:
+                    max_age: 1d
+                    include_subdomains: true
+                    portal: false
+                    on_proxied: true
+                """).config().server().hsts();
+        assertThat(hsts).isEqualTo(new HstsConfig(Duration.ofDays(1), true, false, true));
+        assertThat(hsts.headerValue()).isEqualTo("max-age=86400; includeSubDomains");
+    }
+
+    @Test
     void minimalConfigTakesEveryDefaultFromTheModel() throws Exception {
         GatewayConfig config = new ConfigFiles(dir).load(MINIMAL).config();
         assertThat(config.limits()).isEqualTo(LimitsConfig.defaults());

@@ -91,7 +91,7 @@ class ConfigMessagesTest {
     @Test
     void unknownKeyWithoutCloseMatch() {
         assertThat(files.onlyError(MINIMAL + "  backlog: 10\n"))
-                .isEqualTo(files.at(4, "server.backlog: unknown key (allowed: listeners, trusted_proxies, transport)"));
+                .isEqualTo(files.at(4, "server.backlog: unknown key (allowed: listeners, trusted_proxies, transport, hsts)"));
     }
 
     @Test
@@ -321,6 +321,30 @@ class ConfigMessagesTest {
                       allow_plain_http: yes
                 """)).isEqualTo(files.at(4,
                 "server.listeners[0].allow_plain_http: 'yes' is not a boolean (allowed: true, false)"));
+    }
+
+    @Test
+    void allowBodyOnGetNotBoolean() {
+        assertThat(files.onlyError(MINIMAL + """
+                routes:
+                  - name: records
+                    host: records.example.org
+                    upstream: http://10.1.2.3
+                    allow_body_on_get: sometimes
+                """)).isEqualTo(files.at(8,
+                "routes[0].allow_body_on_get: 'sometimes' is not a boolean (allowed: true, false)"));
+    }
+
+    @Test
+    void hstsMaxAgeOutOfRange() {
+        assertThat(files.onlyError(MINIMAL + "  hsts:\n    max_age: 800d\n")).isEqualTo(files.at(5,
+                "server.hsts.max_age: '800d' is out of range (allowed: 1s to 730d)"));
+    }
+
+    @Test
+    void hstsOnProxiedNotBoolean() {
+        assertThat(files.onlyError(MINIMAL + "  hsts:\n    on_proxied: always\n")).isEqualTo(files.at(5,
+                "server.hsts.on_proxied: 'always' is not a boolean (allowed: true, false)"));
     }
 
     @Test

@@ -32,8 +32,6 @@ import org.portcullis.signin.ResolvedSession;
  * gives {@link Admission.Prepared}; the caller resolves the session (off the event loop) and calls {@link #decide}.
  */
 public final class RequestAdmission {
-    private final RequestCanonicalizer canonicalizer = new RequestCanonicalizer();
-
     public Admission admit(HttpRequest request, ConnectionInfo connection, GatewaySnapshot snapshot) {
         try {
             return prepare(request, connection, snapshot);
@@ -79,7 +77,7 @@ public final class RequestAdmission {
         boolean bodyFollows = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
         ConnectionInfo current = new ConnectionInfo(connection.peer(), connection.tls(), connection.listenerPort(),
                 snapshot.config().server().trustedProxies());
-        RequestCanonicalizer.Result result = canonicalizer.canonicalize(request, current);
+        RequestCanonicalizer.Result result = snapshot.canonicalizer().canonicalize(request, current);
         if (result instanceof RequestCanonicalizer.Result.Rejected rejected) {
             return refuse(rejected.rejection().reason(), null, null, bodyFollows);
         }
@@ -104,6 +102,10 @@ public final class RequestAdmission {
             return refuse(RejectReason.NO_ROUTE, canonical, null, bodyFollows);
         }
         RouteConfig route = found.get();
+        if (bodyFollows && isGetOrHead(canonical.method()) && !route.allowBodyOnGet()) {
+            // An upstream that ignores framing on GET/HEAD would read the body as the next request (smuggling).
+            return refuse(RejectReason.BODY_ON_GET_OR_HEAD, canonical, route, true);
+        }
         long declared = HttpUtil.getContentLength(request, -1L);
         if (declared > route.effectiveMaxBodyBytes(snapshot.config().limits())) {
             return refuse(RejectReason.BODY_TOO_LARGE, canonical, route, true);
@@ -143,6 +145,10 @@ public final class RequestAdmission {
                     prepared.snapshot(), prepared.bodyFollows());
         }
         return new Admission.Refuse(403, "POLICY_UNKNOWN_DECISION", canonical, route.name(), null, true);
+    }
+
+    private static boolean isGetOrHead(String method) {
+        return "GET".equals(method) || "HEAD".equals(method);
     }
 
     /** No upstream ever sees the gateway's cookies (SECURITY-RULES 11); other cookies pass byte for byte. */

@@ -23,7 +23,8 @@ import org.portcullis.ingress.RejectReason;
  * </ul>
  * The declared sizes are added up and checked against the body limit before any data of a chunk is passed on
  * (BODY_TOO_LARGE). Trailer fields follow the header rules of {@link FieldLineParser}, count towards the header
- * limits that the head left over, and are dropped.
+ * limits that the head left over, may not be framing, routing or connection-control fields
+ * ({@link FramingFields#checkTrailers()}: FORBIDDEN_TRAILER), and are dropped.
  */
 final class ChunkedBodyDecoder {
     /** Sixteen hex digits hold any long; more digits (even leading zeros) are refused. */
@@ -36,6 +37,7 @@ final class ChunkedBodyDecoder {
 
     private final byte[] line = new byte[MAX_CHUNK_LINE_BYTES];
     private final HeadScanner trailerScanner = new HeadScanner(RejectReason.HEADERS_TOO_LARGE);
+    private final FramingFields trailerFields = new FramingFields();
     private State state = State.DONE;
     private long chunkRemaining;
     private long bodyBytes;
@@ -160,7 +162,9 @@ final class ChunkedBodyDecoder {
         }
         byte[] trailers = new byte[length];
         in.readBytes(trailers);
-        FieldLineParser.parseSection(trailers, 0, null, null);
+        trailerFields.reset();
+        FieldLineParser.parseSection(trailers, 0, null, trailerFields);
+        trailerFields.checkTrailers();
         return true;
     }
 

@@ -22,7 +22,20 @@ import org.portcullis.ingress.RejectReason;
  *       allows merging equal values; we do not, because parsers disagree on it.</li>
  *   <li>Content-Length not 1*DIGIT (empty, sign, inner space, more than 18 digits): INVALID_CONTENT_LENGTH.</li>
  *   <li>Requests only: HTTP/1.1 without exactly one Host (RFC 9112 §3.2): MISSING_HOST or MULTIPLE_HOST.</li>
+ *   <li>Requests only, checked first: a look-alike of Content-Length or Transfer-Encoding, a name that is one of them
+ *       once case is folded and every byte other than a letter or digit is read as '-' ({@code Content_Length},
+ *       {@code TRANSFER_ENCODING}, {@code Transfer~Encoding}): FRAMING_FIELD_LOOKALIKE. It is no framing to the
+ *       gateway, but CGI-style upstreams (PHP, many WSGI/Rack servers, IIS with some modules) map '_' to '-' and
+ *       read it as the real field, so the two would frame the body differently. Dropping it would be repairing an
+ *       ambiguous message; it is refused (SECURITY-RULES 2, 3). Host cannot have a look-alike: its name holds no
+ *       separator.</li>
  * </ol>
+ *
+ * <p>{@link #checkTrailers()} applies to a chunked body's trailer section instead (RFC 9110 §6.5.1: framing,
+ * routing and connection-control fields may not be trailers): any Content-Length, Transfer-Encoding, Host,
+ * Connection, Upgrade, Trailer, TE or Keep-Alive field, in any spelling, is FORBIDDEN_TRAILER. The gateway never
+ * forwards trailers, but a trailer section carrying them is a message some parser frames or routes differently, and
+ * it is refused rather than silently dropped.
  */
 final class FramingFields {
     /** 18 digits always fit in a long; nobody sends a body of an exabyte. */
@@ -32,6 +45,9 @@ final class FramingFields {
     private static final byte[] TRANSFER_ENCODING = lower("transfer-encoding");
     private static final byte[] HOST = lower("host");
     private static final byte[] CHUNKED = lower("chunked");
+    /** Connection-control fields that, besides framing and Host, may not be trailers. */
+    private static final byte[][] CONNECTION_CONTROL = {
+        lower("connection"), lower("upgrade"), lower("trailer"), lower("te"), lower("keep-alive")};
 
     private int contentLengthFields;
     private long contentLength;
@@ -40,6 +56,8 @@ final class FramingFields {
     private int transferEncodingFields;
     private boolean transferEncodingChunked;
     private int hostFields;
+    private int lookalikeFields;
+    private int connectionControlFields;
 
     void reset() {
         contentLengthFields = 0;
@@ -49,6 +67,8 @@ final class FramingFields {
         transferEncodingFields = 0;
         transferEncodingChunked = false;
         hostFields = 0;
+        lookalikeFields = 0;
+        connectionControlFields = 0;
     }
 
     /**
@@ -66,6 +86,16 @@ final class FramingFields {
             transferEncodingChunked = rawValueEnd - valueStart == CHUNKED.length && equalsLower(a, valueStart, CHUNKED);
         } else if (nameLength == HOST.length && equalsLower(a, nameStart, HOST)) {
             hostFields++;
+        } else if (equalsNormalized(a, nameStart, nameLength, CONTENT_LENGTH)
+                || equalsNormalized(a, nameStart, nameLength, TRANSFER_ENCODING)) {
+            lookalikeFields++;
+        } else {
+            for (byte[] name : CONNECTION_CONTROL) {
+                if (equalsNormalized(a, nameStart, nameLength, name)) {
+                    connectionControlFields++;
+                    break;
+                }
+            }
         }
     }
 
@@ -90,6 +120,10 @@ final class FramingFields {
 
     /** Applies the rules for a request head and returns how its body is framed. */
     BodyFraming checkRequest(HttpVersion version) throws Http1Violation {
+        if (lookalikeFields > 0) {
+            throw new Http1Violation(RejectReason.FRAMING_FIELD_LOOKALIKE,
+                    "a look-alike of Content-Length or Transfer-Encoding");
+        }
         BodyFraming framing = check(version);
         if (version == HttpVersion.HTTP_1_1) {
             if (hostFields == 0) {
@@ -134,6 +168,14 @@ final class FramingFields {
         return BodyFraming.NONE;
     }
 
+    /** Applies the trailer rule to a trailer section observed since {@link #reset()}. */
+    void checkTrailers() throws Http1Violation {
+        if (contentLengthFields + transferEncodingFields + hostFields + lookalikeFields + connectionControlFields > 0) {
+            throw new Http1Violation(RejectReason.FORBIDDEN_TRAILER,
+                    "framing, routing or connection-control field in the trailer section");
+        }
+    }
+
     /** The declared length; valid after {@link #check} returned FIXED. */
     long contentLength() {
         return contentLength;
@@ -144,6 +186,24 @@ final class FramingFields {
             // OR 0x20 folds ASCII upper case; the names compared here contain only letters and '-', and '-' | 0x20
             // is '-', while no tchar other than a letter folds onto a letter or '-'.
             if ((a[start + i] | 0x20) != lower[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * True when the name at {@code start} equals {@code lower} once case is folded and every byte other than a
+     * letter or digit is read as '-' (the way {@code org.portcullis.ingress.HeaderNameSet} compares names).
+     */
+    private static boolean equalsNormalized(byte[] a, int start, int length, byte[] lower) {
+        if (length != lower.length) {
+            return false;
+        }
+        for (int i = 0; i < lower.length; i++) {
+            byte b = a[start + i];
+            boolean alnum = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9');
+            if (lower[i] == '-' ? alnum : (b | 0x20) != lower[i] || !alnum) {
                 return false;
             }
         }

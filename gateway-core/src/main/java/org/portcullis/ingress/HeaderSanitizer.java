@@ -35,7 +35,8 @@ import java.util.Map;
  *   <li>A chunked body is forwarded chunked: the client's Transfer-Encoding (already checked to be exactly
  *       {@code chunked}) is replaced by the gateway's own {@code Transfer-Encoding: chunked}.</li>
  * </ol>
- * Look-alikes of Content-Length ({@code Content_Length}, {@code Content.Length}) are removed.
+ * Look-alikes of Content-Length ({@code Content_Length}, {@code Content.Length}) are removed; the strict decoder
+ * already refuses them (FRAMING_FIELD_LOOKALIKE), so this only keeps the sanitizer safe on its own.
  * {@code Expect}, {@code Cookie} and {@code Authorization} are kept; the session layer removes the gateway's own
  * cookie. The Host header is left out: the facade sets the canonical one.
  */

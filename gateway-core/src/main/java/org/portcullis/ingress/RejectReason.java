@@ -30,6 +30,12 @@ public enum RejectReason {
     BODY_READ_TIMEOUT(408, true),
     /** RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means the framing is faulty. */
     TRANSFER_ENCODING_IN_HTTP10(400, true),
+    /** A name that is Content-Length or Transfer-Encoding to an upstream mapping '_' to '-' ({@code Content_Length}). */
+    FRAMING_FIELD_LOOKALIKE(400, true),
+    /** Framing, routing or connection-control fields in a chunked body's trailer section (RFC 9110 §6.5.1). */
+    FORBIDDEN_TRAILER(400, true),
+    /** A GET or HEAD request with a body on a route without {@code allow_body_on_get}. */
+    BODY_ON_GET_OR_HEAD(400, true),
 
     // --- target and host (SECURITY-RULES 2, 9) ---
     ENCODED_SLASH(400, false),
@@ -46,6 +52,8 @@ public enum RejectReason {
     INVALID_QUERY(400, false),
     INVALID_HOST(400, false),
     ABSOLUTE_FORM_HOST_MISMATCH(400, false),
+    /** Host names a port that no listener serves for the request's scheme (never forwarded with that port). */
+    UNSERVED_PORT(400, false),
     FORWARD_PROXY_REQUEST(400, false),
     CONNECT_METHOD(405, false),
     INVALID_METHOD(400, false),

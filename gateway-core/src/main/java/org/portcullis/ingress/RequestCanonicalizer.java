@@ -21,7 +21,8 @@ import java.util.List;
  *       X-Forwarded-For/-Proto only from trusted proxies.</li>
  *   <li>{@link HostCanonicalizer} on Host, and on the absolute-form authority, which must name the same origin
  *       ({@link RejectReason#ABSOLUTE_FORM_HOST_MISMATCH}). HTTP/1.0 without Host takes the absolute-form authority,
- *       or is refused with {@link RejectReason#MISSING_HOST}.</li>
+ *       or is refused with {@link RejectReason#MISSING_HOST}. A port no listener serves for the scheme is refused
+ *       ({@link ServedPorts}, {@link RejectReason#UNSERVED_PORT}).</li>
  *   <li>{@link PathCanonicalizer} on the path.</li>
  *   <li>{@link HeaderSanitizer}: Connection first, then hop-by-hop, override and identity headers, WebSocket.</li>
  *   <li>The canonical {@code Host} and {@link ForwardingHeaders} are added to the forwarded set.</li>
@@ -39,6 +40,8 @@ public final class RequestCanonicalizer {
     private static final String HTTPS = "https";
 
     private final HeaderSanitizer sanitizer;
+    /** Null only for the unit-test constructors, which check no port; the gateway always passes its listeners'. */
+    private final ServedPorts servedPorts;
 
     public RequestCanonicalizer() {
         this(List.of());
@@ -47,6 +50,16 @@ public final class RequestCanonicalizer {
     /** @param extraIdentityHeaders identity header names the deployment sets besides the built-in ones */
     public RequestCanonicalizer(Collection<String> extraIdentityHeaders) {
         this.sanitizer = new HeaderSanitizer(extraIdentityHeaders);
+        this.servedPorts = null;
+    }
+
+    /**
+     * @param extraIdentityHeaders identity header names the deployment sets besides the built-in ones
+     * @param servedPorts          the ports a Host may name ({@link RejectReason#UNSERVED_PORT} otherwise)
+     */
+    public RequestCanonicalizer(Collection<String> extraIdentityHeaders, ServedPorts servedPorts) {
+        this.sanitizer = new HeaderSanitizer(extraIdentityHeaders);
+        this.servedPorts = java.util.Objects.requireNonNull(servedPorts, "servedPorts");
     }
 
     /** The outcome: exactly one canonical request, or a refusal. */
@@ -86,6 +99,9 @@ public final class RequestCanonicalizer {
         ClientAddress client = ClientAddressResolver.resolve(connection, headers);
         boolean tls = SchemeResolver.isTls(connection, client.viaTrustedProxy(), headers);
         HostAndPort authority = resolveAuthority(target, headers.get(HttpHeaderNames.HOST), tls);
+        if (servedPorts != null && !servedPorts.serves(tls, authority.port())) {
+            throw new IngressRejection(RejectReason.UNSERVED_PORT, "Host names a port no listener serves");
+        }
         String path = PathCanonicalizer.canonicalize(target.rawPath());
         SanitizedHeaders sanitized = sanitizer.sanitize(method, version, headers);
 

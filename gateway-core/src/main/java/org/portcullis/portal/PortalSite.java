@@ -20,7 +20,7 @@ import org.portcullis.portal.page.PortalPages;
 /**
  * The portal as one config snapshot defines it: its origin, its pages (branding, and a Content-Security-Policy whose
  * {@code form-action} lists the protected hosts, because Chromium checks the redirect after the sign-in POST against
- * it), the {@code rd} rules (the protected hosts, on the ports the gateway listens on with TLS) and the CSRF guard
+ * it), the {@code rd} rules (the protected hosts, on the ports the gateway serves for the portal's scheme) and the CSRF guard
  * (the portal's origin). Built with the snapshot, so a reload that changes the routes or the branding applies at once.
  */
 public record PortalSite(PortalOrigin origin, PortalPages pages, ReturnTargetPolicy returnTargets, CsrfGuard csrf) {
@@ -36,11 +36,14 @@ public record PortalSite(PortalOrigin origin, PortalPages pages, ReturnTargetPol
     /** The site of {@code config}, which has a {@code portal} section. */
     public static PortalSite of(GatewayConfig config, SecureRandom random) {
         PortalOrigin origin = PortalOrigin.of(config.portal().url());
+        // rd may only name a port the gateway serves for the portal's scheme: its listeners of that kind (a TLS
+        // listener's port is no http origin, and the reverse), plus portal.url's own port, which the operator
+        // declares browsers reach. 443 is not assumed: nothing may answer there.
+        boolean https = PortalOrigin.HTTPS.equals(origin.scheme());
         Set<Integer> ports = new LinkedHashSet<>();
-        ports.add(HTTPS_PORT);
         ports.add(origin.port());
         for (ListenerConfig listener : config.server().listeners()) {
-            if (listener.isTls()) {
+            if (listener.isTls() == https) {
                 ports.add(listener.address().port());
             }
         }

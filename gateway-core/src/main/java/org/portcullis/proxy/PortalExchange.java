@@ -13,8 +13,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import java.io.ByteArrayOutputStream;
 import org.portcullis.admission.Admission;
+import org.portcullis.config.HstsConfig;
 import org.portcullis.portal.ErrorPages;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
@@ -139,8 +141,24 @@ final class PortalExchange implements ClientExchange {
         finished = true;
         boolean close = !HttpUtil.isKeepAlive(original);
         boolean head = HttpMethod.HEAD.name().equals(admission.request().method());
-        owner.client().writeAndFlush(toNetty(response, head, close));
+        FullHttpResponse out = toNetty(response, head, close);
+        addStrictTransportSecurity(out);
+        owner.client().writeAndFlush(out);
         owner.portalFinished(this, response.status(), close, response.outcome());
+    }
+
+    /**
+     * {@code server.hsts} on the portal's own host when the client connection is TLS (never on a plain listener, even
+     * behind a TLS-terminating proxy: RFC 6797 §7.2). Not on {@code /.portcullis/} paths of protected hosts: pinning
+     * those is {@code on_proxied}'s decision.
+     */
+    private void addStrictTransportSecurity(FullHttpResponse out) {
+        HstsConfig hsts = admission.snapshot().config().server().hsts();
+        boolean portalHost = admission.snapshot().portal().map(p -> p.isPortalHost(admission.request()))
+                .orElse(false);
+        if (hsts.portal() && portalHost && owner.client().pipeline().get(SslHandler.class) != null) {
+            out.headers().set(HstsConfig.HEADER, hsts.headerValue());
+        }
     }
 
     /** The Netty response for {@code response}; a HEAD answer keeps the length and drops the body (RFC 9110 §9.3.2). */

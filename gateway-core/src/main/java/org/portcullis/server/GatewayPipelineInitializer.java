@@ -56,6 +56,9 @@ public final class GatewayPipelineInitializer extends ChannelInitializer<SocketC
                 limits.maxRequestLineBytes(), limits.maxHeaderBytes(), limits.maxHeaders(),
                 snapshot.largestBodyLimit())));
         pipeline.addLast("response-encoder", new HttpResponseEncoder());
+        if (listener.isTls()) {
+            pipeline.addLast("hsts", new StrictTransportSecurityHandler(runtime));
+        }
         InetSocketAddress peer = channel.remoteAddress();
         ConnectionInfo info = new ConnectionInfo(peer, listener.isTls(), channel.localAddress().getPort(),
                 snapshot.config().server().trustedProxies());

@@ -3,6 +3,8 @@ package org.portcullis.server;
 import io.netty.handler.ssl.SslContext;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,12 +12,15 @@ import org.portcullis.config.GatewayConfig;
 import org.portcullis.config.HostPort;
 import org.portcullis.config.ListenerConfig;
 import org.portcullis.config.RouteConfig;
+import org.portcullis.ingress.RequestCanonicalizer;
+import org.portcullis.ingress.ServedPorts;
 import org.portcullis.policy.PolicyEngine;
 import org.portcullis.portal.PortalSite;
 import org.portcullis.portal.guard.PortalOrigin;
 import org.portcullis.proxy.UpstreamPool;
 import org.portcullis.proxy.UpstreamPools;
 import org.portcullis.route.Router;
+import org.portcullis.upstream.IdentityHeaderWriter;
 
 /**
  * Everything a request needs from the configuration, built completely before it is published. A request takes the
@@ -31,6 +36,7 @@ public final class GatewaySnapshot {
     private final Map<String, UpstreamPool> poolsByRoute;
     private final long largestBodyLimit;
     private final PortalSite portalSite;
+    private final RequestCanonicalizer canonicalizer;
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private GatewaySnapshot(GatewayConfig config, Router router, PolicyEngine policy,
@@ -46,6 +52,28 @@ public final class GatewaySnapshot {
         }
         this.largestBodyLimit = largest;
         this.portalSite = config.portal() == null ? null : PortalSite.of(config, RANDOM);
+        // Every identity and JWT header name of every route is stripped on every route (SECURITY-RULES 6): one
+        // upstream often serves several routes, and reads X-Employee-Id on all of them. Built per config, so a
+        // reload that adds or removes a name changes what is stripped from the next request on.
+        this.canonicalizer = new RequestCanonicalizer(IdentityHeaderWriter.configuredNames(config.routes()),
+                servedPorts(config));
+    }
+
+    /**
+     * The listeners' ports by scheme, plus the port of {@code portal.url} for its scheme: the operator declares that
+     * browsers reach the gateway there (a port forward to another listener port is the usual reason).
+     */
+    static ServedPorts servedPorts(GatewayConfig config) {
+        Set<Integer> tls = new HashSet<>();
+        Set<Integer> plain = new HashSet<>();
+        for (ListenerConfig listener : config.server().listeners()) {
+            (listener.isTls() ? tls : plain).add(listener.address().port());
+        }
+        if (config.portal() != null) {
+            PortalOrigin origin = PortalOrigin.of(config.portal().url());
+            (PortalOrigin.HTTPS.equals(origin.scheme()) ? tls : plain).add(origin.port());
+        }
+        return new ServedPorts(tls, plain);
     }
 
     public static GatewaySnapshot build(GatewayConfig config, UpstreamPools pools, Clock clock) throws Exception {
@@ -65,6 +93,11 @@ public final class GatewaySnapshot {
 
     public GatewayConfig config() {
         return config;
+    }
+
+    /** The front door for this config: strips the identity header names of every configured route. */
+    public RequestCanonicalizer canonicalizer() {
+        return canonicalizer;
     }
 
     public Router router() {

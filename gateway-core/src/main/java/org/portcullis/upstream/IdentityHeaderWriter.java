@@ -69,8 +69,9 @@ public final class IdentityHeaderWriter {
     }
 
     /**
-     * Every name some route of {@code routes} sets besides the built-in ones, for the ingress sanitizer
-     * ({@code new RequestCanonicalizer(names)}), so client copies are dropped before routing as well.
+     * Every name some route of {@code routes} sets besides the built-in ones. {@code GatewaySnapshot} gives them to
+     * its ingress ({@code new RequestCanonicalizer(names)}), so client copies of every route's names are dropped on
+     * every route, before routing, and the set follows each reload.
      */
     public static List<String> configuredNames(List<RouteConfig> routes) {
         Set<String> names = new LinkedHashSet<>();

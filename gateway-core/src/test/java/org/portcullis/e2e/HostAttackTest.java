@@ -38,15 +38,17 @@ class HostAttackTest {
                 Arguments.of("app.test:80", "app.test"),
                 // 4: all at once
                 Arguments.of("APP.test.:80", "app.test"),
-                // 5: another port is kept (routes match on the name only)
-                Arguments.of("app.test:8080", "app.test:8080"),
-                // 6: the highest port
-                Arguments.of("App.Test.:65535", "app.test:65535"));
+                // 5: another port the gateway serves (its listener's) is kept (routes match on the name only)
+                Arguments.of("app.test:@PORT@", "app.test:@PORT@"),
+                // 6: the same port, odd spelling of the name
+                Arguments.of("App.Test.:@PORT@", "app.test:@PORT@"));
     }
 
     @ParameterizedTest(name = "Host: {0}")
     @MethodSource("acceptedHosts")
-    void acceptedHostReachesRouteWithCanonicalHost(String host, String canonical) throws Exception {
+    void acceptedHostReachesRouteWithCanonicalHost(String hostTemplate, String canonicalTemplate) throws Exception {
+        String host = hostTemplate.replace("@PORT@", Integer.toString(gateway.port()));
+        String canonical = canonicalTemplate.replace("@PORT@", Integer.toString(gateway.port()));
         RawResponse response = RawHttpClient.exchange(gateway.port(), "GET /x HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
 
         assertThat(response.status()).isEqualTo(200);
@@ -105,7 +107,11 @@ class HostAttackTest {
                 Arguments.of("127.0.0.1", 404),
                 Arguments.of("localhost", 404),
                 Arguments.of("[::1]", 404),
-                Arguments.of("[0:0::1]:8080", 404));
+                Arguments.of("[0:0::1]", 404),
+                // --- a port no listener serves: refused before routing, never forwarded with that port
+                Arguments.of("app.test:8080", 400),
+                Arguments.of("App.Test.:65535", 400),
+                Arguments.of("[0:0::1]:8080", 400));
     }
 
     @ParameterizedTest(name = "Host: {0} -> {1}")
@@ -137,9 +143,9 @@ class HostAttackTest {
                 // 3: explicit default port on one side only
                 Arguments.of("GET http://app.test:80/x HTTP/1.1\r\nHost: app.test\r\n\r\n", 200,
                         "GET /x HTTP/1.1", "app.test"),
-                // 4: the same non-default port on both sides
-                Arguments.of("GET http://app.test:8080/x HTTP/1.1\r\nHost: app.test:8080\r\n\r\n", 200,
-                        "GET /x HTTP/1.1", "app.test:8080"),
+                // 4: the same non-default port on both sides (the gateway's own)
+                Arguments.of("GET http://app.test:@PORT@/x HTTP/1.1\r\nHost: app.test:@PORT@\r\n\r\n", 200,
+                        "GET /x HTTP/1.1", "app.test:@PORT@"),
                 // 5: HTTP/1.0 without Host takes the absolute-form authority; forwarded as HTTP/1.1 with Host
                 Arguments.of("GET http://APP.test/x HTTP/1.0\r\n\r\n", 200, "GET /x HTTP/1.1", "app.test"),
                 // 6: absolute-form naming another host than Host: policy and upstream could disagree
@@ -158,8 +164,8 @@ class HostAttackTest {
                 Arguments.of("GET http://evil.test/x HTTP/1.1\r\nHost: evil.test\r\n\r\n", 404, null, null),
                 // 13: the same on HTTP/1.0 without Host
                 Arguments.of("GET http://evil.test/x HTTP/1.0\r\n\r\n", 404, null, null),
-                // 14: the upstream itself by address (SSRF through the gateway): no route
-                Arguments.of("GET http://@UPSTREAM@/x HTTP/1.1\r\nHost: @UPSTREAM@\r\n\r\n", 404, null, null),
+                // 14: the upstream itself by address (SSRF through the gateway): its port is none the gateway serves
+                Arguments.of("GET http://@UPSTREAM@/x HTTP/1.1\r\nHost: @UPSTREAM@\r\n\r\n", 400, null, null),
                 // 15: an IPv6 literal without a route
                 Arguments.of("GET http://[::1]/x HTTP/1.1\r\nHost: [::1]\r\n\r\n", 404, null, null),
                 // 16: CONNECT to the routed host: the gateway is not a tunnel
@@ -188,7 +194,8 @@ class HostAttackTest {
     @MethodSource("targets")
     void requestTargetFormsAreForwardedAsOriginFormOrRefused(String template, int status, String forwardedLine,
                                                              String forwardedHost) throws Exception {
-        String request = template.replace("@UPSTREAM@", "127.0.0.1:" + gateway.upstream().port());
+        String request = template.replace("@UPSTREAM@", "127.0.0.1:" + gateway.upstream().port())
+                .replace("@PORT@", Integer.toString(gateway.port()));
 
         RawResponse response = RawHttpClient.exchange(gateway.port(), request);
 
@@ -200,7 +207,8 @@ class HostAttackTest {
         }
         RecordedRequest received = gateway.upstream().takeRequest(WAIT);
         assertThat(received.requestLine()).isEqualTo(forwardedLine);
-        assertThat(received.headers("Host")).containsExactly(forwardedHost);
+        assertThat(received.headers("Host"))
+                .containsExactly(forwardedHost.replace("@PORT@", Integer.toString(gateway.port())));
         assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 

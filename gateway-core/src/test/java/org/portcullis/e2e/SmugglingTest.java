@@ -174,7 +174,25 @@ class SmugglingTest {
                         + SMUGGLED, 431),
                 // 50: a declared body over the route's limit (64 KiB here), refused before any body byte is read
                 row("CL over limit", "POST / HTTP/1.1\r\nHost: app.test\r\nContent-Length: 70000\r\n\r\n" + SMUGGLED,
-                        413));
+                        413),
+                // 51: Content_Length: no framing to the gateway, Content-Length to a CGI-style upstream (CL.CL)
+                row("Content_Length", "POST / HTTP/1.1\r\nHost: app.test\r\nContent_Length: 5\r\n\r\nhello"
+                        + SMUGGLED, 400),
+                // 52: the same look-alike next to the real one, disagreeing with it
+                row("CL + Content_Length", "POST / HTTP/1.1\r\nHost: app.test\r\nContent-Length: 0\r\n"
+                        + "Content_Length: 5\r\n\r\nhello" + SMUGGLED, 400),
+                // 53: another odd byte for '-', upper case
+                row("CONTENT.LENGTH", "POST / HTTP/1.1\r\nHost: app.test\r\nCONTENT.LENGTH: 5\r\n\r\nhello"
+                        + SMUGGLED, 400),
+                // 54: Transfer_Encoding with Content-Length: 0 — TE.CL for an upstream that maps '_' to '-'
+                row("CL + Transfer_Encoding", "POST / HTTP/1.1\r\nHost: app.test\r\nContent-Length: 0\r\n"
+                        + "Transfer_Encoding: chunked\r\n\r\n" + SMUGGLED, 400),
+                // 55: Transfer_Encoding alone, CGI upper case
+                row("TRANSFER_ENCODING", "POST / HTTP/1.1\r\nHost: app.test\r\nTRANSFER_ENCODING: chunked\r\n\r\n"
+                        + "0\r\n\r\n" + SMUGGLED, 400),
+                // 56: Transfer~Encoding: '~' is a tchar too
+                row("Transfer~Encoding", "POST / HTTP/1.1\r\nHost: app.test\r\nTransfer~Encoding: chunked\r\n\r\n"
+                        + "0\r\n\r\n" + SMUGGLED, 400));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -230,7 +248,22 @@ class SmugglingTest {
                 // 17: a trailer with whitespace before the colon
                 row("trailer SP colon", chunkedPost("5\r\nhello\r\n0\r\nX-T : a\r\n\r\n"), 400),
                 // 18: a chunk size far over the route's body limit (64 KiB here)
-                row("huge size", chunkedPost("fffffffffffffff\r\nhello\r\n0\r\n\r\n"), 413));
+                row("huge size", chunkedPost("fffffffffffffff\r\nhello\r\n0\r\n\r\n"), 413),
+                // 19: framing in the trailer section: a parser that merges trailers into the head sees a second
+                // Transfer-Encoding (RFC 9110 §6.5.1: framing fields may not be trailers)
+                row("trailer Transfer-Encoding", chunkedPost("5\r\nhello\r\n0\r\nTransfer-Encoding: chunked\r\n\r\n"),
+                        400),
+                // 20: Content-Length as a trailer
+                row("trailer Content-Length", chunkedPost("5\r\nhello\r\n0\r\nContent-Length: 5\r\n\r\n"), 400),
+                // 21: routing in the trailer section: a second Host after the policy decided on the first
+                row("trailer Host", chunkedPost("5\r\nhello\r\n0\r\nHost: evil.test\r\n\r\n"), 400),
+                // 22: a framing look-alike as a trailer
+                row("trailer content_length", chunkedPost("5\r\nhello\r\n0\r\ncontent_length: 5\r\n\r\n"), 400),
+                // 23: connection control as a trailer
+                row("trailer Connection", chunkedPost("5\r\nhello\r\n0\r\nConnection: close\r\n\r\n"), 400),
+                // 24: a forbidden trailer after a harmless one
+                row("trailer X-T then TE", chunkedPost("5\r\nhello\r\n0\r\nX-T: a\r\nTRANSFER-ENCODING: chunked\r\n"
+                        + "\r\n"), 400));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -264,25 +297,6 @@ class SmugglingTest {
         assertThat(received.bodyText()).isEqualTo("hello");
         assertThat(new String(received.rawBody(), java.nio.charset.StandardCharsets.ISO_8859_1))
                 .doesNotContain("ext").doesNotContain("X-Trailer");
-        assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
-    }
-
-    @Test
-    void underscoreTransferEncodingIsNotFramingAndNeverReachesUpstream() throws Exception {
-        // Transfer_Encoding is not Transfer-Encoding to the gateway (framed by Content-Length: 0), but a CGI-style
-        // upstream would read it as TRANSFER_ENCODING: it is stripped, and GET /admin is a request of its own.
-        try (RawHttpClient client = RawHttpClient.connect(gateway.port())) {
-            client.send("POST / HTTP/1.1\r\nHost: app.test\r\nContent-Length: 0\r\nTransfer_Encoding: chunked\r\n\r\n"
-                    + SMUGGLED);
-            assertThat(client.readResponse(WAIT).status()).isEqualTo(200);
-            assertThat(client.readResponse(WAIT).status()).isEqualTo(403);
-        }
-
-        RecordedRequest received = gateway.upstream().takeRequest(WAIT);
-        assertThat(received.requestLine()).isEqualTo("POST / HTTP/1.1");
-        assertThat(received.headers()).noneSatisfy(h ->
-                assertThat(h.getKey().replace('_', '-')).isEqualToIgnoringCase("Transfer-Encoding"));
-        assertThat(received.header("Content-Length")).isEqualTo("0");
         assertThat(gateway.upstream().takeRequest(QUIET)).isNull();
     }
 

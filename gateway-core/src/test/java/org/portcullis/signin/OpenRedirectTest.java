@@ -145,11 +145,12 @@ class OpenRedirectTest {
     }
 
     @Test
-    void theDefaultHttpsPortOfAProtectedHostIsAllowedBecauseAPortForwardMayServeIt() throws Exception {
-        // https://app.test/ names port 443, which PortalSite always allows: still a protected host, via its callback.
+    void theDefaultHttpsPortIsRefusedWhenNoListenerServesIt() throws Exception {
+        // https://app.test/ names port 443; the gateway listens on its test port only and portal.url names that one,
+        // so nothing serves 443: the browser would be sent to whatever answers there.
         RawResponse answer = gateway.navigate("login.test", gateway.loginTarget("https://app.test/"), portalCookie);
 
         assertThat(answer.status()).isEqualTo(303);
-        assertThat(answer.header("Location")).startsWith("https://app.test/.portcullis/callback?code=");
+        assertThat(answer.header("Location")).isEqualTo(home());
     }
 }

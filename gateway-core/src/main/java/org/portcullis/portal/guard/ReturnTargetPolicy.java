@@ -83,8 +83,9 @@ public final class ReturnTargetPolicy {
     /**
      * @param portal         the portal's origin; its host is always an allowed target
      * @param protectedHosts the hosts of the configured routes ({@code RouteConfig.host()})
-     * @param allowedPorts   the ports browsers reach the gateway on (usually {@code 443}); an absolute {@code rd}
-     *                       must use one of them, explicitly or through the scheme's default
+     * @param allowedPorts   the ports the gateway serves for the portal's scheme (its listeners of that kind and the
+     *                       portal's own port, see {@code PortalSite}); an absolute {@code rd} must use one of them,
+     *                       explicitly or through the scheme's default, which is refused when no listener serves it
      */
     public ReturnTargetPolicy(PortalOrigin portal, Collection<HostPattern> protectedHosts, Set<Integer> allowedPorts) {
         this.portal = Objects.requireNonNull(portal, "portal");
