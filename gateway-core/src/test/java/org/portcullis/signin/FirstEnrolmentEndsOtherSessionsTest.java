@@ -24,14 +24,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.portcullis.enrolment.InvitationCode;
 import org.portcullis.fixtures.MutableClock;
+import org.portcullis.fixtures.RawHttpClient;
 import org.portcullis.fixtures.RawResponse;
 
 /**
  * SECURITY-RULES 12 after a first enrolment, through the running gateway: bob signs in with his password alone in
  * browser A (his account has no second factor yet, so one_factor routes let that session in), then sets up his first
  * second factor in browser B with an invitation. From that moment browser A's password-only sessions are over: its
- * one_factor page, its account page and a callback code it fetched for another host all stop working, while browser B
- * goes on. Each ended session is audited. Both kinds of first factor: an authenticator app and a security key.
+ * one_factor page, its account page, a callback code it fetched for another host and a WebSocket it holds open all stop
+ * working, while browser B goes on. Each ended session is audited. Both kinds of first factor: an authenticator app and a security key.
  */
 @Timeout(120)
 class FirstEnrolmentEndsOtherSessionsTest {
@@ -102,6 +103,7 @@ class FirstEnrolmentEndsOtherSessionsTest {
     @Test
     void aFirstAuthenticatorAppEndsThePasswordOnlySessionsOfOtherBrowsers(@TempDir Path dir) throws Exception {
         start(dir);
+        String bNow;
         BrowserA a = passwordOnly();
         InvitationCode invitation = flow.factors().invitations().issue("bob", Duration.ofHours(1), clock.instant());
         String b = gateway.signIn("bob", SignInGateway.BOB_PASSWORD, "").cookie();
@@ -115,10 +117,16 @@ class FirstEnrolmentEndsOtherSessionsTest {
         gateway.drainUpstream();
         int auditFrom = gateway.auditLines().size();
 
-        RawResponse confirmed = flow.post("/.portcullis/enrol", b, token, "step=confirm&name=Phone&code="
-                + flow.code(key.group(1).replace(" ", "")));
-        assertThat(confirmed.status()).isEqualTo(200);
-        String bNow = SignInGateway.cookiePair(confirmed, "__Host-portcullis");
+        try (RawHttpClient console = TunnelSessionTest.openTunnel(gateway, a.app())) {
+            RawResponse confirmed = flow.post("/.portcullis/enrol", b, token, "step=confirm&name=Phone&code="
+                    + flow.code(key.group(1).replace(" ", "")));
+            long enrolled = System.nanoTime();
+            assertThat(confirmed.status()).isEqualTo(200);
+            // Browser A's WebSocket console ends with its session, within a second (SECURITY-RULES 23).
+            assertThat(TunnelSessionTest.closedAfter(console, enrolled)).isLessThan(Duration.ofSeconds(1));
+            gateway.drainUpstream();
+            bNow = SignInGateway.cookiePair(confirmed, "__Host-portcullis");
+        }
 
         assertEnded(a, auditFrom);
         RawResponse goesOn = gateway.navigate("login.test", "/.portcullis/", bNow);

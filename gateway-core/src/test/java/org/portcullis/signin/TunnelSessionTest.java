@@ -49,12 +49,16 @@ class TunnelSessionTest {
 
     /** A WebSocket to app.test of the sign-in {@code portal}, open and echoing. */
     RawHttpClient openTunnel(SignInGateway.SignIn portal) throws Exception {
-        SignInGateway.SignIn app = gateway.callback(portal.location());
+        return openTunnel(gateway, gateway.callback(portal.location()).cookie());
+    }
+
+    /** A WebSocket to app.test with the session cookie pair {@code appCookie}, open and echoing. */
+    static RawHttpClient openTunnel(SignInGateway gateway, String appCookie) throws Exception {
         RawHttpClient client = RawHttpClient.connectTls(gateway.port, gateway.certs, "app.test");
         String key = WebSocketTestClient.newKey();
         client.send("GET " + WS + " HTTP/1.1\r\nHost: app.test:" + gateway.port + "\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
-                + "Origin: https://app.test:" + gateway.port + "\r\nCookie: " + app.cookie() + "\r\n\r\n");
+                + "Origin: https://app.test:" + gateway.port + "\r\nCookie: " + appCookie + "\r\n\r\n");
         assertThat(client.readResponse(WAIT).status()).isEqualTo(101);
         client.send(WebSocketTestClient.maskedTextFrame("ping"));
         assertThat(client.readWebSocketFrame(WAIT).text()).isEqualTo("ping");
