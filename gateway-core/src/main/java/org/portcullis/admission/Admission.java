@@ -4,9 +4,9 @@ import java.util.Objects;
 import org.portcullis.config.RouteConfig;
 import org.portcullis.ingress.CanonicalRequest;
 import org.portcullis.policy.Requirement;
-import org.portcullis.server.GatewaySnapshot;
 import org.portcullis.session.CookieLookup;
 import org.portcullis.signin.ResolvedSession;
+import org.portcullis.snapshot.GatewaySnapshot;
 
 /**
  * The outcome of admitting one request. {@link RequestAdmission#admit} gives {@link Refuse} or {@link Prepared};

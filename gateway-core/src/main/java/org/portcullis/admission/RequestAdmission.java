@@ -17,11 +17,11 @@ import org.portcullis.ingress.RequestCanonicalizer;
 import org.portcullis.policy.AccessRequest;
 import org.portcullis.policy.Decision;
 import org.portcullis.policy.DenyReason;
-import org.portcullis.portal.PortalPaths;
-import org.portcullis.server.GatewaySnapshot;
+import org.portcullis.portal.guard.PortalPaths;
 import org.portcullis.session.CookieLookup;
 import org.portcullis.session.SessionCookie;
 import org.portcullis.signin.ResolvedSession;
+import org.portcullis.snapshot.GatewaySnapshot;
 
 /**
  * Admits or refuses one decoded request, in flow order: canonical request → destination (route or portal) → route

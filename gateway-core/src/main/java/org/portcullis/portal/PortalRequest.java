@@ -3,8 +3,8 @@ package org.portcullis.portal;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import org.portcullis.ingress.CanonicalRequest;
-import org.portcullis.server.GatewaySnapshot;
 import org.portcullis.signin.ResolvedSession;
+import org.portcullis.snapshot.GatewaySnapshot;
 
 /**
  * One request the gateway answers itself, complete with its (small) body.

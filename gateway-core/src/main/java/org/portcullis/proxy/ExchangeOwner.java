@@ -1,6 +1,7 @@
 package org.portcullis.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
+import org.portcullis.pool.PinnedUpstreams;
 
 /** What a {@link ProxyExchange} needs from the client connection that owns it. */
 public interface ExchangeOwner {

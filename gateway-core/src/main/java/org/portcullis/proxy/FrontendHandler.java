@@ -5,11 +5,11 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.handler.codec.http.HttpMethod;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
@@ -24,17 +24,16 @@ import org.portcullis.config.AuditConfig;
 import org.portcullis.ingress.CanonicalRequest;
 import org.portcullis.ingress.ConnectionInfo;
 import org.portcullis.ingress.RequestRejected;
+import org.portcullis.pool.PinnedUpstreams;
 import org.portcullis.portal.ChallengeResponses;
 import org.portcullis.portal.ErrorPages;
 import org.portcullis.portal.PortalResponse;
+import org.portcullis.proxy.FrontendTimeoutHandler.FrontendTimeout;
 import org.portcullis.session.CookieLookup;
+import org.portcullis.signin.LiveStreams;
 import org.portcullis.signin.ResolvedSession;
 import org.portcullis.signin.SessionLookups;
 import org.portcullis.signin.SignInServices;
-import org.portcullis.signin.LiveStreams;
-import org.portcullis.server.FrontendTimeoutHandler;
-import org.portcullis.server.FrontendTimeoutHandler.FrontendTimeout;
-import org.portcullis.server.GatewayRuntime;
 
 /**
  * Last handler of a client connection (after the strict decoder and the response encoder). It takes requests one at
@@ -207,7 +206,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private void proceed(HttpRequest request, Admission decided) {
         if (decided instanceof Admission.Forward forward) {
             try {
-                runtime.upstreamIdentity().apply(forward);
+                runtime.upstreamIdentity().apply(forward.request(), forward.route(), forward.session(),
+                        forward.bypass());
             } catch (RuntimeException e) {
                 runtime.refusals().refused(requestId, "IDENTITY_FAILED", e);
                 discardingBody = true;

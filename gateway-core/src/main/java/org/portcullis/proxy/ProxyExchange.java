@@ -25,6 +25,11 @@ import org.portcullis.admission.Admission;
 import org.portcullis.http1.InterimResponse;
 import org.portcullis.http1.UpstreamProtocolError;
 import org.portcullis.ingress.CanonicalRequest;
+import org.portcullis.pool.UpstreamBusyException;
+import org.portcullis.pool.UpstreamConnection;
+import org.portcullis.pool.UpstreamHandler;
+import org.portcullis.pool.UpstreamListener;
+import org.portcullis.pool.UpstreamPool;
 import org.portcullis.portal.ErrorPages;
 import org.portcullis.session.SessionId;
 import org.portcullis.signin.LiveStreams;
@@ -44,7 +49,7 @@ import org.portcullis.signin.LiveStreams;
  *
  * <p>Connection-bound logins (SECURITY-RULES 21): a connection that carried NTLM or Negotiate credentials, or was
  * answered with such a challenge, never returns to the shared pool. It is held by the client connection for the next
- * request of the same session ({@link PinnedUpstreams}) and closed when either ends.
+ * request of the same session ({@link org.portcullis.pool.PinnedUpstreams}) and closed when either ends.
  */
 public final class ProxyExchange implements UpstreamListener, ClientExchange {
     /** The outcome of an exchange that completed normally, whatever status the upstream answered. */

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import org.portcullis.proxy.ConnectionCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,6 +12,9 @@ import org.portcullis.http1.Http1Limits;
 import org.portcullis.http1.StrictHttpRequestDecoder;
 import org.portcullis.ingress.ConnectionInfo;
 import org.portcullis.proxy.FrontendHandler;
+import org.portcullis.proxy.FrontendTimeoutHandler;
+import org.portcullis.proxy.GatewayRuntime;
+import org.portcullis.snapshot.GatewaySnapshot;
 
 /**
  * Builds every client connection's pipeline, in flow order:

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponse;
 import org.portcullis.config.HstsConfig;
+import org.portcullis.proxy.GatewayRuntime;
 
 /**
  * Adds {@code Strict-Transport-Security} (RFC 6797) to every response relayed from an upstream when

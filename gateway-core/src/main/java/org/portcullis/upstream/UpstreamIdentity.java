@@ -2,8 +2,8 @@ package org.portcullis.upstream;
 
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import org.portcullis.admission.Admission;
 import org.portcullis.config.RouteConfig;
+import org.portcullis.ingress.CanonicalRequest;
 import org.portcullis.signin.ResolvedSession;
 
 /**
@@ -26,24 +26,26 @@ public final class UpstreamIdentity {
         this.jwks = signer == null ? null : JwksDocument.of(signer.key()).bytes();
     }
 
-    public void apply(Admission.Forward forward) {
-        RouteConfig route = forward.route();
+    /**
+     * Edits {@code request}, about to be forwarded to {@code route}, for {@code session}; {@code bypass} when a bypass
+     * rule allowed it (then no identity is passed on).
+     */
+    public void apply(CanonicalRequest request, RouteConfig route, ResolvedSession session, boolean bypass) {
         if (writers.size() > MAX_CACHED_WRITERS) {
             writers.clear();
         }
         IdentityHeaderWriter writer = writers.computeIfAbsent(route, IdentityHeaderWriter::forRoute);
-        ResolvedSession session = forward.session();
-        if (forward.bypass() || !session.signedIn()) {
-            writer.strip(forward.request().headers());
+        if (bypass || !session.signedIn()) {
+            writer.strip(request.headers());
             return;
         }
         String assertion = null;
         if (route.jwt() != null) {
             Objects.requireNonNull(signer, "UpstreamIdentity: route " + route.name() + " wants a JWT but no key");
-            assertion = signer.sign(session.user(), forward.request().host(), session.session().factors().keySet(),
+            assertion = signer.sign(session.user(), request.host(), session.session().factors().keySet(),
                     session.session().created(), route.jwt().lifetime());
         }
-        writer.write(forward.request().headers(), session.user(), assertion);
+        writer.write(request.headers(), session.user(), assertion);
     }
 
     /** The JWKS document upstreams verify assertions with, or null when there is no signing key. */

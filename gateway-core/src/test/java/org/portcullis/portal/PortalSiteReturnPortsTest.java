@@ -13,6 +13,7 @@ import org.portcullis.fixtures.TestCertificates;
 import org.portcullis.portal.guard.ReturnTargetPolicy;
 import org.portcullis.portal.guard.ReturnTargetRefusal;
 import org.portcullis.portal.guard.ReturnTargetVerdict;
+import org.portcullis.snapshot.PortalSite;
 
 /**
  * The ports an {@code rd} may name, as {@code run} builds them: {@link PortalSite#of} from a config file with a TLS

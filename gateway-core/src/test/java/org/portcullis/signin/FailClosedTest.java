@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.portcullis.fixtures.MutableClock;
 import org.portcullis.fixtures.RawResponse;
 import org.portcullis.fixtures.RecordedRequest;
-import org.portcullis.server.RefusalLog;
+import org.portcullis.proxy.RefusalLog;
 import org.portcullis.storage.StorageExecutor;
 import org.portcullis.upstream.UpstreamIdentity;
 import org.slf4j.LoggerFactory;

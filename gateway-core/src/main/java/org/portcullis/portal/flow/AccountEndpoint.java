@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.portcullis.factor.TotpCredential;
-import org.portcullis.portal.PortalPaths;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
-import org.portcullis.portal.PortalSite;
+import org.portcullis.portal.guard.PortalPaths;
 import org.portcullis.portal.page.PortalPage;
 import org.portcullis.portal.page.SecondFactorMessages;
 import org.portcullis.portal.page.SecondFactorPages;
+import org.portcullis.snapshot.PortalSite;
 
 /**
  * The account home ({@code /.portcullis/}): who is signed in, their authenticators (name, type, added, last used)

@@ -7,17 +7,17 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.SignInEvent;
-import org.portcullis.portal.PortalPaths;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
-import org.portcullis.portal.PortalSite;
 import org.portcullis.portal.guard.CallbackNavigation;
 import org.portcullis.portal.guard.CallbackRedemption;
+import org.portcullis.portal.guard.PortalPaths;
 import org.portcullis.portal.guard.SsoState;
 import org.portcullis.session.IssuedSession;
 import org.portcullis.session.Session;
 import org.portcullis.session.SessionCookie;
 import org.portcullis.session.SessionManager;
+import org.portcullis.snapshot.PortalSite;
 
 /**
  * {@code GET /.portcullis/callback?code=…} on a protected host: the second half of single sign-on. The code is

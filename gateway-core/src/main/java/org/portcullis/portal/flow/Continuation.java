@@ -6,16 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.portcullis.portal.FormBody;
-import org.portcullis.portal.PortalPaths;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
-import org.portcullis.portal.PortalSite;
 import org.portcullis.portal.guard.CsrfTokens;
+import org.portcullis.portal.guard.PortalPaths;
 import org.portcullis.portal.guard.ReturnTarget;
 import org.portcullis.portal.guard.SsoFlows;
 import org.portcullis.portal.guard.SsoState;
 import org.portcullis.session.Session;
 import org.portcullis.session.SessionId;
+import org.portcullis.snapshot.PortalSite;
 
 /**
  * Where a signed-in browser goes next: back to the URL it first asked for ({@code rd}, honoured only under the rules of

@@ -8,15 +8,15 @@ import org.portcullis.enrolment.RecoveryCodeSet;
 import org.portcullis.factor.TotpCredentials;
 import org.portcullis.factor.WebAuthnCredentials;
 import org.portcullis.portal.FormBody;
-import org.portcullis.portal.PortalPaths;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
-import org.portcullis.portal.PortalSite;
 import org.portcullis.portal.guard.CsrfVerdict;
+import org.portcullis.portal.guard.PortalPaths;
 import org.portcullis.portal.page.PortalMessages;
 import org.portcullis.portal.page.SecondFactorMessages;
 import org.portcullis.portal.page.SecondFactorPages;
 import org.portcullis.session.Session;
+import org.portcullis.snapshot.PortalSite;
 
 /**
  * {@code POST /.portcullis/factors} from the account page: rename or remove an authenticator, or make new recovery

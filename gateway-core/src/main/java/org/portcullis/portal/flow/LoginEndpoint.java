@@ -15,7 +15,6 @@ import org.portcullis.policy.AuthFactor;
 import org.portcullis.portal.FormBody;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
-import org.portcullis.portal.PortalSite;
 import org.portcullis.portal.guard.CsrfCookie;
 import org.portcullis.portal.guard.CsrfVerdict;
 import org.portcullis.portal.page.PortalMessages;
@@ -26,6 +25,7 @@ import org.portcullis.session.IssuedSession;
 import org.portcullis.session.SessionCookie;
 import org.portcullis.session.SessionManager;
 import org.portcullis.signin.SignInGate;
+import org.portcullis.snapshot.PortalSite;
 
 /**
  * {@code GET /.portcullis/login} shows the form (or, for a browser already signed in, continues at once: that is the
@@ -193,7 +193,7 @@ final class LoginEndpoint {
         context.record(SignInEvent.ACTION_SESSION_CREATE, AuditOutcome.SUCCESS, "first_factor", user.username(),
                 request, hash);
         if (secondFactorDue) {
-            return PortalResponse.redirect(303, org.portcullis.portal.PortalPaths.SECOND_FACTOR,
+            return PortalResponse.redirect(303, org.portcullis.portal.guard.PortalPaths.SECOND_FACTOR,
                     "SIGN_IN_SECOND_FACTOR_DUE", List.of(PortalContext.setCookie(SessionCookie.setCookie(issued.id()))));
         }
         return continuation.to(request, issued.id(), issued.session(), rd, "SIGN_IN_OK")

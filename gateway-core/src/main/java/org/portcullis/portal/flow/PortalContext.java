@@ -12,7 +12,6 @@ import org.portcullis.audit.SignInEvent;
 import org.portcullis.portal.FormBody;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
-import org.portcullis.portal.PortalSite;
 import org.portcullis.portal.guard.CallbackCodes;
 import org.portcullis.portal.guard.CsrfTokens;
 import org.portcullis.portal.guard.FormHeaders;
@@ -20,6 +19,7 @@ import org.portcullis.portal.page.PortalHeaders;
 import org.portcullis.portal.page.PortalPage;
 import org.portcullis.session.Session;
 import org.portcullis.signin.SignInServices;
+import org.portcullis.snapshot.PortalSite;
 
 /** What every endpoint shares: the sign-in services, the callback codes, the audit trail, and small helpers. */
 final class PortalContext {
@@ -104,7 +104,7 @@ final class PortalContext {
 
     /** The portal's {@code rd} for the form: the field when the form has one, else the session's saved one. */
     static String returnTo(PortalRequest request, FormBody form) {
-        String rd = form == null ? "" : form.text(org.portcullis.portal.PortalPaths.FIELD_RD);
+        String rd = form == null ? "" : form.text(org.portcullis.portal.guard.PortalPaths.FIELD_RD);
         return rd.isEmpty() ? attribute(request, SECOND_FACTOR_RD).orElse("") : rd;
     }
 
@@ -112,7 +112,7 @@ final class PortalContext {
     static PortalResponse toLogin(PortalRequest request) {
         List<PortalResponse.Header> clear = request.session().cookieToClear()
                 ? List.of(setCookie(org.portcullis.session.SessionCookie.clearingCookie())) : List.of();
-        return PortalResponse.redirect(303, org.portcullis.portal.PortalPaths.LOGIN, "TO_LOGIN", clear);
+        return PortalResponse.redirect(303, org.portcullis.portal.guard.PortalPaths.LOGIN, "TO_LOGIN", clear);
     }
 
     /**
@@ -120,8 +120,9 @@ final class PortalContext {
      * (and checks {@code rd} again), or the account home when there is no {@code rd}.
      */
     static String loginPath(String rd) {
-        return rd.isEmpty() ? org.portcullis.portal.PortalPaths.HOME : org.portcullis.portal.PortalPaths.LOGIN + "?"
-                + org.portcullis.portal.PortalPaths.FIELD_RD + "="
+        return rd.isEmpty() ? org.portcullis.portal.guard.PortalPaths.HOME
+                : org.portcullis.portal.guard.PortalPaths.LOGIN + "?"
+                + org.portcullis.portal.guard.PortalPaths.FIELD_RD + "="
                 + java.net.URLEncoder.encode(rd, java.nio.charset.StandardCharsets.UTF_8);
     }
 

@@ -2,11 +2,11 @@ package org.portcullis.portal.flow;
 
 import java.util.List;
 import org.portcullis.portal.FormBody;
-import org.portcullis.portal.PortalPaths;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.guard.CsrfGuard;
 import org.portcullis.portal.guard.CsrfVerdict;
 import org.portcullis.portal.guard.FormHeaders;
+import org.portcullis.portal.guard.PortalPaths;
 
 /**
  * The one place the portal's CSRF checks run (SECURITY-RULES 17), for the kind a route declares in

@@ -11,11 +11,10 @@ import org.portcullis.factor.SecondFactors;
 import org.portcullis.factor.TotpCredential;
 import org.portcullis.policy.AuthFactor;
 import org.portcullis.portal.FormBody;
-import org.portcullis.portal.PortalPaths;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
-import org.portcullis.portal.PortalSite;
 import org.portcullis.portal.guard.CsrfVerdict;
+import org.portcullis.portal.guard.PortalPaths;
 import org.portcullis.portal.page.PortalPage;
 import org.portcullis.portal.page.SecondFactorMessages;
 import org.portcullis.portal.page.SecondFactorPages;
@@ -26,6 +25,7 @@ import org.portcullis.session.IssuedSession;
 import org.portcullis.session.Session;
 import org.portcullis.session.SessionCookie;
 import org.portcullis.signin.ResolvedSession;
+import org.portcullis.snapshot.PortalSite;
 import org.portcullis.totp.Verification;
 
 /**

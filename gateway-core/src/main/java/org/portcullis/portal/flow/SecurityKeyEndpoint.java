@@ -12,11 +12,10 @@ import org.portcullis.audit.SignInEvent;
 import org.portcullis.enrolment.RecoveryCodeSet;
 import org.portcullis.enrolment.Redemption;
 import org.portcullis.portal.FormBody;
-import org.portcullis.portal.PortalPaths;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
-import org.portcullis.portal.PortalSite;
 import org.portcullis.portal.guard.CsrfVerdict;
+import org.portcullis.portal.guard.PortalPaths;
 import org.portcullis.portal.page.PortalPage;
 import org.portcullis.portal.page.SecondFactorMessages;
 import org.portcullis.portal.page.SecondFactorPages;
@@ -26,6 +25,7 @@ import org.portcullis.regulation.CounterKind;
 import org.portcullis.regulation.Regulator;
 import org.portcullis.regulation.Verdict;
 import org.portcullis.session.Session;
+import org.portcullis.snapshot.PortalSite;
 
 /**
  * {@code /.portcullis/security-key}: registering a security key or passkey, with the same proof as an authenticator

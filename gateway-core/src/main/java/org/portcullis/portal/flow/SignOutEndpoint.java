@@ -5,11 +5,11 @@ import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.SignInEvent;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
-import org.portcullis.portal.PortalSite;
 import org.portcullis.portal.guard.CsrfVerdict;
 import org.portcullis.session.Session;
 import org.portcullis.session.SessionCookie;
 import org.portcullis.session.SessionManager;
+import org.portcullis.snapshot.PortalSite;
 
 /**
  * {@code POST /.portcullis/logout}: ends the sign-in everywhere, the portal session and every host session made from it

@@ -1,11 +1,10 @@
 package org.portcullis.portal.guard;
 
-import org.portcullis.ingress.CanonicalRequest;
-import org.portcullis.portal.PortalPaths;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import org.portcullis.ingress.CanonicalRequest;
 
 /**
  * The portal's origin ({@code portal.url}) in the exact form a browser serialises it (RFC 6454 §6.1): scheme and host

@@ -1,10 +1,10 @@
 package org.portcullis.portal.page;
 
-import org.portcullis.portal.PortalPaths;
 import static org.portcullis.portal.page.Html.escape;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import org.portcullis.portal.guard.PortalPaths;
 
 /** Small pieces of markup the pages share. Every argument is plain text and is escaped here. */
 final class Fragments {

@@ -1,9 +1,9 @@
 package org.portcullis.portal.page;
 
-import org.portcullis.portal.PortalPaths;
 import static org.portcullis.portal.page.Html.escape;
 
 import java.util.Optional;
+import org.portcullis.portal.guard.PortalPaths;
 
 /**
  * The sign-in form: POST {@link PortalPaths#LOGIN} with username, password, csrf and rd (urlencoded).

@@ -1,11 +1,10 @@
 package org.portcullis.portal.page;
 
-import org.portcullis.portal.PortalPaths;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-
 import org.portcullis.config.PortalBranding;
+import org.portcullis.portal.guard.PortalPaths;
 
 /**
  * Every portal page, rendered for one branding. Build one per loaded config (the stylesheet, its CSP hash and the

@@ -5,7 +5,7 @@ import static org.portcullis.portal.page.Html.escape;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.portcullis.portal.PortalPaths;
+import org.portcullis.portal.guard.PortalPaths;
 
 /**
  * The second-factor pages: the code form (with recovery codes as the way out), enrolment (invitation code, QR code,

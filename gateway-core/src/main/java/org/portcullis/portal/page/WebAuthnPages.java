@@ -6,7 +6,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
-import org.portcullis.portal.PortalPaths;
+import org.portcullis.portal.guard.PortalPaths;
 
 /**
  * The pages that use a security key or passkey: the second-factor page with the key button (and the app and

@@ -1,4 +1,4 @@
-package org.portcullis.server;
+package org.portcullis.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,4 +1,4 @@
-package org.portcullis.proxy;
+package org.portcullis.pool;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -9,7 +9,7 @@ import io.netty.util.ReferenceCountUtil;
  * currently owns the connection. A message that arrives while no exchange owns it (an idle pooled connection that
  * speaks unasked) marks the connection broken: it is released and the connection closed, never reused.
  */
-final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private UpstreamListener listener;
     private boolean closedReported;
 

@@ -1,9 +1,9 @@
-package org.portcullis.proxy;
+package org.portcullis.pool;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.buffer.ByteBufAllocator;
 import java.nio.file.Path;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;

@@ -1,4 +1,4 @@
-package org.portcullis.proxy;
+package org.portcullis.pool;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.NetUtil;

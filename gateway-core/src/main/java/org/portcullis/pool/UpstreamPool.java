@@ -1,4 +1,4 @@
-package org.portcullis.proxy;
+package org.portcullis.pool;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -20,7 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.portcullis.http1.Http1Limits;
 import org.portcullis.http1.StrictHttpResponseDecoder;
-import org.portcullis.server.Transport;
 
 /**
  * Keep-alive connections to one upstream origin, at most {@code maxConnections} open at once (busy plus idle).
@@ -51,7 +50,7 @@ public final class UpstreamPool {
     }
 
     /** Must be called on {@code loop}. Completes with a connection owned by the caller until release or discard. */
-    Future<UpstreamConnection> acquire(EventLoop loop, Duration connectTimeout) {
+    public Future<UpstreamConnection> acquire(EventLoop loop, Duration connectTimeout) {
         Promise<UpstreamConnection> promise = loop.newPromise();
         UpstreamConnection idle = pollIdle(loop);
         if (idle != null) {

@@ -1,4 +1,4 @@
-package org.portcullis.portal;
+package org.portcullis.snapshot;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;

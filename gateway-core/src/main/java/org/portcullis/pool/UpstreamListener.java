@@ -1,7 +1,7 @@
-package org.portcullis.proxy;
+package org.portcullis.pool;
 
 /** Receives what one upstream connection reports while it serves an exchange. Called on the connection's loop. */
-interface UpstreamListener {
+public interface UpstreamListener {
     /** A decoded response message (HttpResponse, HttpContent, LastHttpContent, a protocol error, or raw tunnel bytes). */
     void onUpstreamMessage(Object message);
 

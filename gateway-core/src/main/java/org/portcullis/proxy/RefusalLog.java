@@ -1,4 +1,4 @@
-package org.portcullis.server;
+package org.portcullis.proxy;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package org.portcullis.portal;
+package org.portcullis.portal.guard;
 
 /**
  * The paths the gateway answers itself on every host it serves, whatever the routes say: the portal under

@@ -1,4 +1,4 @@
-package org.portcullis.server;
+package org.portcullis.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.portcullis.ingress.RejectReason;
-import org.portcullis.server.FrontendTimeoutHandler.FrontendTimeout;
+import org.portcullis.proxy.FrontendTimeoutHandler.FrontendTimeout;
 
 /** The client clocks on a mock ticker: idle, slowloris head, stalled body, trickled body, and no clock while busy. */
 class FrontendTimeoutHandlerTest {

@@ -1,13 +1,13 @@
-package org.portcullis.server;
+package org.portcullis.snapshot;
 
 import io.netty.handler.ssl.SslContext;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.portcullis.config.GatewayConfig;
 import org.portcullis.config.HostPort;
 import org.portcullis.config.ListenerConfig;
@@ -15,10 +15,9 @@ import org.portcullis.config.RouteConfig;
 import org.portcullis.ingress.RequestCanonicalizer;
 import org.portcullis.ingress.ServedPorts;
 import org.portcullis.policy.PolicyEngine;
-import org.portcullis.portal.PortalSite;
+import org.portcullis.pool.UpstreamPool;
+import org.portcullis.pool.UpstreamPools;
 import org.portcullis.portal.guard.PortalOrigin;
-import org.portcullis.proxy.UpstreamPool;
-import org.portcullis.proxy.UpstreamPools;
 import org.portcullis.route.Router;
 import org.portcullis.upstream.IdentityHeaderWriter;
 

@@ -1,4 +1,4 @@
-package org.portcullis.server;
+package org.portcullis.proxy;
 
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;

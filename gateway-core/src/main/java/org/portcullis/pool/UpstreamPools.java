@@ -1,10 +1,9 @@
-package org.portcullis.proxy;
+package org.portcullis.pool;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
 import org.portcullis.config.RouteConfig;
-import org.portcullis.server.Transport;
 
 /**
  * All upstream pools of the process, keyed by origin and TLS trust. Pools outlive config reloads, so idle

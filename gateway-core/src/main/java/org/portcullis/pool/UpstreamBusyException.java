@@ -1,7 +1,7 @@
-package org.portcullis.proxy;
+package org.portcullis.pool;
 
 /** The upstream's connection limit is reached; the client gets 503. */
-final class UpstreamBusyException extends Exception {
+public final class UpstreamBusyException extends Exception {
     UpstreamBusyException(UpstreamKey key) {
         super("connection limit reached for " + key, null, false, false);
     }

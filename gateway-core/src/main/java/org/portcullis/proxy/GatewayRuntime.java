@@ -1,4 +1,4 @@
-package org.portcullis.server;
+package org.portcullis.proxy;
 
 import java.time.Clock;
 import java.util.Objects;
@@ -8,20 +8,23 @@ import org.portcullis.admission.RequestAdmission;
 import org.portcullis.audit.AdminEventRelay;
 import org.portcullis.audit.AuditSink;
 import org.portcullis.audit.NoopAuditSink;
+import org.portcullis.pool.Transport;
+import org.portcullis.pool.UpstreamPools;
 import org.portcullis.portal.NoPortal;
 import org.portcullis.portal.PortalService;
 import org.portcullis.signin.SignInServices;
 import org.portcullis.signin.TunnelWatch;
-import org.portcullis.upstream.UpstreamIdentity;
-import org.portcullis.proxy.UpstreamPools;
+import org.portcullis.snapshot.GatewaySnapshot;
 import org.portcullis.storage.EmbeddedDatabase;
 import org.portcullis.storage.StorageExecutor;
+import org.portcullis.upstream.UpstreamIdentity;
 
 /**
  * The process-wide state shared by all connections: the current config snapshot (swapped atomically on reload),
  * the upstream pools, the per-address connection counts, the clock and the audit sink (opened once at start: a
  * changed {@code audit.file} needs a restart, like a changed listener) and the local store when {@code storage} is
- * configured (opened and key-checked once at start, closed by {@link GatewayServer#close()}). Passed to the pipeline by constructor.
+ * configured (opened and key-checked once at start, closed by {@code GatewayServer.close()}). Passed to the pipeline
+ * by constructor.
  */
 public final class GatewayRuntime {
     private final AtomicReference<GatewaySnapshot> current;

@@ -1,4 +1,4 @@
-package org.portcullis.server;
+package org.portcullis.snapshot;
 
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.SslContext;

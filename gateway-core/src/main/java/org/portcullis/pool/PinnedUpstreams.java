@@ -1,4 +1,4 @@
-package org.portcullis.proxy;
+package org.portcullis.pool;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,12 +21,13 @@ import org.portcullis.session.SessionId;
  * <ul>
  *   <li>a request of this client connection is forwarded for another session, or for no session (a shared forward
  *       proxy in front of the gateway can carry several users on one client connection);</li>
- *   <li>the client connection closes or turns into a tunnel ({@link #closeAll()} from {@link FrontendHandler});</li>
+ *   <li>the client connection closes or turns into a tunnel ({@link #closeAll()} from the proxy's
+ *       {@code FrontendHandler});</li>
  *   <li>it sat idle for longer than the pool's {@link UpstreamPool#MAX_IDLE}, or the upstream closed it.</li>
  * </ul>
  * At most one connection per upstream pool is held. Lives on the client connection's event loop; not thread-safe.
  */
-final class PinnedUpstreams {
+public final class PinnedUpstreams {
     private final Map<UpstreamPool, UpstreamConnection> held = new HashMap<>(2);
     /** The session the held connections belong to; null for requests without a signed-in session. */
     private SessionId owner;
@@ -38,7 +39,7 @@ final class PinnedUpstreams {
      * @param session the signed-in session of the request about to be forwarded, or null for none
      * @return a live connection to reuse, or null (take one from the pool)
      */
-    UpstreamConnection take(UpstreamPool pool, SessionId session) {
+    public UpstreamConnection take(UpstreamPool pool, SessionId session) {
         if (!Objects.equals(owner, session)) {
             closeAll();
             owner = session;
@@ -59,7 +60,7 @@ final class PinnedUpstreams {
      * Holds {@code connection} after a complete exchange for {@code session}, instead of returning it to the pool.
      * The session is the one {@link #take} was last asked for: exchanges of one client connection run one at a time.
      */
-    void keep(UpstreamConnection connection, SessionId session) {
+    public void keep(UpstreamConnection connection, SessionId session) {
         if (!Objects.equals(owner, session)) {
             // Cannot happen while exchanges run one at a time; if it does, nobody may have the connection.
             connection.discard();
@@ -73,7 +74,7 @@ final class PinnedUpstreams {
     }
 
     /** Closes every held connection (the client connection ended, or the session changed). */
-    void closeAll() {
+    public void closeAll() {
         if (held.isEmpty()) {
             return;
         }
@@ -83,7 +84,7 @@ final class PinnedUpstreams {
     }
 
     /** How many connections are held (tests). */
-    int size() {
+    public int size() {
         return held.size();
     }
 }

@@ -1,4 +1,4 @@
-package org.portcullis.proxy;
+package org.portcullis.pool;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpMethod;
@@ -10,7 +10,7 @@ import org.portcullis.http1.StrictHttpResponseDecoder;
  * #markConnectionBound}) — is held by its client connection and session only ({@link PinnedUpstreams},
  * SECURITY-RULES 21). A connection so marked never returns to the pool.
  */
-final class UpstreamConnection {
+public final class UpstreamConnection {
     private final Channel channel;
     private final StrictHttpResponseDecoder decoder;
     private final UpstreamHandler handler;
@@ -26,16 +26,16 @@ final class UpstreamConnection {
         this.pool = pool;
     }
 
-    Channel channel() {
+    public Channel channel() {
         return channel;
     }
 
     /** Tells the response decoder what the next response answers (HEAD has no body). */
-    void expectResponseTo(HttpMethod method) {
+    public void expectResponseTo(HttpMethod method) {
         decoder.expectResponseTo(method);
     }
 
-    void attach(UpstreamListener listener) {
+    public void attach(UpstreamListener listener) {
         handler.attach(listener);
     }
 
@@ -47,16 +47,16 @@ final class UpstreamConnection {
      * The connection carried connection-bound credentials (NTLM or Negotiate, either direction): from now on the
      * upstream may serve anything sent on it as the user who logged it in. For good: the mark is never cleared.
      */
-    void markConnectionBound() {
+    public void markConnectionBound() {
         connectionBound = true;
     }
 
-    boolean connectionBound() {
+    public boolean connectionBound() {
         return connectionBound;
     }
 
     /** Returns the connection to its pool for the next request, whoever sends it. Never for a bound connection. */
-    void release() {
+    public void release() {
         if (connectionBound) {
             // A caller's mistake must not hand a login to the next client: close instead (fail closed).
             discard();
@@ -73,16 +73,16 @@ final class UpstreamConnection {
     }
 
     /** Closes the connection: its framing or state can no longer be trusted. */
-    void discard() {
+    public void discard() {
         handler.detach();
         channel.close();
     }
 
-    boolean wasReused() {
+    public boolean wasReused() {
         return reused;
     }
 
-    void markReused() {
+    public void markReused() {
         reused = true;
     }
 

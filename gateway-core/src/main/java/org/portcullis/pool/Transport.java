@@ -1,10 +1,4 @@
-package org.portcullis.server;
-
-import io.netty.channel.uring.IoUring;
-import org.portcullis.config.ServerConfig;
-import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.channel.uring.IoUringServerSocketChannel;
-import io.netty.channel.uring.IoUringSocketChannel;
+package org.portcullis.pool;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -18,6 +12,11 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
+import org.portcullis.config.ServerConfig;
 
 /** Native epoll on Linux when it loads, NIO otherwise. Chosen once for the process. */
 public record Transport(

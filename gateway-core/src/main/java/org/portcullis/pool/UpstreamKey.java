@@ -1,4 +1,4 @@
-package org.portcullis.proxy;
+package org.portcullis.pool;
 
 import java.nio.file.Path;
 import java.util.Locale;
