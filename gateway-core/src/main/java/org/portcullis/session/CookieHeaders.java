@@ -9,8 +9,9 @@ import java.util.function.Predicate;
 
 /**
  * Reading, stripping and recognising the gateway's cookies in {@code Cookie} and {@code Set-Cookie} headers, one set of
- * rules for the session cookie ({@link SessionCookie}, {@link #findGenuine}) and the portal's CSRF cookie ({@link #find}). Pairs are split at ';' and the
- * whitespace around names and values is ignored (RFC 6265bis §5.4); control bytes anywhere make the header malformed.
+ * rules for the session cookie ({@link SessionCookie}, {@link #findGenuine}) and the portal's CSRF cookie
+ * ({@link #find}). Pairs are split at ';' and the whitespace around names and values is ignored (RFC 6265bis §5.4);
+ * control bytes anywhere make the header malformed.
  *
  * <h2>Genuine and tossed</h2>
  * A pair whose name is exactly the cookie's name is <em>genuine</em>: with the {@code __Host-} prefix only this host can
@@ -54,22 +55,18 @@ public final class CookieHeaders {
 
     /** The session cookie's reading: the one genuine cookie, imitations reported, true ambiguity refused. */
     public static Lookup findGenuine(List<String> cookieHeaders, String name) {
+        Optional<List<String>> pairs = pairsNamed(cookieHeaders, name);
+        if (pairs.isEmpty()) {
+            return Lookup.none(Outcome.MALFORMED);
+        }
         Set<String> genuine = new LinkedHashSet<>();
         Set<String> tossed = new LinkedHashSet<>();
-        for (String header : cookieHeaders) {
-            if (header == null || hasControlBytes(header)) {
-                return Lookup.none(Outcome.MALFORMED);
-            }
-            for (String pair : header.split(";", -1)) {
-                if (!hasName(pair, name)) {
-                    continue;
-                }
-                String exact = exactValue(pair, name);
-                if (exact != null) {
-                    genuine.add(exact);
-                } else {
-                    tossed.add(storedName(pair));
-                }
+        for (String pair : pairs.get()) {
+            String exact = exactValue(pair, name);
+            if (exact != null) {
+                genuine.add(exact);
+            } else {
+                tossed.add(storedName(pair));
             }
         }
         List<String> imitations = List.copyOf(tossed);
@@ -89,27 +86,37 @@ public final class CookieHeaders {
      * sign-out.
      */
     public static Lookup find(List<String> cookieHeaders, String name) {
-        int occurrences = 0;
-        String exactValue = null;
-        for (String header : cookieHeaders) {
-            if (header == null || hasControlBytes(header)) {
-                return Lookup.none(Outcome.MALFORMED);
-            }
-            for (String pair : header.split(";", -1)) {
-                if (!hasName(pair, name)) {
-                    continue;
-                }
-                occurrences++;
-                exactValue = exactValue(pair, name);
-            }
+        Optional<List<String>> pairs = pairsNamed(cookieHeaders, name);
+        if (pairs.isEmpty()) {
+            return Lookup.none(Outcome.MALFORMED);
         }
-        if (occurrences == 0) {
+        if (pairs.get().isEmpty()) {
             return Lookup.none(Outcome.ABSENT);
         }
-        if (occurrences > 1) {
+        if (pairs.get().size() > 1) {
             return Lookup.none(Outcome.DUPLICATE);
         }
+        String exactValue = exactValue(pairs.get().get(0), name);
         return exactValue == null ? Lookup.none(Outcome.MALFORMED) : new Lookup(Outcome.FOUND, exactValue, List.of());
+    }
+
+    /**
+     * Every pair of the headers whose name equals {@code name} ignoring case (nameless imitations included), in order;
+     * empty when a header is missing or holds control bytes (the whole lookup is then malformed).
+     */
+    private static Optional<List<String>> pairsNamed(List<String> cookieHeaders, String name) {
+        List<String> named = new ArrayList<>();
+        for (String header : cookieHeaders) {
+            if (header == null || hasControlBytes(header)) {
+                return Optional.empty();
+            }
+            for (String pair : header.split(";", -1)) {
+                if (hasName(pair, name)) {
+                    named.add(pair);
+                }
+            }
+        }
+        return Optional.of(named);
     }
 
     /**
