@@ -6,10 +6,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import org.portcullis.config.GatewayConfig;
 import org.portcullis.config.HostPattern;
-import org.portcullis.config.ListenerConfig;
 import org.portcullis.config.RouteConfig;
+import org.portcullis.ingress.ServedPorts;
 import org.portcullis.portal.guard.CsrfGuard;
 import org.portcullis.portal.guard.CsrfTokens;
 import org.portcullis.portal.guard.PortalOrigin;
@@ -36,17 +37,13 @@ public record PortalSite(PortalOrigin origin, PortalPages pages, ReturnTargetPol
     /** The site of {@code config}, which has a {@code portal} section. */
     public static PortalSite of(GatewayConfig config, SecureRandom random) {
         PortalOrigin origin = PortalOrigin.of(config.portal().url());
-        // rd may only name a port the gateway serves for the portal's scheme: its listeners of that kind (a TLS
-        // listener's port is no http origin, and the reverse), plus portal.url's own port, which the operator
-        // declares browsers reach. 443 is not assumed: nothing may answer there.
-        boolean https = PortalOrigin.HTTPS.equals(origin.scheme());
+        // rd may only name a port the gateway serves for the portal's scheme: the same ports the front door serves
+        // (its listeners of that kind, plus portal.url's own port), without the front door's allowance for the
+        // default port: 443 is not assumed here, nothing may answer there. The portal's own port comes first.
+        ServedPorts served = GatewaySnapshot.servedPorts(config);
         Set<Integer> ports = new LinkedHashSet<>();
         ports.add(origin.port());
-        for (ListenerConfig listener : config.server().listeners()) {
-            if (listener.isTls() == https) {
-                ports.add(listener.address().port());
-            }
-        }
+        ports.addAll(new TreeSet<>(PortalOrigin.HTTPS.equals(origin.scheme()) ? served.tls() : served.plain()));
         List<HostPattern> hosts = new ArrayList<>();
         List<String> formActions = new ArrayList<>();
         for (RouteConfig route : config.routes()) {
