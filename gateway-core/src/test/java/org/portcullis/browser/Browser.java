@@ -17,12 +17,13 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.remote.http.ClientConfig;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.portcullis.fixtures.TestCertificates;
 
@@ -288,10 +289,30 @@ public final class Browser implements AutoCloseable {
         WebElement oldRoot = driver.findElement(By.tagName("html"));
         String from = currentUrl();
         element.click();
-        waiter().withMessage("no new page after the click on " + from).until(ExpectedConditions.stalenessOf(oldRoot));
+        waiter().withMessage("no new page after the click on " + from).until(d -> isGone(oldRoot));
         waiter().withMessage("the page after " + from + " did not finish loading")
                 .until(d -> "complete".equals(driver.executeScript("return document.readyState")));
         return this;
+    }
+
+    /**
+     * True once {@code element} no longer belongs to the page. While Chromium swaps documents it may answer a
+     * question about the old node with "does not belong to the document" instead of a stale-element error; both
+     * mean the old page is gone ({@code ExpectedConditions.stalenessOf} treats only the latter so, which made
+     * browser tests fail now and then).
+     */
+    public static boolean isGone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException e) {
+            return true;
+        } catch (WebDriverException e) {
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     /** Waits (at most {@link #WAIT}) until the current URL satisfies {@code condition}; returns that URL. */

@@ -2,7 +2,6 @@ package org.portcullis.signin;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 import org.portcullis.browser.Browser;
@@ -29,7 +28,7 @@ final class VirtualKeys {
         b.driver().findElement(By.xpath("//button[normalize-space()='" + buttonText + "']")).click();
         new WebDriverWait(b.driver(), Browser.WAIT)
                 .withMessage(() -> "the key ceremony did not move on; status: " + status(b))
-                .until(ExpectedConditions.stalenessOf(oldRoot));
+                .until(d -> Browser.isGone(oldRoot));
         new WebDriverWait(b.driver(), Browser.WAIT)
                 .until(d -> "complete".equals(b.script("return document.readyState")));
     }
