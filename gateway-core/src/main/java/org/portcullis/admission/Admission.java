@@ -1,50 +1,31 @@
 package org.portcullis.admission;
 
+import io.netty.handler.codec.http.HttpRequest;
 import java.util.Objects;
 import org.portcullis.config.RouteConfig;
 import org.portcullis.ingress.CanonicalRequest;
 import org.portcullis.policy.Requirement;
-import org.portcullis.session.CookieLookup;
 import org.portcullis.signin.ResolvedSession;
 import org.portcullis.snapshot.GatewaySnapshot;
 
-/**
- * The outcome of admitting one request. {@link RequestAdmission#admit} gives {@link Refuse} or {@link Prepared};
- * {@link RequestAdmission#decide} turns a prepared request and its resolved session into one of the others.
- */
+/** How a request was decided: {@link AdmissionPipeline} ends every request in exactly one of these. */
 public sealed interface Admission {
 
     /**
-     * The request passed the front door and has a destination: {@code route}, or the gateway's own portal when
-     * {@code route} is null. Its session (from {@code cookie}) is resolved next, off the event loop when the cookie
-     * names one, then {@link RequestAdmission#decide} takes over.
-     */
-    record Prepared(CanonicalRequest request, RouteConfig route, GatewaySnapshot snapshot, CookieLookup cookie,
-                    boolean bodyFollows) implements Admission {
-        public Prepared {
-            Objects.requireNonNull(request, "request");
-            Objects.requireNonNull(snapshot, "snapshot");
-            Objects.requireNonNull(cookie, "cookie");
-        }
-
-        public boolean portal() {
-            return route == null;
-        }
-    }
-
-    /**
-     * Forward {@code request} to {@code route}'s upstream, under {@code snapshot}; {@code rule} allowed it. The
-     * request's headers no longer carry the gateway's cookies. {@code session} is the caller's session (signed in, or
-     * not for a bypass rule); a bypass never passes an identity on.
+     * Forward {@code upstreamHead} to {@code route}'s upstream, under {@code snapshot}; {@code rule} allowed it. The
+     * head is complete: the canonical target and headers, without the gateway's cookies, with the identity headers
+     * this request earned and the framing of its body. {@code session} is the caller's session (signed in, or not
+     * for a bypass rule); a bypass never passes an identity on.
      */
     record Forward(CanonicalRequest request, RouteConfig route, String rule, GatewaySnapshot snapshot,
-                   ResolvedSession session, boolean bypass) implements Admission {
+                   ResolvedSession session, boolean bypass, HttpRequest upstreamHead) implements Admission {
         public Forward {
             Objects.requireNonNull(request, "request");
             Objects.requireNonNull(route, "route");
             Objects.requireNonNull(rule, "rule");
             Objects.requireNonNull(snapshot, "snapshot");
             Objects.requireNonNull(session, "session");
+            Objects.requireNonNull(upstreamHead, "upstreamHead");
         }
     }
 
@@ -76,12 +57,22 @@ public sealed interface Admission {
 
     /**
      * Answer {@code status} with the gateway's own page. {@code code} is the reject reason or policy outcome for the
-     * log; {@code request}, {@code route} and {@code rule} are null when the refusal came before they were known.
+     * log; {@code request}, {@code route} and {@code rule} are null when the refusal came before they were known;
+     * {@code cause} is what failed on the gateway's side (the store, the identity), for the operator's log, or null.
      */
-    record Refuse(int status, String code, CanonicalRequest request, String route, String rule, boolean close)
-            implements Admission {
+    record Refuse(int status, String code, CanonicalRequest request, String route, String rule, boolean close,
+                  Throwable cause) implements Admission {
         public Refuse {
             Objects.requireNonNull(code, "code");
+        }
+
+        public Refuse(int status, String code, CanonicalRequest request, String route, String rule, boolean close) {
+            this(status, code, request, route, rule, close, null);
+        }
+
+        /** A refusal before anything about the request was known (the decoder's or a clock's), closing. */
+        public static Refuse early(int status, String code) {
+            return new Refuse(status, code, null, null, null, true, null);
         }
     }
 }

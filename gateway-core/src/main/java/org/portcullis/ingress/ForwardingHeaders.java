@@ -25,7 +25,12 @@ public final class ForwardingHeaders {
     private ForwardingHeaders() {
     }
 
-    public static void add(HttpHeaders out, CanonicalRequest request, List<InetAddress> chain) {
+    /**
+     * Sets the forwarding headers of a request from {@code client} over {@code tls} to {@code authority} (as
+     * {@link CanonicalRequest#authority} makes it); {@code chain} is the X-Forwarded-For chain to send.
+     */
+    public static void add(HttpHeaders out, InetAddress client, boolean tls, String authority,
+                           List<InetAddress> chain) {
         StringBuilder xff = new StringBuilder(chain.size() * 16);
         for (int i = 0; i < chain.size(); i++) {
             if (i > 0) {
@@ -33,11 +38,11 @@ public final class ForwardingHeaders {
             }
             xff.append(NetUtil.toAddressString(chain.get(i)));
         }
-        String authority = request.authority();
+        String scheme = tls ? "https" : "http";
         out.set(GatewayHeaderNames.X_FORWARDED_FOR, xff.toString());
-        out.set(GatewayHeaderNames.X_FORWARDED_PROTO, request.scheme());
+        out.set(GatewayHeaderNames.X_FORWARDED_PROTO, scheme);
         out.set(GatewayHeaderNames.X_FORWARDED_HOST, authority);
-        out.set(GatewayHeaderNames.FORWARDED, forwardedElement(request.clientAddress(), request.scheme(), authority));
+        out.set(GatewayHeaderNames.FORWARDED, forwardedElement(client, scheme, authority));
     }
 
     static String forwardedElement(InetAddress client, String scheme, String authority) {

@@ -105,12 +105,11 @@ public final class RequestCanonicalizer {
         String path = PathCanonicalizer.canonicalize(target.rawPath());
         SanitizedHeaders sanitized = sanitizer.sanitize(method, version, headers);
 
-        CanonicalRequest canonical = new CanonicalRequest(method, tls, authority.host(), authority.port(), path,
-                target.query(), version, sanitized.headers(), connection.peer(), client.address(),
-                sanitized.websocketUpgrade());
-        sanitized.headers().set(HttpHeaderNames.HOST, canonical.authority());
-        ForwardingHeaders.add(sanitized.headers(), canonical, client.chain());
-        return canonical;
+        String canonicalAuthority = CanonicalRequest.authority(authority.host(), authority.port(), tls);
+        sanitized.headers().set(HttpHeaderNames.HOST, canonicalAuthority);
+        ForwardingHeaders.add(sanitized.headers(), client.address(), tls, canonicalAuthority, client.chain());
+        return new CanonicalRequest(method, tls, authority.host(), authority.port(), path, target.query(), version,
+                sanitized.headers(), connection.peer(), client.address(), sanitized.websocketUpgrade());
     }
 
     private static HostAndPort resolveAuthority(RequestTarget target, String hostHeader, boolean tls)

@@ -1,18 +1,19 @@
 package org.portcullis.proxy;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import org.portcullis.pool.PinnedUpstreams;
 
-/** What a {@link ProxyExchange} needs from the client connection that owns it. */
-public interface ExchangeOwner {
+/** What an exchange needs from the client connection that owns it. */
+interface ExchangeOwner {
     /** The client connection's context, used to write the response. */
     ChannelHandlerContext client();
 
-    /** The exchange ended; the connection may serve the next request unless {@code close}. */
-    void exchangeFinished(ProxyExchange exchange, int status, boolean close);
-
-    /** The gateway answered a portal request itself; {@code outcome} is the code for the log and audit trail. */
-    void portalFinished(PortalExchange exchange, int status, boolean close, String outcome);
+    /**
+     * The exchange ended with {@code status}; {@code outcome} says how, for the access log and the audit trail. The
+     * connection serves the next request unless {@code close}.
+     */
+    void finished(ClientExchange exchange, int status, boolean close, String outcome);
 
     /** The upstream connections this client connection holds for itself (connection-bound logins). */
     PinnedUpstreams pinnedUpstreams();
@@ -23,10 +24,6 @@ public interface ExchangeOwner {
     /** The request body is complete. */
     void requestBodyComplete();
 
-    /**
-     * The upstream accepted a WebSocket upgrade: turn the client connection into a tunnel to {@code upstream}.
-     *
-     * @return the watch entry that ends the tunnel with its session, or null when no session opened it (bypass)
-     */
-    org.portcullis.signin.LiveStreams.Stream becomeTunnel(io.netty.channel.Channel upstream);
+    /** The upstream accepted {@code exchange}'s WebSocket upgrade: join the client and {@code upstream} in a tunnel. */
+    void becomeTunnel(ProxyExchange exchange, Channel upstream);
 }

@@ -3,10 +3,8 @@ package org.portcullis.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.Ticker;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.portcullis.ingress.RejectReason;
 
 /**
@@ -38,11 +36,9 @@ public final class FrontendTimeoutHandler extends ChannelInboundHandlerAdapter {
     private long bodyBytes;
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.IDLE;
-    private long deadline;
-    // One timer task per connection, scheduled for the earliest deadline it must check; it re-arms itself when the
-    // deadline moved later, so the per-request path costs no scheduling at all.
-    private ScheduledFuture<?> timer;
-    private long timerDeadline;
+    private Deadline deadline;
+    /** True while the gateway holds the request body back: the body clock is paused. */
+    private boolean bodyHeldBack;
 
     public FrontendTimeoutHandler(Duration idle, Duration head, Duration body, long bodyMinBytesPerSecond) {
         this.idleNanos = idle.toNanos();
@@ -54,6 +50,7 @@ public final class FrontendTimeoutHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.deadline = new Deadline(ctx.executor(), this::expired);
     }
 
     @Override
@@ -71,7 +68,7 @@ public final class FrontendTimeoutHandler extends ChannelInboundHandlerAdapter {
                 bodyBytes += bytes.readableBytes();
             }
             if (bodyTooSlow()) {
-                phase = Phase.BUSY;
+                busy();
                 ctx.fireChannelRead(msg);
                 ctx.fireUserEventTriggered(new FrontendTimeout(RejectReason.BODY_READ_TIMEOUT));
                 return;
@@ -84,29 +81,25 @@ public final class FrontendTimeoutHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         phase = Phase.BUSY;
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        deadline.stop();
         ctx.fireChannelInactive();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         phase = Phase.TUNNEL;
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        deadline.stop();
     }
 
     /** No request in progress: the idle clock runs until the next request's first byte. */
     public void awaitingRequest() {
+        bodyHeldBack = false;
         arm(Phase.IDLE, idleNanos);
     }
 
     /** A request head was decoded; the body clock runs if a body follows, else no client clock. */
     public void headReceived(boolean bodyFollows) {
+        bodyHeldBack = false;
         if (bodyFollows) {
             bodyStartNanos = ticker().nanoTime();
             bodyBytes = 0;
@@ -116,14 +109,37 @@ public final class FrontendTimeoutHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The request body is still coming, and the connection is {@code reading} it or not. While the gateway itself
+     * holds the body back (upstream not connected or not keeping up), the client is not slow: its body clock pauses,
+     * and starts again when reading does.
+     */
+    public void bodyReading(boolean reading) {
+        if (reading != bodyHeldBack) {
+            return;
+        }
+        if (reading) {
+            headReceived(true);
+        } else {
+            busy();
+        }
+        bodyHeldBack = !reading;
+    }
+
     /** The request is complete; the upstream clock takes over. */
     public void busy() {
         phase = Phase.BUSY;
+        if (deadline != null) {
+            deadline.pause();
+        }
     }
 
     /** The connection is now a WebSocket tunnel; its end is decided by the tunnel, not by these clocks. */
     public void tunnel() {
         phase = Phase.TUNNEL;
+        if (deadline != null) {
+            deadline.pause();
+        }
     }
 
     /** The event loop's clock: the system's in production, a mock one that tests move in EmbeddedChannel tests. */
@@ -141,33 +157,13 @@ public final class FrontendTimeoutHandler extends ChannelInboundHandlerAdapter {
 
     private void arm(Phase next, long nanos) {
         phase = next;
-        if (ctx == null) {
-            return;
-        }
-        deadline = ticker().nanoTime() + nanos;
-        if (timer != null && timerDeadline - deadline > 0) {
-            // The running task would check too late for this deadline.
-            timer.cancel(false);
-            timer = null;
-        }
-        if (timer == null) {
-            schedule(nanos);
+        if (deadline != null) {
+            deadline.start(nanos);
         }
     }
 
-    private void schedule(long delayNanos) {
-        timerDeadline = ticker().nanoTime() + delayNanos;
-        timer = ctx.executor().schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void check() {
-        timer = null;
-        if (phase == Phase.BUSY || phase == Phase.TUNNEL || !ctx.channel().isActive()) {
-            return;
-        }
-        long remaining = deadline - ticker().nanoTime();
-        if (remaining > 0) {
-            schedule(remaining);
+    private void expired() {
+        if (!ctx.channel().isActive()) {
             return;
         }
         Phase expired = phase;

@@ -4,10 +4,11 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import org.portcullis.admission.RequestAdmission;
+import org.portcullis.admission.AdmissionPipeline;
+import org.portcullis.admission.IdentityStage;
+import org.portcullis.admission.SessionStage;
 import org.portcullis.audit.AdminEventRelay;
 import org.portcullis.audit.AuditSink;
-import org.portcullis.audit.NoopAuditSink;
 import org.portcullis.pool.Transport;
 import org.portcullis.pool.UpstreamPools;
 import org.portcullis.portal.NoPortal;
@@ -20,54 +21,75 @@ import org.portcullis.storage.StorageExecutor;
 import org.portcullis.upstream.UpstreamIdentity;
 
 /**
- * The process-wide state shared by all connections: the current config snapshot (swapped atomically on reload),
- * the upstream pools, the per-address connection counts, the clock and the audit sink (opened once at start: a
- * changed {@code audit.file} needs a restart, like a changed listener) and the local store when {@code storage} is
- * configured (opened and key-checked once at start, closed by {@code GatewayServer.close()}). Passed to the pipeline
- * by constructor.
+ * The running gateway's wiring, assembled once at start ({@code GatewayServer.start}) and never changed after: the
+ * current config snapshot (the one thing that moves: swapped atomically on reload), the admission stages, the upstream
+ * pools, the per-address connection counts, the clock, the audit sink and record journal, and, when {@code storage}
+ * and {@code users} are configured, the store, the sign-in machinery and its portal. Each connection's handlers are
+ * given what they use from here by constructor.
  */
 public final class GatewayRuntime {
     private final AtomicReference<GatewaySnapshot> current;
     private final UpstreamPools pools;
     private final ConnectionCounter connections = new ConnectionCounter();
-    // Stateless and thread-safe: one for the process, so its header-name sets are not rebuilt per connection.
-    private final RequestAdmission admission = new RequestAdmission();
     private final Clock clock;
     private final Transport transport;
     private final AuditSink audit;
     private final EmbeddedDatabase storage;
     private final StorageExecutor storageThreads;
-    private final RefusalLog refusals;
-    private volatile SignInServices signIn;
-    private volatile TunnelWatch tunnels;
-    private volatile AdminEventRelay adminEvents;
-    private volatile PortalService portal = NoPortal.INSTANCE;
-    private volatile UpstreamIdentity upstreamIdentity = new UpstreamIdentity(null);
+    private final SignInServices signIn;
+    private final PortalService portal;
+    private final TunnelWatch tunnels;
+    private final AdminEventRelay adminEvents;
+    private final AdmissionPipeline admission;
+    private final RequestPath requestPath;
 
-    /** A runtime without an audit trail. */
-    public GatewayRuntime(GatewaySnapshot initial, UpstreamPools pools, Transport transport, Clock clock) {
-        this(initial, pools, transport, clock, NoopAuditSink.INSTANCE);
-    }
-
-    public GatewayRuntime(GatewaySnapshot initial, UpstreamPools pools, Transport transport, Clock clock,
-                          AuditSink audit) {
-        this(initial, pools, transport, clock, audit, null, new StorageExecutor());
+    /**
+     * What sign-in adds to a gateway: its services, the portal that answers the gateway's own pages, and the identity
+     * writer (with the JWT signer) for forwarded requests.
+     */
+    public record SignIn(SignInServices services, PortalService portal, UpstreamIdentity identity) {
+        public SignIn {
+            Objects.requireNonNull(services, "services");
+            Objects.requireNonNull(portal, "portal");
+            Objects.requireNonNull(identity, "identity");
+        }
     }
 
     /**
      * @param storage        the open local store, or null when none is configured
      * @param storageThreads the threads every store call on the request path runs on (owned by the caller)
+     * @param signIn         the sign-in machinery, or null when {@code storage} or {@code users} is not configured
+     * @param adminEvents    the relay of admin commands into the audit trail, or null without a store
      */
     public GatewayRuntime(GatewaySnapshot initial, UpstreamPools pools, Transport transport, Clock clock,
-                          AuditSink audit, EmbeddedDatabase storage, StorageExecutor storageThreads) {
+                          AuditSink audit, EmbeddedDatabase storage, StorageExecutor storageThreads, SignIn signIn,
+                          AdminEventRelay adminEvents) {
+        this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
+        this.pools = Objects.requireNonNull(pools, "pools");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.audit = Objects.requireNonNull(audit, "audit");
         this.storage = storage;
         this.storageThreads = Objects.requireNonNull(storageThreads, "storageThreads");
-        this.refusals = new RefusalLog(clock);
-        this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
-        this.pools = pools;
-        this.transport = transport;
-        this.clock = clock;
-        this.audit = Objects.requireNonNull(audit, "audit");
+        this.adminEvents = adminEvents;
+        if (signIn == null) {
+            this.signIn = null;
+            this.portal = NoPortal.INSTANCE;
+            this.tunnels = null;
+            this.admission = AdmissionPipeline.standard(new SessionStage(null, audit),
+                    new IdentityStage(new UpstreamIdentity(null)));
+        } else {
+            SignInServices services = signIn.services();
+            this.signIn = services;
+            this.portal = signIn.portal();
+            this.tunnels = new TunnelWatch(services, () -> services.sessions(snapshot().config()));
+            this.admission = AdmissionPipeline.standard(
+                    new SessionStage((cookie, config) -> services.resolver().resolve(cookie,
+                            services.sessions(config)), audit),
+                    new IdentityStage(signIn.identity()));
+        }
+        this.requestPath = new RequestPath(this::snapshot, admission, portal,
+                new RequestJournal(audit, new RefusalLog(clock)), Optional.ofNullable(tunnels));
     }
 
     public AuditSink audit() {
@@ -84,46 +106,14 @@ public final class GatewayRuntime {
         return storageThreads;
     }
 
-    /** The rate-limited log of requests refused because something failed (store, identity, portal). */
-    public RefusalLog refusals() {
-        return refusals;
-    }
-
     /** The sign-in machinery, when {@code storage} and {@code users} are configured. */
     public Optional<SignInServices> signIn() {
         return Optional.ofNullable(signIn);
     }
 
-    /** What answers the gateway's own paths: the sign-in portal, or 404 pages when sign-in is not configured. */
-    public PortalService portal() {
-        return portal;
-    }
-
-    /** Sets identity headers and JWT assertions on forwarded requests. */
-    public UpstreamIdentity upstreamIdentity() {
-        return upstreamIdentity;
-    }
-
-    /** Installs the assertion signer; called once at start, before any listener is bound. */
-    public void enableAssertions(UpstreamIdentity identity) {
-        this.upstreamIdentity = Objects.requireNonNull(identity, "identity");
-    }
-
-    /** Installs the sign-in machinery and its portal; called once at start, before any listener is bound. */
-    public void enableSignIn(SignInServices services, PortalService service) {
-        this.signIn = Objects.requireNonNull(services, "services");
-        this.portal = Objects.requireNonNull(service, "service");
-        this.tunnels = new TunnelWatch(services, () -> services.sessions(snapshot().config()));
-    }
-
     /** Moves admin commands recorded by command-line tools into the audit trail, when storage is configured. */
     public Optional<AdminEventRelay> adminEvents() {
         return Optional.ofNullable(adminEvents);
-    }
-
-    /** Installs the relay; called once at start. */
-    public void enableAdminEvents(AdminEventRelay relay) {
-        this.adminEvents = Objects.requireNonNull(relay, "relay");
     }
 
     /** Ends WebSocket tunnels whose session ended, when sign-in is configured. */
@@ -144,10 +134,6 @@ public final class GatewayRuntime {
         return pools;
     }
 
-    public RequestAdmission admission() {
-        return admission;
-    }
-
     public ConnectionCounter connections() {
         return connections;
     }
@@ -158,5 +144,10 @@ public final class GatewayRuntime {
 
     public Transport transport() {
         return transport;
+    }
+
+    /** What each client connection's handler is given: the stages, the portal, the journal, the tunnel watch. */
+    public RequestPath requestPath() {
+        return requestPath;
     }
 }

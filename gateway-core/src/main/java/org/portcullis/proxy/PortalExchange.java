@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import java.io.ByteArrayOutputStream;
 import org.portcullis.admission.Admission;
+import org.portcullis.ingress.RejectReason;
 import org.portcullis.config.HstsConfig;
 import org.portcullis.portal.ErrorPages;
 import org.portcullis.portal.PortalRequest;
@@ -50,10 +51,6 @@ final class PortalExchange implements ClientExchange {
         this.original = original;
         this.service = service;
         this.requestId = requestId;
-    }
-
-    Admission.Portal admission() {
-        return admission;
     }
 
     /**
@@ -99,8 +96,8 @@ final class PortalExchange implements ClientExchange {
     }
 
     @Override
-    public void failFromClient(int status) {
-        fail(status, "CLIENT_FAILED");
+    public void failFromClient(RejectReason reason) {
+        fail(reason.status(), "CLIENT_FAILED");
     }
 
     @Override
@@ -144,7 +141,7 @@ final class PortalExchange implements ClientExchange {
         FullHttpResponse out = toNetty(response, head, close);
         addStrictTransportSecurity(out);
         owner.client().writeAndFlush(out);
-        owner.portalFinished(this, response.status(), close, response.outcome());
+        owner.finished(this, response.status(), close, response.outcome());
     }
 
     /**
@@ -183,6 +180,6 @@ final class PortalExchange implements ClientExchange {
         finished = true;
         // The owner closes the connection once this page is out.
         owner.client().writeAndFlush(ErrorPages.response(status, ErrorPages.wantsJson(original.headers()), true));
-        owner.portalFinished(this, status, true, outcome);
+        owner.finished(this, status, true, outcome);
     }
 }

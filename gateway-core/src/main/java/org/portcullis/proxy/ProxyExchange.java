@@ -3,7 +3,6 @@ package org.portcullis.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -18,21 +17,17 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import org.portcullis.admission.Admission;
 import org.portcullis.http1.InterimResponse;
 import org.portcullis.http1.UpstreamProtocolError;
 import org.portcullis.ingress.CanonicalRequest;
-import org.portcullis.pool.UpstreamBusyException;
+import org.portcullis.ingress.RejectReason;
 import org.portcullis.pool.UpstreamConnection;
-import org.portcullis.pool.UpstreamHandler;
 import org.portcullis.pool.UpstreamListener;
 import org.portcullis.pool.UpstreamPool;
-import org.portcullis.portal.ErrorPages;
 import org.portcullis.session.SessionId;
-import org.portcullis.signin.LiveStreams;
+import org.portcullis.portal.ErrorPages;
 
 /**
  * One request/response cycle between a client and an upstream. Runs entirely on the client connection's event loop
@@ -51,14 +46,12 @@ import org.portcullis.signin.LiveStreams;
  * answered with such a challenge, never returns to the shared pool. It is held by the client connection for the next
  * request of the same session ({@link org.portcullis.pool.PinnedUpstreams}) and closed when either ends.
  */
-public final class ProxyExchange implements UpstreamListener, ClientExchange {
-    /** The outcome of an exchange that completed normally, whatever status the upstream answered. */
-    public static final String FORWARDED = "FORWARDED";
-
+final class ProxyExchange implements UpstreamListener, ClientExchange {
     private final ExchangeOwner owner;
     private final Admission.Forward admission;
     private final CanonicalRequest request;
     private final HttpRequest original;
+    private final Deadline responseDeadline;
     private final UpstreamPool pool;
     private final boolean clientKeepAlive;
     private final boolean expectContinue;
@@ -69,7 +62,6 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
     private final SessionId pinOwner;
 
     private UpstreamConnection upstream;
-    private ScheduledFuture<?> responseTimer;
     private boolean requestComplete;
     private boolean responseStarted;
     /**
@@ -80,18 +72,18 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
     private HttpResponse unsentHead;
     private boolean clientFlushPending;
     private boolean switchingProtocols;
-    private String outcome = FORWARDED;
+    private ExchangeOutcome outcome = ExchangeOutcome.FORWARDED;
     private boolean responseCloses;
     private boolean finished;
     private boolean retried;
     private boolean upstreamReusable = true;
-    private long responseDeadline;
-    private boolean responseClockRunning;
     private long bodyBytes;
     private int status;
 
-    public ProxyExchange(ExchangeOwner owner, Admission.Forward admission, HttpRequest original, boolean bodyFollows) {
+    ProxyExchange(ExchangeOwner owner, Admission.Forward admission, HttpRequest original) {
         this.owner = owner;
+        this.responseDeadline = new Deadline(owner.client().executor(), () -> fail(ExchangeOutcome.UPSTREAM_TIMEOUT));
+        boolean bodyFollows = HttpUtil.isTransferEncodingChunked(original) || HttpUtil.getContentLength(original, 0L) > 0;
         this.admission = admission;
         this.request = admission.request();
         this.original = original;
@@ -105,7 +97,7 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
         this.pinOwner = admission.session().signedIn() ? admission.session().id() : null;
     }
 
-    public Admission.Forward admission() {
+    Admission.Forward admission() {
         return admission;
     }
 
@@ -131,7 +123,7 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
         bodyBytes += content.content().readableBytes();
         if (bodyBytes > bodyLimit) {
             content.release();
-            fail(413);
+            fail(ExchangeOutcome.BODY_TOO_LARGE);
             return;
         }
         boolean last = content instanceof LastHttpContent;
@@ -178,9 +170,10 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
         }
     }
 
-    /** The client's body stalled or broke its framing: answer {@code status} if nothing was relayed yet, else close. */
-    public void failFromClient(int status) {
-        fail(status);
+    /** The client's body stalled or broke its framing: answer if nothing was relayed yet, else close. */
+    @Override
+    public void failFromClient(RejectReason reason) {
+        fail(ExchangeOutcome.ofClient(reason), reason.status());
     }
 
     private void acquire() {
@@ -202,7 +195,7 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
     private void onAcquired(Future<UpstreamConnection> future) {
         if (!future.isSuccess()) {
             if (!finished) {
-                fail(statusForConnectFailure(future.cause()));
+                fail(ExchangeOutcome.ofConnectFailure(future.cause()));
             }
             return;
         }
@@ -216,14 +209,15 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
 
     private void onConnection(UpstreamConnection connection) {
         upstream = connection;
-        if (ConnectionBoundAuth.sentBy(request.headers())) {
+        HttpRequest head = admission.upstreamHead();
+        if (ConnectionBoundAuth.sentBy(head.headers())) {
             // Marked before a byte is written: whatever happens next, this connection may be logged in now.
             connection.markConnectionBound();
         }
         connection.attach(this);
         connection.expectResponseTo(HttpMethod.valueOf(request.method()));
         Channel channel = connection.channel();
-        channel.write(buildUpstreamHead());
+        channel.write(head);
         while (!pendingBody.isEmpty()) {
             channel.write(pendingBody.poll());
         }
@@ -234,27 +228,6 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
             owner.client().writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
         owner.updateReading();
-    }
-
-    private HttpRequest buildUpstreamHead() {
-        // The canonical headers already carry the canonical Host and the gateway's forwarding headers; they belong
-        // to this exchange, so the framing headers are set on them directly.
-        HttpHeaders headers = request.headers();
-        if (HttpUtil.isTransferEncodingChunked(original)) {
-            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-        } else {
-            long length = HttpUtil.getContentLength(original, -1L);
-            if (length >= 0) {
-                headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
-            }
-        }
-        if (request.websocketUpgrade()) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-            headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
-        }
-        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()),
-                request.forwardTarget(), headers);
     }
 
     @Override
@@ -394,14 +367,7 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
     private void switchToTunnel() {
         Channel upstreamChannel = upstream.channel();
         upstream.attach(null);
-        // Encoders go first (they hold no bytes); each tunnel handler is in place before its side's decoder leaves,
-        // so bytes a decoder still buffers flow raw into the tunnel.
-        upstreamChannel.pipeline().remove("request-encoder");
-        LiveStreams.Stream watched = owner.becomeTunnel(upstreamChannel);
-        upstreamChannel.pipeline().replace(UpstreamHandler.class, "tunnel",
-                new TunnelHandler(owner.client().channel(), watched));
-        upstreamChannel.pipeline().remove("response-decoder");
-        upstreamChannel.config().setAutoRead(true);
+        owner.becomeTunnel(this, upstreamChannel);
     }
 
     @Override
@@ -415,7 +381,7 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
     @Override
     public void onUpstreamWritable() {
         if (!requestComplete) {
-            responseClockRunning = false;
+            responseDeadline.pause();
         }
         owner.updateReading();
     }
@@ -436,7 +402,7 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
             acquire();
             return;
         }
-        fail(502);
+        fail(ExchangeOutcome.UPSTREAM_ERROR);
     }
 
     private boolean isIdempotent() {
@@ -445,38 +411,35 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
     }
 
     private void protocolError() {
-        fail(502);
+        fail(ExchangeOutcome.UPSTREAM_ERROR);
+    }
+
+    private void fail(ExchangeOutcome cause) {
+        fail(cause, cause.status());
     }
 
     /** Ends the exchange with an error: a gateway page if nothing was relayed yet, else a closed connection. */
-    private void fail(int errorStatus) {
+    private void fail(ExchangeOutcome cause, int errorStatus) {
         if (finished) {
             return;
         }
-        outcome = switch (errorStatus) {
-            case 408 -> "BODY_READ_TIMEOUT";
-            case 413 -> "BODY_TOO_LARGE";
-            case 503 -> "UPSTREAM_BUSY";
-            case 504 -> "UPSTREAM_TIMEOUT";
-            default -> errorStatus >= 500 ? "UPSTREAM_ERROR" : "REFUSED_DURING_BODY";
-        };
+        outcome = cause;
         finished = true;
         cancelTimer();
         releasePending();
         if (upstream != null) {
             upstream.discard();
         }
+        status = errorStatus;
         if (responseStarted && unsentHead == null) {
-            status = errorStatus;
             owner.client().close();
-            owner.exchangeFinished(this, errorStatus, true);
+            owner.finished(this, errorStatus, true, outcome.name());
             return;
         }
-        status = errorStatus;
-        boolean close = !requestComplete || !clientKeepAlive || errorStatus == 413;
+        boolean close = !requestComplete || !clientKeepAlive || cause == ExchangeOutcome.BODY_TOO_LARGE;
         ChannelHandlerContext client = owner.client();
         client.writeAndFlush(ErrorPages.response(errorStatus, ErrorPages.wantsJson(original.headers()), close));
-        owner.exchangeFinished(this, errorStatus, close);
+        owner.finished(this, errorStatus, close, outcome.name());
     }
 
     private void complete() {
@@ -489,41 +452,20 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
         } else {
             upstream.discard();
         }
-        owner.exchangeFinished(this, status, responseCloses);
+        owner.finished(this, status, responseCloses, outcome.name());
     }
 
-    /**
-     * Moves the upstream deadline to now + {@code upstream_timeout}. One timer task serves the whole exchange: it
-     * is scheduled once and, when it fires early because the deadline moved, schedules itself again.
-     */
+    /** Moves the upstream deadline to now + {@code upstream_timeout}. */
     private void armResponseTimer() {
-        long timeout = admission.route().upstreamTimeout().toNanos();
-        responseDeadline = System.nanoTime() + timeout;
-        responseClockRunning = true;
-        if (responseTimer == null) {
-            responseTimer = owner.client().executor().schedule(this::onResponseTimer, timeout, TimeUnit.NANOSECONDS);
-        }
+        responseDeadline.start(admission.route().upstreamTimeout().toNanos());
     }
 
-    private void onResponseTimer() {
-        responseTimer = null;
-        if (finished || !responseClockRunning) {
-            return;
-        }
-        long remaining = responseDeadline - System.nanoTime();
-        if (remaining > 0) {
-            responseTimer = owner.client().executor().schedule(this::onResponseTimer, remaining, TimeUnit.NANOSECONDS);
-            return;
-        }
-        fail(504);
-    }
-
-    /** Stops the upstream clock (while the client, not the upstream, is the slow side, or at the end). */
+    /** Stops the upstream clock (while the client, not the upstream, is the slow side), for good once finished. */
     private void cancelTimer() {
-        responseClockRunning = false;
-        if (finished && responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
+        if (finished) {
+            responseDeadline.stop();
+        } else {
+            responseDeadline.pause();
         }
     }
 
@@ -534,18 +476,8 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
         }
     }
 
-    private static int statusForConnectFailure(Throwable cause) {
-        if (cause instanceof UpstreamBusyException) {
-            return 503;
-        }
-        if (cause instanceof io.netty.channel.ConnectTimeoutException) {
-            return 504;
-        }
-        return 502; // refused, reset, unresolvable, TLS verification failed: the upstream is unreachable
-    }
-
-    /** The access-log outcome: FORWARDED, or why the exchange failed. */
-    public String outcome() {
+    /** How the exchange ended (so far): FORWARDED, or why it failed. */
+    ExchangeOutcome outcome() {
         return outcome;
     }
 }

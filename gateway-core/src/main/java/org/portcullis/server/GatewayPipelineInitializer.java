@@ -65,6 +65,6 @@ public final class GatewayPipelineInitializer extends ChannelInitializer<SocketC
         InetSocketAddress peer = channel.remoteAddress();
         ConnectionInfo info = new ConnectionInfo(peer, listener.isTls(), channel.localAddress().getPort(),
                 snapshot.config().server().trustedProxies());
-        pipeline.addLast("frontend", new FrontendHandler(runtime, info, timeouts));
+        pipeline.addLast("frontend", new FrontendHandler(runtime.requestPath(), info, timeouts));
     }
 }

@@ -76,16 +76,33 @@ public final class GatewayServer implements AutoCloseable {
      */
     public static GatewayServer start(GatewayConfig config, Clock clock, StorageExecutor storageThreads)
             throws Exception {
+        return start(config, clock, storageThreads, StartOptions.DEFAULT);
+    }
+
+    /**
+     * How a gateway starts beyond its config. Only tests set anything here, and only before the start: the wiring
+     * never changes afterwards.
+     *
+     * @param withoutAssertionKey start with no JWT signing key, the state in which a route that wants an assertion
+     *                            must refuse its requests rather than forward them without one
+     */
+    public record StartOptions(boolean withoutAssertionKey) {
+        public static final StartOptions DEFAULT = new StartOptions(false);
+    }
+
+    /** Like {@link #start(GatewayConfig, Clock, StorageExecutor)}, with {@code options}. */
+    public static GatewayServer start(GatewayConfig config, Clock clock, StorageExecutor storageThreads,
+                                      StartOptions options) throws Exception {
         try {
-            return startWith(config, clock, storageThreads);
+            return startWith(config, clock, storageThreads, options);
         } catch (Exception | Error e) {
             storageThreads.close();
             throw e;
         }
     }
 
-    private static GatewayServer startWith(GatewayConfig config, Clock clock, StorageExecutor storageThreads)
-            throws Exception {
+    private static GatewayServer startWith(GatewayConfig config, Clock clock, StorageExecutor storageThreads,
+                                           StartOptions options) throws Exception {
         Transport transport = Transport.of(config.server().transport());
         UpstreamPools pools = new UpstreamPools(transport);
         GatewaySnapshot snapshot = GatewaySnapshot.build(config, pools, clock);
@@ -101,30 +118,25 @@ public final class GatewayServer implements AutoCloseable {
             }
             throw e;
         }
-        GatewayRuntime runtime = new GatewayRuntime(snapshot, pools, transport, clock, audit, storage,
-                storageThreads);
-        if (storage != null) {
-            runtime.enableAdminEvents(new AdminEventRelay(new AdminEvents(storage), audit, new StorageExecutor(1, 16)));
-        }
         if (config.enrolment().allowFirstFactorOnly()) {
             LOG.warn("enrolment.allow_first_factor_only is true: a PASSWORD ALONE can enrol a second factor, so a"
                     + " stolen password becomes a stolen account. Only for closed test environments;"
                     + " remove it before real users sign in (SECURITY-RULES 15)");
         }
+        GatewayRuntime.SignIn signIn = null;
         if (storage != null && config.users() != null) {
             try {
-                runtime.enableAssertions(new UpstreamIdentity(assertionSigner(config, storage, clock)));
-                SignInServices signIn = SignInServices.start(config, storage, storageThreads, clock,
-                        audit);
-                CallbackCodes codes = new CallbackCodes(new InMemoryCallbackCodeStore(clock), clock,
-                        CallbackCodes.DEFAULT_TTL, signIn.random());
-                runtime.enableSignIn(signIn, new SignInPortal(signIn, codes, audit, runtime.upstreamIdentity()));
+                signIn = startSignIn(config, storage, storageThreads, clock, audit, options);
             } catch (Exception e) {
                 audit.close();
                 storage.close();
                 throw e;
             }
         }
+        AdminEventRelay adminEvents = storage == null ? null
+                : new AdminEventRelay(new AdminEvents(storage), audit, new StorageExecutor(1, 16));
+        GatewayRuntime runtime = new GatewayRuntime(snapshot, pools, transport, clock, audit, storage,
+                storageThreads, signIn, adminEvents);
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(io.netty.util.NettyRuntime.availableProcessors());
         GatewayServer server = new GatewayServer(runtime, boss, workers, config.server().listeners());
@@ -138,6 +150,18 @@ public final class GatewayServer implements AutoCloseable {
         }
         LOG.info("Portcullis listening on {} ({} transport)", server.boundAddresses(), transport.name());
         return server;
+    }
+
+    /** The sign-in services, their portal and the identity writer with its JWT signer. */
+    private static GatewayRuntime.SignIn startSignIn(GatewayConfig config, EmbeddedDatabase storage,
+                                                     StorageExecutor storageThreads, Clock clock, AuditSink audit,
+                                                     StartOptions options) throws Exception {
+        UpstreamIdentity identity = new UpstreamIdentity(options.withoutAssertionKey() ? null
+                : assertionSigner(config, storage, clock));
+        SignInServices services = SignInServices.start(config, storage, storageThreads, clock, audit);
+        CallbackCodes codes = new CallbackCodes(new InMemoryCallbackCodeStore(clock), clock,
+                CallbackCodes.DEFAULT_TTL, services.random());
+        return new GatewayRuntime.SignIn(services, new SignInPortal(services, codes, audit, identity), identity);
     }
 
     /**

@@ -1,9 +1,9 @@
 package org.portcullis.upstream;
 
+import io.netty.handler.codec.http.HttpHeaders;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.portcullis.config.RouteConfig;
-import org.portcullis.ingress.CanonicalRequest;
 import org.portcullis.signin.ResolvedSession;
 
 /**
@@ -27,25 +27,26 @@ public final class UpstreamIdentity {
     }
 
     /**
-     * Edits {@code request}, about to be forwarded to {@code route}, for {@code session}; {@code bypass} when a bypass
-     * rule allowed it (then no identity is passed on).
+     * Writes into {@code headers}, the head about to be forwarded to {@code route} for a request to {@code host}, the
+     * identity of {@code session}; {@code bypass} when a bypass rule allowed it (then no identity is passed on, and
+     * any header of that name the client sent is already gone).
      */
-    public void apply(CanonicalRequest request, RouteConfig route, ResolvedSession session, boolean bypass) {
+    public void apply(HttpHeaders headers, String host, RouteConfig route, ResolvedSession session, boolean bypass) {
         if (writers.size() > MAX_CACHED_WRITERS) {
             writers.clear();
         }
         IdentityHeaderWriter writer = writers.computeIfAbsent(route, IdentityHeaderWriter::forRoute);
         if (bypass || !session.signedIn()) {
-            writer.strip(request.headers());
+            writer.strip(headers);
             return;
         }
         String assertion = null;
         if (route.jwt() != null) {
             Objects.requireNonNull(signer, "UpstreamIdentity: route " + route.name() + " wants a JWT but no key");
-            assertion = signer.sign(session.user(), request.host(), session.session().factors().keySet(),
+            assertion = signer.sign(session.user(), host, session.session().factors().keySet(),
                     session.session().created(), route.jwt().lifetime());
         }
-        writer.write(request.headers(), session.user(), assertion);
+        writer.write(headers, session.user(), assertion);
     }
 
     /** The JWKS document upstreams verify assertions with, or null when there is no signing key. */

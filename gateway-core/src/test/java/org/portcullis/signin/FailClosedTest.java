@@ -23,8 +23,8 @@ import org.portcullis.fixtures.MutableClock;
 import org.portcullis.fixtures.RawResponse;
 import org.portcullis.fixtures.RecordedRequest;
 import org.portcullis.proxy.RefusalLog;
+import org.portcullis.server.GatewayServer;
 import org.portcullis.storage.StorageExecutor;
-import org.portcullis.upstream.UpstreamIdentity;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -87,8 +87,12 @@ class FailClosedTest {
     SignInGateway gateway;
 
     void start(Failure failure) throws Exception {
+        start(failure, GatewayServer.StartOptions.DEFAULT);
+    }
+
+    void start(Failure failure, GatewayServer.StartOptions options) throws Exception {
         threads = new StorageExecutor(failure.threads, failure.queue, DEADLINE);
-        gateway = SignInGateway.start(dir, clock, POLICY, "", threads);
+        gateway = SignInGateway.start(dir, clock, POLICY, "", threads, options);
     }
 
     @AfterEach
@@ -203,13 +207,13 @@ class FailClosedTest {
 
     @Test
     void aRequestWhoseIdentityCannotBeMadeIsRefusedNotForwardedWithoutIt() throws Exception {
-        start(Failure.THREADS_CLOSED); // the threads stay open: only the identity fails here
+        // The threads stay open: only the identity fails here. The gateway has no assertion signer (the state
+        // UpstreamIdentity documents for "no key"), and other.test wants a JWT.
+        start(Failure.THREADS_CLOSED, new GatewayServer.StartOptions(true));
         SignInGateway.SignIn portal = gateway.signIn("alice", SignInGateway.PASSWORD, "https://other.test:"
                 + gateway.port + "/b");
         SignInGateway.SignIn other = gateway.callback(portal.location());
         gateway.drainUpstream();
-        // The assertion signer is gone (the state UpstreamIdentity documents for "no key"): other.test wants a JWT.
-        gateway.server.runtime().enableAssertions(new UpstreamIdentity(null));
 
         RawResponse answer = gateway.navigate("other.test", "/b", other.cookie());
 

@@ -93,7 +93,8 @@ final class SignInGateway implements AutoCloseable {
      */
     static SignInGateway start(Path dir, Clock clock, String policyYaml, String extraYaml, String keyText)
             throws Exception {
-        return start(dir, clock, policyYaml, extraYaml, keyText, new StorageExecutor());
+        return start(dir, clock, policyYaml, extraYaml, keyText, new StorageExecutor(),
+                GatewayServer.StartOptions.DEFAULT);
     }
 
     /** Like {@link #start(Path, Clock, String, String)} on the storage threads {@code storageThreads} (as run wires). */
@@ -101,11 +102,21 @@ final class SignInGateway implements AutoCloseable {
                                StorageExecutor storageThreads) throws Exception {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        return start(dir, clock, policyYaml, extraYaml, HexFormat.of().formatHex(key), storageThreads);
+        return start(dir, clock, policyYaml, extraYaml, HexFormat.of().formatHex(key), storageThreads,
+                GatewayServer.StartOptions.DEFAULT);
+    }
+
+    /** Like {@link #start(Path, Clock, String, String, StorageExecutor)}, started with {@code options}. */
+    static SignInGateway start(Path dir, Clock clock, String policyYaml, String extraYaml,
+                               StorageExecutor storageThreads, GatewayServer.StartOptions options) throws Exception {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return start(dir, clock, policyYaml, extraYaml, HexFormat.of().formatHex(key), storageThreads, options);
     }
 
     private static SignInGateway start(Path dir, Clock clock, String policyYaml, String extraYaml, String keyText,
-                                       StorageExecutor storageThreads) throws Exception {
+                                       StorageExecutor storageThreads, GatewayServer.StartOptions options)
+            throws Exception {
         TestCertificates certs = TestCertificates.create(dir.resolve("certs"));
         EchoUpstream upstream = EchoUpstream.start();
         int port = freePort();
@@ -163,7 +174,8 @@ final class SignInGateway implements AutoCloseable {
         Files.writeString(config, yaml);
         GatewayServer server;
         try {
-            server = GatewayServer.start(new ConfigLoader().load(config).config(), clock, storageThreads);
+            server = GatewayServer.start(new ConfigLoader().load(config).config(), clock, storageThreads,
+                    options);
         } catch (Exception | Error e) {
             upstream.close(); // a gateway that refused to start leaves nothing running
             throw e;
