@@ -1,5 +1,6 @@
 /**
- * Runs one decoded request through the gateway's decisions in flow order: canonical request, route, policy. The
- * result is a {@link org.portcullis.admission.Admission}: forward exactly this canonical request, or refuse.
+ * The stages of a request, in order, as one list ({@link org.portcullis.admission.AdmissionPipeline}): canonicalise,
+ * destination, route limits, session, portal, policy, identity. Each stage is a small class with one job; the result
+ * is one {@link org.portcullis.admission.Admission}: forward exactly this head, serve the portal, challenge, or refuse.
  */
 package org.portcullis.admission;
