@@ -31,9 +31,9 @@ import org.portcullis.portal.PortalResponse;
 import org.portcullis.proxy.FrontendTimeoutHandler.FrontendTimeout;
 import org.portcullis.session.CookieLookup;
 import org.portcullis.signin.LiveStreams;
+import org.portcullis.signin.RequestSessions;
 import org.portcullis.signin.ResolvedSession;
 import org.portcullis.signin.SessionLookups;
-import org.portcullis.signin.SignInServices;
 
 /**
  * Last handler of a client connection (after the strict decoder and the response encoder). It takes requests one at
@@ -159,7 +159,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             proceed(request, admitted);
             return;
         }
-        Optional<SignInServices> signIn = runtime.signIn();
+        Optional<RequestSessions> signIn = runtime.signIn();
         if (signIn.isEmpty() || prepared.cookie().outcome() != CookieLookup.Outcome.FOUND) {
             proceed(request, runtime.admission().decide(prepared, SessionLookups.withoutStore(prepared.cookie())));
             return;

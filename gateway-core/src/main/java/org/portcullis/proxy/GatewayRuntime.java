@@ -12,7 +12,7 @@ import org.portcullis.pool.Transport;
 import org.portcullis.pool.UpstreamPools;
 import org.portcullis.portal.NoPortal;
 import org.portcullis.portal.PortalService;
-import org.portcullis.signin.SignInServices;
+import org.portcullis.signin.RequestSessions;
 import org.portcullis.signin.TunnelWatch;
 import org.portcullis.snapshot.GatewaySnapshot;
 import org.portcullis.storage.EmbeddedDatabase;
@@ -38,7 +38,7 @@ public final class GatewayRuntime {
     private final EmbeddedDatabase storage;
     private final StorageExecutor storageThreads;
     private final RefusalLog refusals;
-    private volatile SignInServices signIn;
+    private volatile RequestSessions signIn;
     private volatile TunnelWatch tunnels;
     private volatile AdminEventRelay adminEvents;
     private volatile PortalService portal = NoPortal.INSTANCE;
@@ -89,8 +89,8 @@ public final class GatewayRuntime {
         return refusals;
     }
 
-    /** The sign-in machinery, when {@code storage} and {@code users} are configured. */
-    public Optional<SignInServices> signIn() {
+    /** What resolves the sessions of requests, when {@code storage} and {@code users} are configured. */
+    public Optional<RequestSessions> signIn() {
         return Optional.ofNullable(signIn);
     }
 
@@ -110,10 +110,10 @@ public final class GatewayRuntime {
     }
 
     /** Installs the sign-in machinery and its portal; called once at start, before any listener is bound. */
-    public void enableSignIn(SignInServices services, PortalService service) {
-        this.signIn = Objects.requireNonNull(services, "services");
+    public void enableSignIn(RequestSessions sessions, TunnelWatch tunnels, PortalService service) {
+        this.signIn = Objects.requireNonNull(sessions, "sessions");
         this.portal = Objects.requireNonNull(service, "service");
-        this.tunnels = new TunnelWatch(services, () -> services.sessions(snapshot().config()));
+        this.tunnels = Objects.requireNonNull(tunnels, "tunnels");
     }
 
     /** Moves admin commands recorded by command-line tools into the audit trail, when storage is configured. */

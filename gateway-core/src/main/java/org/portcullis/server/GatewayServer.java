@@ -10,6 +10,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.portcullis.audit.AdminEventRelay;
 import org.portcullis.audit.AdminEvents;
@@ -24,11 +25,7 @@ import org.portcullis.crypto.EncryptionKey;
 import org.portcullis.crypto.SecretBox;
 import org.portcullis.pool.Transport;
 import org.portcullis.pool.UpstreamPools;
-import org.portcullis.portal.flow.SignInPortal;
-import org.portcullis.portal.guard.CallbackCodes;
-import org.portcullis.portal.guard.InMemoryCallbackCodeStore;
 import org.portcullis.proxy.GatewayRuntime;
-import org.portcullis.signin.SignInServices;
 import org.portcullis.signin.TunnelWatch;
 import org.portcullis.snapshot.GatewaySnapshot;
 import org.portcullis.storage.EmbeddedDatabase;
@@ -51,10 +48,12 @@ public final class GatewayServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final List<Channel> serverChannels = new ArrayList<>();
     private final List<ListenerConfig> listeners;
+    private final SignInAssembly signIn;
 
-    private GatewayServer(GatewayRuntime runtime, EventLoopGroup boss, EventLoopGroup workers,
+    private GatewayServer(GatewayRuntime runtime, SignInAssembly signIn, EventLoopGroup boss, EventLoopGroup workers,
                           List<ListenerConfig> listeners) {
         this.runtime = runtime;
+        this.signIn = signIn;
         this.boss = boss;
         this.workers = workers;
         this.listeners = List.copyOf(listeners);
@@ -111,14 +110,13 @@ public final class GatewayServer implements AutoCloseable {
                     + " stolen password becomes a stolen account. Only for closed test environments;"
                     + " remove it before real users sign in (SECURITY-RULES 15)");
         }
+        SignInAssembly signIn = null;
         if (storage != null && config.users() != null) {
             try {
                 runtime.enableAssertions(new UpstreamIdentity(assertionSigner(config, storage, clock)));
-                SignInServices signIn = SignInServices.start(config, storage, storageThreads, clock,
-                        audit);
-                CallbackCodes codes = new CallbackCodes(new InMemoryCallbackCodeStore(clock), clock,
-                        CallbackCodes.DEFAULT_TTL, signIn.random());
-                runtime.enableSignIn(signIn, new SignInPortal(signIn, codes, audit, runtime.upstreamIdentity()));
+                signIn = SignInAssembly.start(config, storage, storageThreads, clock, audit,
+                        runtime.upstreamIdentity(), () -> runtime.snapshot().config());
+                runtime.enableSignIn(signIn.requestSessions(), signIn.tunnels(), signIn.portal());
             } catch (Exception e) {
                 audit.close();
                 storage.close();
@@ -127,7 +125,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(io.netty.util.NettyRuntime.availableProcessors());
-        GatewayServer server = new GatewayServer(runtime, boss, workers, config.server().listeners());
+        GatewayServer server = new GatewayServer(runtime, signIn, boss, workers, config.server().listeners());
         try {
             for (ListenerConfig listener : config.server().listeners()) {
                 server.bind(listener);
@@ -177,6 +175,11 @@ public final class GatewayServer implements AutoCloseable {
         return runtime;
     }
 
+    /** The sign-in machinery (its users file's watch, its stores), when {@code storage} and {@code users} are set. */
+    public Optional<SignInAssembly> signIn() {
+        return Optional.ofNullable(signIn);
+    }
+
     public List<ListenerConfig> listeners() {
         return listeners;
     }
@@ -198,7 +201,7 @@ public final class GatewayServer implements AutoCloseable {
         // Last: the event loops have stopped recording, so everything they recorded is written out.
         runtime.tunnels().ifPresent(TunnelWatch::close);
         runtime.adminEvents().ifPresent(AdminEventRelay::close);
-        runtime.signIn().ifPresent(SignInServices::close);
+        signIn().ifPresent(SignInAssembly::close);
         runtime.storageThreads().close();
         runtime.audit().close();
         runtime.storage().ifPresent(EmbeddedDatabase::close);
