@@ -42,8 +42,8 @@ public final class TunnelWatch implements AutoCloseable {
     private final ScheduledExecutorService timer;
 
     /**
-     * @param storage  the threads the checks run on
-     * @param sessions the session manager of the current snapshot (its timeouts), asked at every check
+     * The checks run on {@code storage}; {@code sessions} gives the session manager of the snapshot being served (its
+     * timeouts), asked at every check.
      */
     public TunnelWatch(LiveStreams streams, Clock clock, StorageExecutor storage, SessionResolver resolver,
                        UserDirectory directory, Supplier<SessionManager> sessions) {
