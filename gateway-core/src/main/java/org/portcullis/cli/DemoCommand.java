@@ -64,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
                     + e.getMessage() + " (try --port)");
             return 2;
         }
-        ConfigReloader reloader = new ConfigReloader(configFile, server.runtime());
+        ConfigReloader reloader = new ConfigReloader(configFile, server);
         reloader.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -38,7 +38,7 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("portcullis: cannot start: " + e.getMessage());
             return 2;
         }
-        ConfigReloader reloader = new ConfigReloader(config, server.runtime());
+        ConfigReloader reloader = new ConfigReloader(config, server);
         reloader.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -3,7 +3,6 @@ package org.portcullis.proxy;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.portcullis.admission.AdmissionPipeline;
 import org.portcullis.admission.IdentityStage;
 import org.portcullis.admission.SessionStage;
@@ -13,8 +12,9 @@ import org.portcullis.pool.Transport;
 import org.portcullis.pool.UpstreamPools;
 import org.portcullis.portal.NoPortal;
 import org.portcullis.portal.PortalService;
-import org.portcullis.signin.SignInServices;
+import org.portcullis.signin.RequestSessions;
 import org.portcullis.signin.TunnelWatch;
+import org.portcullis.snapshot.CurrentSnapshot;
 import org.portcullis.snapshot.GatewaySnapshot;
 import org.portcullis.storage.EmbeddedDatabase;
 import org.portcullis.storage.StorageExecutor;
@@ -28,7 +28,7 @@ import org.portcullis.upstream.UpstreamIdentity;
  * given what they use from here by constructor.
  */
 public final class GatewayRuntime {
-    private final AtomicReference<GatewaySnapshot> current;
+    private final CurrentSnapshot current;
     private final UpstreamPools pools;
     private final ConnectionCounter connections = new ConnectionCounter();
     private final Clock clock;
@@ -36,7 +36,6 @@ public final class GatewayRuntime {
     private final AuditSink audit;
     private final EmbeddedDatabase storage;
     private final StorageExecutor storageThreads;
-    private final SignInServices signIn;
     private final PortalService portal;
     private final TunnelWatch tunnels;
     private final AdminEventRelay adminEvents;
@@ -44,27 +43,30 @@ public final class GatewayRuntime {
     private final RequestPath requestPath;
 
     /**
-     * What sign-in adds to a gateway: its services, the portal that answers the gateway's own pages, and the identity
-     * writer (with the JWT signer) for forwarded requests.
+     * What sign-in adds to the request path: the session lookup, the watch that cuts tunnels when their session ends,
+     * the portal that answers the gateway's own pages, and the identity writer (with the JWT signer).
      */
-    public record SignIn(SignInServices services, PortalService portal, UpstreamIdentity identity) {
+    public record SignIn(RequestSessions sessions, TunnelWatch tunnels, PortalService portal,
+                         UpstreamIdentity identity) {
         public SignIn {
-            Objects.requireNonNull(services, "services");
+            Objects.requireNonNull(sessions, "sessions");
+            Objects.requireNonNull(tunnels, "tunnels");
             Objects.requireNonNull(portal, "portal");
             Objects.requireNonNull(identity, "identity");
         }
     }
 
     /**
+     * @param current        the snapshot served now, swapped by reloads
      * @param storage        the open local store, or null when none is configured
      * @param storageThreads the threads every store call on the request path runs on (owned by the caller)
      * @param signIn         the sign-in machinery, or null when {@code storage} or {@code users} is not configured
      * @param adminEvents    the relay of admin commands into the audit trail, or null without a store
      */
-    public GatewayRuntime(GatewaySnapshot initial, UpstreamPools pools, Transport transport, Clock clock,
+    public GatewayRuntime(CurrentSnapshot current, UpstreamPools pools, Transport transport, Clock clock,
                           AuditSink audit, EmbeddedDatabase storage, StorageExecutor storageThreads, SignIn signIn,
                           AdminEventRelay adminEvents) {
-        this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
+        this.current = Objects.requireNonNull(current, "current");
         this.pools = Objects.requireNonNull(pools, "pools");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -73,19 +75,17 @@ public final class GatewayRuntime {
         this.storageThreads = Objects.requireNonNull(storageThreads, "storageThreads");
         this.adminEvents = adminEvents;
         if (signIn == null) {
-            this.signIn = null;
             this.portal = NoPortal.INSTANCE;
             this.tunnels = null;
             this.admission = AdmissionPipeline.standard(new SessionStage(null, audit),
                     new IdentityStage(new UpstreamIdentity(null)));
         } else {
-            SignInServices services = signIn.services();
-            this.signIn = services;
+            RequestSessions sessions = signIn.sessions();
             this.portal = signIn.portal();
-            this.tunnels = new TunnelWatch(services, () -> services.sessions(snapshot().config()));
+            this.tunnels = signIn.tunnels();
             this.admission = AdmissionPipeline.standard(
-                    new SessionStage((cookie, config) -> services.resolver().resolve(cookie,
-                            services.sessions(config)), audit),
+                    new SessionStage((cookie, config) -> sessions.resolver().resolve(cookie,
+                            sessions.sessions(config)), audit),
                     new IdentityStage(signIn.identity()));
         }
         this.requestPath = new RequestPath(this::snapshot, admission, portal,
@@ -106,11 +106,6 @@ public final class GatewayRuntime {
         return storageThreads;
     }
 
-    /** The sign-in machinery, when {@code storage} and {@code users} are configured. */
-    public Optional<SignInServices> signIn() {
-        return Optional.ofNullable(signIn);
-    }
-
     /** Moves admin commands recorded by command-line tools into the audit trail, when storage is configured. */
     public Optional<AdminEventRelay> adminEvents() {
         return Optional.ofNullable(adminEvents);
@@ -127,7 +122,7 @@ public final class GatewayRuntime {
 
     /** Publishes a completely built snapshot; requests already admitted keep theirs. */
     public void publish(GatewaySnapshot next) {
-        current.set(Objects.requireNonNull(next, "next"));
+        current.publish(next);
     }
 
     public UpstreamPools pools() {

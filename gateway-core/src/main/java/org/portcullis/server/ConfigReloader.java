@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.ConfigReload;
@@ -16,6 +17,7 @@ import org.portcullis.config.GatewayConfig;
 import org.portcullis.config.LoadedConfig;
 import org.portcullis.config.ServerConfig;
 import org.portcullis.config.StorageConfig;
+import org.portcullis.identity.UsersFileReloader;
 import org.portcullis.proxy.GatewayRuntime;
 import org.portcullis.snapshot.GatewaySnapshot;
 import org.portcullis.watch.FileWatch;
@@ -42,14 +44,17 @@ public final class ConfigReloader implements AutoCloseable {
 
     private final Path configFile;
     private final GatewayRuntime runtime;
+    private final Optional<UsersFileReloader> users;
     private final ConfigLoader loader = new ConfigLoader();
     private FileWatch watch;
     private boolean watching;
     private boolean sighup;
 
-    public ConfigReloader(Path configFile, GatewayRuntime runtime) {
+    /** Reloads {@code server}'s config into its runtime, and on SIGHUP its users file too (when sign-in is on). */
+    public ConfigReloader(Path configFile, GatewayServer server) {
         this.configFile = configFile.toAbsolutePath();
-        this.runtime = runtime;
+        this.runtime = server.runtime();
+        this.users = server.signIn().map(SignInAssembly::usersReloader);
     }
 
     /** Loads, validates, builds and publishes; never throws. Safe to call from any thread. */
@@ -186,7 +191,7 @@ public final class ConfigReloader implements AutoCloseable {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
                 LOG.info("SIGHUP received: reloading {}", configFile);
                 // The users file is reloaded by SIGHUP too, like the config (its watcher covers edits).
-                runtime.signIn().ifPresent(signIn -> signIn.usersReloader().reload());
+                users.ifPresent(UsersFileReloader::reload);
                 reload();
             });
             sighup = true;

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.portcullis.audit.AdminEventRelay;
 import org.portcullis.audit.AdminEvents;
@@ -24,12 +25,9 @@ import org.portcullis.crypto.EncryptionKey;
 import org.portcullis.crypto.SecretBox;
 import org.portcullis.pool.Transport;
 import org.portcullis.pool.UpstreamPools;
-import org.portcullis.portal.flow.SignInPortal;
-import org.portcullis.portal.guard.CallbackCodes;
-import org.portcullis.portal.guard.InMemoryCallbackCodeStore;
 import org.portcullis.proxy.GatewayRuntime;
-import org.portcullis.signin.SignInServices;
 import org.portcullis.signin.TunnelWatch;
+import org.portcullis.snapshot.CurrentSnapshot;
 import org.portcullis.snapshot.GatewaySnapshot;
 import org.portcullis.storage.EmbeddedDatabase;
 import org.portcullis.storage.StorageExecutor;
@@ -51,10 +49,12 @@ public final class GatewayServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final List<Channel> serverChannels = new ArrayList<>();
     private final List<ListenerConfig> listeners;
+    private final SignInAssembly signIn;
 
-    private GatewayServer(GatewayRuntime runtime, EventLoopGroup boss, EventLoopGroup workers,
+    private GatewayServer(GatewayRuntime runtime, SignInAssembly signIn, EventLoopGroup boss, EventLoopGroup workers,
                           List<ListenerConfig> listeners) {
         this.runtime = runtime;
+        this.signIn = signIn;
         this.boss = boss;
         this.workers = workers;
         this.listeners = List.copyOf(listeners);
@@ -123,10 +123,15 @@ public final class GatewayServer implements AutoCloseable {
                     + " stolen password becomes a stolen account. Only for closed test environments;"
                     + " remove it before real users sign in (SECURITY-RULES 15)");
         }
-        GatewayRuntime.SignIn signIn = null;
+        CurrentSnapshot current = new CurrentSnapshot(snapshot);
+        SignInAssembly signIn = null;
+        UpstreamIdentity identity = new UpstreamIdentity(null);
         if (storage != null && config.users() != null) {
             try {
-                signIn = startSignIn(config, storage, storageThreads, clock, audit, options);
+                identity = new UpstreamIdentity(options.withoutAssertionKey() ? null
+                        : assertionSigner(config, storage, clock));
+                signIn = SignInAssembly.start(config, storage, storageThreads, clock, audit, identity,
+                        () -> current.get().config());
             } catch (Exception e) {
                 audit.close();
                 storage.close();
@@ -135,11 +140,12 @@ public final class GatewayServer implements AutoCloseable {
         }
         AdminEventRelay adminEvents = storage == null ? null
                 : new AdminEventRelay(new AdminEvents(storage), audit, new StorageExecutor(1, 16));
-        GatewayRuntime runtime = new GatewayRuntime(snapshot, pools, transport, clock, audit, storage,
-                storageThreads, signIn, adminEvents);
+        GatewayRuntime runtime = new GatewayRuntime(current, pools, transport, clock, audit, storage,
+                storageThreads, signIn == null ? null : new GatewayRuntime.SignIn(signIn.requestSessions(),
+                        signIn.tunnels(), signIn.portal(), identity), adminEvents);
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(io.netty.util.NettyRuntime.availableProcessors());
-        GatewayServer server = new GatewayServer(runtime, boss, workers, config.server().listeners());
+        GatewayServer server = new GatewayServer(runtime, signIn, boss, workers, config.server().listeners());
         try {
             for (ListenerConfig listener : config.server().listeners()) {
                 server.bind(listener);
@@ -150,18 +156,6 @@ public final class GatewayServer implements AutoCloseable {
         }
         LOG.info("Portcullis listening on {} ({} transport)", server.boundAddresses(), transport.name());
         return server;
-    }
-
-    /** The sign-in services, their portal and the identity writer with its JWT signer. */
-    private static GatewayRuntime.SignIn startSignIn(GatewayConfig config, EmbeddedDatabase storage,
-                                                     StorageExecutor storageThreads, Clock clock, AuditSink audit,
-                                                     StartOptions options) throws Exception {
-        UpstreamIdentity identity = new UpstreamIdentity(options.withoutAssertionKey() ? null
-                : assertionSigner(config, storage, clock));
-        SignInServices services = SignInServices.start(config, storage, storageThreads, clock, audit);
-        CallbackCodes codes = new CallbackCodes(new InMemoryCallbackCodeStore(clock), clock,
-                CallbackCodes.DEFAULT_TTL, services.random());
-        return new GatewayRuntime.SignIn(services, new SignInPortal(services, codes, audit, identity), identity);
     }
 
     /**
@@ -201,6 +195,11 @@ public final class GatewayServer implements AutoCloseable {
         return runtime;
     }
 
+    /** The sign-in machinery (its users file's watch, its stores), when {@code storage} and {@code users} are set. */
+    public Optional<SignInAssembly> signIn() {
+        return Optional.ofNullable(signIn);
+    }
+
     public List<ListenerConfig> listeners() {
         return listeners;
     }
@@ -222,7 +221,7 @@ public final class GatewayServer implements AutoCloseable {
         // Last: the event loops have stopped recording, so everything they recorded is written out.
         runtime.tunnels().ifPresent(TunnelWatch::close);
         runtime.adminEvents().ifPresent(AdminEventRelay::close);
-        runtime.signIn().ifPresent(SignInServices::close);
+        signIn().ifPresent(SignInAssembly::close);
         runtime.storageThreads().close();
         runtime.audit().close();
         runtime.storage().ifPresent(EmbeddedDatabase::close);

@@ -18,10 +18,10 @@ import org.portcullis.session.SessionIdHash;
  *
  * <p>Whoever ends sessions in this process cuts their streams at once through the {@code end…} methods ({@link
  * StreamCuttingSessionStore} does it for every session the store deletes: sign-out, expiry noticed by a request,
- * revocation, rotation; {@link SignInServices} for users removed from the users file). What this process cannot see
- * — a {@code portcullis sessions revoke} run by another process against the same store, a session's timeout passing
- * on the clock — {@link TunnelWatch} finds by checking the registered sessions every {@link
- * TunnelWatch#CHECK_INTERVAL}.
+ * revocation, rotation; the users file's reload, wired in {@code SignInAssembly}, for users removed from the file).
+ * What this process cannot see — a {@code portcullis sessions revoke} run by another process against the same store,
+ * a session's timeout passing on the clock — {@link TunnelWatch} finds by checking the registered sessions every
+ * {@link TunnelWatch#CHECK_INTERVAL}.
  *
  * <p>Thread-safe: streams open on event loops and are cut from storage threads and timers. Cutting closes the
  * stream's channels ({@link Channel#close()} is safe from any thread); a stream leaves the registry when its client

@@ -17,11 +17,11 @@ import org.portcullis.session.SessionSummary;
  *
  * <p>A store call that throws ends nothing here (what it did is unknown); the watch then checks the store again.
  */
-final class StreamCuttingSessionStore implements SessionStore {
+public final class StreamCuttingSessionStore implements SessionStore {
     private final SessionStore store;
     private final LiveStreams streams;
 
-    StreamCuttingSessionStore(SessionStore store, LiveStreams streams) {
+    public StreamCuttingSessionStore(SessionStore store, LiveStreams streams) {
         this.store = Objects.requireNonNull(store, "store");
         this.streams = Objects.requireNonNull(streams, "streams");
     }

@@ -1,6 +1,7 @@
 package org.portcullis.signin;
 
 import io.netty.channel.Channel;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -8,8 +9,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.portcullis.identity.UserDirectory;
 import org.portcullis.session.SessionId;
 import org.portcullis.session.SessionManager;
+import org.portcullis.storage.StorageExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,14 +34,25 @@ public final class TunnelWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelWatch.class);
 
     private final LiveStreams streams;
-    private final SignInServices services;
+    private final Clock clock;
+    private final StorageExecutor storage;
+    private final SessionResolver resolver;
+    private final UserDirectory directory;
     private final Supplier<SessionManager> sessions;
     private final ScheduledExecutorService timer;
 
-    public TunnelWatch(SignInServices services, Supplier<SessionManager> sessions) {
-        this.services = Objects.requireNonNull(services, "services");
+    /**
+     * The checks run on {@code storage}; {@code sessions} gives the session manager of the snapshot being served (its
+     * timeouts), asked at every check.
+     */
+    public TunnelWatch(LiveStreams streams, Clock clock, StorageExecutor storage, SessionResolver resolver,
+                       UserDirectory directory, Supplier<SessionManager> sessions) {
+        this.streams = Objects.requireNonNull(streams, "streams");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.storage = Objects.requireNonNull(storage, "storage");
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.directory = Objects.requireNonNull(directory, "directory");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
-        this.streams = services.liveStreams();
         this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "portcullis-tunnel-watch");
             thread.setDaemon(true);
@@ -54,7 +68,7 @@ public final class TunnelWatch implements AutoCloseable {
      */
     public LiveStreams.Stream watch(SessionId session, String user, String target, String route, Channel client,
                                     Channel upstream) {
-        return streams.open(session, user, target, route, services.clock().instant(), client, upstream);
+        return streams.open(session, user, target, route, clock.instant(), client, upstream);
     }
 
     /** How many tunnels are watched (tests, metrics). */
@@ -64,7 +78,7 @@ public final class TunnelWatch implements AutoCloseable {
 
     /** Checks every tunnel's session now, on a storage thread; completes with how many were cut (tests). */
     public CompletableFuture<Integer> checkNow() {
-        return services.storage().submit(this::check);
+        return storage.submit(this::check);
     }
 
     /** One check at a time: the timer thread waits for it, so a slow store never piles checks up. */
@@ -97,10 +111,10 @@ public final class TunnelWatch implements AutoCloseable {
     /** Valid and its user still enabled; traffic since the last check counts as activity. */
     private boolean alive(LiveStreams.Stream stream, SessionManager manager) {
         if (stream.takeTraffic()) {
-            return services.resolver().resolveNow(stream.id(), manager).signedIn();
+            return resolver.resolveNow(stream.id(), manager).signedIn();
         }
         return manager.live(stream.entry().session())
-                .flatMap(session -> services.directory().find(session.user()))
+                .flatMap(session -> directory.find(session.user()))
                 .filter(user -> !user.disabled())
                 .isPresent();
     }

@@ -1,7 +1,8 @@
 /**
- * Sign-in at run time: the services the portal and the admission share (sessions, lockout, the first factor, the
- * user directory) and the per-request step that turns the gateway's cookie into an {@link
- * org.portcullis.policy.AuthState}. Everything here that touches the store runs on a storage thread, never on an
- * event loop.
+ * Sign-in at run time: the per-request step that turns the gateway's cookie into an {@link
+ * org.portcullis.policy.AuthState} ({@link org.portcullis.signin.RequestSessions}, {@link
+ * org.portcullis.signin.SessionResolver}), the gate sign-ins take turns at, and the live tunnels of signed-in sessions,
+ * cut when their session ends. The parts are built once at start by {@code server.SignInAssembly}. Everything here
+ * that touches the store runs on a storage thread, never on an event loop.
  */
 package org.portcullis.signin;

@@ -26,7 +26,7 @@ final class GatewayHarness implements AutoCloseable {
         this.server = server;
         this.configFile = configFile;
         this.port = port;
-        this.reloader = new ConfigReloader(configFile, server.runtime());
+        this.reloader = new ConfigReloader(configFile, server);
     }
 
     static GatewayHarness start(Path dir, String yamlTemplate, int upstreamPort) throws Exception {

@@ -66,7 +66,7 @@ class AdminAuditTest {
 
     @Test
     void everyReloadOfTheUsersFileIsAuditedAppliedOrRefused() throws Exception {
-        var reloader = gateway.server.runtime().signIn().orElseThrow().usersReloader();
+        var reloader = gateway.server.signIn().orElseThrow().usersReloader();
         Path users = gateway.dir.resolve("users.yaml");
         String good = java.nio.file.Files.readString(users);
         reloader.reload();

@@ -67,7 +67,7 @@ class PasskeyBrowserTest {
     }
 
     private SecondFactors factors() {
-        return gateway.server.runtime().signIn().orElseThrow().secondFactors();
+        return gateway.server.signIn().orElseThrow().secondFactors();
     }
 
     @Test

@@ -82,7 +82,7 @@ class PasskeyEndpointTest {
     }
 
     private SecondFactors factors() {
-        return gateway.server.runtime().signIn().orElseThrow().secondFactors();
+        return gateway.server.signIn().orElseThrow().secondFactors();
     }
 
     private static String b64(byte[] bytes) {

@@ -32,7 +32,7 @@ class SessionTimeoutReloadTest {
         gateway = SignInGateway.start(dir, clock);
         config = dir.resolve("portcullis.yaml");
         original = Files.readString(config);
-        reloader = new ConfigReloader(config, gateway.server.runtime());
+        reloader = new ConfigReloader(config, gateway.server);
     }
 
     @AfterEach

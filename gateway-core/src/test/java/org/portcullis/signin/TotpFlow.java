@@ -59,14 +59,14 @@ final class TotpFlow {
     /** Forgets the TOTP failures of {@code users}' accounts, so one test's wrong codes do not lock the next. */
     void unlock(String... users) {
         var runtime = gateway.server.runtime();
-        var regulator = runtime.signIn().orElseThrow().regulator(runtime.snapshot().config());
+        var regulator = gateway.server.signIn().orElseThrow().regulators().forConfig(runtime.snapshot().config());
         for (String user : users) {
             regulator.unlock(org.portcullis.regulation.CounterKind.TOTP, user);
         }
     }
 
     SecondFactors factors() {
-        return gateway.server.runtime().signIn().orElseThrow().secondFactors();
+        return gateway.server.signIn().orElseThrow().secondFactors();
     }
 
     /** Gives {@code user} an active authenticator, as a finished enrolment would; returns its Base32 secret. */

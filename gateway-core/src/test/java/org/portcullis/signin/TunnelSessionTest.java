@@ -72,7 +72,7 @@ class TunnelSessionTest {
     }
 
     LiveStreams liveStreams() {
-        return gateway.server.runtime().signIn().orElseThrow().liveStreams();
+        return gateway.server.signIn().orElseThrow().liveStreams();
     }
 
     int check() {
@@ -152,7 +152,7 @@ class TunnelSessionTest {
             String withoutAlice = before.replaceAll("(?s)  - username: alice\n.*?(?=  - username: bob)", "");
             assertThat(withoutAlice).doesNotContain("username: alice").contains("username: bob");
             Files.writeString(users, withoutAlice);
-            assertThat(gateway.server.runtime().signIn().orElseThrow().usersReloader().reload())
+            assertThat(gateway.server.signIn().orElseThrow().usersReloader().reload())
                     .isEqualTo(UsersFileReloader.Outcome.APPLIED);
             long removed = System.nanoTime();
             // Cut by the reload itself, not left to the watch's next check.
@@ -163,7 +163,7 @@ class TunnelSessionTest {
             assertThat(bob.readWebSocketFrame(WAIT).text()).isEqualTo("still here");
         } finally {
             Files.writeString(users, before);
-            gateway.server.runtime().signIn().orElseThrow().usersReloader().reload();
+            gateway.server.signIn().orElseThrow().usersReloader().reload();
         }
     }
 

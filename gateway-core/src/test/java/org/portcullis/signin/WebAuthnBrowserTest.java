@@ -89,7 +89,7 @@ class WebAuthnBrowserTest {
     }
 
     private SecondFactors factors() {
-        return gateway.server.runtime().signIn().orElseThrow().secondFactors();
+        return gateway.server.signIn().orElseThrow().secondFactors();
     }
 
     private static void signInWithPassword(Browser b, String user, String password) {

@@ -71,7 +71,7 @@ class WebAuthnEndpointTest {
     }
 
     private SecondFactors factors() {
-        return gateway.server.runtime().signIn().orElseThrow().secondFactors();
+        return gateway.server.signIn().orElseThrow().secondFactors();
     }
 
     /** The session's CSRF token, from the page at {@code target}. */

@@ -5,6 +5,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.portcullis.factor.SecondFactors;
 import org.portcullis.factor.TotpCredential;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
@@ -13,6 +14,7 @@ import org.portcullis.portal.page.PortalPage;
 import org.portcullis.portal.page.SecondFactorMessages;
 import org.portcullis.portal.page.SecondFactorPages;
 import org.portcullis.snapshot.PortalSite;
+import org.portcullis.storage.StorageExecutor;
 
 /**
  * The account home ({@code /.portcullis/}): who is signed in, their authenticators (name, type, added, last used)
@@ -23,17 +25,19 @@ final class AccountEndpoint {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
             .withZone(ZoneOffset.UTC);
 
-    private final PortalContext context;
+    private final StorageExecutor storage;
+    private final SecondFactors factors;
 
-    AccountEndpoint(PortalContext context) {
-        this.context = context;
+    AccountEndpoint(StorageExecutor storage, SecondFactors factors) {
+        this.storage = storage;
+        this.factors = factors;
     }
 
     CompletableFuture<PortalResponse> home(PortalRequest request) {
         if (!request.session().signedIn()) {
             return CompletableFuture.completedFuture(PortalContext.toLogin(request));
         }
-        return context.services.storage().submit(() -> PortalContext.page(PortalContext.site(request),
+        return storage.submit(() -> PortalContext.page(PortalContext.site(request),
                 page(request, 200, Optional.empty(), false), "ACCOUNT"));
     }
 
@@ -41,9 +45,9 @@ final class AccountEndpoint {
     PortalPage page(PortalRequest request, int status, Optional<String> message, boolean alert) {
         PortalSite site = PortalContext.site(request);
         var user = request.session().user();
-        List<SecondFactorPages.FactorRow> rows = new java.util.ArrayList<>(context.services.secondFactors().totp()
+        List<SecondFactorPages.FactorRow> rows = new java.util.ArrayList<>(factors.totp()
                 .list(user.username()).stream().filter(TotpCredential::active).map(AccountEndpoint::row).toList());
-        context.services.secondFactors().webauthn().keys(user.username()).stream().map(AccountEndpoint::row)
+        factors.webauthn().keys(user.username()).stream().map(AccountEndpoint::row)
                 .forEach(rows::add);
         return site.pages().secondFactor().account(status, user.displayName(), user.username(),
                 PortalContext.attribute(request, PortalContext.CSRF).orElse(""), rows, message, alert);

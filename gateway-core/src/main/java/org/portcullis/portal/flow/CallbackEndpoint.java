@@ -9,6 +9,7 @@ import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.SignInEvent;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
+import org.portcullis.portal.guard.CallbackCodes;
 import org.portcullis.portal.guard.CallbackNavigation;
 import org.portcullis.portal.guard.CallbackRedemption;
 import org.portcullis.portal.guard.PortalPaths;
@@ -17,7 +18,9 @@ import org.portcullis.session.IssuedSession;
 import org.portcullis.session.Session;
 import org.portcullis.session.SessionCookie;
 import org.portcullis.session.SessionManager;
+import org.portcullis.session.SessionManagers;
 import org.portcullis.snapshot.PortalSite;
+import org.portcullis.storage.StorageExecutor;
 
 /**
  * {@code GET /.portcullis/callback?code=…} on a protected host: the second half of single sign-on. The code is
@@ -32,9 +35,15 @@ final class CallbackEndpoint {
     /** The callback URL holds the code: never sent on as a referrer (redirects also carry {@code no-store}). */
     private static final PortalResponse.Header NO_REFERRER = new PortalResponse.Header("Referrer-Policy", "no-referrer");
     private final PortalContext context;
+    private final CallbackCodes codes;
+    private final StorageExecutor storage;
+    private final SessionManagers sessions;
 
-    CallbackEndpoint(PortalContext context) {
+    CallbackEndpoint(PortalContext context, CallbackCodes codes, StorageExecutor storage, SessionManagers sessions) {
         this.context = context;
+        this.codes = codes;
+        this.storage = storage;
+        this.sessions = sessions;
     }
 
     CompletableFuture<PortalResponse> handle(PortalRequest request) {
@@ -44,7 +53,7 @@ final class CallbackEndpoint {
         boolean navigation = CallbackNavigation.allowed(PortalContext.site(request).origin(), host,
                 request.request().headers().getAll("Sec-Fetch-Site"));
         // Redeemed (and so used up) whatever the headers say: a code refused once is good nowhere.
-        CallbackRedemption redemption = context.codes.attempt(code, host, SsoState.find(cookies));
+        CallbackRedemption redemption = codes.attempt(code, host, SsoState.find(cookies));
         if (!navigation) {
             return CompletableFuture.completedFuture(refused(request, "cross_site"));
         }
@@ -52,8 +61,8 @@ final class CallbackEndpoint {
             return CompletableFuture.completedFuture(refused(request, redemption.outcome().name().toLowerCase()));
         }
         var grant = redemption.grant().orElseThrow();
-        SessionManager sessions = context.services.sessions(request.snapshot().config());
-        return context.services.storage().submit(() -> {
+        SessionManager sessions = this.sessions.forConfig(request.snapshot().config());
+        return storage.submit(() -> {
             Optional<Session> portal = sessions.live(grant.portalSession());
             if (portal.isEmpty()) {
                 return refused(request, "portal_session_gone");

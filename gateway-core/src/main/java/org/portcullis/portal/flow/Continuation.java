@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.portcullis.portal.FormBody;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
+import org.portcullis.portal.guard.CallbackCodes;
 import org.portcullis.portal.guard.CsrfTokens;
 import org.portcullis.portal.guard.PortalPaths;
 import org.portcullis.portal.guard.ReturnTarget;
@@ -30,10 +31,10 @@ import org.portcullis.snapshot.PortalSite;
  * the target itself, whose host sends it back here with a fresh binding, and then on with a code.
  */
 final class Continuation {
-    private final PortalContext context;
+    private final CallbackCodes codes;
 
-    Continuation(PortalContext context) {
-        this.context = context;
+    Continuation(CallbackCodes codes) {
+        this.codes = codes;
     }
 
     PortalResponse to(PortalRequest request, SessionId portalSession, Session session, String rd, String outcome) {
@@ -46,7 +47,7 @@ final class Continuation {
         if (binding.isEmpty()) {
             return PortalResponse.redirect(303, target.toUrl(), outcome + "_UNBOUND", List.of());
         }
-        String code = context.codes.issue(target.host(), portalSession.hash(), target.pathAndQuery(), binding.get());
+        String code = codes.issue(target.host(), portalSession.hash(), target.pathAndQuery(), binding.get());
         String callback = target.origin() + PortalPaths.CALLBACK + "?code="
                 + URLEncoder.encode(code, StandardCharsets.UTF_8);
         return PortalResponse.redirect(303, callback, outcome, List.of());

@@ -1,5 +1,6 @@
 package org.portcullis.portal.flow;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,12 +24,15 @@ import org.portcullis.portal.page.SecondFactorMessages;
 import org.portcullis.portal.page.SecondFactorPages;
 import org.portcullis.regulation.CounterKind;
 import org.portcullis.regulation.Regulator;
+import org.portcullis.regulation.Regulators;
 import org.portcullis.regulation.Verdict;
 import org.portcullis.session.IssuedSession;
 import org.portcullis.session.Session;
 import org.portcullis.session.SessionCookie;
+import org.portcullis.session.SessionManagers;
 import org.portcullis.signin.ResolvedSession;
 import org.portcullis.snapshot.PortalSite;
+import org.portcullis.storage.StorageExecutor;
 import org.portcullis.totp.ManualKey;
 import org.portcullis.totp.OtpAuthUri;
 import org.portcullis.totp.QrSvg;
@@ -52,9 +56,20 @@ import org.portcullis.totp.Verification;
  */
 final class EnrolEndpoint {
     private final PortalContext context;
+    private final StorageExecutor storage;
+    private final SecondFactors factors;
+    private final Regulators regulators;
+    private final SessionManagers sessions;
+    private final Clock clock;
 
-    EnrolEndpoint(PortalContext context) {
+    EnrolEndpoint(PortalContext context, StorageExecutor storage, SecondFactors factors, Regulators regulators,
+                  SessionManagers sessions, Clock clock) {
         this.context = context;
+        this.storage = storage;
+        this.factors = factors;
+        this.regulators = regulators;
+        this.sessions = sessions;
+        this.clock = clock;
     }
 
     /** GET: the pending authenticator of this session again (a reload), else the second-factor page. */
@@ -69,7 +84,7 @@ final class EnrolEndpoint {
             return CompletableFuture.completedFuture(toSecondFactor());
         }
         String rd = PortalContext.query(request).text(PortalPaths.FIELD_RD);
-        return context.services.storage().submit(() -> pending(session, pendingId.get())
+        return storage.submit(() -> pending(session, pendingId.get())
                 .map(credential -> qrPage(request, site, session, credential, rd, 200, Optional.empty(),
                         "ENROL_SHOW"))
                 .orElseGet(EnrolEndpoint::toSecondFactor));
@@ -91,7 +106,7 @@ final class EnrolEndpoint {
                     "MALFORMED_FORM"));
         }
         String step = form.text(SecondFactorPages.FIELD_STEP);
-        return context.services.storage().submit(() -> switch (step) {
+        return storage.submit(() -> switch (step) {
             case SecondFactorPages.STEP_INVITATION -> redeem(request, site, session, csrf, rd,
                     form.text(SecondFactorPages.FIELD_INVITATION));
             case SecondFactorPages.STEP_START -> start(request, site, session, csrf, rd, invitationNeeded);
@@ -120,17 +135,16 @@ final class EnrolEndpoint {
     private PortalResponse redeem(PortalRequest request, PortalSite site, Session session, String csrf, String rd,
                                   String typed) {
         String user = session.user();
-        SecondFactors factors = context.services.secondFactors();
         if (factors.hasSecondFactor(user)) {
             // Adding a second authenticator takes a fresh second factor, never an invitation alone.
             return start(request, site, session, csrf, rd, true);
         }
-        Regulator regulator = context.services.regulator(request.snapshot().config());
+        Regulator regulator = regulators.forConfig(request.snapshot().config());
         Optional<PortalResponse> locked = lockedOut(request, site, regulator, user, csrf);
         if (locked.isPresent()) {
             return locked.get();
         }
-        Redemption redemption = factors.invitations().redeem(user, typed, context.services.clock().instant());
+        Redemption redemption = factors.invitations().redeem(user, typed, clock.instant());
         context.record(SignInEvent.ACTION_INVITATION_REDEEM, redemption == Redemption.ACCEPTED
                 ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE, redemption.name().toLowerCase(), user, request,
                 request.session().sessionHash());
@@ -145,8 +159,8 @@ final class EnrolEndpoint {
     /** Starting without an invitation: a fresh second factor, or the test-only first-factor-only setting. */
     private PortalResponse start(PortalRequest request, PortalSite site, Session session, String csrf, String rd,
                                  boolean invitationNeeded) {
-        boolean hasFactor = context.services.secondFactors().hasSecondFactor(session.user());
-        if (hasFactor && !FactorProof.fresh(session, context.services.clock().instant())) {
+        boolean hasFactor = factors.hasSecondFactor(session.user());
+        if (hasFactor && !FactorProof.fresh(session, clock.instant())) {
             context.record(SignInEvent.ACTION_FACTOR_ENROL, AuditOutcome.FAILURE, "second_factor_not_fresh",
                     session.user(), request, request.session().sessionHash());
             return PortalContext.page(site, site.pages().secondFactor().refusal(403,
@@ -165,13 +179,13 @@ final class EnrolEndpoint {
 
     /** Stores a pending authenticator, remembers it in the session, and shows it. */
     private PortalResponse begin(PortalRequest request, PortalSite site, Session session, String rd) {
-        TotpCredentials.Enrolment enrolment = context.services.secondFactors().totp().startEnrolment(session.user(),
+        TotpCredentials.Enrolment enrolment = factors.totp().startEnrolment(session.user(),
                 SecondFactorMessages.DEFAULT_NAME, TotpSettings.forNewEnrolment(request.snapshot().config().totp()));
-        Optional<Session> marked = context.services.sessions(request.snapshot().config()).updateAttributes(
+        Optional<Session> marked = sessions.forConfig(request.snapshot().config()).updateAttributes(
                 request.session().id(), Map.of(PortalContext.ENROL_CREDENTIAL, enrolment.credential().id()),
                 Set.of());
         if (marked.isEmpty()) {
-            context.services.secondFactors().totp().remove(session.user(), enrolment.credential().id());
+            factors.totp().remove(session.user(), enrolment.credential().id());
             return PortalContext.toLogin(request);
         }
         context.record(SignInEvent.ACTION_FACTOR_ENROL, AuditOutcome.SUCCESS, "pending", session.user(), request,
@@ -184,7 +198,6 @@ final class EnrolEndpoint {
     private PortalResponse confirm(PortalRequest request, PortalSite site, Session session, String rd, String name,
                                    String code) {
         String user = session.user();
-        SecondFactors factors = context.services.secondFactors();
         Optional<TotpCredential> pending = PortalContext.attribute(request, PortalContext.ENROL_CREDENTIAL)
                 .flatMap(id -> pending(session, id));
         String csrf = session.attributes().getOrDefault(PortalContext.CSRF, "");
@@ -193,7 +206,7 @@ final class EnrolEndpoint {
                     SecondFactorMessages.ENROL_TITLE, SecondFactorMessages.ENROL_GONE, PortalPaths.SECOND_FACTOR,
                     SecondFactorMessages.CONTINUE), "ENROL_GONE");
         }
-        Regulator regulator = context.services.regulator(request.snapshot().config());
+        Regulator regulator = regulators.forConfig(request.snapshot().config());
         Optional<PortalResponse> locked = lockedOut(request, site, regulator, user, csrf);
         if (locked.isPresent()) {
             return locked.get();
@@ -220,7 +233,7 @@ final class EnrolEndpoint {
         regulator.recordSuccess(CounterKind.TOTP, user);
         context.record(SignInEvent.ACTION_FACTOR_ENROL, AuditOutcome.SUCCESS, first ? "confirmed_first"
                 : "confirmed", user, request, request.session().sessionHash());
-        Optional<IssuedSession> rotated = context.services.sessions(request.snapshot().config()).rotate(
+        Optional<IssuedSession> rotated = sessions.forConfig(request.snapshot().config()).rotate(
                 request.session().id(), AuthFactor.TOTP, context.renewedCsrf(Map.of()),
                 Set.of(PortalContext.ENROL_CREDENTIAL, ResolvedSession.SECOND_FACTOR_DUE, PortalContext.SECOND_FACTOR_RD));
         if (rotated.isEmpty()) {
@@ -232,8 +245,8 @@ final class EnrolEndpoint {
         if (!first) {
             return PortalResponse.redirect(303, PortalPaths.HOME, "ENROL_ADDED", List.of(cookie));
         }
-        FirstSecondFactor.endOtherSessions(context, request, user, rotated.get());
-        RecoveryCodeSet codes = factors.recoveryCodes().generate(user, context.services.clock().instant());
+        FirstSecondFactor.endOtherSessions(context, sessions, request, user, rotated.get());
+        RecoveryCodeSet codes = factors.recoveryCodes().generate(user, clock.instant());
         context.record(SignInEvent.ACTION_RECOVERY_CODE_REGENERATE, AuditOutcome.SUCCESS, "first_enrolment", user,
                 request, rotated.get().id().hash().displayId());
         return PortalContext.page(site, site.pages().secondFactor().recoveryCodes(codes.reveal(),
@@ -241,12 +254,12 @@ final class EnrolEndpoint {
     }
 
     private Optional<TotpCredential> pending(Session session, String id) {
-        return context.services.secondFactors().totp().find(session.user(), id).filter(c -> !c.active());
+        return factors.totp().find(session.user(), id).filter(c -> !c.active());
     }
 
     private PortalResponse qrPage(PortalRequest request, PortalSite site, Session session, TotpCredential credential,
                                   String rd, int status, Optional<String> error, String outcome) {
-        TotpSecret secret = context.services.secondFactors().totp().secretOf(credential);
+        TotpSecret secret = factors.totp().secretOf(credential);
         String issuer = request.snapshot().config().portal().branding().organisation().replace(':', ' ');
         String uri = OtpAuthUri.build(issuer, session.user().replace(':', ' '), secret, credential.parameters());
         return PortalContext.page(site, site.pages().secondFactor().enrolShow(status,

@@ -1,10 +1,12 @@
 package org.portcullis.portal.flow;
 
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.SignInEvent;
 import org.portcullis.enrolment.RecoveryCodeSet;
+import org.portcullis.factor.SecondFactors;
 import org.portcullis.factor.TotpCredentials;
 import org.portcullis.factor.WebAuthnCredentials;
 import org.portcullis.portal.FormBody;
@@ -17,6 +19,7 @@ import org.portcullis.portal.page.SecondFactorMessages;
 import org.portcullis.portal.page.SecondFactorPages;
 import org.portcullis.session.Session;
 import org.portcullis.snapshot.PortalSite;
+import org.portcullis.storage.StorageExecutor;
 
 /**
  * {@code POST /.portcullis/factors} from the account page: rename or remove an authenticator, or make new recovery
@@ -28,10 +31,17 @@ import org.portcullis.snapshot.PortalSite;
 final class FactorsEndpoint {
     private final PortalContext context;
     private final AccountEndpoint account;
+    private final StorageExecutor storage;
+    private final SecondFactors factors;
+    private final Clock clock;
 
-    FactorsEndpoint(PortalContext context, AccountEndpoint account) {
+    FactorsEndpoint(PortalContext context, AccountEndpoint account, StorageExecutor storage, SecondFactors factors,
+                    Clock clock) {
         this.context = context;
         this.account = account;
+        this.storage = storage;
+        this.factors = factors;
+        this.clock = clock;
     }
 
     CompletableFuture<PortalResponse> submit(PortalRequest request) {
@@ -43,11 +53,11 @@ final class FactorsEndpoint {
         FormBody form = FormBody.parse(request.body()).orElse(null);
         String action = form == null ? "" : form.text(SecondFactorPages.FIELD_ACTION);
         String auditAction = auditAction(action);
-        return context.services.storage().submit(() -> {
+        return storage.submit(() -> {
             if (form == null) {
                 return answer(request, 400, SecondFactorMessages.FORM_EXPIRED, true, "MALFORMED_FORM");
             }
-            if (!FactorProof.fresh(session, context.services.clock().instant())) {
+            if (!FactorProof.fresh(session, clock.instant())) {
                 context.record(auditAction, AuditOutcome.FAILURE, "second_factor_not_fresh", session.user(), request,
                         request.session().sessionHash());
                 return PortalContext.page(site, site.pages().secondFactor().refusal(403,
@@ -57,9 +67,9 @@ final class FactorsEndpoint {
             }
             String user = session.user();
             String id = form.text(SecondFactorPages.FIELD_ID);
-            TotpCredentials totp = context.services.secondFactors().totp();
+            TotpCredentials totp = factors.totp();
             // Security keys are listed and changed on the same page under the same rules (issue 6 §2).
-            WebAuthnCredentials keys = context.services.secondFactors().webauthn();
+            WebAuthnCredentials keys = factors.webauthn();
             switch (action) {
                 case SecondFactorPages.ACTION_RENAME -> {
                     String name = form.text(SecondFactorPages.FIELD_NAME).strip();
@@ -88,8 +98,7 @@ final class FactorsEndpoint {
                             : SecondFactorMessages.LAST_FACTOR, !removed, "FACTOR_REMOVE");
                 }
                 case SecondFactorPages.ACTION_RECOVERY_CODES -> {
-                    RecoveryCodeSet codes = context.services.secondFactors().recoveryCodes().generate(user,
-                            context.services.clock().instant());
+                    RecoveryCodeSet codes = factors.recoveryCodes().generate(user, clock.instant());
                     context.record(auditAction, AuditOutcome.SUCCESS, "account_page", user, request,
                             request.session().sessionHash());
                     return PortalContext.page(site, site.pages().secondFactor().recoveryCodes(codes.reveal(),
@@ -107,7 +116,7 @@ final class FactorsEndpoint {
         String action = FormBody.parse(request.body()).map(form -> form.text(SecondFactorPages.FIELD_ACTION))
                 .orElse("");
         Session session = request.session().session();
-        return context.services.storage().submit(() -> {
+        return storage.submit(() -> {
             context.record(auditAction(action), AuditOutcome.FAILURE,
                     "csrf_" + verdict.outcome().name().toLowerCase(), session.user(), request,
                     request.session().sessionHash());

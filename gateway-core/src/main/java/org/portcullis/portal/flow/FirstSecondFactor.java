@@ -5,6 +5,7 @@ import org.portcullis.audit.SignInEvent;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.session.IssuedSession;
 import org.portcullis.session.SessionIdHash;
+import org.portcullis.session.SessionManagers;
 
 /**
  * What follows a user's first second factor, whatever its kind (authenticator app or security key), once the enrolling
@@ -21,9 +22,9 @@ final class FirstSecondFactor {
     private FirstSecondFactor() {
     }
 
-    static void endOtherSessions(PortalContext context, PortalRequest request, String user, IssuedSession kept) {
-        for (SessionIdHash ended : context.services.sessions(request.snapshot().config())
-                .endOtherSessions(user, kept.id())) {
+    static void endOtherSessions(PortalContext context, SessionManagers sessions, PortalRequest request, String user,
+                                 IssuedSession kept) {
+        for (SessionIdHash ended : sessions.forConfig(request.snapshot().config()).endOtherSessions(user, kept.id())) {
             context.record(SignInEvent.ACTION_SESSION_REVOKE, AuditOutcome.SUCCESS, REASON, user, request,
                     ended.displayId());
         }

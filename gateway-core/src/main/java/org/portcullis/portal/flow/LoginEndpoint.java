@@ -9,8 +9,11 @@ import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.SignInEvent;
 import org.portcullis.config.GatewayConfig;
 import org.portcullis.config.UserEntry;
+import org.portcullis.factor.SecondFactors;
 import org.portcullis.identity.FirstFactorResult;
+import org.portcullis.identity.FirstFactorVerifier;
 import org.portcullis.identity.User;
+import org.portcullis.identity.UserDirectory;
 import org.portcullis.policy.AuthFactor;
 import org.portcullis.portal.FormBody;
 import org.portcullis.portal.PortalRequest;
@@ -20,12 +23,16 @@ import org.portcullis.portal.guard.CsrfVerdict;
 import org.portcullis.portal.page.PortalMessages;
 import org.portcullis.regulation.CounterKind;
 import org.portcullis.regulation.Regulator;
+import org.portcullis.regulation.Regulators;
+import org.portcullis.regulation.UnknownLoginNames;
 import org.portcullis.regulation.Verdict;
 import org.portcullis.session.IssuedSession;
 import org.portcullis.session.SessionCookie;
 import org.portcullis.session.SessionManager;
+import org.portcullis.session.SessionManagers;
 import org.portcullis.signin.SignInGate;
 import org.portcullis.snapshot.PortalSite;
+import org.portcullis.storage.StorageExecutor;
 
 /**
  * {@code GET /.portcullis/login} shows the form (or, for a browser already signed in, continues at once: that is the
@@ -42,17 +49,35 @@ final class LoginEndpoint {
 
     private final PortalContext context;
     private final Continuation continuation;
+    private final StorageExecutor storage;
+    private final SignInGate gate;
+    private final FirstFactorVerifier firstFactor;
+    private final UserDirectory directory;
+    private final UnknownLoginNames unknownLogins;
+    private final Regulators regulators;
+    private final SessionManagers sessions;
+    private final SecondFactors factors;
 
-    LoginEndpoint(PortalContext context, Continuation continuation) {
+    LoginEndpoint(PortalContext context, Continuation continuation, StorageExecutor storage, SignInGate gate,
+                  FirstFactorVerifier firstFactor, UserDirectory directory, UnknownLoginNames unknownLogins,
+                  Regulators regulators, SessionManagers sessions, SecondFactors factors) {
         this.context = context;
         this.continuation = continuation;
+        this.storage = storage;
+        this.gate = gate;
+        this.firstFactor = firstFactor;
+        this.directory = directory;
+        this.unknownLogins = unknownLogins;
+        this.regulators = regulators;
+        this.sessions = sessions;
+        this.factors = factors;
     }
 
     CompletableFuture<PortalResponse> show(PortalRequest request) {
         PortalSite site = PortalContext.site(request);
         String rd = PortalContext.query(request).text("rd");
         if (request.session().signedIn()) {
-            return context.services.storage().submit(() -> continuation.to(request, request.session().id(),
+            return storage.submit(() -> continuation.to(request, request.session().id(),
                     request.session().session(), rd, "SIGN_IN_CONTINUED"));
         }
         String token = context.tokens.newToken();
@@ -91,7 +116,7 @@ final class LoginEndpoint {
             return CompletableFuture.completedFuture(retry(request, site, 401, rd, "",
                     PortalMessages.WRONG_CREDENTIALS, "SIGN_IN_FAILED"));
         }
-        Optional<CompletableFuture<SignInGate.Turn>> turn = context.services.gate().enter(
+        Optional<CompletableFuture<SignInGate.Turn>> turn = gate.enter(
                 request.request().clientAddress(), request.clientGone());
         if (turn.isEmpty()) {
             context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE, "busy", null, request, null);
@@ -132,10 +157,10 @@ final class LoginEndpoint {
                                                     String login, String rd) {
         char[] password = form.text("password").toCharArray();
         GatewayConfig config = request.snapshot().config();
-        Regulator regulator = context.services.regulator(config);
+        Regulator regulator = regulators.forConfig(config);
         String account = accountKey(login);
         InetAddress source = request.request().clientAddress();
-        return context.services.storage().submit(() -> regulator.check(CounterKind.PASSWORD, account, source))
+        return storage.submit(() -> regulator.check(CounterKind.PASSWORD, account, source))
                 .thenCompose(verdict -> {
                     if (verdict instanceof Verdict.Locked locked) {
                         java.util.Arrays.fill(password, '\0');
@@ -144,8 +169,8 @@ final class LoginEndpoint {
                         return CompletableFuture.completedFuture(PortalContext.page(site,
                                 site.pages().locked(), "LOCKED"));
                     }
-                    return context.services.firstFactor().verify(login, password).thenCompose(result ->
-                            context.services.storage().submit(() -> settle(request, site, regulator, account,
+                    return firstFactor.verify(login, password).thenCompose(result ->
+                            storage.submit(() -> settle(request, site, regulator, account,
                                     login, rd, result)));
                 });
     }
@@ -170,14 +195,14 @@ final class LoginEndpoint {
         }
         User user = ((FirstFactorResult.Success) result).user();
         regulator.recordSuccess(CounterKind.PASSWORD, user.username());
-        SessionManager sessions = context.services.sessions(request.snapshot().config());
+        SessionManager sessions = this.sessions.forConfig(request.snapshot().config());
         if (request.session().id() != null) {
             // Whatever session the browser brought along ends here: it never becomes the signed-in one (fixation).
             sessions.logout(request.session().id());
         }
         // An account with an authenticator owes its second factor: the session is marked, anonymous for the policy
         // and at the portal good only for the second-factor page and sign-out (SECURITY-RULES 12); rd waits in it.
-        boolean secondFactorDue = context.services.secondFactors().hasSecondFactor(user.username());
+        boolean secondFactorDue = factors.hasSecondFactor(user.username());
         Map<String, String> attributes = new java.util.HashMap<>(Map.of(PortalContext.SIGN_IN_ID,
                 context.tokens.newToken(), PortalContext.CSRF, context.tokens.newToken()));
         if (secondFactorDue) {
@@ -220,8 +245,8 @@ final class LoginEndpoint {
      * names are counted and locked like real ones and the lockout does not reveal which exist.
      */
     private String accountKey(String login) {
-        return context.services.directory().find(login).map(User::username)
+        return directory.find(login).map(User::username)
                 .orElseGet(() -> login.isEmpty() ? "-"
-                        : context.services.unknownLogins().subject(UserEntry.canonicalLogin(login)));
+                        : unknownLogins.subject(UserEntry.canonicalLogin(login)));
     }
 }

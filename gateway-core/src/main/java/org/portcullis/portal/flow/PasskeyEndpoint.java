@@ -11,7 +11,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.SignInEvent;
+import org.portcullis.factor.TotpCredentials;
 import org.portcullis.identity.User;
+import org.portcullis.identity.UserDirectory;
 import org.portcullis.policy.AuthFactor;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
@@ -20,10 +22,13 @@ import org.portcullis.portal.guard.CsrfVerdict;
 import org.portcullis.portal.guard.PortalPaths;
 import org.portcullis.portal.page.WebAuthnMessages;
 import org.portcullis.regulation.CounterKind;
+import org.portcullis.regulation.Regulators;
 import org.portcullis.session.IssuedSession;
 import org.portcullis.session.SessionCookie;
 import org.portcullis.session.SessionManager;
+import org.portcullis.session.SessionManagers;
 import org.portcullis.signin.ResolvedSession;
+import org.portcullis.storage.StorageExecutor;
 import org.portcullis.webauthn.AuthenticationResult;
 import org.portcullis.webauthn.CredentialRecord;
 import org.portcullis.webauthn.RefusalReason;
@@ -63,13 +68,24 @@ final class PasskeyEndpoint {
     private final Continuation continuation;
     private final WebAuthnService webauthn;
     private final WebAuthnEndpoint keys;
+    private final StorageExecutor storage;
+    private final UserDirectory directory;
+    private final TotpCredentials totp;
+    private final Regulators regulators;
+    private final SessionManagers sessions;
 
-    PasskeyEndpoint(PortalContext context, Continuation continuation, WebAuthnService webauthn,
-                    WebAuthnEndpoint keys) {
+    PasskeyEndpoint(PortalContext context, Continuation continuation, WebAuthnService webauthn, WebAuthnEndpoint keys,
+                    StorageExecutor storage, UserDirectory directory, TotpCredentials totp, Regulators regulators,
+                    SessionManagers sessions) {
         this.context = context;
         this.continuation = continuation;
         this.webauthn = webauthn;
         this.keys = keys;
+        this.storage = storage;
+        this.directory = directory;
+        this.totp = totp;
+        this.regulators = regulators;
+        this.sessions = sessions;
     }
 
     CompletableFuture<PortalResponse> options(PortalRequest request) {
@@ -77,7 +93,7 @@ final class PasskeyEndpoint {
         if (binding.isEmpty()) {
             return CompletableFuture.completedFuture(csrfRefused(request));
         }
-        return context.services.storage().submit(() -> {
+        return storage.submit(() -> {
             webauthn.purge();
             return WebAuthnEndpoint.json(200, WebAuthnJson.options(webauthn.authentication(
                     request.snapshot().config()).discoverableOptions(binding.get()).json()), "PASSKEY_OPTIONS");
@@ -90,7 +106,7 @@ final class PasskeyEndpoint {
             return CompletableFuture.completedFuture(csrfRefused(request));
         }
         Optional<WebAuthnJson.Assertion> assertion = WebAuthnJson.assertion(request.body());
-        return context.services.storage().submit(() -> {
+        return storage.submit(() -> {
             if (assertion.isEmpty()) {
                 return refuse(request, UNKNOWN_ACCOUNT, RefusalReason.MALFORMED);
             }
@@ -117,7 +133,7 @@ final class PasskeyEndpoint {
                         : RefusalReason.MALFORMED;
                 return refuse(request, account, reason);
             }
-            Optional<User> user = context.services.directory().find(found.record().user())
+            Optional<User> user = directory.find(found.record().user())
                     .filter(u -> !u.disabled() && u.username().equals(found.record().user()));
             if (user.isEmpty()) {
                 context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE, "passkey_user_gone", account,
@@ -132,8 +148,8 @@ final class PasskeyEndpoint {
     /** On a storage thread: the new session, with one factor or two. */
     private PortalResponse start(PortalRequest request, String user, AuthenticationResult.Discovered found,
                                  String rd) {
-        context.services.regulator(request.snapshot().config()).recordSuccess(CounterKind.TOTP, user);
-        SessionManager sessions = context.services.sessions(request.snapshot().config());
+        regulators.forConfig(request.snapshot().config()).recordSuccess(CounterKind.TOTP, user);
+        SessionManager sessions = this.sessions.forConfig(request.snapshot().config());
         if (request.session().id() != null) {
             sessions.logout(request.session().id());
         }
@@ -179,7 +195,7 @@ final class PasskeyEndpoint {
 
     /** An authenticator app, or an enabled key other than {@code credential}. */
     private boolean hasOtherSecondFactor(String user, String credential) {
-        return context.services.secondFactors().totp().hasActive(user) || webauthn.credentials().findByUser(user)
+        return totp.hasActive(user) || webauthn.credentials().findByUser(user)
                 .stream().anyMatch(c -> !c.disabled() && !c.credentialId().equals(credential));
     }
 

@@ -12,16 +12,14 @@ import org.portcullis.audit.SignInEvent;
 import org.portcullis.portal.FormBody;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
-import org.portcullis.portal.guard.CallbackCodes;
 import org.portcullis.portal.guard.CsrfTokens;
 import org.portcullis.portal.guard.FormHeaders;
 import org.portcullis.portal.page.PortalHeaders;
 import org.portcullis.portal.page.PortalPage;
 import org.portcullis.session.Session;
-import org.portcullis.signin.SignInServices;
 import org.portcullis.snapshot.PortalSite;
 
-/** What every endpoint shares: the sign-in services, the callback codes, the audit trail, and small helpers. */
+/** What every endpoint shares: the audit trail, the CSRF tokens, and small helpers. */
 final class PortalContext {
     /** Session attribute: the id of the sign-in the session belongs to (one per password sign-in, shared by SSO). */
     static final String SIGN_IN_ID = "sign_in";
@@ -34,15 +32,11 @@ final class PortalContext {
     /** Session attribute: the id of the authenticator this session is enrolling (pending until confirmed). */
     static final String ENROL_CREDENTIAL = "enrol_credential";
 
-    final SignInServices services;
-    final CallbackCodes codes;
     final CsrfTokens tokens;
     final AuditSink audit;
 
-    PortalContext(SignInServices services, CallbackCodes codes, AuditSink audit) {
-        this.services = services;
-        this.codes = codes;
-        this.tokens = new CsrfTokens(services.random());
+    PortalContext(AuditSink audit, CsrfTokens tokens) {
+        this.tokens = tokens;
         this.audit = audit;
     }
 

@@ -1,6 +1,7 @@
 package org.portcullis.portal.flow;
 
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -20,12 +21,15 @@ import org.portcullis.portal.page.SecondFactorMessages;
 import org.portcullis.portal.page.SecondFactorPages;
 import org.portcullis.regulation.CounterKind;
 import org.portcullis.regulation.Regulator;
+import org.portcullis.regulation.Regulators;
 import org.portcullis.regulation.Verdict;
 import org.portcullis.session.IssuedSession;
 import org.portcullis.session.Session;
 import org.portcullis.session.SessionCookie;
+import org.portcullis.session.SessionManagers;
 import org.portcullis.signin.ResolvedSession;
 import org.portcullis.snapshot.PortalSite;
+import org.portcullis.storage.StorageExecutor;
 import org.portcullis.totp.Verification;
 
 /**
@@ -45,10 +49,21 @@ final class SecondFactorEndpoint {
     private static final String WEBAUTHN = "webauthn";
     private final PortalContext context;
     private final Continuation continuation;
+    private final StorageExecutor storage;
+    private final SecondFactors factors;
+    private final Regulators regulators;
+    private final SessionManagers sessions;
+    private final Clock clock;
 
-    SecondFactorEndpoint(PortalContext context, Continuation continuation) {
+    SecondFactorEndpoint(PortalContext context, Continuation continuation, StorageExecutor storage,
+                         SecondFactors factors, Regulators regulators, SessionManagers sessions, Clock clock) {
         this.context = context;
         this.continuation = continuation;
+        this.storage = storage;
+        this.factors = factors;
+        this.regulators = regulators;
+        this.sessions = sessions;
+        this.clock = clock;
     }
 
     CompletableFuture<PortalResponse> show(PortalRequest request) {
@@ -62,8 +77,7 @@ final class SecondFactorEndpoint {
         String user = request.session().session().user();
         boolean invitationNeeded = !request.snapshot().config().enrolment().allowFirstFactorOnly();
         boolean keyRequired = WEBAUTHN.equals(PortalContext.query(request).text(PortalPaths.FIELD_NEED));
-        return context.services.storage().submit(() -> {
-            SecondFactors factors = context.services.secondFactors();
+        return storage.submit(() -> {
             boolean hasKey = factors.webauthn().hasAny(user);
             if (keyRequired && !hasKey && !pending) {
                 // A webauthn-only rule and a user without a key: explain, and lead to registration (with proof).
@@ -98,7 +112,7 @@ final class SecondFactorEndpoint {
         }
         String recovery = form.text(SecondFactorPages.FIELD_RECOVERY_CODE);
         String code = form.text(SecondFactorPages.FIELD_CODE);
-        return context.services.storage().submit(() -> recovery.isEmpty()
+        return storage.submit(() -> recovery.isEmpty()
                 ? checkCode(request, site, session, csrf, rd, code)
                 : checkRecoveryCode(request, site, session, csrf, rd, recovery));
     }
@@ -120,8 +134,7 @@ final class SecondFactorEndpoint {
     private PortalResponse checkCode(PortalRequest request, PortalSite site, Session session, String csrf, String rd,
                                      String code) {
         String user = session.user();
-        SecondFactors factors = context.services.secondFactors();
-        Regulator regulator = context.services.regulator(request.snapshot().config());
+        Regulator regulator = regulators.forConfig(request.snapshot().config());
         InetAddress source = request.request().clientAddress();
         Optional<PortalResponse> locked = lockedOut(request, site, regulator, user, csrf,
                 SignInEvent.ACTION_FACTOR_VERIFY);
@@ -160,14 +173,13 @@ final class SecondFactorEndpoint {
     private PortalResponse checkRecoveryCode(PortalRequest request, PortalSite site, Session session, String csrf,
                                              String rd, String typed) {
         String user = session.user();
-        SecondFactors factors = context.services.secondFactors();
-        Regulator regulator = context.services.regulator(request.snapshot().config());
+        Regulator regulator = regulators.forConfig(request.snapshot().config());
         Optional<PortalResponse> locked = lockedOut(request, site, regulator, user, csrf,
                 SignInEvent.ACTION_RECOVERY_CODE_USE);
         if (locked.isPresent()) {
             return locked.get();
         }
-        Redemption redemption = factors.recoveryCodes().redeem(user, typed, context.services.clock().instant());
+        Redemption redemption = factors.recoveryCodes().redeem(user, typed, clock.instant());
         if (redemption != Redemption.ACCEPTED) {
             context.record(SignInEvent.ACTION_RECOVERY_CODE_USE, AuditOutcome.FAILURE,
                     redemption.name().toLowerCase(), user, request, request.session().sessionHash());
@@ -204,7 +216,7 @@ final class SecondFactorEndpoint {
 
     /** The session under a new id with {@code factor} added and the second-factor marks gone, in one store step. */
     private Optional<IssuedSession> rotate(PortalRequest request, AuthFactor factor) {
-        return SecondFactorSuccess.rotate(context, request, factor);
+        return SecondFactorSuccess.rotate(context, sessions, request, factor);
     }
 
     private static PortalResponse page(PortalSite site, PortalPage page, String outcome,
@@ -218,7 +230,6 @@ final class SecondFactorEndpoint {
      * thread.
      */
     private PortalResponse retry(PortalSite site, String csrf, String rd, String user, String outcome) {
-        SecondFactors factors = context.services.secondFactors();
         Optional<String> error = Optional.of(SecondFactorMessages.WRONG_CODE);
         if (factors.webauthn().hasAny(user)) {
             return SecurityKeyEndpoint.scriptPage(site, site.pages().webauthn().secondFactor(401, csrf, rd, error,

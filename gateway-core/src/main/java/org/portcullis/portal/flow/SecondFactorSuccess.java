@@ -8,6 +8,7 @@ import org.portcullis.audit.SignInEvent;
 import org.portcullis.policy.AuthFactor;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.session.IssuedSession;
+import org.portcullis.session.SessionManagers;
 import org.portcullis.signin.ResolvedSession;
 
 /**
@@ -24,13 +25,14 @@ final class SecondFactorSuccess {
     private SecondFactorSuccess() {
     }
 
-    static Optional<IssuedSession> rotate(PortalContext context, PortalRequest request, AuthFactor factor) {
-        return rotate(context, request, factor, Map.of(), ENDED);
+    static Optional<IssuedSession> rotate(PortalContext context, SessionManagers sessions, PortalRequest request,
+                                          AuthFactor factor) {
+        return rotate(context, sessions, request, factor, Map.of(), ENDED);
     }
 
-    static Optional<IssuedSession> rotate(PortalContext context, PortalRequest request, AuthFactor factor,
-                                          Map<String, String> set, Set<String> remove) {
-        Optional<IssuedSession> rotated = context.services.sessions(request.snapshot().config())
+    static Optional<IssuedSession> rotate(PortalContext context, SessionManagers sessions, PortalRequest request,
+                                          AuthFactor factor, Map<String, String> set, Set<String> remove) {
+        Optional<IssuedSession> rotated = sessions.forConfig(request.snapshot().config())
                 .rotate(request.session().id(), factor, context.renewedCsrf(set), remove);
         rotated.ifPresent(issued -> context.record(SignInEvent.ACTION_SESSION_ROTATE, AuditOutcome.SUCCESS,
                 factor.name().toLowerCase(), issued.session().user(), request, issued.id().hash().displayId()));

@@ -2,6 +2,7 @@ package org.portcullis.portal.flow;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +12,7 @@ import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.SignInEvent;
 import org.portcullis.enrolment.RecoveryCodeSet;
 import org.portcullis.enrolment.Redemption;
+import org.portcullis.factor.SecondFactors;
 import org.portcullis.portal.FormBody;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
@@ -23,9 +25,12 @@ import org.portcullis.portal.page.WebAuthnMessages;
 import org.portcullis.portal.page.WebAuthnPages;
 import org.portcullis.regulation.CounterKind;
 import org.portcullis.regulation.Regulator;
+import org.portcullis.regulation.Regulators;
 import org.portcullis.regulation.Verdict;
 import org.portcullis.session.Session;
+import org.portcullis.session.SessionManagers;
 import org.portcullis.snapshot.PortalSite;
+import org.portcullis.storage.StorageExecutor;
 
 /**
  * {@code /.portcullis/security-key}: registering a security key or passkey, with the same proof as an authenticator
@@ -39,10 +44,21 @@ import org.portcullis.snapshot.PortalSite;
 final class SecurityKeyEndpoint {
     private final PortalContext context;
     private final WebAuthnEndpoint endpoint;
+    private final StorageExecutor storage;
+    private final SecondFactors factors;
+    private final Regulators regulators;
+    private final SessionManagers sessions;
+    private final Clock clock;
 
-    SecurityKeyEndpoint(PortalContext context, WebAuthnEndpoint endpoint) {
+    SecurityKeyEndpoint(PortalContext context, WebAuthnEndpoint endpoint, StorageExecutor storage,
+                        SecondFactors factors, Regulators regulators, SessionManagers sessions, Clock clock) {
         this.context = context;
         this.endpoint = endpoint;
+        this.storage = storage;
+        this.factors = factors;
+        this.regulators = regulators;
+        this.sessions = sessions;
+        this.clock = clock;
     }
 
     CompletableFuture<PortalResponse> show(PortalRequest request) {
@@ -53,12 +69,12 @@ final class SecurityKeyEndpoint {
         Session session = request.session().session();
         String csrf = session.attributes().getOrDefault(PortalContext.CSRF, "");
         String rd = PortalContext.query(request).text(PortalPaths.FIELD_RD);
-        return context.services.storage().submit(() -> {
+        return storage.submit(() -> {
             if (endpoint.mayRegister(request, session)) {
                 return scriptPage(site, site.pages().webauthn().register(200, csrf, rd, Optional.empty()),
                         "SECURITY_KEY_REGISTER");
             }
-            if (!context.services.secondFactors().hasSecondFactor(session.user())) {
+            if (!factors.hasSecondFactor(session.user())) {
                 return PortalContext.page(site, site.pages().webauthn().invitation(200, csrf, rd, Optional.empty()),
                         "SECURITY_KEY_INVITATION");
             }
@@ -80,7 +96,7 @@ final class SecurityKeyEndpoint {
                     400, csrf, rd, Optional.of(SecondFactorMessages.FORM_EXPIRED)), "MALFORMED_FORM"));
         }
         String step = form.text(SecondFactorPages.FIELD_STEP);
-        return context.services.storage().submit(() -> switch (step) {
+        return storage.submit(() -> switch (step) {
             case WebAuthnPages.STEP_INVITATION -> redeem(request, site, session, csrf, rd,
                     form.text(SecondFactorPages.FIELD_INVITATION));
             case WebAuthnPages.STEP_RECOVERY_CODES -> recoveryCodes(request, site, session, rd);
@@ -105,19 +121,18 @@ final class SecurityKeyEndpoint {
     private PortalResponse redeem(PortalRequest request, PortalSite site, Session session, String csrf, String rd,
                                   String typed) {
         String user = session.user();
-        if (context.services.secondFactors().hasSecondFactor(user)) {
+        if (factors.hasSecondFactor(user)) {
             // Another key takes a fresh second factor, never an invitation alone.
             return needsFreshFactor(site, rd);
         }
-        Regulator regulator = context.services.regulator(request.snapshot().config());
+        Regulator regulator = regulators.forConfig(request.snapshot().config());
         Verdict verdict = regulator.check(CounterKind.TOTP, user, request.request().clientAddress());
         if (verdict instanceof Verdict.Locked locked) {
             context.record(SignInEvent.ACTION_FACTOR_ENROL, AuditOutcome.FAILURE,
                     "locked_" + locked.reason().name().toLowerCase(), user, request, request.session().sessionHash());
             return PortalContext.page(site, site.pages().secondFactor().locked(csrf), "SECOND_FACTOR_LOCKED");
         }
-        Redemption redemption = context.services.secondFactors().invitations().redeem(user, typed,
-                context.services.clock().instant());
+        Redemption redemption = factors.invitations().redeem(user, typed, clock.instant());
         context.record(SignInEvent.ACTION_INVITATION_REDEEM, redemption == Redemption.ACCEPTED
                 ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE, redemption.name().toLowerCase(), user, request,
                 request.session().sessionHash());
@@ -130,8 +145,8 @@ final class SecurityKeyEndpoint {
             return PortalContext.page(site, site.pages().webauthn().invitation(401, csrf, rd,
                     Optional.of(SecondFactorMessages.WRONG_INVITATION)), "INVITATION_REFUSED");
         }
-        long until = context.services.clock().instant().plus(FactorProof.FRESH).toEpochMilli();
-        Optional<Session> marked = context.services.sessions(request.snapshot().config()).updateAttributes(
+        long until = clock.instant().plus(FactorProof.FRESH).toEpochMilli();
+        Optional<Session> marked = sessions.forConfig(request.snapshot().config()).updateAttributes(
                 request.session().id(), Map.of(WebAuthnEndpoint.INVITED_UNTIL, Long.toString(until)), Set.of());
         if (marked.isEmpty()) {
             return PortalContext.toLogin(request);
@@ -145,13 +160,12 @@ final class SecurityKeyEndpoint {
         if (!session.attributes().containsKey(WebAuthnEndpoint.RECOVERY_DUE)) {
             return PortalResponse.redirect(303, PortalPaths.HOME, "TO_HOME", List.of());
         }
-        Optional<Session> cleared = context.services.sessions(request.snapshot().config()).updateAttributes(
+        Optional<Session> cleared = sessions.forConfig(request.snapshot().config()).updateAttributes(
                 request.session().id(), Map.of(), Set.of(WebAuthnEndpoint.RECOVERY_DUE));
         if (cleared.isEmpty()) {
             return PortalContext.toLogin(request);
         }
-        RecoveryCodeSet codes = context.services.secondFactors().recoveryCodes().generate(session.user(),
-                context.services.clock().instant());
+        RecoveryCodeSet codes = factors.recoveryCodes().generate(session.user(), clock.instant());
         context.record(SignInEvent.ACTION_RECOVERY_CODE_REGENERATE, AuditOutcome.SUCCESS, "first_enrolment",
                 session.user(), request, request.session().sessionHash());
         return PortalContext.page(site, site.pages().secondFactor().recoveryCodes(codes.reveal(),

@@ -1,21 +1,31 @@
 package org.portcullis.portal.flow;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.portcullis.audit.AuditSink;
+import org.portcullis.factor.SecondFactors;
+import org.portcullis.identity.FirstFactorVerifier;
+import org.portcullis.identity.UserDirectory;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
 import org.portcullis.portal.PortalService;
 import org.portcullis.portal.flow.PortalRoutes.Csrf;
 import org.portcullis.portal.guard.CallbackCodes;
+import org.portcullis.portal.guard.CsrfTokens;
 import org.portcullis.portal.guard.CsrfVerdict;
 import org.portcullis.portal.guard.PortalPaths;
 import org.portcullis.portal.guard.SsoFlows;
+import org.portcullis.regulation.Regulators;
+import org.portcullis.regulation.UnknownLoginNames;
+import org.portcullis.session.SessionManagers;
 import org.portcullis.signin.ResolvedSession;
-import org.portcullis.signin.SignInServices;
+import org.portcullis.signin.SignInGate;
 import org.portcullis.snapshot.PortalSite;
+import org.portcullis.storage.StorageExecutor;
 import org.portcullis.upstream.JwksDocument;
 import org.portcullis.upstream.UpstreamIdentity;
 
@@ -41,22 +51,46 @@ public final class SignInPortal implements PortalService {
 
     private final UpstreamIdentity identity;
 
-    public SignInPortal(SignInServices services, CallbackCodes codes, AuditSink audit, UpstreamIdentity identity) {
+    /**
+     * Builds every endpoint with the parts it uses, once at start.
+     *
+     * @param audit         the trail every sign-in step is recorded in
+     * @param codes         the one-time codes of single sign-on, issued here and redeemed at the callback
+     * @param clock         the time of factor proofs, code redemptions and WebAuthn challenges
+     * @param random        the source of CSRF tokens and WebAuthn challenges
+     * @param storage       the threads every store call of an endpoint runs on, never an event loop
+     * @param sessions      the session manager of a request's snapshot
+     * @param regulators    the failure counters with a request's snapshot's limits
+     * @param factors       the users' authenticators, security keys, invitation and recovery codes
+     * @param gate          the turns sign-ins take under a flood
+     * @param firstFactor   the password check on the hashing pool
+     * @param directory     the users file's accounts
+     * @param unknownLogins the keyed stand-in that counts logins naming no account
+     * @param identity      the keys upstreams verify assertions with (the JWKS)
+     */
+    public SignInPortal(AuditSink audit, CallbackCodes codes, Clock clock, SecureRandom random,
+                        StorageExecutor storage, SessionManagers sessions, Regulators regulators,
+                        SecondFactors factors, SignInGate gate, FirstFactorVerifier firstFactor,
+                        UserDirectory directory, UnknownLoginNames unknownLogins, UpstreamIdentity identity) {
         this.identity = identity;
-        this.context = new PortalContext(services, codes, audit);
-        Continuation continuation = new Continuation(context);
-        LoginEndpoint login = new LoginEndpoint(context, continuation);
-        this.callback = new CallbackEndpoint(context);
-        SignOutEndpoint signOut = new SignOutEndpoint(context);
-        this.account = new AccountEndpoint(context);
-        SecondFactorEndpoint secondFactor = new SecondFactorEndpoint(context, continuation);
-        EnrolEndpoint enrol = new EnrolEndpoint(context);
-        FactorsEndpoint factors = new FactorsEndpoint(context, account);
-        WebAuthnService relyingParty = new WebAuthnService(services.secondFactors().webauthn(), services.clock(),
-                services.random());
-        WebAuthnEndpoint webauthn = new WebAuthnEndpoint(context, continuation, relyingParty);
-        PasskeyEndpoint passkey = new PasskeyEndpoint(context, continuation, relyingParty, webauthn);
-        SecurityKeyEndpoint securityKey = new SecurityKeyEndpoint(context, webauthn);
+        this.context = new PortalContext(audit, new CsrfTokens(random));
+        Continuation continuation = new Continuation(codes);
+        LoginEndpoint login = new LoginEndpoint(context, continuation, storage, gate, firstFactor, directory,
+                unknownLogins, regulators, sessions, factors);
+        this.callback = new CallbackEndpoint(context, codes, storage, sessions);
+        SignOutEndpoint signOut = new SignOutEndpoint(context, storage, sessions);
+        this.account = new AccountEndpoint(storage, factors);
+        SecondFactorEndpoint secondFactor = new SecondFactorEndpoint(context, continuation, storage, factors,
+                regulators, sessions, clock);
+        EnrolEndpoint enrol = new EnrolEndpoint(context, storage, factors, regulators, sessions, clock);
+        FactorsEndpoint factorsPage = new FactorsEndpoint(context, account, storage, factors, clock);
+        WebAuthnService relyingParty = new WebAuthnService(factors.webauthn(), clock, random);
+        WebAuthnEndpoint webauthn = new WebAuthnEndpoint(context, continuation, relyingParty, storage, factors,
+                regulators, sessions, clock);
+        PasskeyEndpoint passkey = new PasskeyEndpoint(context, continuation, relyingParty, webauthn, storage,
+                directory, factors.totp(), regulators, sessions);
+        SecurityKeyEndpoint securityKey = new SecurityKeyEndpoint(context, webauthn, storage, factors, regulators,
+                sessions, clock);
         PortalRoutes.Refusal verifyRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_VERIFY);
         PortalRoutes.Refusal enrolRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_ENROL);
         this.routes = new PortalRoutes(List.of(
@@ -72,8 +106,8 @@ public final class SignInPortal implements PortalService {
                 PortalRoutes.read(PortalPaths.ENROL, false, enrol::show),
                 PortalRoutes.change(PortalPaths.ENROL, Csrf.SESSION_FORM, false, enrol::submit, enrol::csrfRefused),
                 PortalRoutes.read(PortalPaths.FACTORS, false, r -> done(account.toHome())),
-                PortalRoutes.change(PortalPaths.FACTORS, Csrf.SESSION_FORM, false, factors::submit,
-                        factors::csrfRefused),
+                PortalRoutes.change(PortalPaths.FACTORS, Csrf.SESSION_FORM, false, factorsPage::submit,
+                        factorsPage::csrfRefused),
                 PortalRoutes.read(PortalPaths.SECURITY_KEY, false, securityKey::show),
                 PortalRoutes.change(PortalPaths.SECURITY_KEY, Csrf.SESSION_FORM, false, securityKey::submit,
                         securityKey::csrfRefused),

@@ -9,7 +9,9 @@ import org.portcullis.portal.guard.CsrfVerdict;
 import org.portcullis.session.Session;
 import org.portcullis.session.SessionCookie;
 import org.portcullis.session.SessionManager;
+import org.portcullis.session.SessionManagers;
 import org.portcullis.snapshot.PortalSite;
+import org.portcullis.storage.StorageExecutor;
 
 /**
  * {@code POST /.portcullis/logout}: ends the sign-in everywhere, the portal session and every host session made from it
@@ -19,9 +21,13 @@ import org.portcullis.snapshot.PortalSite;
  */
 final class SignOutEndpoint {
     private final PortalContext context;
+    private final StorageExecutor storage;
+    private final SessionManagers sessions;
 
-    SignOutEndpoint(PortalContext context) {
+    SignOutEndpoint(PortalContext context, StorageExecutor storage, SessionManagers sessions) {
         this.context = context;
+        this.storage = storage;
+        this.sessions = sessions;
     }
 
     CompletableFuture<PortalResponse> handle(PortalRequest request) {
@@ -31,8 +37,8 @@ final class SignOutEndpoint {
             // Nothing to end: show the signed-out page, and drop whatever cookie the browser still had.
             return CompletableFuture.completedFuture(signedOut(site, "SIGNED_OUT_ALREADY"));
         }
-        SessionManager sessions = context.services.sessions(request.snapshot().config());
-        return context.services.storage().submit(() -> {
+        SessionManager sessions = this.sessions.forConfig(request.snapshot().config());
+        return storage.submit(() -> {
             int ended = 0;
             String signIn = session.attributes().get(PortalContext.SIGN_IN_ID);
             if (signIn != null) {

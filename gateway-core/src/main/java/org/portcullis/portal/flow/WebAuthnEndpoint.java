@@ -1,6 +1,7 @@
 package org.portcullis.portal.flow;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -20,11 +21,14 @@ import org.portcullis.portal.guard.PortalPaths;
 import org.portcullis.portal.page.WebAuthnMessages;
 import org.portcullis.regulation.CounterKind;
 import org.portcullis.regulation.Regulator;
+import org.portcullis.regulation.Regulators;
 import org.portcullis.regulation.Verdict;
 import org.portcullis.session.IssuedSession;
 import org.portcullis.session.Session;
 import org.portcullis.session.SessionCookie;
+import org.portcullis.session.SessionManagers;
 import org.portcullis.signin.ResolvedSession;
+import org.portcullis.storage.StorageExecutor;
 import org.portcullis.webauthn.AuthenticationOptions;
 import org.portcullis.webauthn.AuthenticationResult;
 import org.portcullis.webauthn.CredentialRecord;
@@ -62,11 +66,23 @@ final class WebAuthnEndpoint {
     private final PortalContext context;
     private final Continuation continuation;
     private final WebAuthnService webauthn;
+    private final StorageExecutor storage;
+    private final SecondFactors factors;
+    private final Regulators regulators;
+    private final SessionManagers sessions;
+    private final Clock clock;
 
-    WebAuthnEndpoint(PortalContext context, Continuation continuation, WebAuthnService webauthn) {
+    WebAuthnEndpoint(PortalContext context, Continuation continuation, WebAuthnService webauthn,
+                     StorageExecutor storage, SecondFactors factors, Regulators regulators, SessionManagers sessions,
+                     Clock clock) {
         this.context = context;
         this.continuation = continuation;
         this.webauthn = webauthn;
+        this.storage = storage;
+        this.factors = factors;
+        this.regulators = regulators;
+        this.sessions = sessions;
+        this.clock = clock;
     }
 
     // --- authentication --------------------------------------------------------------------------------------------
@@ -77,7 +93,7 @@ final class WebAuthnEndpoint {
             return CompletableFuture.completedFuture(refused.get());
         }
         String user = request.session().session().user();
-        return context.services.storage().submit(() -> {
+        return storage.submit(() -> {
             Optional<PortalResponse> locked = lockedOut(request, user);
             if (locked.isPresent()) {
                 return locked.get();
@@ -104,7 +120,7 @@ final class WebAuthnEndpoint {
         Session session = request.session().session();
         String user = session.user();
         Optional<WebAuthnJson.Assertion> assertion = WebAuthnJson.assertion(request.body());
-        return context.services.storage().submit(() -> {
+        return storage.submit(() -> {
             Optional<PortalResponse> locked = lockedOut(request, user);
             if (locked.isPresent()) {
                 return locked.get();
@@ -132,12 +148,13 @@ final class WebAuthnEndpoint {
                 return json(401, WebAuthnJson.error(disabled ? "key_disabled" : "not_accepted",
                         disabled ? WebAuthnMessages.DISABLED : WebAuthnMessages.NOT_ACCEPTED), "WEBAUTHN_CLONE");
             }
-            context.services.regulator(request.snapshot().config()).recordSuccess(CounterKind.TOTP, user);
+            regulators.forConfig(request.snapshot().config()).recordSuccess(CounterKind.TOTP, user);
             context.record(SignInEvent.ACTION_FACTOR_VERIFY, AuditOutcome.SUCCESS, "webauthn", user, request,
                     request.session().sessionHash());
             String rd = a.rd().isEmpty() ? PortalContext.attribute(request, PortalContext.SECOND_FACTOR_RD)
                     .orElse("") : a.rd();
-            Optional<IssuedSession> rotated = SecondFactorSuccess.rotate(context, request, AuthFactor.WEBAUTHN);
+            Optional<IssuedSession> rotated = SecondFactorSuccess.rotate(context, sessions, request,
+                    AuthFactor.WEBAUTHN);
             if (rotated.isEmpty()) {
                 return json(401, WebAuthnJson.error("sign_in_required", WebAuthnMessages.SIGN_IN_AGAIN),
                         "WEBAUTHN_SESSION_GONE");
@@ -171,7 +188,7 @@ final class WebAuthnEndpoint {
             return CompletableFuture.completedFuture(refused.get());
         }
         Session session = request.session().session();
-        return context.services.storage().submit(() -> {
+        return storage.submit(() -> {
             if (!mayRegister(request, session)) {
                 return proofRequired(request, session.user());
             }
@@ -192,7 +209,7 @@ final class WebAuthnEndpoint {
         Session session = request.session().session();
         String user = session.user();
         Optional<WebAuthnJson.Attestation> attestation = WebAuthnJson.attestation(request.body());
-        return context.services.storage().submit(() -> {
+        return storage.submit(() -> {
             if (!mayRegister(request, session)) {
                 return proofRequired(request, user);
             }
@@ -200,7 +217,6 @@ final class WebAuthnEndpoint {
                 return refuseRegistration(request, user, RefusalReason.MALFORMED);
             }
             WebAuthnJson.Attestation a = attestation.get();
-            SecondFactors factors = context.services.secondFactors();
             boolean first = !factors.hasSecondFactor(user);
             String name = TotpCredentials.validName(a.name()) ? a.name().strip() : WebAuthnMessages.DEFAULT_NAME;
             RegistrationResult result = webauthn.registration(request.snapshot().config()).finish(
@@ -215,15 +231,15 @@ final class WebAuthnEndpoint {
             Map<String, String> set = first ? Map.of(RECOVERY_DUE, "1") : Map.of();
             Set<String> remove = new java.util.HashSet<>(SecondFactorSuccess.ENDED);
             remove.add(INVITED_UNTIL);
-            Optional<IssuedSession> rotated = SecondFactorSuccess.rotate(context, request, AuthFactor.WEBAUTHN, set,
-                    remove);
+            Optional<IssuedSession> rotated = SecondFactorSuccess.rotate(context, sessions, request,
+                    AuthFactor.WEBAUTHN, set, remove);
             if (rotated.isEmpty()) {
                 return json(401, WebAuthnJson.error("sign_in_required", WebAuthnMessages.SIGN_IN_AGAIN),
                         "WEBAUTHN_SESSION_GONE");
             }
             PortalResponse.Header cookie = PortalContext.setCookie(SessionCookie.setCookie(rotated.get().id()));
             if (first) {
-                FirstSecondFactor.endOtherSessions(context, request, user, rotated.get());
+                FirstSecondFactor.endOtherSessions(context, sessions, request, user, rotated.get());
                 return json(200, WebAuthnJson.next(NEXT_RECOVERY_CODES, PortalPaths.SECURITY_KEY,
                         rotated.get().session().attributes().getOrDefault(PortalContext.CSRF, "")),
                         "WEBAUTHN_REGISTERED_FIRST").with(cookie);
@@ -240,11 +256,11 @@ final class WebAuthnEndpoint {
      * test-only {@code enrolment.allow_first_factor_only}). On a storage thread.
      */
     boolean mayRegister(PortalRequest request, Session session) {
-        Instant now = context.services.clock().instant();
+        Instant now = clock.instant();
         if (FactorProof.fresh(session, now)) {
             return true;
         }
-        if (context.services.secondFactors().hasSecondFactor(session.user())) {
+        if (factors.hasSecondFactor(session.user())) {
             return false;
         }
         if (request.snapshot().config().enrolment().allowFirstFactorOnly()) {
@@ -321,7 +337,7 @@ final class WebAuthnEndpoint {
     }
 
     Optional<PortalResponse> lockedOut(PortalRequest request, String user) {
-        Regulator regulator = context.services.regulator(request.snapshot().config());
+        Regulator regulator = regulators.forConfig(request.snapshot().config());
         Verdict verdict = regulator.check(CounterKind.TOTP, user, request.request().clientAddress());
         if (verdict instanceof Verdict.Locked locked) {
             context.record(SignInEvent.ACTION_FACTOR_VERIFY, AuditOutcome.FAILURE,
@@ -333,7 +349,7 @@ final class WebAuthnEndpoint {
     }
 
     void countFailure(PortalRequest request, String user) {
-        Verdict after = context.services.regulator(request.snapshot().config())
+        Verdict after = regulators.forConfig(request.snapshot().config())
                 .recordFailure(CounterKind.TOTP, user, request.request().clientAddress());
         if (after instanceof Verdict.Locked lock) {
             context.record(SignInEvent.ACTION_LOCKOUT, AuditOutcome.FAILURE,

@@ -1,0 +1,191 @@
+package org.portcullis.server;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.portcullis.audit.AuditOutcome;
+import org.portcullis.audit.AuditSink;
+import org.portcullis.audit.ConfigReload;
+import org.portcullis.config.ConfigException;
+import org.portcullis.config.GatewayConfig;
+import org.portcullis.config.UsersFile;
+import org.portcullis.config.UsersFileLoader;
+import org.portcullis.crypto.EncryptionKey;
+import org.portcullis.crypto.SecretBox;
+import org.portcullis.factor.SecondFactors;
+import org.portcullis.identity.Argon2Parameters;
+import org.portcullis.identity.FileUserDirectory;
+import org.portcullis.identity.FirstFactorVerifier;
+import org.portcullis.identity.PasswordCheckPool;
+import org.portcullis.identity.PasswordHasher;
+import org.portcullis.identity.UsersFileReloader;
+import org.portcullis.portal.flow.SignInPortal;
+import org.portcullis.portal.guard.CallbackCodes;
+import org.portcullis.portal.guard.InMemoryCallbackCodeStore;
+import org.portcullis.regulation.Regulators;
+import org.portcullis.regulation.SqliteFailureCounter;
+import org.portcullis.regulation.UnknownLoginNames;
+import org.portcullis.session.SessionManagers;
+import org.portcullis.session.SqliteSessionStore;
+import org.portcullis.signin.LiveStreams;
+import org.portcullis.signin.RequestSessions;
+import org.portcullis.signin.SessionResolver;
+import org.portcullis.signin.SignInGate;
+import org.portcullis.signin.StreamCuttingSessionStore;
+import org.portcullis.signin.TunnelWatch;
+import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.StorageExecutor;
+import org.portcullis.upstream.UpstreamIdentity;
+
+/**
+ * The sign-in machinery of one running gateway, built once at start when the config has {@code storage} and
+ * {@code users}, in this one place: the user directory (reloaded when the users file changes), the password pool, the
+ * session store and the failure counters, the second factors, and from them the three things the gateway runs with:
+ * the {@link RequestSessions} of the request path, the {@link TunnelWatch} and the {@link SignInPortal}. Each of
+ * those, and each portal endpoint, is handed only the parts it uses; nothing receives this object.
+ *
+ * <p>What stays here is the lifecycle: {@link #close()} stops the users file's watch, then the password pool, then
+ * the storage threads (queued store work finishes first). The server closes the tunnel watch before (it is the
+ * runtime's). The parts tests reach for are readable here too.
+ *
+ * <p>Session timeouts and lockout limits are read from the config snapshot of each request ({@link SessionManagers},
+ * {@link Regulators}), so a config reload that changes them applies to the next request. The users file, the store
+ * and the pools stay as they were started: changing {@code users.file} or {@code storage} needs a restart.
+ */
+public final class SignInAssembly implements AutoCloseable {
+    /** Sign-ins parked beyond this many are refused at once ("busy"): each holds a connection and a small form. */
+    static final int MAX_WAITING_SIGN_INS = 4096;
+
+    private final UsersFileReloader reloader;
+    private final PasswordCheckPool passwords;
+    private final StorageExecutor storage;
+    private final LiveStreams liveStreams;
+    private final SecondFactors secondFactors;
+    private final Regulators regulators;
+    private final RequestSessions requestSessions;
+    private final TunnelWatch tunnels;
+    private final SignInPortal portal;
+
+    private SignInAssembly(UsersFileReloader reloader, PasswordCheckPool passwords, StorageExecutor storage,
+                           LiveStreams liveStreams, SecondFactors secondFactors, Regulators regulators,
+                           RequestSessions requestSessions, TunnelWatch tunnels, SignInPortal portal) {
+        this.reloader = reloader;
+        this.passwords = passwords;
+        this.storage = storage;
+        this.liveStreams = liveStreams;
+        this.secondFactors = secondFactors;
+        this.regulators = regulators;
+        this.requestSessions = requestSessions;
+        this.tunnels = tunnels;
+        this.portal = portal;
+    }
+
+    /**
+     * Loads the users file, builds every part and starts watching the file. {@code database} is the open, key-checked
+     * store; {@code storage} the threads every store call of a request runs on (closed with this assembly);
+     * {@code identity} signs the assertions the portal publishes keys for; {@code currentConfig} the config of the
+     * snapshot being served, which the tunnel watch checks sessions with.
+     *
+     * @throws ConfigException the users file does not load (every error in it)
+     */
+    static SignInAssembly start(GatewayConfig config, EmbeddedDatabase database, StorageExecutor storage, Clock clock,
+                                AuditSink audit, UpstreamIdentity identity, Supplier<GatewayConfig> currentConfig)
+            throws ConfigException, IOException {
+        Objects.requireNonNull(config.users(), "users");
+        Path usersFile = config.users().file();
+        UsersFile users = new UsersFileLoader().load(usersFile);
+        Objects.requireNonNull(storage, "storage");
+        PasswordCheckPool passwords = PasswordCheckPool.withDefaults();
+        SecretBox box = new SecretBox(EncryptionKey.parse(config.storage().encryptionKeyText()));
+        SecureRandom random = new SecureRandom();
+
+        LiveStreams liveStreams = new LiveStreams();
+        // Every session this process ends cuts the session's tunnels at once (SECURITY-RULES 23).
+        SessionManagers sessions = new SessionManagers(
+                new StreamCuttingSessionStore(new SqliteSessionStore(database), liveStreams), clock, random);
+        Regulators regulators = new Regulators(new SqliteFailureCounter(database), clock);
+        FileUserDirectory directory = new FileUserDirectory(users);
+        // Every change to who can sign in is in the audit trail: the users file's reloads, applied or refused.
+        UsersFileReloader reloader = new UsersFileReloader(usersFile, new UsersFileLoader(), directory,
+                (outcome, errors) -> {
+                    audit.record(new ConfigReload(errors == 0 ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE,
+                            outcome.name(), usersFile.toString(), errors));
+                    // A user removed or disabled in the new file loses their open tunnels now, not at their next
+                    // request.
+                    liveStreams.endIf(entry -> directory.find(entry.user()).filter(user -> !user.disabled())
+                            .isEmpty());
+                });
+        FirstFactorVerifier firstFactor = new FirstFactorVerifier(directory,
+                new PasswordHasher(dummyParameters(users)), passwords);
+        SessionResolver resolver = new SessionResolver(storage, directory);
+        // One sign-in more than there are hashing threads, so a store read overlaps a hash; the rest wait parked.
+        SignInGate gate = new SignInGate(passwords.threads() + 1, MAX_WAITING_SIGN_INS);
+        SecondFactors secondFactors = new SecondFactors(database, box, clock, random);
+        UnknownLoginNames unknownLogins = UnknownLoginNames.loadOrCreate(database, box, clock, random);
+        reloader.start();
+
+        CallbackCodes codes = new CallbackCodes(new InMemoryCallbackCodeStore(clock), clock,
+                CallbackCodes.DEFAULT_TTL, random);
+        SignInPortal portal = new SignInPortal(audit, codes, clock, random, storage, sessions, regulators,
+                secondFactors, gate, firstFactor, directory, unknownLogins, identity);
+        TunnelWatch tunnels = new TunnelWatch(liveStreams, clock, storage, resolver, directory,
+                () -> sessions.forConfig(currentConfig.get()));
+        return new SignInAssembly(reloader, passwords, storage, liveStreams, secondFactors, regulators,
+                new RequestSessions(resolver, sessions), tunnels, portal);
+    }
+
+    /**
+     * Unknown logins are hashed against a dummy hash with the parameters of the first account, so that they cost
+     * what a real account costs (a file with one cost setting, as {@code portcullis users} writes it).
+     */
+    private static Argon2Parameters dummyParameters(UsersFile users) {
+        return users.users().isEmpty() ? Argon2Parameters.defaults()
+                : Argon2Parameters.of(users.users().get(0).password());
+    }
+
+    /** What the request path resolves sessions with. */
+    public RequestSessions requestSessions() {
+        return requestSessions;
+    }
+
+    /** Ends WebSocket tunnels whose session ended; the runtime's (the server closes it). */
+    public TunnelWatch tunnels() {
+        return tunnels;
+    }
+
+    /** What answers the gateway's own paths. */
+    public SignInPortal portal() {
+        return portal;
+    }
+
+    /** The users file's watch: reloaded on SIGHUP too. */
+    public UsersFileReloader usersReloader() {
+        return reloader;
+    }
+
+    /** The users' second factors (tests enrol and inspect through it). */
+    public SecondFactors secondFactors() {
+        return secondFactors;
+    }
+
+    /** The open tunnels of signed-in sessions (tests). */
+    public LiveStreams liveStreams() {
+        return liveStreams;
+    }
+
+    /** The failure counters with a snapshot's limits (tests unlock through it). */
+    public Regulators regulators() {
+        return regulators;
+    }
+
+    /** Stops watching the users file, then the pools; queued store work finishes first. */
+    @Override
+    public void close() {
+        reloader.close();
+        passwords.close();
+        storage.close();
+    }
+}
