@@ -11,6 +11,9 @@ import org.portcullis.snapshot.GatewaySnapshot;
 /** How a request was decided: {@link AdmissionPipeline} ends every request in exactly one of these. */
 public sealed interface Admission {
 
+    /** The canonical request decided on, or null for a refusal that came before it was made. */
+    CanonicalRequest request();
+
     /**
      * Forward {@code upstreamHead} to {@code route}'s upstream, under {@code snapshot}; {@code rule} allowed it. The
      * head is complete: the canonical target and headers, without the gateway's cookies, with the identity headers

@@ -47,7 +47,7 @@ public final class AdmissionPipeline {
         for (int i = from; i < stages.size(); i++) {
             Stage.Step step;
             try {
-                step = stages.get(i).apply(context);
+                step = Objects.requireNonNull(stages.get(i).apply(context), "stage " + i + " said nothing");
             } catch (RuntimeException e) {
                 decided.accept(Refusals.internalError(e));
                 return;
@@ -57,7 +57,12 @@ public final class AdmissionPipeline {
                 return;
             }
             if (step instanceof Stage.Step.Later later) {
-                CompletableFuture<AdmissionContext> next = later.context().toCompletableFuture();
+                CompletableFuture<AdmissionContext> next = later.context() == null ? null
+                        : later.context().toCompletableFuture();
+                if (next == null) {
+                    decided.accept(Refusals.internalError(new IllegalStateException("stage " + i + " waits on nothing")));
+                    return;
+                }
                 if (!next.isDone()) {
                     int resumeAt = i + 1;
                     next.whenComplete((ready, error) -> eventLoop.execute(() -> resume(ready, error, resumeAt,

@@ -78,16 +78,7 @@ final class RequestRecord {
     }
 
     CanonicalRequest request() {
-        if (admission instanceof Admission.Forward forward) {
-            return forward.request();
-        }
-        if (admission instanceof Admission.Portal portal) {
-            return portal.request();
-        }
-        if (admission instanceof Admission.Challenge challenge) {
-            return challenge.request();
-        }
-        return admission instanceof Admission.Refuse refuse ? refuse.request() : null;
+        return admission == null ? null : admission.request();
     }
 
     String route() {
