@@ -39,6 +39,7 @@ final class ClientConnection implements AutoCloseable {
     private final ListAppender<ILoggingEvent> accessLines = new ListAppender<>();
     private final Logger accessLogger = (Logger) LoggerFactory.getLogger("portcullis.access");
     private final Level accessLevelBefore;
+    private final boolean accessAdditiveBefore;
 
     /** Keeps what the request path records. */
     static final class RecordingAudit implements AuditSink {
@@ -61,6 +62,9 @@ final class ClientConnection implements AutoCloseable {
     ClientConnection(GatewaySnapshot snapshot, RequestPath path, RecordingAudit audit) {
         this.audit = audit;
         accessLevelBefore = accessLogger.getLevel();
+        accessAdditiveBefore = accessLogger.isAdditive();
+        // Read here, not printed: the build output stays free of access-log lines (logback-test.xml).
+        accessLogger.setAdditive(false);
         accessLogger.setLevel(Level.INFO);
         accessLines.start();
         accessLogger.addAppender(accessLines);
@@ -113,5 +117,6 @@ final class ClientConnection implements AutoCloseable {
         channel.finishAndReleaseAll();
         accessLogger.detachAppender(accessLines);
         accessLogger.setLevel(accessLevelBefore);
+        accessLogger.setAdditive(accessAdditiveBefore);
     }
 }
