@@ -23,6 +23,7 @@ import org.portcullis.portal.NoPortal;
 import org.portcullis.portal.PortalRequest;
 import org.portcullis.portal.PortalResponse;
 import org.portcullis.portal.PortalService;
+import org.portcullis.snapshot.CurrentSnapshot;
 import org.portcullis.snapshot.GatewaySnapshot;
 import org.portcullis.snapshot.TestSnapshots;
 import org.portcullis.storage.StorageExecutor;
@@ -77,7 +78,7 @@ class FrontendHandlerTest {
     /** A connection to the gateway as {@code GatewayServer.start} wires one without storage and users. */
     ClientConnection connect() {
         Transport transport = Transport.of(ServerConfig.Transport.NIO);
-        GatewayRuntime runtime = new GatewayRuntime(SNAPSHOT, new UpstreamPools(transport), transport,
+        GatewayRuntime runtime = new GatewayRuntime(new CurrentSnapshot(SNAPSHOT), new UpstreamPools(transport), transport,
                 Clock.systemUTC(), audit, null, storageThreads, null, null);
         return connect(runtime.requestPath());
     }
