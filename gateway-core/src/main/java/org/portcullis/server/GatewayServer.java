@@ -31,6 +31,7 @@ import org.portcullis.proxy.GatewayRuntime;
 import org.portcullis.signin.SignInServices;
 import org.portcullis.signin.TunnelWatch;
 import org.portcullis.snapshot.GatewaySnapshot;
+import org.portcullis.snapshot.TlsEngine;
 import org.portcullis.storage.EmbeddedDatabase;
 import org.portcullis.storage.StorageExecutor;
 import org.portcullis.upstream.JwtSigner;
@@ -87,6 +88,7 @@ public final class GatewayServer implements AutoCloseable {
     private static GatewayServer startWith(GatewayConfig config, Clock clock, StorageExecutor storageThreads)
             throws Exception {
         Transport transport = Transport.of(config.server().transport());
+        TlsEngine.chooseAtStart(config.server().tlsProvider());
         UpstreamPools pools = new UpstreamPools(transport);
         GatewaySnapshot snapshot = GatewaySnapshot.build(config, pools, clock);
         // The store first: the audit trail notes its end there (AuditAnchors) and checks it at start.
