@@ -14,6 +14,11 @@
 #                       PORTCULLIS_PORT and UPSTREAM_PORT exported; to test this script without the gateway:
 #                       PORTCULLIS_CMD='nginx -p "$BENCH_TMP" -e "$BENCH_TMP/selftest-error.log" -c "$BENCH_TMP/nginx-selftest.conf"'
 #   KEEP_TMP=1          keep the temp dir (configs, logs, raw wrk output) for inspection
+#   TLS=1               the TLS contenders (1 KiB only; off by default when PORTCULLIS_CMD is set): nginx-tls, and
+#                       Portcullis over TLS on a bypass rule, for a signed-in session, and on a jwt: true route
+#   PORTCULLIS_TLS_PROVIDER=auto  server.tls_provider of the TLS Portcullis: auto (BoringSSL), openssl, jdk
+#   LATENCY_DURATION=5  seconds per wrk -c1 run (p99 at one connection, TLS contenders, once per round; 0 = skip)
+#   IDLE_TLS_CONNECTIONS=10000  idle keep-alive TLS connections held to measure Portcullis's heap (0 = skip)
 # Exit status: 0 when every response was a full 2xx/3xx, 2 when wrk saw errors, 1 when the setup failed.
 set -euo pipefail
 
@@ -40,6 +45,12 @@ die() { log "ERROR: $*"; exit 1; }
 for n in "$ROUNDS" "$DURATION" "$WARMUP" "$THREADS" "$CONNECTIONS"; do
   [[ "$n" =~ ^[0-9]+$ ]] || die "ROUNDS, DURATION, WARMUP, THREADS and CONNECTIONS must be whole numbers"
 done
+TLS="${TLS:-$([[ -n "${PORTCULLIS_CMD:-}" ]] && echo 0 || echo 1)}"  # PORTCULLIS_CMD is the script's self-test
+PORTCULLIS_TLS_PROVIDER="${PORTCULLIS_TLS_PROVIDER:-auto}"
+LATENCY_DURATION="${LATENCY_DURATION:-5}"
+IDLE_TLS_CONNECTIONS="${IDLE_TLS_CONNECTIONS:-10000}"
+[[ "$LATENCY_DURATION" =~ ^[0-9]+$ && "$IDLE_TLS_CONNECTIONS" =~ ^[0-9]+$ ]] \
+  || die "LATENCY_DURATION and IDLE_TLS_CONNECTIONS must be whole numbers"
 
 # --- tools -------------------------------------------------------------------------------------------------------
 # shellcheck source=bench/common.sh
@@ -194,14 +205,239 @@ PORTCULLIS_CMD="${PORTCULLIS_CMD:-java $PORTCULLIS_JAVA_OPTS -jar $JAR run --con
 start portcullis "$PORTCULLIS_CMD"
 wait_ready portcullis
 
+# --- TLS contenders (issue 14) -----------------------------------------------------------------------------------
+# nginx as a TLS reverse proxy, and a second Portcullis over TLS (server.tls_provider: $PORTCULLIS_TLS_PROVIDER) in
+# front of the same upstream: a bypass rule, a signed-in session (cookie from a real sign-in through the portal's
+# login form, a one_factor rule, identity headers) and the same session on a jwt: true route. Both TLS proxies use
+# one certificate (P-256, made here by openssl). Kept apart from the plain contenders above.
+TLS_USER=benchuser
+TLS_PASSWORD="bench user's long password"
+declare -A TLS_HOST=() TLS_PATH=()
+
+setup_tls_contenders() {
+  ensure_tools openssl
+  local idle_files=$((IDLE_TLS_CONNECTIONS + 2048))
+  if (($(ulimit -n) < idle_files)); then
+    ulimit -n "$idle_files" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+    if (($(ulimit -n) < idle_files)); then
+      log "ulimit -n is $(ulimit -n): holding $((IDLE_TLS_CONNECTIONS = $(ulimit -n) - 2048)) idle TLS connections"
+    fi
+  fi
+  read -r NGINX_TLS_PORT PTLS_PORT < <(free_ports 2)
+  PORT[nginx-tls]=$NGINX_TLS_PORT
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=login.test" \
+    -addext "subjectAltName=DNS:login.test,DNS:app.test,DNS:bypass.test,IP:127.0.0.1" \
+    -keyout "$BENCH_TMP/tls-key.pem" -out "$BENCH_TMP/tls-cert.pem" >/dev/null 2>&1 \
+    || die "openssl could not make a certificate"
+  chmod 644 "$BENCH_TMP/tls-key.pem" "$BENCH_TMP/tls-cert.pem"  # nginx's workers run as nobody
+  mkdir -p "$BENCH_TMP/www/jwt" "$BENCH_TMP/tls-data"
+  cp "$BENCH_TMP/www/1k.bin" "$BENCH_TMP/www/jwt/1k.bin"
+  chmod 755 "$BENCH_TMP/www/jwt" && chmod 644 "$BENCH_TMP/www/jwt/1k.bin"
+  chmod 700 "$BENCH_TMP/tls-data"
+
+  nginx_proxy_conf nginx-tls "$NGINX_TLS_PORT ssl" "$TUNED_BUFFERS" | sed "s|^  server {|  ssl_certificate $BENCH_TMP/tls-cert.pem;\n  ssl_certificate_key $BENCH_TMP/tls-key.pem;\n  ssl_protocols TLSv1.2 TLSv1.3;\n  ssl_session_cache shared:SSL:10m;\n  server {|" \
+    >"$BENCH_TMP/nginx-tls.conf"
+  start nginx-tls "$NGINX_BASE -c $BENCH_TMP/nginx-tls.conf"
+
+  local hash
+  hash="$(printf '%s\n' "$TLS_PASSWORD" | java -jar "$JAR" hash-password)" || die "portcullis hash-password failed"
+  cat >"$BENCH_TMP/tls-users.yaml" <<EOF
+users:
+  - username: $TLS_USER
+    display_name: Bench User
+    email: bench@example.org
+    groups: [staff]
+    password: "$hash"
+EOF
+  cat >"$BENCH_TMP/portcullis-tls.yaml" <<EOF
+server:
+  listeners:
+    - address: 127.0.0.1:$PTLS_PORT
+      tls:
+        certificate: $BENCH_TMP/tls-cert.pem
+        private_key: $BENCH_TMP/tls-key.pem
+  transport: $PORTCULLIS_TRANSPORT
+  tls_provider: $PORTCULLIS_TLS_PROVIDER
+limits:
+  max_connections_per_address: $((IDLE_TLS_CONNECTIONS + 1024))
+  idle_timeout: 300s
+routes:
+  - name: bypass
+    host: bypass.test
+    upstream: http://127.0.0.1:$UPSTREAM_PORT
+  - name: app
+    host: app.test
+    upstream: http://127.0.0.1:$UPSTREAM_PORT
+    identity_headers: remote
+  - name: jwt
+    host: app.test
+    path_prefix: /jwt/
+    upstream: http://127.0.0.1:$UPSTREAM_PORT
+    identity_headers: remote
+    jwt: true
+portal:
+  url: https://login.test:$PTLS_PORT
+storage:
+  data_dir: $BENCH_TMP/tls-data
+  encryption_key: "$(openssl rand -hex 32)"
+users:
+  file: $BENCH_TMP/tls-users.yaml
+audit:
+  file: $BENCH_TMP/tls-audit.jsonl
+  key: "$(openssl rand -hex 32)"
+  rotate: never
+access_control:
+  default_policy: deny
+  rules:
+    - id: open
+      hosts: [bypass.test]
+      policy: bypass
+    - id: signed-in
+      hosts: [app.test]
+      policy: one_factor
+EOF
+  start portcullis-tls "java $PORTCULLIS_JAVA_OPTS -jar $JAR run --config $BENCH_TMP/portcullis-tls.yaml"
+  local p
+  for p in pc-tls-bypass pc-tls-session pc-tls-jwt; do
+    PROC[$p]=${PROC[portcullis-tls]}
+    PORT[$p]=$PTLS_PORT
+  done
+  TLS_HOST=([nginx-tls]="127.0.0.1:$NGINX_TLS_PORT" [pc-tls-bypass]="bypass.test:$PTLS_PORT"
+            [pc-tls-session]="app.test:$PTLS_PORT" [pc-tls-jwt]="app.test:$PTLS_PORT")
+  TLS_PATH=([nginx-tls]="" [pc-tls-bypass]="" [pc-tls-session]="" [pc-tls-jwt]="/jwt")
+  TLS_CURL=(curl -sS --max-time 10 --cacert "$BENCH_TMP/tls-cert.pem"
+            --resolve "login.test:$PTLS_PORT:127.0.0.1" --resolve "app.test:$PTLS_PORT:127.0.0.1"
+            --resolve "bypass.test:$PTLS_PORT:127.0.0.1")
+  local deadline=$((SECONDS + READY_TIMEOUT_S))
+  until "${TLS_CURL[@]}" -fo /dev/null "https://bypass.test:$PTLS_PORT/1k.bin" 2>/dev/null \
+      && curl -fsS --max-time 2 --cacert "$BENCH_TMP/tls-cert.pem" -o /dev/null \
+        "https://127.0.0.1:$NGINX_TLS_PORT/1k.bin" 2>/dev/null; do
+    kill -0 "${PROC[portcullis-tls]}" 2>/dev/null || { tail -n 30 "$BENCH_TMP/portcullis-tls.log" >&2; die "portcullis-tls exited"; }
+    kill -0 "${PROC[nginx-tls]}" 2>/dev/null || { tail -n 30 "$BENCH_TMP/nginx-tls.log" >&2; die "nginx-tls exited"; }
+    ((SECONDS < deadline)) || { tail -n 30 "$BENCH_TMP/portcullis-tls.log" >&2; die "TLS contenders not ready"; }
+    sleep 0.3
+  done
+  TLS_PROVIDER_IN_USE="$(sed -n 's/.*TLS provider: \(.*\) (server.tls_provider.*/\1/p' "$BENCH_TMP/portcullis-tls.log" | head -n 1)"
+  log "nginx-tls on 127.0.0.1:$NGINX_TLS_PORT, portcullis-tls on 127.0.0.1:$PTLS_PORT (TLS provider: ${TLS_PROVIDER_IN_USE:-not logged})"
+  TLS_SESSION="$(tls_sign_in)"
+  TLS_CONTENDERS=(nginx-tls pc-tls-bypass pc-tls-session pc-tls-jwt)
+  local name
+  for name in "${TLS_CONTENDERS[@]}"; do  # each must return the file byte for byte
+    WRK_ARGS=()
+    tls_check "$name" || die "$name did not return the 1 KiB file over TLS"
+  done
+}
+
+# Signs in as a browser would (login form with its CSRF pair, POST, the 303 to the callback, the session cookie) and
+# prints the session cookie's name=value.
+tls_sign_in() {
+  local target="https://app.test:$PTLS_PORT/1k.bin" rd csrf_cookie csrf_token callback session
+  rd="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$target")"
+  "${TLS_CURL[@]}" -D "$BENCH_TMP/form.head" -o "$BENCH_TMP/form.html" "https://login.test:$PTLS_PORT/.portcullis/login?rd=$rd"
+  csrf_cookie="$(tls_cookie_pair "$BENCH_TMP/form.head" __Host-portcullis-csrf)"
+  csrf_token="$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$BENCH_TMP/form.html" | head -n 1)"
+  [[ -n "$csrf_cookie" && -n "$csrf_token" ]] || die "no CSRF cookie and token in the login form"
+  "${TLS_CURL[@]}" -D "$BENCH_TMP/login.head" -o /dev/null -H "Origin: https://login.test:$PTLS_PORT" \
+    -H "Sec-Fetch-Site: same-origin" -H "Cookie: $csrf_cookie" \
+    --data-urlencode "username=$TLS_USER" --data-urlencode "password=$TLS_PASSWORD" \
+    --data-urlencode "csrf=$csrf_token" --data-urlencode "rd=$target" "https://login.test:$PTLS_PORT/.portcullis/login"
+  callback="$(grep -i '^location:' "$BENCH_TMP/login.head" | head -n 1 | cut -d' ' -f2- | tr -d '\r')"
+  if [[ "$callback" == "https://app.test:$PTLS_PORT/.portcullis/callback?"* ]]; then
+    # The portal on another host hands the session over through the protected host's callback.
+    "${TLS_CURL[@]}" -D "$BENCH_TMP/callback.head" -o /dev/null "$callback"
+    session="$(tls_cookie_pair "$BENCH_TMP/callback.head" __Host-portcullis)"
+  elif [[ "$callback" == "$target" ]]; then
+    session="$(tls_cookie_pair "$BENCH_TMP/login.head" __Host-portcullis)"
+  else
+    die "sign-in refused: $(head -n 1 "$BENCH_TMP/login.head") to ${callback:-nowhere}"
+  fi
+  [[ -n "$session" ]] || die "the sign-in set no session cookie"
+  log "signed in as $TLS_USER through the portal's login form"
+  printf '%s\n' "$session"
+}
+
+tls_cookie_pair() { # $1 = header file, $2 = cookie name: name=value of its (non-empty) Set-Cookie
+  grep -i '^set-cookie:' "$1" | sed -e 's/^[^:]*: *//' -e 's/;.*//' | tr -d '\r' | grep "^$2=." | head -n 1
+}
+
+# Sets WRK_ARGS (Host and Cookie headers, https URL) for a TLS contender; returns 1 for any other contender.
+tls_wrk_args() { # $1 = contender, $2 = size
+  [[ -n "${TLS_HOST[$1]:-}" ]] || return 1
+  WRK_ARGS=(-H "Host: ${TLS_HOST[$1]}")
+  [[ "$1" == pc-tls-session || "$1" == pc-tls-jwt ]] && WRK_ARGS+=(-H "Cookie: $TLS_SESSION")
+  WRK_ARGS+=("https://127.0.0.1:${PORT[$1]}${TLS_PATH[$1]}/$2.bin")
+}
+
+tls_check() { # $1 = contender: the 1 KiB file must come back byte for byte, with the headers wrk will send
+  local url="https://${TLS_HOST[$1]}${TLS_PATH[$1]}/1k.bin" cookie=()
+  [[ "$1" == pc-tls-session || "$1" == pc-tls-jwt ]] && cookie=(-H "Cookie: $TLS_SESSION")
+  [[ "$1" == nginx-tls ]] && url="https://127.0.0.1:$NGINX_TLS_PORT/1k.bin"
+  "${TLS_CURL[@]}" -f "${cookie[@]}" -o "$BENCH_TMP/check-$1" "$url" && cmp -s "$BENCH_TMP/check-$1" "$BENCH_TMP/www/1k.bin"
+}
+
+heap_used_kib() { # $1 = pid: KiB of Java heap in use right after a full GC
+  jcmd "$1" GC.run >/dev/null
+  jcmd "$1" GC.heap_info | sed -n 's/.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -n 1
+}
+
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+
+# Heap (after a full GC) and RSS of portcullis-tls before and while IDLE_TLS_CONNECTIONS keep-alive TLS connections,
+# each after one bypassed GET, sit idle. Written to $BENCH_TMP/idle-tls.json for the report.
+measure_idle_tls_heap() {
+  command -v jcmd >/dev/null || { log "jcmd missing: no idle-connection heap figure"; return; }
+  local pid=${PROC[portcullis-tls]} heap0 rss0 heap1 rss1 holder ready="$BENCH_TMP/idle-ready" deadline
+  heap0="$(heap_used_kib "$pid")"; rss0="$(rss_kib "$pid")"
+  log "opening $IDLE_TLS_CONNECTIONS idle keep-alive TLS connections to portcullis-tls"
+  rm -f "$ready"
+  python3 "$BENCH_DIR/idle-tls.py" "$PTLS_PORT" "bypass.test:$PTLS_PORT" /1k.bin "$IDLE_TLS_CONNECTIONS" "$ready" \
+    </dev/null >"$BENCH_TMP/idle-tls.log" 2>&1 &
+  holder=$!
+  PIDS+=("$holder")
+  deadline=$((SECONDS + 300))
+  until [[ -s "$ready" ]]; do
+    kill -0 "$holder" 2>/dev/null || { cat "$BENCH_TMP/idle-tls.log" >&2; log "idle-tls failed: no heap figure"; return; }
+    ((SECONDS < deadline)) || { log "idle-tls not done after 300 s: no heap figure"; kill "$holder"; return; }
+    sleep 1
+  done
+  sleep 2  # let the last responses' buffers go back to the pools
+  heap1="$(heap_used_kib "$pid")"; rss1="$(rss_kib "$pid")"
+  kill "$holder" 2>/dev/null || true
+  wait "$holder" 2>/dev/null || true
+  log "idle TLS connections: heap ${heap0} -> ${heap1} KiB, RSS ${rss0} -> ${rss1} KiB"
+  printf '{"connections": %d, "heap_before_kib": %d, "heap_after_kib": %d, "rss_before_kib": %d, "rss_after_kib": %d}\n' \
+    "$IDLE_TLS_CONNECTIONS" "$heap0" "$heap1" "$rss0" "$rss1" >"$BENCH_TMP/idle-tls.json"
+}
+
+TLS_CONTENDERS=()
+if [[ "$TLS" == 1 ]]; then
+  setup_tls_contenders
+fi
+
 # --- measure --------------------------------------------------------------------------------------------------------
 CLK_TCK="$(getconf CLK_TCK)"
 RUNS="$BENCH_TMP/runs.jsonl"
 : >"$RUNS"
 
-wrk_run() { # $1 = contender, $2 = size, $3 = seconds, $4 = output file
-  timeout $(($3 + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3s" --latency \
-    "http://127.0.0.1:${PORT[$1]}/$2.bin" >"$4" 2>&1 || { cat "$4" >&2; die "wrk against $1 failed"; }
+wrk_run() { # $1 = contender, $2 = size, $3 = seconds, $4 = output file, [$5 = connections, $6 = threads]
+  WRK_ARGS=("http://127.0.0.1:${PORT[$1]}/$2.bin")
+  tls_wrk_args "$1" "$2" || true
+  timeout $(($3 + 60)) wrk -t"${6:-$THREADS}" -c"${5:-$CONNECTIONS}" -d"$3s" --latency "${WRK_ARGS[@]}" \
+    >"$4" 2>&1 || { cat "$4" >&2; die "wrk against $1 failed"; }
+}
+
+# One measured wrk run, recorded with the contender's CPU time. $1 = round, $2 = size, $3 = contender,
+# [$4 = connections, $5 = threads, $6 = size label in the report, $7 = seconds]
+measure() {
+  local round=$1 size=$2 name=$3 label=${6:-$2} out before after
+  out="$BENCH_TMP/wrk-$round-$label-$name.txt"
+  before="$(python3 "$STATS" cpu "${PROC[$name]}")"
+  wrk_run "$name" "$size" "${7:-$DURATION}" "$out" "${4:-}" "${5:-}"
+  after="$(python3 "$STATS" cpu "${PROC[$name]}")"
+  python3 "$STATS" record --wrk-output "$out" --round "$round" --contender "$name" --size "$label" \
+    --body-bytes "${SIZE_BYTES[$size]}" --cpu-before "$before" --cpu-after "$after" --clk-tck "$CLK_TCK" >>"$RUNS"
+  log "round $round/$ROUNDS $label $name: $(tail -n 1 "$RUNS" | python3 -c \
+    'import json,sys; r=json.load(sys.stdin); print("%.0f req/s, p99 %.2f ms, %.1f us CPU/req, %d errors" % (r["rps"], r["p99_ms"], r["cpu_us_per_req"] or 0, r["errors"]))')"
 }
 
 for name in "${CONTENDERS[@]}"; do
@@ -210,25 +446,39 @@ for name in "${CONTENDERS[@]}"; do
     wrk_run "$name" "$size" "$WARMUP" "$BENCH_TMP/warmup-$name-$size.txt"
   done
 done
+for name in "${TLS_CONTENDERS[@]}"; do
+  log "warm-up $name 1k (${WARMUP}s)"
+  wrk_run "$name" 1k "$WARMUP" "$BENCH_TMP/warmup-$name-1k.txt"
+done
 
 for ((round = 1; round <= ROUNDS; round++)); do
   for size in "${SIZES[@]}"; do
     for name in "${CONTENDERS[@]}"; do
-      out="$BENCH_TMP/wrk-$round-$size-$name.txt"
-      before="$(python3 "$STATS" cpu "${PROC[$name]}")"
-      wrk_run "$name" "$size" "$DURATION" "$out"
-      after="$(python3 "$STATS" cpu "${PROC[$name]}")"
-      python3 "$STATS" record --wrk-output "$out" --round "$round" --contender "$name" --size "$size" \
-        --body-bytes "${SIZE_BYTES[$size]}" --cpu-before "$before" --cpu-after "$after" --clk-tck "$CLK_TCK" >>"$RUNS"
-      log "round $round/$ROUNDS $size $name: $(tail -n 1 "$RUNS" | python3 -c \
-        'import json,sys; r=json.load(sys.stdin); print("%.0f req/s, p99 %.2f ms, %.1f us CPU/req, %d errors" % (r["rps"], r["p99_ms"], r["cpu_us_per_req"] or 0, r["errors"]))')"
+      measure "$round" "$size" "$name"
     done
+    if [[ "$size" == 1k ]]; then
+      for name in "${TLS_CONTENDERS[@]}"; do
+        measure "$round" 1k "$name"
+      done
+    fi
   done
+  if ((LATENCY_DURATION > 0)); then
+    # One connection, one thread: the latency a lone user sees, which a saturating wrk -c64 hides behind queueing.
+    for name in "${TLS_CONTENDERS[@]}"; do
+      measure "$round" 1k "$name" 1 1 1k-c1 "$LATENCY_DURATION"
+    done
+  fi
 done
+
+if ((${#TLS_CONTENDERS[@]} > 0 && IDLE_TLS_CONNECTIONS > 0)); then
+  measure_idle_tls_heap
+fi
 
 # --- report ---------------------------------------------------------------------------------------------------------
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
-export PORTCULLIS_CMD PORTCULLIS_JAVA_OPTS PORTCULLIS_TRANSPORT
+export PORTCULLIS_CMD PORTCULLIS_JAVA_OPTS PORTCULLIS_TRANSPORT PORTCULLIS_TLS_PROVIDER
+IDLE_JSON="$BENCH_TMP/idle-tls.json"
+[[ -f "$IDLE_JSON" ]] || echo null >"$IDLE_JSON"
 python3 - "$BENCH_TMP/meta.json" <<EOF
 import json, os, platform, subprocess, sys
 def run(*cmd):
@@ -258,7 +508,14 @@ meta = {
                  "Connection \"\", Host/X-Forwarded-For/X-Forwarded-Proto set",
         "nginx_default_buffers": "Debian defaults (proxy_buffer_size 4k, proxy_buffers 8 4k)",
         "nginx_tuned_buffers": "$TUNED_BUFFERS",
+        "tls_contenders": "${TLS_CONTENDERS[*]}",
+        "portcullis_tls_provider": os.environ.get("PORTCULLIS_TLS_PROVIDER", "auto"),
+        "portcullis_tls_provider_in_use": "${TLS_PROVIDER_IN_USE:-}",
+        "latency_duration_s": $LATENCY_DURATION,
+        "nginx_tls": "as nginx-tuned, plus listen ssl, the same P-256 certificate as Portcullis, "
+                     "ssl_protocols TLSv1.2 TLSv1.3, ssl_session_cache shared:SSL:10m",
     },
+    "idle_tls": json.load(open("$IDLE_JSON")),
 }
 with open(sys.argv[1], "w") as f:
     json.dump(meta, f)

@@ -29,6 +29,18 @@ TARGETS = [
     {"size": "64k", "metric": "rps", "op": ">=", "value": 1.2, "label": "64 KiB req/s"},
 ]
 
+# TLS contenders (issue 14), judged against nginx as a TLS reverse proxy in the same run ("nginx-tls"). Reported on
+# every run; a miss never fails the script.
+TLS_REFERENCE = "nginx-tls"
+TLS_TARGETS = [
+    {"contender": "pc-tls-session", "metric": "rps", "op": ">=", "value": 0.9, "label": "signed-in session req/s"},
+    {"contender": "pc-tls-session", "metric": "cpu", "op": "<=", "value": 1.3, "label": "signed-in session CPU/req"},
+    {"contender": "pc-tls-jwt", "metric": "rps", "op": ">=", "value": 0.8, "label": "jwt: true req/s"},
+    {"contender": "pc-tls-bypass", "metric": "rps", "op": ">=", "value": 1.0, "label": "bypass over TLS req/s"},
+]
+P99_ADDED_MAX_MS = 0.3  # at one connection ("1k-c1" runs), over nginx-tls
+IDLE_HEAP_MAX_MIB = 150  # extra heap for the idle keep-alive TLS connections
+
 
 def stat_fields(pid):
     """(ppid, utime+stime) from /proc/PID/stat; the command name may hold spaces and ')' so split after the last ')'."""
@@ -133,6 +145,8 @@ def report(runs_path, meta_path, out_path):
         rows = {}
         for name in contenders:
             mine = [r for r in runs if r["contender"] == name and r["size"] == size]
+            if not mine:
+                continue  # e.g. the plain contenders have no one-connection ("1k-c1") runs
             rps = [r["rps"] for r in mine]
             rows[name] = {
                 "contender": name, "size": size, "rounds": len(mine),
@@ -185,6 +199,7 @@ def report(runs_path, meta_path, out_path):
     for t in targets:
         verdict = "n/a" if t["met"] is None else ("met" if t["met"] else "MISSED")
         print(f"target {t['label']}: {fmt(t['actual'], '.2f')}x (want {t['op']} {t['value']}) {verdict}")
+    targets += tls_report(summary, meta)
     errors = sum(r["errors"] for r in runs)
     short = any(r["short_responses_suspected"] for r in runs)
     if errors:
@@ -198,6 +213,75 @@ def report(runs_path, meta_path, out_path):
         json.dump(result, f, indent=2, sort_keys=True)
         f.write("\n")
     return 0 if result["valid"] else 2
+
+
+def tls_report(summary, meta):
+    """Prints the TLS contenders against nginx-tls (req/s and CPU at wrk's concurrency, p99 at one connection) and
+    the idle-connection heap, and returns the TLS targets with their verdicts."""
+    rows = {(r["contender"], r["size"]): r for r in summary}
+    reference = rows.get((TLS_REFERENCE, "1k"))
+    if reference is None:
+        return []
+
+    def ratio(a, b):
+        return a / b if a is not None and b else None
+
+    def fmt(v, spec):
+        return "-" if v is None else format(v, spec)
+
+    ref_c1 = rows.get((TLS_REFERENCE, "1k-c1"))
+    print()
+    print(f"TLS, 1 KiB, against {TLS_REFERENCE} (TLS provider in use: "
+          f"{meta['settings'].get('portcullis_tls_provider_in_use') or '?'}, "
+          f"server.tls_provider: {meta['settings'].get('portcullis_tls_provider')})")
+    header = f"{'contender':<15} {'req/s':>8} {'CPU us/req':>10} {'req/s x':>8} {'CPU x':>6} " \
+             f"{'p50 ms c1':>9} {'p99 ms c1':>9} {'p99 added ms':>12}"
+    print(header)
+    print("-" * len(header))
+    for name in ("nginx-tls", "pc-tls-bypass", "pc-tls-session", "pc-tls-jwt"):
+        row = rows.get((name, "1k"))
+        if row is None:
+            continue
+        row["rps_ratio_nginx-tls"] = ratio(row["rps"], reference["rps"])
+        row["cpu_ratio_nginx-tls"] = ratio(row["cpu_us_per_req"], reference["cpu_us_per_req"])
+        c1 = rows.get((name, "1k-c1"))
+        p99 = c1["p99_ms"] if c1 else None
+        row["p50_c1_ms"] = c1["p50_ms"] if c1 else None
+        row["p99_c1_ms"] = p99
+        row["p99_c1_added_ms"] = p99 - ref_c1["p99_ms"] if p99 is not None and ref_c1 else None
+        print(f"{name:<15} {fmt(row['rps'], '8.0f')} {fmt(row['cpu_us_per_req'], '10.1f')} "
+              f"{fmt(row['rps_ratio_nginx-tls'], '8.2f')} {fmt(row['cpu_ratio_nginx-tls'], '6.2f')} "
+              f"{fmt(row['p50_c1_ms'], '9.3f')} {fmt(p99, '9.3f')} {fmt(row['p99_c1_added_ms'], '12.3f')}")
+
+    targets = []
+    for t in TLS_TARGETS:
+        row = rows.get((t["contender"], "1k"))
+        actual = row.get(f"{t['metric']}_ratio_nginx-tls") if row else None
+        met = None if actual is None else (actual >= t["value"] if t["op"] == ">=" else actual <= t["value"])
+        targets.append(dict(t, size="1k", reference=TLS_REFERENCE, label=f"{t['label']} vs {TLS_REFERENCE}",
+                            actual=actual, met=met))
+    for name in ("pc-tls-bypass", "pc-tls-session", "pc-tls-jwt"):
+        row = rows.get((name, "1k"))
+        actual = row.get("p99_c1_added_ms") if row else None
+        targets.append({"contender": name, "metric": "p99_added_ms", "op": "<=", "value": P99_ADDED_MAX_MS,
+                        "size": "1k-c1", "reference": TLS_REFERENCE, "actual": actual,
+                        "met": None if actual is None else actual <= P99_ADDED_MAX_MS,
+                        "label": f"{name} p99 added at 1 connection (ms) vs {TLS_REFERENCE}"})
+    idle = meta.get("idle_tls")
+    if idle:
+        extra_mib = (idle["heap_after_kib"] - idle["heap_before_kib"]) / 1024
+        print(f"{idle['connections']} idle keep-alive TLS connections: heap after full GC "
+              f"{idle['heap_before_kib'] / 1024:.1f} -> {idle['heap_after_kib'] / 1024:.1f} MiB "
+              f"(+{extra_mib:.1f} MiB), RSS {idle['rss_before_kib'] / 1024:.1f} -> {idle['rss_after_kib'] / 1024:.1f} MiB "
+              f"(+{(idle['rss_after_kib'] - idle['rss_before_kib']) / 1024:.1f} MiB)")
+        targets.append({"contender": "portcullis-tls", "metric": "idle_heap_mib", "op": "<", "value": IDLE_HEAP_MAX_MIB,
+                        "size": "idle", "reference": None, "actual": extra_mib, "met": extra_mib < IDLE_HEAP_MAX_MIB,
+                        "label": f"extra heap for {idle['connections']} idle TLS connections (MiB)"})
+    for t in targets:
+        verdict = "n/a" if t["met"] is None else ("met" if t["met"] else "MISSED")
+        unit = "" if t["metric"] in ("p99_added_ms", "idle_heap_mib") else "x"
+        print(f"target {t['label']}: {fmt(t['actual'], '.2f')}{unit} (want {t['op']} {t['value']}) {verdict}")
+    return targets
 
 
 def main(argv):

@@ -389,6 +389,10 @@ final class Messages {
         return value + " is not a transport (allowed: auto, epoll, io_uring, nio)";
     }
 
+    static String notTlsProvider(String value) {
+        return value + " is not a TLS provider (allowed: auto, openssl, jdk)";
+    }
+
     // --- webauthn ----------------------------------------------------------------------------------------------
 
     static String webauthnNeedsPortal() {

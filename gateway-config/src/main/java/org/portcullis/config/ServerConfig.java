@@ -6,9 +6,10 @@ import java.util.List;
  * Listeners, the peers trusted to set X-Forwarded-For / Forwarded, and the network transport.
  *
  * @param transport how sockets are driven; {@link Transport#AUTO} (native epoll on Linux, else NIO) by default
+ * @param tlsProvider which TLS engine serves the TLS listeners; {@link TlsProvider#AUTO} by default
  */
 public record ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies, Transport transport,
-                           HstsConfig hsts) {
+                           HstsConfig hsts, TlsProvider tlsProvider) {
 
     /**
      * {@code server.transport}. {@code io_uring} is opt-in: it batches system calls (less CPU per request, see
@@ -29,11 +30,37 @@ public record ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedPro
         }
     }
 
+    /**
+     * {@code server.tls_provider}. {@code auto} uses BoringSSL (netty-tcnative) when its native library loads, else
+     * the JDK's engine with a warning; {@code openssl} refuses to start without BoringSSL; {@code jdk} always uses the
+     * JDK's engine. Both engines get the same protocols and cipher suites, so the choice changes speed, not what a
+     * client can negotiate.
+     */
+    public enum TlsProvider {
+        AUTO("auto"), OPENSSL("openssl"), JDK("jdk");
+
+        private final String yaml;
+
+        TlsProvider(String yaml) {
+            this.yaml = yaml;
+        }
+
+        public String yaml() {
+            return yaml;
+        }
+    }
+
     public ServerConfig {
         listeners = List.copyOf(listeners);
         trustedProxies = List.copyOf(trustedProxies);
         transport = transport == null ? Transport.AUTO : transport;
         hsts = hsts == null ? HstsConfig.defaults() : hsts;
+        tlsProvider = tlsProvider == null ? TlsProvider.AUTO : tlsProvider;
+    }
+
+    public ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies, Transport transport,
+                        HstsConfig hsts) {
+        this(listeners, trustedProxies, transport, hsts, TlsProvider.AUTO);
     }
 
     public ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies, Transport transport) {

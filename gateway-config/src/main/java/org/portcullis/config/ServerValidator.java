@@ -18,7 +18,8 @@ final class ServerValidator {
     static final String TRUSTED_PROXIES = "trusted_proxies";
     static final String TRANSPORT = "transport";
     static final String HSTS = "hsts";
-    static final List<String> KEYS = List.of(LISTENERS, TRUSTED_PROXIES, TRANSPORT, HSTS);
+    static final String TLS_PROVIDER = "tls_provider";
+    static final List<String> KEYS = List.of(LISTENERS, TRUSTED_PROXIES, TRANSPORT, HSTS, TLS_PROVIDER);
     static final String MAX_AGE = "max_age";
     static final String INCLUDE_SUBDOMAINS = "include_subdomains";
     static final String PORTAL = "portal";
@@ -55,10 +56,17 @@ final class ServerValidator {
         Optional<HstsConfig> hsts = server.get().get(HSTS).isPresent()
                 ? server.get().get(HSTS).flatMap(this::hsts)
                 : Optional.of(HstsConfig.defaults());
-        if (listeners.isEmpty() || proxies.isEmpty() || transport.isEmpty() || hsts.isEmpty()) {
+        Optional<ServerConfig.TlsProvider> tlsProvider = server.get().get(TLS_PROVIDER).isPresent()
+                ? server.get().get(TLS_PROVIDER).flatMap(n -> reader.parsed(n, text -> Arrays.stream(
+                        ServerConfig.TlsProvider.values()).filter(p -> p.yaml().equals(text)).findFirst(),
+                        Messages::notTlsProvider))
+                : Optional.of(ServerConfig.TlsProvider.AUTO);
+        if (listeners.isEmpty() || proxies.isEmpty() || transport.isEmpty() || hsts.isEmpty()
+                || tlsProvider.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new ServerConfig(listeners.get(), proxies.get(), transport.get(), hsts.get()));
+        return Optional.of(new ServerConfig(listeners.get(), proxies.get(), transport.get(), hsts.get(),
+                tlsProvider.get()));
     }
 
     /** {@code server.hsts}: every key optional, defaults from {@link HstsConfig#defaults()}. */

@@ -91,7 +91,8 @@ class ConfigMessagesTest {
     @Test
     void unknownKeyWithoutCloseMatch() {
         assertThat(files.onlyError(MINIMAL + "  backlog: 10\n"))
-                .isEqualTo(files.at(4, "server.backlog: unknown key (allowed: listeners, trusted_proxies, transport, hsts)"));
+                .isEqualTo(files.at(4, "server.backlog: unknown key (allowed: listeners, trusted_proxies, transport, hsts,"
+                        + " tls_provider)"));
     }
 
     @Test
@@ -413,6 +414,27 @@ class ConfigMessagesTest {
         assertThat(files.load(base).config().server().transport()).isEqualTo(ServerConfig.Transport.AUTO);
         for (ServerConfig.Transport choice : ServerConfig.Transport.values()) {
             assertThat(files.load(base + "  transport: " + choice.yaml() + "\n").config().server().transport())
+                    .isEqualTo(choice);
+        }
+    }
+
+    @Test
+    void notTlsProvider() {
+        assertThat(files.onlyError("""
+                server:
+                  listeners:
+                    - address: 127.0.0.1:8080
+                  tls_provider: boringssl
+                """)).isEqualTo(files.at(4, "server.tls_provider: 'boringssl' is not a TLS provider"
+                + " (allowed: auto, openssl, jdk)"));
+    }
+
+    @Test
+    void tlsProviderDefaultsToAutoAndTakesEachChoice() throws Exception {
+        String base = "server:\n  listeners:\n    - address: 127.0.0.1:8080\n";
+        assertThat(files.load(base).config().server().tlsProvider()).isEqualTo(ServerConfig.TlsProvider.AUTO);
+        for (ServerConfig.TlsProvider choice : ServerConfig.TlsProvider.values()) {
+            assertThat(files.load(base + "  tls_provider: " + choice.yaml() + "\n").config().server().tlsProvider())
                     .isEqualTo(choice);
         }
     }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import java.nio.file.Path;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -18,7 +19,10 @@ final class UpstreamTls {
     private final SslContext context;
 
     UpstreamTls(Path caBundle) throws SSLException {
-        SslContextBuilder builder = SslContextBuilder.forClient().protocols("TLSv1.3", "TLSv1.2");
+        // The JDK's engine, whatever server.tls_provider says: its hostname check (endpoint identification below)
+        // is the one the upstream TLS tests prove, and BoringSSL on the classpath would otherwise be picked here too.
+        SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+                .protocols("TLSv1.3", "TLSv1.2");
         if (caBundle != null) {
             builder.trustManager(caBundle.toFile());
         }

@@ -172,7 +172,7 @@ public final class ConfigReloader implements AutoCloseable {
 
     private static GatewayConfig withListeners(GatewayConfig next, GatewayConfig running) {
         ServerConfig server = new ServerConfig(running.server().listeners(), next.server().trustedProxies(),
-                running.server().transport(), next.server().hsts());
+                running.server().transport(), next.server().hsts(), next.server().tlsProvider());
         List<Path> files = new java.util.ArrayList<>(next.referencedFiles());
         running.server().listeners().stream().filter(l -> l.isTls())
                 .forEach(l -> files.addAll(List.of(l.tls().certificate(), l.tls().privateKey())));

@@ -29,6 +29,7 @@ import org.portcullis.proxy.GatewayRuntime;
 import org.portcullis.signin.TunnelWatch;
 import org.portcullis.snapshot.CurrentSnapshot;
 import org.portcullis.snapshot.GatewaySnapshot;
+import org.portcullis.snapshot.TlsEngine;
 import org.portcullis.storage.EmbeddedDatabase;
 import org.portcullis.storage.StorageExecutor;
 import org.portcullis.upstream.JwtSigner;
@@ -104,6 +105,7 @@ public final class GatewayServer implements AutoCloseable {
     private static GatewayServer startWith(GatewayConfig config, Clock clock, StorageExecutor storageThreads,
                                            StartOptions options) throws Exception {
         Transport transport = Transport.of(config.server().transport());
+        TlsEngine.chooseAtStart(config.server().tlsProvider());
         UpstreamPools pools = new UpstreamPools(transport);
         GatewaySnapshot snapshot = GatewaySnapshot.build(config, pools, clock);
         // The store first: the audit trail notes its end there (AuditAnchors) and checks it at start.

@@ -1,6 +1,7 @@
 package org.portcullis.snapshot;
 
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -79,7 +80,8 @@ public final class GatewaySnapshot {
         Map<HostPort, SslContext> tls = new HashMap<>();
         for (ListenerConfig listener : config.server().listeners()) {
             if (listener.isTls()) {
-                tls.put(listener.address(), ServerTls.context(listener.tls()));
+                SslProvider provider = TlsEngine.of(config.server().tlsProvider()).provider();
+                tls.put(listener.address(), ServerTls.context(listener.tls(), provider));
             }
         }
         Map<String, UpstreamPool> byRoute = new HashMap<>();

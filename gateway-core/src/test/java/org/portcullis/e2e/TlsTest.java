@@ -3,6 +3,12 @@ package org.portcullis.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.OpenSslContext;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -14,7 +20,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -23,27 +31,38 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.portcullis.fixtures.EchoUpstream;
 import org.portcullis.fixtures.RawHttpClient;
 import org.portcullis.fixtures.RawResponse;
 import org.portcullis.fixtures.RecordedRequest;
 import org.portcullis.fixtures.TestCertificates;
+import org.portcullis.server.ConfigReloader.Outcome;
+import org.portcullis.snapshot.TlsEngine;
+import org.slf4j.LoggerFactory;
 
 /**
  * TLS on both sides of the gateway. Towards clients: HTTPS with TLS 1.3/1.2 only and ALPN {@code http/1.1} only.
  * Towards upstreams: the certificate must chain to the route's {@code ca_bundle} (or the JDK trust store) and name
  * the upstream host, or the request ends in 502 and nothing reaches the upstream (SECURITY-RULES 10).
+ *
+ * <p>The whole suite runs once per {@code server.tls_provider} engine: BoringSSL ({@code openssl}) and the JDK's
+ * ({@code jdk}) must show clients the same protocols, suites, ALPN and certificate reload.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass(name = "tls_provider: {0}")
+@ValueSource(strings = {"openssl", "jdk"})
 class TlsTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final Duration NOTHING = Duration.ofMillis(300);
@@ -63,6 +82,7 @@ class TlsTest {
      */
     private static final String CONFIG = """
             server:
+              tls_provider: @PROVIDER@
               listeners:
                 - address: 127.0.0.1:@PORT@
                   tls:
@@ -92,30 +112,55 @@ class TlsTest {
             """;
 
     @TempDir
-    static Path dir;
+    static Path dirs;
+
+    @Parameter
+    String provider;
+
+    Path dir;
 
     TestCertificates certs;
+    Path listenerChain;
+    Path listenerKey;
+    List<String> startLog;
     EchoUpstream upstream;
     EchoUpstream tlsUpstream;
     TcpRelay relay;
     GatewayHarness gateway;
 
-    @BeforeAll
+    @BeforeParameterizedClassInvocation(injectArguments = false)
     void start() throws Exception {
+        dir = Files.createDirectories(dirs.resolve(provider));
         certs = TestCertificates.create(dir.resolve("certs"));
+        // The listener reads copies, so a test can replace them with another certificate and reload.
+        listenerChain = Files.copy(certs.certificateChainPem(), dir.resolve("listener-chain.pem"));
+        listenerKey = Files.copy(certs.privateKeyPem(), dir.resolve("listener-key.pem"));
         upstream = EchoUpstream.start();
         tlsUpstream = EchoUpstream.tls(certs);
         relay = TcpRelay.start(InetAddress.getByName("127.0.0.2"), tlsUpstream.port());
         String config = CONFIG
-                .replace("@CHAIN@", certs.certificateChainPem().toString())
-                .replace("@KEY@", certs.privateKeyPem().toString())
+                .replace("@PROVIDER@", provider)
+                .replace("@CHAIN@", listenerChain.toString())
+                .replace("@KEY@", listenerKey.toString())
                 .replace("@CA@", certs.caCertificatePem().toString())
                 .replace("@TLS_PORT@", Integer.toString(tlsUpstream.port()))
                 .replace("@RELAY_PORT@", Integer.toString(relay.port()));
-        gateway = GatewayHarness.start(dir, config, upstream.port());
+        Logger engineLog = (Logger) LoggerFactory.getLogger(TlsEngine.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        Level before = engineLog.getLevel();
+        engineLog.setLevel(Level.INFO);
+        engineLog.addAppender(lines);
+        try {
+            gateway = GatewayHarness.start(dir, config, upstream.port());
+        } finally {
+            engineLog.detachAppender(lines);
+            engineLog.setLevel(before);
+        }
+        startLog = lines.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation(injectArguments = false)
     void stop() throws IOException {
         gateway.close();
         relay.close();
@@ -139,6 +184,46 @@ class TlsTest {
         RecordedRequest received = upstream.takeRequest(WAIT);
         assertThat(received.requestLine()).isEqualTo("GET /over-tls HTTP/1.1");
         assertThat(received.header("X-Forwarded-Proto")).isEqualTo("https");
+    }
+
+    @Test
+    void startLogsTheEngineInUseOnce() {
+        String engine = provider.equals("openssl") ? "openssl (BoringSSL)" : "jdk";
+        assertThat(startLog).containsExactly("INFO TLS provider: " + engine + " (server.tls_provider: " + provider + ")");
+        var snapshot = gateway.server().runtime().snapshot();
+        assertThat(snapshot.listenerTls(snapshot.config().server().listeners().get(0).address()))
+                .as("the listener's context").isInstanceOf(provider.equals("openssl")
+                        ? OpenSslContext.class : JdkSslContext.class);
+    }
+
+    /**
+     * A renewed certificate is picked up by a reload: new connections get it, a connection opened before the reload
+     * keeps working on the old one, and a client that trusts only the old CA is refused.
+     */
+    @Test
+    void certificateReloadServesTheNewCertificateToNewConnections() throws Exception {
+        TestCertificates renewed = TestCertificates.create(dir.resolve("renewed"));
+        try (RawHttpClient before = RawHttpClient.connectTls(gateway.port(), certs, "app.test")) {
+            replaceListenerCertificate(renewed);
+            try (SSLSocket fresh = tlsSocket(renewed, null, List.of("http/1.1"))) {
+                assertThat(fresh.getSession().getPeerCertificates()[0]).isEqualTo(renewed.certificate());
+            }
+            assertThat(catchThrowable(() -> tlsSocket(certs, null, List.of("http/1.1")).close()))
+                    .as("a client trusting only the old CA").isInstanceOf(IOException.class);
+            before.send("GET /opened-before-reload HTTP/1.1\r\nHost: app.test\r\n\r\n");
+            assertThat(before.readResponse(WAIT).status()).isEqualTo(200);
+        } finally {
+            replaceListenerCertificate(certs);
+        }
+        try (SSLSocket restored = tlsSocket(certs, null, List.of("http/1.1"))) {
+            assertThat(restored.getSession().getPeerCertificates()[0]).isEqualTo(certs.certificate());
+        }
+    }
+
+    private void replaceListenerCertificate(TestCertificates next) throws IOException {
+        Files.copy(next.certificateChainPem(), listenerChain, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(next.privateKeyPem(), listenerKey, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(gateway.reloader().reload()).isEqualTo(Outcome.APPLIED);
     }
 
     @Test
@@ -239,9 +324,14 @@ class TlsTest {
     }
 
     private SSLSocket tlsSocket(List<String> protocols, List<String> alpn) throws IOException {
+        return tlsSocket(certs, protocols, alpn);
+    }
+
+    private SSLSocket tlsSocket(TestCertificates trusted, List<String> protocols, List<String> alpn)
+            throws IOException {
         Socket plain = new Socket();
         plain.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), gateway.port()), (int) WAIT.toMillis());
-        SSLSocket socket = (SSLSocket) certs.clientSslContext().getSocketFactory()
+        SSLSocket socket = (SSLSocket) trusted.clientSslContext().getSocketFactory()
                 .createSocket(plain, "localhost", gateway.port(), true);
         try {
             SSLParameters parameters = socket.getSSLParameters();
