@@ -6,9 +6,10 @@ import java.util.List;
  * Listeners, the peers trusted to set X-Forwarded-For / Forwarded, and the network transport.
  *
  * @param transport how sockets are driven; {@link Transport#AUTO} (native epoll on Linux, else NIO) by default
+ * @param accessLog where and how the access log is written; {@link AccessLogConfig#defaults()} (text on stderr)
  */
 public record ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies, Transport transport,
-                           HstsConfig hsts) {
+                           HstsConfig hsts, AccessLogConfig accessLog) {
 
     /**
      * {@code server.transport}. {@code io_uring} is opt-in: it batches system calls (less CPU per request, see
@@ -34,6 +35,13 @@ public record ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedPro
         trustedProxies = List.copyOf(trustedProxies);
         transport = transport == null ? Transport.AUTO : transport;
         hsts = hsts == null ? HstsConfig.defaults() : hsts;
+        accessLog = accessLog == null ? AccessLogConfig.defaults() : accessLog;
+    }
+
+    /** With the default access log. */
+    public ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies, Transport transport,
+                        HstsConfig hsts) {
+        this(listeners, trustedProxies, transport, hsts, AccessLogConfig.defaults());
     }
 
     public ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies, Transport transport) {

@@ -12,13 +12,15 @@ import java.util.Optional;
 /**
  * Checks {@code server}: at least one listener, each address unique, TLS files readable, and no plain HTTP on an
  * address other hosts can reach unless {@code allow_plain_http} says a TLS-terminating proxy sits in front.
+ * {@code access_log} is checked by {@link AccessLogValidator}.
  */
 final class ServerValidator {
     static final String LISTENERS = "listeners";
     static final String TRUSTED_PROXIES = "trusted_proxies";
     static final String TRANSPORT = "transport";
     static final String HSTS = "hsts";
-    static final List<String> KEYS = List.of(LISTENERS, TRUSTED_PROXIES, TRANSPORT, HSTS);
+    static final String ACCESS_LOG = "access_log";
+    static final List<String> KEYS = List.of(LISTENERS, TRUSTED_PROXIES, TRANSPORT, HSTS, ACCESS_LOG);
     static final String MAX_AGE = "max_age";
     static final String INCLUDE_SUBDOMAINS = "include_subdomains";
     static final String PORTAL = "portal";
@@ -55,10 +57,15 @@ final class ServerValidator {
         Optional<HstsConfig> hsts = server.get().get(HSTS).isPresent()
                 ? server.get().get(HSTS).flatMap(this::hsts)
                 : Optional.of(HstsConfig.defaults());
-        if (listeners.isEmpty() || proxies.isEmpty() || transport.isEmpty() || hsts.isEmpty()) {
+        Optional<AccessLogConfig> accessLog = server.get().get(ACCESS_LOG).isPresent()
+                ? server.get().get(ACCESS_LOG).flatMap(n -> new AccessLogValidator(reader).validate(n))
+                : Optional.of(AccessLogConfig.defaults());
+        if (listeners.isEmpty() || proxies.isEmpty() || transport.isEmpty() || hsts.isEmpty()
+                || accessLog.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new ServerConfig(listeners.get(), proxies.get(), transport.get(), hsts.get()));
+        return Optional.of(new ServerConfig(listeners.get(), proxies.get(), transport.get(), hsts.get(),
+                accessLog.get()));
     }
 
     /** {@code server.hsts}: every key optional, defaults from {@link HstsConfig#defaults()}. */
