@@ -251,7 +251,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private void challenge(Admission.Challenge challenge, HttpRequest request) {
         boolean close = challenge.close() || !HttpUtil.isKeepAlive(request);
         PortalResponse response = ChallengeResponses.forChallenge(challenge, request.headers());
-        AccessLog.record(requestId, clientText, challenge.request(), response.status(), challenge.route().name(),
+        runtime.accessLog().record(requestId, clientText, challenge.request(), response.status(), challenge.route().name(),
                 challenge.rule(), response.outcome(), elapsedMicros());
         audit(AuditOutcome.FAILURE, challenge.request(), response.status(), challenge.route().name(),
                 challenge.rule(), response.outcome(), challenge.session());
@@ -262,7 +262,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private void refuse(Admission.Refuse refusal, HttpRequest request) {
         boolean close = refusal.close() || (request != null && !HttpUtil.isKeepAlive(request));
         boolean json = request != null && ErrorPages.wantsJson(request.headers());
-        AccessLog.record(requestId, clientText, refusal.request(), refusal.status(), refusal.route(),
+        runtime.accessLog().record(requestId, clientText, refusal.request(), refusal.status(), refusal.route(),
                 refusal.rule(), refusal.code(), elapsedMicros());
         audit(AuditOutcome.FAILURE, refusal.request(), refusal.status(), refusal.route(), refusal.rule(),
                 refusal.code(), null);
@@ -288,7 +288,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         Admission.Portal portal = finished.admission();
-        AccessLog.record(requestId, clientText, portal.request(), status, PORTAL_ROUTE, null, outcome,
+        runtime.accessLog().record(requestId, clientText, portal.request(), status, PORTAL_ROUTE, null, outcome,
                 elapsedMicros());
         if (status >= 500) {
             runtime.refusals().refused(requestId, outcome, null);
@@ -305,7 +305,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         Admission.Forward forward = finished.admission();
-        AccessLog.record(requestId, clientText, forward.request(), status, forward.route().name(),
+        runtime.accessLog().record(requestId, clientText, forward.request(), status, forward.route().name(),
                 forward.rule(), finished.outcome(), elapsedMicros());
         AuditConfig auditConfig = forward.snapshot().config().audit();
         boolean failed = !ProxyExchange.FORWARDED.equals(finished.outcome());

@@ -38,6 +38,7 @@ public final class GatewayRuntime {
     private final EmbeddedDatabase storage;
     private final StorageExecutor storageThreads;
     private final RefusalLog refusals;
+    private final AccessLog accessLog;
     private volatile SignInServices signIn;
     private volatile TunnelWatch tunnels;
     private volatile AdminEventRelay adminEvents;
@@ -60,6 +61,14 @@ public final class GatewayRuntime {
      */
     public GatewayRuntime(GatewaySnapshot initial, UpstreamPools pools, Transport transport, Clock clock,
                           AuditSink audit, EmbeddedDatabase storage, StorageExecutor storageThreads) {
+        this(initial, pools, transport, clock, audit, storage, storageThreads, AccessLog.disabled());
+    }
+
+    /** @param accessLog the access log, opened at start (closed by {@code GatewayServer.close()}) */
+    public GatewayRuntime(GatewaySnapshot initial, UpstreamPools pools, Transport transport, Clock clock,
+                          AuditSink audit, EmbeddedDatabase storage, StorageExecutor storageThreads,
+                          AccessLog accessLog) {
+        this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
         this.storage = storage;
         this.storageThreads = Objects.requireNonNull(storageThreads, "storageThreads");
         this.refusals = new RefusalLog(clock);
@@ -72,6 +81,11 @@ public final class GatewayRuntime {
 
     public AuditSink audit() {
         return audit;
+    }
+
+    /** One line per request ({@code server.access_log}); {@link AccessLog#disabled()} when off. */
+    public AccessLog accessLog() {
+        return accessLog;
     }
 
     /** The local store (key already verified), when {@code storage} is configured. */

@@ -27,6 +27,7 @@ import org.portcullis.pool.UpstreamPools;
 import org.portcullis.portal.flow.SignInPortal;
 import org.portcullis.portal.guard.CallbackCodes;
 import org.portcullis.portal.guard.InMemoryCallbackCodeStore;
+import org.portcullis.proxy.AccessLog;
 import org.portcullis.proxy.GatewayRuntime;
 import org.portcullis.signin.SignInServices;
 import org.portcullis.signin.TunnelWatch;
@@ -101,8 +102,18 @@ public final class GatewayServer implements AutoCloseable {
             }
             throw e;
         }
+        AccessLog accessLog;
+        try {
+            accessLog = AccessLog.open(config.server().accessLog(), clock);
+        } catch (Exception e) {
+            audit.close();
+            if (storage != null) {
+                storage.close();
+            }
+            throw e;
+        }
         GatewayRuntime runtime = new GatewayRuntime(snapshot, pools, transport, clock, audit, storage,
-                storageThreads);
+                storageThreads, accessLog);
         if (storage != null) {
             runtime.enableAdminEvents(new AdminEventRelay(new AdminEvents(storage), audit, new StorageExecutor(1, 16)));
         }
@@ -120,6 +131,7 @@ public final class GatewayServer implements AutoCloseable {
                         CallbackCodes.DEFAULT_TTL, signIn.random());
                 runtime.enableSignIn(signIn, new SignInPortal(signIn, codes, audit, runtime.upstreamIdentity()));
             } catch (Exception e) {
+                accessLog.close();
                 audit.close();
                 storage.close();
                 throw e;
@@ -200,6 +212,7 @@ public final class GatewayServer implements AutoCloseable {
         runtime.adminEvents().ifPresent(AdminEventRelay::close);
         runtime.signIn().ifPresent(SignInServices::close);
         runtime.storageThreads().close();
+        runtime.accessLog().close();
         runtime.audit().close();
         runtime.storage().ifPresent(EmbeddedDatabase::close);
     }
