@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@link #record} reads the clock, builds one small {@link AccessLine} of the values it was given (no formatting, no
  * varargs, no string building) and offers it to a bounded queue. It never blocks and never waits for the disk: when
  * the queue is full the line is dropped and counted. The writer thread is never signalled either (a wake-up per line
- * would cost the loop a system call); it comes back on its own every few milliseconds.
+ * would cost the loop a system call); it comes back on its own every {@value #PAUSE_MILLIS} ms, at once while it
+ * finds full batches.
  *
  * <h2>The writer thread</h2>
  * One thread drains the queue in batches, formats each line into one reusable buffer ({@link AccessLineFormat}) and
@@ -44,8 +45,13 @@ public final class AccessLogWriter implements AutoCloseable {
     static final long FLUSH_MILLIS = 1000;
     private static final long FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(FLUSH_MILLIS);
     private static final long REPORT_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** How long the writer sleeps when the queue was empty: short enough that the queue rarely fills meanwhile. */
-    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /**
+     * How long the writer sleeps after a batch that did not fill: long enough that a busy gateway's lines are taken
+     * in batches of a few hundred rather than one by one (a writer that came straight back would spin on the queue's
+     * lock), short enough that the queue holds hundreds of such pauses.
+     */
+    static final long PAUSE_MILLIS = 5;
+    private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(PAUSE_MILLIS);
     private static final int MAX_BATCH = 1024;
 
     private final ArrayBlockingQueue<AccessLine> queue;
@@ -137,8 +143,8 @@ public final class AccessLogWriter implements AutoCloseable {
             if (stopping && drained == 0) {
                 return;
             }
-            if (drained == 0) {
-                LockSupport.parkNanos(this, IDLE_NANOS);
+            if (drained < MAX_BATCH) {
+                LockSupport.parkNanos(this, PAUSE_NANOS);
             }
         }
     }
