@@ -154,10 +154,13 @@ public final class AccessLogWriter implements AutoCloseable {
         batch.clear();
         queue.drainTo(batch, MAX_BATCH);
         for (AccessLine line : batch) {
-            try {
-                output.beforeLine(line.epochMillis(), pending);
-            } catch (IOException | RuntimeException e) {
-                failed(e);
+            if (output.rotationDue(line.epochMillis(), pending.size())) {
+                flush();
+                try {
+                    output.rotate(line.epochMillis());
+                } catch (IOException | RuntimeException e) {
+                    failed(e); // the next writes fail too, and count their lines as dropped
+                }
             }
             if (pendingLines == 0) {
                 oldestPendingNanos = ticker.getAsLong();

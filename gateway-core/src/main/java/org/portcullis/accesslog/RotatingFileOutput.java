@@ -78,20 +78,17 @@ final class RotatingFileOutput implements AccessLogOutput {
     }
 
     @Override
-    public void beforeLine(long epochMillis, LineBuffer pending) throws IOException {
+    public boolean rotationDue(long epochMillis, int pendingBytes) {
         long day = Math.floorDiv(epochMillis, MILLIS_PER_DAY);
         boolean due = switch (rotation) {
             case DAILY -> firstDay != NO_DAY && day != firstDay;
-            case SIZE -> fileBytes + pending.size() >= maxSize;
+            case SIZE -> fileBytes + pendingBytes >= maxSize;
             case NEVER -> false;
         };
-        if (due) {
-            write(pending);
-            rotate();
-        }
-        if (firstDay == NO_DAY) {
+        if (!due && firstDay == NO_DAY) {
             firstDay = day;
         }
+        return due;
     }
 
     @Override
@@ -108,7 +105,8 @@ final class RotatingFileOutput implements AccessLogOutput {
         fileBytes += bytes;
     }
 
-    private void rotate() throws IOException {
+    @Override
+    public void rotate(long epochMillis) throws IOException {
         channel.close();
         Path target = rotatedName();
         try {
@@ -118,6 +116,7 @@ final class RotatingFileOutput implements AccessLogOutput {
                     e.toString());
         }
         openActive();
+        firstDay = Math.floorDiv(epochMillis, MILLIS_PER_DAY);
     }
 
     /** The first free {@code <stem>-<day>-<NNNNNN><ext>} for the active file's day. */

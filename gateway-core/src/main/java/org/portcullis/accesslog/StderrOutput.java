@@ -9,7 +9,13 @@ import java.io.PrintStream;
  */
 final class StderrOutput implements AccessLogOutput {
     @Override
-    public void beforeLine(long epochMillis, LineBuffer pending) {
+    public boolean rotationDue(long epochMillis, int pendingBytes) {
+        return false;
+    }
+
+    @Override
+    public void rotate(long epochMillis) {
+        throw new IllegalStateException("StderrOutput: stderr is not rotated");
     }
 
     @Override

@@ -23,8 +23,8 @@ import org.portcullis.upstream.UpstreamIdentity;
  * The process-wide state shared by all connections: the current config snapshot (swapped atomically on reload),
  * the upstream pools, the per-address connection counts, the clock and the audit sink (opened once at start: a
  * changed {@code audit.file} needs a restart, like a changed listener) and the local store when {@code storage} is
- * configured (opened and key-checked once at start, closed by {@code GatewayServer.close()}). Passed to the pipeline
- * by constructor.
+ * configured (opened and key-checked once at start, closed by {@code GatewayServer.close()}), and the access log
+ * (opened once at start from {@code server.access_log}, likewise). Passed to the pipeline by constructor.
  */
 public final class GatewayRuntime {
     private final AtomicReference<GatewaySnapshot> current;

@@ -191,6 +191,31 @@ class AccessLogWriterTest {
         assertThat(lines("access.log")).hasSize(2).first().isEqualTo("old line");
     }
 
+    @Test
+    void linesAFailedWriteLostAreCountedAsDropped() throws Exception {
+        java.io.PrintStream stderr = System.err;
+        // stderr that has gone away (a closed pipe): every write fails
+        System.setErr(new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("broken pipe");
+            }
+        }, true));
+        AccessLogWriter writer;
+        try {
+            writer = new AccessLogWriter(new StderrOutput(), AccessLogConfig.Format.TEXT,
+                    Clock.fixed(T0, ZoneOffset.UTC), ticker::get, 1024);
+            for (int i = 0; i < 10; i++) {
+                writer.record("id" + i, "c", "GET", "h", "/", 200, "r", "x", "FORWARDED", 0);
+            }
+            writer.close();
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(writer.written()).isZero();
+        assertThat(writer.dropped()).isEqualTo(10);
+    }
+
     private String mode(String name) throws Exception {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name)));
     }
