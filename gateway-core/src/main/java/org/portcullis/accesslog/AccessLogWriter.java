@@ -48,9 +48,10 @@ public final class AccessLogWriter implements AutoCloseable {
     /**
      * How long the writer sleeps after a batch that did not fill: long enough that a busy gateway's lines are taken
      * in batches of a few hundred rather than one by one (a writer that came straight back would spin on the queue's
-     * lock), short enough that the queue holds hundreds of such pauses.
+     * lock, and each wake-up costs a context switch), short enough that the queue holds 16 pauses of 50,000 lines a
+     * second. An idle gateway's writer wakes 50 times a second.
      */
-    static final long PAUSE_MILLIS = 5;
+    static final long PAUSE_MILLIS = 20;
     private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(PAUSE_MILLIS);
     private static final int MAX_BATCH = 1024;
 
