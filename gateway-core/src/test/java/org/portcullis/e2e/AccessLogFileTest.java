@@ -19,6 +19,7 @@ import org.portcullis.fixtures.EchoUpstream;
 import org.portcullis.fixtures.RawHttpClient;
 import org.portcullis.fixtures.RawResponse;
 import org.portcullis.proxy.AccessLog;
+import org.portcullis.server.ConfigReloader;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Issue 21 through the running gateway, configured as {@code ./portcullis run} reads it: with
  * {@code server.access_log.file} each request's line lands in that file (created 0600) with its request id, client,
  * method, canonical host and path, status, route, rule, outcome and duration, never its query or cookie; within a
- * second while the gateway runs, and everything at close. {@code enabled: false} and the old switch
+ * second while the gateway runs, and everything at close; a changed {@code access_log} on reload waits for a restart.
+ * {@code enabled: false} and the old switch
  * ({@code -Dportcullis.access.level=OFF}, i.e. the {@code portcullis.access} logger above INFO) write nothing.
  */
 @Timeout(60)
@@ -140,6 +142,19 @@ class AccessLogFileTest {
             Thread.sleep(20);
         }
         assertThat(Files.readString(file)).contains("target=app.test/open/now status=200");
+    }
+
+    @Test
+    void aChangedAccessLogOnReloadWaitsForARestart() throws Exception {
+        start("    file: access.log\n");
+        gateway.rewriteConfig(TEMPLATE.replace("@LOG@", "    file: moved.log\n    format: json\n"), upstream.port());
+        assertThat(gateway.reloader().reload()).isEqualTo(ConfigReloader.Outcome.APPLIED);
+        assertThat(gateway.server().runtime().snapshot().config().server().accessLog().file())
+                .isEqualTo(dir.resolve("access.log"));
+        assertThat(get("/open/after-reload").status()).isEqualTo(200);
+        assertThat(linesAfterClose("access.log")).singleElement().asString()
+                .contains("target=app.test/open/after-reload status=200");
+        assertThat(dir.resolve("moved.log")).doesNotExist();
     }
 
     @Test
