@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Portcullis throughput benchmark: static nginx, nginx as a reverse proxy (Debian's default proxy buffers, and
-# tuned 16k buffers) and Portcullis, measured by wrk on 127.0.0.1, interleaved round by round. See bench/README.md
-# for how to read the output.
+# tuned 16k buffers) and Portcullis, measured by wrk on 127.0.0.1, interleaved round by round. Both proxies run twice:
+# with their access log off (nginx-default, nginx-tuned, portcullis) and on, writing to a file (nginx-log: the default
+# proxy with `access_log ... buffer=64k`; portcullis-log: server.access_log.file), the comparison an admin runs in
+# production. See bench/README.md for how to read the output.
 #
 # Environment (all optional):
 #   ROUNDS=3            measured rounds; each round runs every size against every contender
 #   DURATION=10         seconds per measured wrk run
 #   WARMUP=10           seconds of wrk per contender and size before measuring (the JVM needs it)
 #   THREADS=2 CONNECTIONS=64   wrk -t / -c
-#   PORTCULLIS_JAVA_OPTS=""    extra JVM options for the Portcullis contender
+#   PORTCULLIS_JAVA_OPTS=""    extra JVM options for both Portcullis contenders
 #   PORTCULLIS_TRANSPORT=auto  server.transport of the Portcullis contender: auto (epoll), io_uring, nio
-#   PORTCULLIS_CMD=...  command line of the "portcullis" contender instead of the jar. It runs with BENCH_TMP,
-#                       PORTCULLIS_PORT and UPSTREAM_PORT exported; to test this script without the gateway:
+#   PORTCULLIS_CMD=...  command line of the "portcullis" contender instead of the jar (portcullis-log is then left
+#                       out). It runs with BENCH_TMP, PORTCULLIS_PORT and UPSTREAM_PORT exported; to test this script
+#                       without the gateway:
 #                       PORTCULLIS_CMD='nginx -p "$BENCH_TMP" -e "$BENCH_TMP/selftest-error.log" -c "$BENCH_TMP/nginx-selftest.conf"'
 #   KEEP_TMP=1          keep the temp dir (configs, logs, raw wrk output) for inspection
 #   TLS=1               the TLS contenders (1 KiB only; off by default when PORTCULLIS_CMD is set): nginx-tls, and
@@ -35,7 +38,8 @@ CONNECTIONS="${CONNECTIONS:-64}"
 PORTCULLIS_JAVA_OPTS="${PORTCULLIS_JAVA_OPTS:-}"
 PORTCULLIS_TRANSPORT="${PORTCULLIS_TRANSPORT:-auto}"
 READY_TIMEOUT_S=60
-CONTENDERS=(direct nginx-default nginx-tuned portcullis)
+CONTENDERS=(direct nginx-default nginx-tuned nginx-log portcullis portcullis-log)
+[[ -z "${PORTCULLIS_CMD:-}" ]] || CONTENDERS=(direct nginx-default nginx-tuned nginx-log portcullis)
 SIZES=(1k 64k)
 declare -A SIZE_BYTES=([1k]=1024 [64k]=65536)
 
@@ -69,10 +73,11 @@ fi
 # --- processes we start, stopped on every exit ----------------------------------------------------------------------
 start_bench_tmp bench
 
-read -r UPSTREAM_PORT NGINX_DEFAULT_PORT NGINX_TUNED_PORT PORTCULLIS_PORT < <(free_ports 4)
-[[ "$PORTCULLIS_PORT" =~ ^[0-9]+$ ]] || die "could not find free ports on 127.0.0.1"
+read -r UPSTREAM_PORT NGINX_DEFAULT_PORT NGINX_TUNED_PORT NGINX_LOG_PORT PORTCULLIS_PORT PORTCULLIS_LOG_PORT \
+  < <(free_ports 6)
+[[ "$PORTCULLIS_LOG_PORT" =~ ^[0-9]+$ ]] || die "could not find free ports on 127.0.0.1"
 declare -A PORT=([direct]=$UPSTREAM_PORT [nginx-default]=$NGINX_DEFAULT_PORT [nginx-tuned]=$NGINX_TUNED_PORT
-                 [portcullis]=$PORTCULLIS_PORT)
+                 [nginx-log]=$NGINX_LOG_PORT [portcullis]=$PORTCULLIS_PORT [portcullis-log]=$PORTCULLIS_LOG_PORT)
 declare -A PROC=()
 export BENCH_TMP UPSTREAM_PORT PORTCULLIS_PORT
 
@@ -90,8 +95,11 @@ if [[ "$(id -u)" == 0 ]]; then
   chown nobody:nogroup "$BENCH_TMP/nginx-temp"
 fi
 
-# Settings shared by both nginx instances: one worker per core, no access log, sendfile, long keep-alive.
-nginx_common() { # $1 = name
+# Settings shared by every nginx instance: one worker per core, sendfile, long keep-alive, and the access log off
+# unless $2 names its file: then nginx's default "combined" format, buffered as an admin would (64k, written when full).
+nginx_common() { # $1 = name, $2 = access log file (empty: off)
+  local access_log="access_log off;"
+  [[ -z "${2:-}" ]] || access_log="access_log $2 combined buffer=64k;"
   cat <<EOF
 daemon off;
 $NGINX_USER
@@ -100,7 +108,7 @@ pid $BENCH_TMP/$1.pid;
 error_log $BENCH_TMP/$1-error.log warn;
 events { worker_connections 4096; }
 http {
-  access_log off;
+  $access_log
   sendfile on;
   tcp_nopush on;
   tcp_nodelay on;
@@ -116,9 +124,10 @@ EOF
 }
 
 # nginx as a reverse proxy: proxy_pass with keepalive upstream connections, as the issue names it.
-# $1 = name, $2 = listen port, $3 = extra location settings (empty: Debian's default proxy buffers, 8 x 4k).
+# $1 = name, $2 = listen port, $3 = extra location settings (empty: Debian's default proxy buffers, 8 x 4k),
+# $4 = access log file (empty: off).
 nginx_proxy_conf() {
-  nginx_common "$1"
+  nginx_common "$1" "${4:-}"
   cat <<EOF
   upstream origin {
     server 127.0.0.1:$UPSTREAM_PORT;
@@ -154,13 +163,17 @@ EOF
 TUNED_BUFFERS="proxy_buffer_size 16k; proxy_buffers 8 16k;"
 nginx_proxy_conf proxy-default "$NGINX_DEFAULT_PORT" "" >"$BENCH_TMP/nginx-default.conf"
 nginx_proxy_conf proxy-tuned "$NGINX_TUNED_PORT" "$TUNED_BUFFERS" >"$BENCH_TMP/nginx-tuned.conf"
+nginx_proxy_conf proxy-log "$NGINX_LOG_PORT" "" "$BENCH_TMP/nginx-access.log" >"$BENCH_TMP/nginx-log.conf"
 nginx_proxy_conf selftest "$PORTCULLIS_PORT" "$TUNED_BUFFERS" >"$BENCH_TMP/nginx-selftest.conf"
 
-cat >"$BENCH_TMP/portcullis.yaml" <<EOF
+# $1 = port, $2 = access_log section (empty: none)
+portcullis_conf() {
+  cat <<EOF
 server:
   listeners:
-    - address: 127.0.0.1:$PORTCULLIS_PORT
+    - address: 127.0.0.1:$1
   transport: $PORTCULLIS_TRANSPORT
+$2
 limits:
   max_connections_per_address: 1024
 routes:
@@ -170,6 +183,10 @@ routes:
 access_control:
   default_policy: bypass
 EOF
+}
+portcullis_conf "$PORTCULLIS_PORT" "" >"$BENCH_TMP/portcullis.yaml"
+portcullis_conf "$PORTCULLIS_LOG_PORT" "  access_log:
+    file: $BENCH_TMP/portcullis-access.log" >"$BENCH_TMP/portcullis-log.yaml"
 
 # --- start and wait -------------------------------------------------------------------------------------------------
 start() { # $1 = contender, $2 = command line (run by bash -c with exec, so $! is the process itself)
@@ -197,13 +214,18 @@ wait_ready() { # $1 = contender: every file must come back byte for byte
 NGINX_BASE="$NGINX -p $BENCH_TMP -e $BENCH_TMP/nginx-startup.log"
 start direct "$NGINX_BASE -c $BENCH_TMP/nginx-upstream.conf"
 wait_ready direct
-for name in nginx-default nginx-tuned; do
+for name in nginx-default nginx-tuned nginx-log; do
   start "$name" "$NGINX_BASE -c $BENCH_TMP/$name.conf"
   wait_ready "$name"
 done
-PORTCULLIS_CMD="${PORTCULLIS_CMD:-java $PORTCULLIS_JAVA_OPTS -jar $JAR run --config $BENCH_TMP/portcullis.yaml}"
+# The log-off row turns the access log off the way earlier releases did (the switch still works).
+PORTCULLIS_CMD="${PORTCULLIS_CMD:-java $PORTCULLIS_JAVA_OPTS -Dportcullis.access.level=OFF -jar $JAR run --config $BENCH_TMP/portcullis.yaml}"
 start portcullis "$PORTCULLIS_CMD"
 wait_ready portcullis
+if [[ " ${CONTENDERS[*]} " == *" portcullis-log "* ]]; then
+  start portcullis-log "java $PORTCULLIS_JAVA_OPTS -jar $JAR run --config $BENCH_TMP/portcullis-log.yaml"
+  wait_ready portcullis-log
+fi
 
 # --- TLS contenders (issue 14) -----------------------------------------------------------------------------------
 # nginx as a TLS reverse proxy, and a second Portcullis over TLS (server.tls_provider: $PORTCULLIS_TLS_PROVIDER) in
@@ -503,7 +525,7 @@ meta = {
         "portcullis_cmd": os.environ["PORTCULLIS_CMD"],
         "portcullis_java_opts": os.environ.get("PORTCULLIS_JAVA_OPTS", ""),
         "portcullis_transport": os.environ.get("PORTCULLIS_TRANSPORT", "auto"),
-        "nginx": "worker_processes auto; access_log off; sendfile on; tcp_nopush on; tcp_nodelay on; "
+        "nginx": "worker_processes auto; access_log off (nginx-log: combined buffer=64k); sendfile on; tcp_nopush on; tcp_nodelay on; "
                  "keepalive_requests 100000; proxies: upstream keepalive 64, proxy_http_version 1.1, "
                  "Connection \"\", Host/X-Forwarded-For/X-Forwarded-Proto set",
         "nginx_default_buffers": "Debian defaults (proxy_buffer_size 4k, proxy_buffers 8 4k)",
@@ -514,6 +536,8 @@ meta = {
         "latency_duration_s": $LATENCY_DURATION,
         "nginx_tls": "as nginx-tuned, plus listen ssl, the same P-256 certificate as Portcullis, "
                      "ssl_protocols TLSv1.2 TLSv1.3, ssl_session_cache shared:SSL:10m",
+        "access_logs": "nginx-log: nginx-default with access_log FILE combined buffer=64k; portcullis: "
+                       "-Dportcullis.access.level=OFF; portcullis-log: server.access_log.file (text)",
     },
     "idle_tls": json.load(open("$IDLE_JSON")),
 }

@@ -20,14 +20,22 @@ UNITS_BYTES = {"B": 1, "KB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3, "TB": 1024 
 # The two nginx proxies every run measures. "nginx-default" is the issue's reference: nginx as a reverse proxy
 # (proxy_pass, keepalive upstream connections) with Debian's default proxy buffers. "nginx-tuned" adds 16k buffers,
 # nginx at its best for 64 KiB bodies: the stricter comparison, reported next to it.
-REFERENCES = ("nginx-default", "nginx-tuned")
+# "nginx-log" is nginx-default with its access log on (buffer=64k), the reference of "portcullis-log" (issue 21).
+REFERENCES = ("nginx-default", "nginx-tuned", "nginx-log")
 
-# Targets (portcullis / reference), each judged against both references.
+# Targets (portcullis / reference), each judged against both log-off references.
 TARGETS = [
     {"size": "1k", "metric": "rps", "op": ">=", "value": 0.9, "label": "1 KiB req/s"},
     {"size": "1k", "metric": "cpu", "op": "<=", "value": 1.3, "label": "1 KiB CPU/req"},
     {"size": "64k", "metric": "rps", "op": ">=", "value": 1.2, "label": "64 KiB req/s"},
 ]
+# Issue 21's targets with the access log on both sides: portcullis-log against nginx-log only.
+LOG_TARGETS = [
+    {"size": "1k", "metric": "rps", "op": ">=", "value": 0.95, "label": "log on, 1 KiB req/s"},
+    {"size": "1k", "metric": "cpu", "op": "<=", "value": 1.2, "label": "log on, 1 KiB CPU/req"},
+]
+# (log on, log off) pairs whose CPU difference is the cost of one access-log line.
+LOG_PAIRS = [("portcullis-log", "portcullis"), ("nginx-log", "nginx-default")]
 
 # TLS contenders (issue 14), judged against nginx as a TLS reverse proxy in the same run ("nginx-tls"). Reported on
 # every run; a miss never fails the script.
@@ -167,12 +175,23 @@ def report(runs_path, meta_path, out_path):
             summary.append(row)
 
     targets = []
-    for t in TARGETS:
-        row = next((r for r in summary if r["contender"] == "portcullis" and r["size"] == t["size"]), None)
-        for ref in REFERENCES:
-            actual = row[f"{t['metric']}_ratio_{ref}"] if row else None
-            met = None if actual is None else (actual >= t["value"] if t["op"] == ">=" else actual <= t["value"])
-            targets.append(dict(t, reference=ref, label=f"{t['label']} vs {ref}", actual=actual, met=met))
+    checks = [(t, "portcullis", ref) for t in TARGETS for ref in REFERENCES[:2]]
+    checks += [(t, "portcullis-log", "nginx-log") for t in LOG_TARGETS]
+    for t, contender, ref in checks:
+        row = next((r for r in summary if r["contender"] == contender and r["size"] == t["size"]), None)
+        actual = row[f"{t['metric']}_ratio_{ref}"] if row else None
+        met = None if actual is None else (actual >= t["value"] if t["op"] == ">=" else actual <= t["value"])
+        targets.append(dict(t, contender=contender, reference=ref, label=f"{t['label']} {contender} vs {ref}",
+                            actual=actual, met=met))
+
+    line_costs = []
+    for size in sizes:
+        for on, off in LOG_PAIRS:
+            a = next((r for r in summary if r["contender"] == on and r["size"] == size), None)
+            b = next((r for r in summary if r["contender"] == off and r["size"] == size), None)
+            if a and b and a["cpu_us_per_req"] is not None and b["cpu_us_per_req"] is not None:
+                line_costs.append({"size": size, "log_on": on, "log_off": off,
+                                   "cpu_us_per_line": a["cpu_us_per_req"] - b["cpu_us_per_req"]})
 
     def fmt(v, spec):
         return "-" if v is None else format(v, spec)
@@ -180,22 +199,25 @@ def report(runs_path, meta_path, out_path):
     print()
     print(f"Medians of {meta['settings']['rounds']} rounds, wrk -t{meta['settings']['threads']} "
           f"-c{meta['settings']['connections']} -d{meta['settings']['duration_s']}s; "
-          f"ratios against nginx-default (x def) and nginx-tuned (x tuned)")
-    header = f"{'size':<5} {'contender':<13} {'req/s':>9} {'min-max':>15} {'p50 ms':>7} {'p99 ms':>7} " \
+          f"ratios against nginx-default (x def), nginx-tuned (x tuned) and nginx-log (x log, access log on)")
+    header = f"{'size':<5} {'contender':<15} {'req/s':>9} {'min-max':>15} {'p50 ms':>7} {'p99 ms':>7} " \
              f"{'CPU us/req':>10} {'req/s x def':>11} {'CPU x def':>9} {'req/s x tuned':>13} {'CPU x tuned':>11} " \
-             f"{'errors':>6}"
+             f"{'req/s x log':>11} {'CPU x log':>9} {'errors':>6}"
     print(header)
     print("-" * len(header))
     for row in summary:
-        print(f"{row['size']:<5} {row['contender']:<13} {fmt(row['rps'], '9.0f')} "
+        print(f"{row['size']:<5} {row['contender']:<15} {fmt(row['rps'], '9.0f')} "
               f"{fmt(row['rps_min'], '.0f'):>7}-{fmt(row['rps_max'], '.0f'):<7} "
               f"{fmt(row['p50_ms'], '7.3f')} {fmt(row['p99_ms'], '7.3f')} {fmt(row['cpu_us_per_req'], '10.1f')} "
               f"{fmt(row['rps_ratio_nginx-default'], '11.2f')} {fmt(row['cpu_ratio_nginx-default'], '9.2f')} "
               f"{fmt(row['rps_ratio_nginx-tuned'], '13.2f')} {fmt(row['cpu_ratio_nginx-tuned'], '11.2f')} "
+              f"{fmt(row['rps_ratio_nginx-log'], '11.2f')} {fmt(row['cpu_ratio_nginx-log'], '9.2f')} "
               f"{row['errors']:>6}"
               + ("  SHORT RESPONSES?" if row["short_responses_suspected"] else ""))
     print()
     print("CPU us/req of 'direct' is the static nginx itself; for the proxies it is the proxy process alone.")
+    for c in line_costs:
+        print(f"access log line, {c['size']}: {c['log_on']} - {c['log_off']} = {c['cpu_us_per_line']:.1f} us CPU/req")
     for t in targets:
         verdict = "n/a" if t["met"] is None else ("met" if t["met"] else "MISSED")
         print(f"target {t['label']}: {fmt(t['actual'], '.2f')}x (want {t['op']} {t['value']}) {verdict}")
@@ -207,7 +229,8 @@ def report(runs_path, meta_path, out_path):
     if short:
         print("ERRORS: some responses were shorter than the file served; a contender answered with something else.")
 
-    result = {"meta": meta, "summary": summary, "targets": targets, "runs": runs,
+    result = {"meta": meta, "summary": summary, "targets": targets, "access_log_line_cost": line_costs,
+              "runs": runs,
               "valid": errors == 0 and not short}
     with open(out_path, "w", encoding="utf-8") as f:
         json.dump(result, f, indent=2, sort_keys=True)

@@ -324,6 +324,14 @@ final class Messages {
         return value + " is not an app name (allowed: 1 to 48 printable ASCII characters, no spaces, e.g. portcullis)";
     }
 
+    static String notAccessLogFormat(String value) {
+        return value + " is not an access log format (allowed: text, json)";
+    }
+
+    static String onlyWithAccessLogFile() {
+        return "only allowed with file (stderr is not rotated)";
+    }
+
     static String onlyWithSetting(String key, String value) {
         return "only allowed with " + key + ": " + value;
     }

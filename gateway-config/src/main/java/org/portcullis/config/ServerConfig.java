@@ -7,9 +7,10 @@ import java.util.List;
  *
  * @param transport how sockets are driven; {@link Transport#AUTO} (native epoll on Linux, else NIO) by default
  * @param tlsProvider which TLS engine serves the TLS listeners; {@link TlsProvider#AUTO} by default
+ * @param accessLog where and how the access log is written; {@link AccessLogConfig#defaults()} (text on stderr)
  */
 public record ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies, Transport transport,
-                           HstsConfig hsts, TlsProvider tlsProvider) {
+                           HstsConfig hsts, TlsProvider tlsProvider, AccessLogConfig accessLog) {
 
     /**
      * {@code server.transport}. {@code io_uring} is opt-in: it batches system calls (less CPU per request, see
@@ -56,11 +57,25 @@ public record ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedPro
         transport = transport == null ? Transport.AUTO : transport;
         hsts = hsts == null ? HstsConfig.defaults() : hsts;
         tlsProvider = tlsProvider == null ? TlsProvider.AUTO : tlsProvider;
+        accessLog = accessLog == null ? AccessLogConfig.defaults() : accessLog;
     }
 
+    /** With the default TLS provider and access log. */
     public ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies, Transport transport,
                         HstsConfig hsts) {
-        this(listeners, trustedProxies, transport, hsts, TlsProvider.AUTO);
+        this(listeners, trustedProxies, transport, hsts, TlsProvider.AUTO, AccessLogConfig.defaults());
+    }
+
+    /** With the default access log. */
+    public ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies, Transport transport,
+                        HstsConfig hsts, TlsProvider tlsProvider) {
+        this(listeners, trustedProxies, transport, hsts, tlsProvider, AccessLogConfig.defaults());
+    }
+
+    /** With the default TLS provider. */
+    public ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies, Transport transport,
+                        HstsConfig hsts, AccessLogConfig accessLog) {
+        this(listeners, trustedProxies, transport, hsts, TlsProvider.AUTO, accessLog);
     }
 
     public ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies, Transport transport) {

@@ -12,6 +12,7 @@ import java.util.Optional;
 /**
  * Checks {@code server}: at least one listener, each address unique, TLS files readable, and no plain HTTP on an
  * address other hosts can reach unless {@code allow_plain_http} says a TLS-terminating proxy sits in front.
+ * {@code access_log} is checked by {@link AccessLogValidator}.
  */
 final class ServerValidator {
     static final String LISTENERS = "listeners";
@@ -19,7 +20,8 @@ final class ServerValidator {
     static final String TRANSPORT = "transport";
     static final String HSTS = "hsts";
     static final String TLS_PROVIDER = "tls_provider";
-    static final List<String> KEYS = List.of(LISTENERS, TRUSTED_PROXIES, TRANSPORT, HSTS, TLS_PROVIDER);
+    static final String ACCESS_LOG = "access_log";
+    static final List<String> KEYS = List.of(LISTENERS, TRUSTED_PROXIES, TRANSPORT, HSTS, TLS_PROVIDER, ACCESS_LOG);
     static final String MAX_AGE = "max_age";
     static final String INCLUDE_SUBDOMAINS = "include_subdomains";
     static final String PORTAL = "portal";
@@ -61,12 +63,15 @@ final class ServerValidator {
                         ServerConfig.TlsProvider.values()).filter(p -> p.yaml().equals(text)).findFirst(),
                         Messages::notTlsProvider))
                 : Optional.of(ServerConfig.TlsProvider.AUTO);
+        Optional<AccessLogConfig> accessLog = server.get().get(ACCESS_LOG).isPresent()
+                ? server.get().get(ACCESS_LOG).flatMap(n -> new AccessLogValidator(reader).validate(n))
+                : Optional.of(AccessLogConfig.defaults());
         if (listeners.isEmpty() || proxies.isEmpty() || transport.isEmpty() || hsts.isEmpty()
-                || tlsProvider.isEmpty()) {
+                || tlsProvider.isEmpty() || accessLog.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new ServerConfig(listeners.get(), proxies.get(), transport.get(), hsts.get(),
-                tlsProvider.get()));
+                tlsProvider.get(), accessLog.get()));
     }
 
     /** {@code server.hsts}: every key optional, defaults from {@link HstsConfig#defaults()}. */

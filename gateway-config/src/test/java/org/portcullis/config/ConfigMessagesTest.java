@@ -92,7 +92,7 @@ class ConfigMessagesTest {
     void unknownKeyWithoutCloseMatch() {
         assertThat(files.onlyError(MINIMAL + "  backlog: 10\n"))
                 .isEqualTo(files.at(4, "server.backlog: unknown key (allowed: listeners, trusted_proxies, transport, hsts,"
-                        + " tls_provider)"));
+                        + " tls_provider, access_log)"));
     }
 
     @Test
@@ -416,6 +416,77 @@ class ConfigMessagesTest {
             assertThat(files.load(base + "  transport: " + choice.yaml() + "\n").config().server().transport())
                     .isEqualTo(choice);
         }
+    }
+
+    // --- server.access_log ----------------------------------------------------------------------------------------
+
+    @Test
+    void accessLogDefaultsToTextOnStderr() throws Exception {
+        assertThat(files.load(MINIMAL).config().server().accessLog()).isEqualTo(AccessLogConfig.defaults());
+        AccessLogConfig log = files.load(MINIMAL + "  access_log:\n    file: access.log\n").config().server()
+                .accessLog();
+        assertThat(log).isEqualTo(new AccessLogConfig(true, dir.resolve("access.log"), AccessLogConfig.Format.TEXT,
+                AuditConfig.Rotation.DAILY, 0));
+    }
+
+    @Test
+    void accessLogTakesEveryKey() throws Exception {
+        AccessLogConfig log = files.load(MINIMAL + "  access_log:\n    enabled: false\n    file: access.log\n"
+                + "    format: json\n    rotate: size\n    max_size: 1MiB\n").config().server().accessLog();
+        assertThat(log).isEqualTo(new AccessLogConfig(false, dir.resolve("access.log"), AccessLogConfig.Format.JSON,
+                AuditConfig.Rotation.SIZE, 1024 * 1024));
+        assertThat(files.load(MINIMAL + "  access_log:\n    file: access.log\n    rotate: size\n").config()
+                .server().accessLog().maxSize()).isEqualTo(100L * 1024 * 1024);
+    }
+
+    @Test
+    void accessLogUnknownKey() {
+        assertThat(files.onlyError(MINIMAL + "  access_log:\n    path: access.log\n")).isEqualTo(files.at(5,
+                "server.access_log.path: unknown key (allowed: enabled, file, format, rotate, max_size)"));
+    }
+
+    @Test
+    void accessLogFileInMissingDirectory() {
+        assertThat(files.onlyError(MINIMAL + "  access_log:\n    file: logs/access.log\n")).isEqualTo(files.at(5,
+                "server.access_log.file: 'logs/access.log' is not a writable file (no such directory)"));
+    }
+
+    @Test
+    void accessLogFormatIsNotKnown() {
+        assertThat(files.onlyError(MINIMAL + "  access_log:\n    format: combined\n")).isEqualTo(files.at(5,
+                "server.access_log.format: 'combined' is not an access log format (allowed: text, json)"));
+    }
+
+    @Test
+    void accessLogEnabledIsNotBoolean() {
+        assertThat(files.onlyError(MINIMAL + "  access_log:\n    enabled: off\n")).isEqualTo(files.at(5,
+                "server.access_log.enabled: 'off' is not a boolean (allowed: true, false)"));
+    }
+
+    @Test
+    void accessLogRotationWithoutFile() {
+        assertThat(files.onlyError(MINIMAL + "  access_log:\n    rotate: daily\n")).isEqualTo(files.at(5,
+                "server.access_log.rotate: only allowed with file (stderr is not rotated)"));
+    }
+
+    @Test
+    void accessLogRotationIsNotKnown() {
+        assertThat(files.onlyError(MINIMAL + "  access_log:\n    file: access.log\n    rotate: weekly\n"))
+                .isEqualTo(files.at(6, "server.access_log.rotate: 'weekly' is not a rotation (allowed: daily, size, "
+                        + "never)"));
+    }
+
+    @Test
+    void accessLogMaxSizeWithoutSizeRotation() {
+        assertThat(files.onlyError(MINIMAL + "  access_log:\n    file: access.log\n    max_size: 10MiB\n"))
+                .isEqualTo(files.at(6, "server.access_log.max_size: only allowed with rotate: size"));
+    }
+
+    @Test
+    void accessLogMaxSizeTooSmall() {
+        assertThat(files.onlyError(MINIMAL + "  access_log:\n    file: access.log\n    rotate: size\n"
+                + "    max_size: 100\n")).isEqualTo(files.at(7,
+                "server.access_log.max_size: '100' is out of range (allowed: 4KiB to any larger size)"));
     }
 
     @Test

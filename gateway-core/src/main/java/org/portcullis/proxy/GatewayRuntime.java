@@ -23,7 +23,8 @@ import org.portcullis.upstream.UpstreamIdentity;
 /**
  * The running gateway's wiring, assembled once at start ({@code GatewayServer.start}) and never changed after: the
  * current config snapshot (the one thing that moves: swapped atomically on reload), the admission stages, the upstream
- * pools, the per-address connection counts, the clock, the audit sink and record journal, and, when {@code storage}
+ * pools, the per-address connection counts, the clock, the audit sink, the access log (opened once at start from
+ * {@code server.access_log}) and the record journal, and, when {@code storage}
  * and {@code users} are configured, the store, the sign-in machinery and its portal. Each connection's handlers are
  * given what they use from here by constructor.
  */
@@ -39,6 +40,7 @@ public final class GatewayRuntime {
     private final PortalService portal;
     private final TunnelWatch tunnels;
     private final AdminEventRelay adminEvents;
+    private final AccessLog accessLog;
     private final AdmissionPipeline admission;
     private final RequestPath requestPath;
 
@@ -58,19 +60,21 @@ public final class GatewayRuntime {
 
     /**
      * @param current        the snapshot served now, swapped by reloads
+     * @param accessLog      the access log, opened at start (closed by {@code GatewayServer.close()})
      * @param storage        the open local store, or null when none is configured
      * @param storageThreads the threads every store call on the request path runs on (owned by the caller)
      * @param signIn         the sign-in machinery, or null when {@code storage} or {@code users} is not configured
      * @param adminEvents    the relay of admin commands into the audit trail, or null without a store
      */
     public GatewayRuntime(CurrentSnapshot current, UpstreamPools pools, Transport transport, Clock clock,
-                          AuditSink audit, EmbeddedDatabase storage, StorageExecutor storageThreads, SignIn signIn,
-                          AdminEventRelay adminEvents) {
+                          AuditSink audit, AccessLog accessLog, EmbeddedDatabase storage,
+                          StorageExecutor storageThreads, SignIn signIn, AdminEventRelay adminEvents) {
         this.current = Objects.requireNonNull(current, "current");
         this.pools = Objects.requireNonNull(pools, "pools");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.audit = Objects.requireNonNull(audit, "audit");
+        this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
         this.storage = storage;
         this.storageThreads = Objects.requireNonNull(storageThreads, "storageThreads");
         this.adminEvents = adminEvents;
@@ -89,11 +93,16 @@ public final class GatewayRuntime {
                     new IdentityStage(signIn.identity()));
         }
         this.requestPath = new RequestPath(this::snapshot, admission, portal,
-                new RequestJournal(audit, new RefusalLog(clock)), Optional.ofNullable(tunnels));
+                new RequestJournal(accessLog, audit, new RefusalLog(clock)), Optional.ofNullable(tunnels));
     }
 
     public AuditSink audit() {
         return audit;
+    }
+
+    /** One line per request ({@code server.access_log}); {@link AccessLog#disabled()} when off. */
+    public AccessLog accessLog() {
+        return accessLog;
     }
 
     /** The local store (key already verified), when {@code storage} is configured. */

@@ -22,17 +22,19 @@ import org.portcullis.signin.ResolvedSession;
  * operator's {@link RefusalLog}. Canonical values only: the query, headers and cookies never reach either record.
  */
 final class RequestJournal {
+    private final AccessLog accessLog;
     private final AuditSink audit;
     private final RefusalLog refusals;
 
-    RequestJournal(AuditSink audit, RefusalLog refusals) {
+    RequestJournal(AccessLog accessLog, AuditSink audit, RefusalLog refusals) {
+        this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.refusals = Objects.requireNonNull(refusals, "refusals");
     }
 
     void write(RequestRecord record, int status, String outcome) {
         CanonicalRequest request = record.request();
-        AccessLog.record(record.id(), record.client(), request, status, record.route(), record.rule(), outcome,
+        accessLog.record(record.id(), record.client(), request, status, record.route(), record.rule(), outcome,
                 record.elapsedMicros());
         switch (record.kind()) {
             case REFUSED -> {

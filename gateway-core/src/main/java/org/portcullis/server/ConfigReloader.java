@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.ConfigReload;
+import org.portcullis.config.AccessLogConfig;
 import org.portcullis.config.AuditConfig;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.ConfigLoader;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Listener changes (addresses, TLS on/off) cannot be applied without rebinding sockets, so they are reported as
  * needing a restart and the running listeners are kept as they are; everything else of the new config applies. The
- * same holds for {@code audit} other than {@code log_allowed} (the sink is opened once at start) and for {@code storage} (the database is opened
+ * same holds for {@code audit} other than {@code log_allowed} (the sink is opened once at start), for
+ * {@code server.access_log} (its writer too), and for {@code storage} (the database is opened
  * and its key checked once at start; a key change goes through {@code portcullis storage rotate-key} and a restart). Every attempt is written to the audit trail as
  * a {@link ConfigReload} event: outcome and error count only, never the config's contents.
  */
@@ -107,6 +109,11 @@ public final class ConfigReloader implements AutoCloseable {
         if (listenersChanged || transportChanged) {
             next = withListeners(next, current.config());
         }
+        // The access log's writer is opened once at start, like the audit sink: a change waits for a restart.
+        boolean accessLogChanged = !next.server().accessLog().equals(current.config().server().accessLog());
+        if (accessLogChanged) {
+            next = withAccessLog(next, current.config().server().accessLog());
+        }
         boolean auditFileChanged = !Objects.equals(auditSink(next.audit()), auditSink(current.config().audit()));
         if (auditFileChanged) {
             next = withAudit(next, current.config().audit());
@@ -127,6 +134,10 @@ public final class ConfigReloader implements AutoCloseable {
         if (auditFileChanged) {
             LOG.warn("config reloaded, but audit (file, key, rotation, compression or flush) changed: restart "
                     + "Portcullis to apply it; the audit trail is still written as before");
+        }
+        if (accessLogChanged) {
+            LOG.warn("config reloaded, but server.access_log changed: restart Portcullis to apply it; the access log "
+                    + "is still written as before");
         }
         if (storageChanged) {
             LOG.warn("config reloaded, but storage (data_dir or encryption_key) changed: restart Portcullis to apply "
@@ -172,11 +183,18 @@ public final class ConfigReloader implements AutoCloseable {
 
     private static GatewayConfig withListeners(GatewayConfig next, GatewayConfig running) {
         ServerConfig server = new ServerConfig(running.server().listeners(), next.server().trustedProxies(),
-                running.server().transport(), next.server().hsts(), next.server().tlsProvider());
+                running.server().transport(), next.server().hsts(), next.server().tlsProvider(),
+                next.server().accessLog());
         List<Path> files = new java.util.ArrayList<>(next.referencedFiles());
         running.server().listeners().stream().filter(l -> l.isTls())
                 .forEach(l -> files.addAll(List.of(l.tls().certificate(), l.tls().privateKey())));
         return next.withServer(server, files);
+    }
+
+    private static GatewayConfig withAccessLog(GatewayConfig next, AccessLogConfig running) {
+        ServerConfig server = next.server();
+        return next.withServer(new ServerConfig(server.listeners(), server.trustedProxies(), server.transport(),
+                server.hsts(), running), next.referencedFiles());
     }
 
     /** Starts watching the config file and the files it references, and reloading on SIGHUP. */

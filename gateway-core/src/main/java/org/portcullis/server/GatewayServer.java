@@ -25,6 +25,7 @@ import org.portcullis.crypto.EncryptionKey;
 import org.portcullis.crypto.SecretBox;
 import org.portcullis.pool.Transport;
 import org.portcullis.pool.UpstreamPools;
+import org.portcullis.proxy.AccessLog;
 import org.portcullis.proxy.GatewayRuntime;
 import org.portcullis.signin.TunnelWatch;
 import org.portcullis.snapshot.CurrentSnapshot;
@@ -120,6 +121,16 @@ public final class GatewayServer implements AutoCloseable {
             }
             throw e;
         }
+        AccessLog accessLog;
+        try {
+            accessLog = AccessLog.open(config.server().accessLog(), clock);
+        } catch (Exception e) {
+            audit.close();
+            if (storage != null) {
+                storage.close();
+            }
+            throw e;
+        }
         if (config.enrolment().allowFirstFactorOnly()) {
             LOG.warn("enrolment.allow_first_factor_only is true: a PASSWORD ALONE can enrol a second factor, so a"
                     + " stolen password becomes a stolen account. Only for closed test environments;"
@@ -135,6 +146,7 @@ public final class GatewayServer implements AutoCloseable {
                 signIn = SignInAssembly.start(config, storage, storageThreads, clock, audit, identity,
                         () -> current.get().config());
             } catch (Exception e) {
+                accessLog.close();
                 audit.close();
                 storage.close();
                 throw e;
@@ -142,7 +154,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         AdminEventRelay adminEvents = storage == null ? null
                 : new AdminEventRelay(new AdminEvents(storage), audit, new StorageExecutor(1, 16));
-        GatewayRuntime runtime = new GatewayRuntime(current, pools, transport, clock, audit, storage,
+        GatewayRuntime runtime = new GatewayRuntime(current, pools, transport, clock, audit, accessLog, storage,
                 storageThreads, signIn == null ? null : new GatewayRuntime.SignIn(signIn.requestSessions(),
                         signIn.tunnels(), signIn.portal(), identity), adminEvents);
         EventLoopGroup boss = transport.newGroup(1);
@@ -225,6 +237,7 @@ public final class GatewayServer implements AutoCloseable {
         runtime.adminEvents().ifPresent(AdminEventRelay::close);
         signIn().ifPresent(SignInAssembly::close);
         runtime.storageThreads().close();
+        runtime.accessLog().close();
         runtime.audit().close();
         runtime.storage().ifPresent(EmbeddedDatabase::close);
     }

@@ -1,9 +1,5 @@
 package org.portcullis.proxy;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -14,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.portcullis.audit.AccessDecision;
@@ -24,7 +22,6 @@ import org.portcullis.http1.Http1Limits;
 import org.portcullis.http1.StrictHttpRequestDecoder;
 import org.portcullis.ingress.ConnectionInfo;
 import org.portcullis.snapshot.GatewaySnapshot;
-import org.slf4j.LoggerFactory;
 
 /**
  * One client connection of the gateway on an {@link EmbeddedChannel}, with the handlers
@@ -36,10 +33,8 @@ final class ClientConnection implements AutoCloseable {
     final MockTicker ticker = Ticker.newMockTicker();
     final EmbeddedChannel channel;
     final RecordingAudit audit;
-    private final ListAppender<ILoggingEvent> accessLines = new ListAppender<>();
-    private final Logger accessLogger = (Logger) LoggerFactory.getLogger("portcullis.access");
-    private final Level accessLevelBefore;
-    private final boolean accessAdditiveBefore;
+    private final AccessLog accessLog;
+    private final Path accessFile;
 
     /** Keeps what the request path records. */
     static final class RecordingAudit implements AuditSink {
@@ -59,15 +54,12 @@ final class ClientConnection implements AutoCloseable {
         }
     }
 
-    ClientConnection(GatewaySnapshot snapshot, RequestPath path, RecordingAudit audit) {
+    /** @param accessLog the access log {@code path} writes to, into {@code accessFile} (read by {@link #accessLog}) */
+    ClientConnection(GatewaySnapshot snapshot, RequestPath path, RecordingAudit audit, AccessLog accessLog,
+                     Path accessFile) {
         this.audit = audit;
-        accessLevelBefore = accessLogger.getLevel();
-        accessAdditiveBefore = accessLogger.isAdditive();
-        // Read here, not printed: the build output stays free of access-log lines (logback-test.xml).
-        accessLogger.setAdditive(false);
-        accessLogger.setLevel(Level.INFO);
-        accessLines.start();
-        accessLogger.addAppender(accessLines);
+        this.accessLog = accessLog;
+        this.accessFile = accessFile;
         LimitsConfig limits = snapshot.config().limits();
         FrontendTimeoutHandler timeouts = new FrontendTimeoutHandler(limits.idleTimeout(), limits.headerReadTimeout(),
                 limits.bodyReadTimeout(), limits.bodyMinBytesPerSecond());
@@ -105,18 +97,22 @@ final class ClientConnection implements AutoCloseable {
         channel.runPendingTasks();
     }
 
-    /** The access-log lines written so far. */
+    /**
+     * The access-log lines of the connection; closes the log first, so every queued line is in the file (read it once,
+     * at the end: lines recorded after it are dropped).
+     */
     List<String> accessLog() {
-        synchronized (accessLines.list) {
-            return accessLines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        accessLog.close();
+        try {
+            return Files.exists(accessFile) ? Files.readAllLines(accessFile) : List.of();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
     @Override
     public void close() {
         channel.finishAndReleaseAll();
-        accessLogger.detachAppender(accessLines);
-        accessLogger.setLevel(accessLevelBefore);
-        accessLogger.setAdditive(accessAdditiveBefore);
+        accessLog.close();
     }
 }

@@ -28,7 +28,9 @@ import org.portcullis.storage.StorageExecutor;
 /**
  * The real gateway with sign-in on 127.0.0.1 over TLS, as an admin would configure it: a portal at
  * {@code https://login.test:PORT}, two protected hosts {@code app.test} and {@code other.test} on one echo upstream,
- * a users file with alice (groups staff, clinicians) and bob, the embedded store in a temp folder, and an audit file.
+ * a users file with alice (groups staff, clinicians) and bob, the embedded store in a temp folder, an audit file, and
+ * the access log in {@code access.log} (written only while the {@code portcullis.access} logger is at INFO or below,
+ * which logback-test.xml does not set).
  * Passwords are hashed with OWASP's minimum Argon2id cost, which the users file loader accepts, to keep tests fast.
  *
  * <p>Requests go over raw TLS sockets with the test CA; {@code Host} names the host, the socket always goes to
@@ -143,6 +145,8 @@ final class SignInGateway implements AutoCloseable {
                         certificate: %s
                         private_key: %s
                   trusted_proxies: [127.0.0.2/32]
+                  access_log:
+                    file: access.log
                 routes:
                   - name: app
                     host: app.test
