@@ -164,13 +164,18 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             proceed(request, runtime.admission().decide(prepared, SessionLookups.withoutStore(prepared.cookie())));
             return;
         }
+        CompletableFuture<ResolvedSession> lookup = signIn.get().resolver().resolve(prepared.cookie(),
+                signIn.get().sessions(prepared.snapshot().config()));
+        if (lookup.isDone() && !lookup.isCompletedExceptionally()) {
+            // A session cache hit: decided here on the event loop, no thread hop (issue 14).
+            proceed(request, runtime.admission().decide(prepared, lookup.join()));
+            return;
+        }
         // The session is in the store: look it up off the event loop. Until it is known nothing more is read from
         // this client and the gateway, not the client, holds up the body, so the body clock pauses.
         resolving = true;
         timeouts.busy();
         updateReading();
-        CompletableFuture<ResolvedSession> lookup = signIn.get().resolver().resolve(prepared.cookie(),
-                signIn.get().sessions(prepared.snapshot().config()));
         lookup.whenComplete((session, error) -> ctx.executor().execute(() -> resolved(request, prepared, session,
                 error)));
     }

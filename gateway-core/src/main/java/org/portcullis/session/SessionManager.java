@@ -40,12 +40,50 @@ public final class SessionManager {
     private final SessionSettings settings;
     private final Clock clock;
     private final SecureRandom random;
+    private final SessionCache cache;
 
     public SessionManager(SessionStore store, SessionSettings settings, Clock clock, SecureRandom random) {
+        this(store, settings, clock, random, null);
+    }
+
+    /**
+     * @param cache the node's session cache, or null for none; {@code store} must then publish every change to it
+     *              ({@link InvalidatingSessionStore})
+     */
+    public SessionManager(SessionStore store, SessionSettings settings, Clock clock, SecureRandom random,
+                          SessionCache cache) {
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
+        this.cache = cache;
+    }
+
+    /**
+     * The session of {@code id} from the {@link SessionCache}, checked like {@link #validate} checks a stored one but
+     * without blocking, so it may run on an event loop: empty when it is not cached or its idle or absolute deadline
+     * has passed by the injected clock under this manager's timeouts (then {@link #validate} reads the store, ends the
+     * session and says why). A hit due to move its idle deadline moves it in memory and queues the write.
+     */
+    public Optional<Session> cached(SessionId id) {
+        if (cache == null) {
+            return Optional.empty();
+        }
+        Optional<SessionCache.Entry> entry = cache.entry(id.hash());
+        if (entry.isEmpty()) {
+            return Optional.empty();
+        }
+        Session current = entry.get().current();
+        Instant now = now();
+        if (expiry(current, now).isPresent()) {
+            return Optional.empty();
+        }
+        if (Duration.between(current.lastSeen(), now).compareTo(touchInterval()) < 0) {
+            return Optional.of(current);
+        }
+        Session touched = entry.get().stored().touched(now, settings.idle());
+        cache.touched(entry.get(), touched);
+        return Optional.of(touched);
     }
 
     /** How old {@code lastSeen} must be before a request moves the idle deadline. */
@@ -172,6 +210,8 @@ public final class SessionManager {
      */
     public SessionValidation validate(SessionId id) {
         SessionIdHash hash = id.hash();
+        // Taken before the read: a change published while this runs keeps the result out of the cache.
+        long stamp = cache == null ? 0 : cache.stamp();
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             Optional<Session> stored = store.get(hash);
             if (stored.isEmpty()) {
@@ -185,16 +225,23 @@ public final class SessionManager {
                 return new SessionValidation.Expired(expiry.get());
             }
             if (Duration.between(session.lastSeen(), now).compareTo(touchInterval()) < 0) {
-                return new SessionValidation.Valid(session);
+                return valid(session, stamp);
             }
             Session touched = session.touched(now, settings.idle());
             if (store.compareAndSet(session, touched)) {
-                return new SessionValidation.Valid(touched);
+                return valid(touched, stamp);
             }
             // Changed meanwhile (another request touched or rotated it, or an admin revoked it): look again.
         }
         // The session keeps changing under us; do not guess.
         return new SessionValidation.Unknown();
+    }
+
+    private SessionValidation valid(Session session, long stamp) {
+        if (cache != null) {
+            cache.fill(session, stamp);
+        }
+        return new SessionValidation.Valid(session);
     }
 
     /** Ends the session of {@code id} (logout). True if there was one. */

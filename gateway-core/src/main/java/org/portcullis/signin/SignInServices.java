@@ -25,6 +25,11 @@ import org.portcullis.regulation.FailureLimit;
 import org.portcullis.regulation.RegulationSettings;
 import org.portcullis.regulation.Regulator;
 import org.portcullis.regulation.SqliteFailureCounter;
+import org.portcullis.session.InvalidatingSessionStore;
+import org.portcullis.session.SessionCache;
+import org.portcullis.session.SessionCacheKeeper;
+import org.portcullis.session.SessionInvalidation;
+import org.portcullis.session.SessionInvalidations;
 import org.portcullis.session.SessionManager;
 import org.portcullis.session.SessionSettings;
 import org.portcullis.session.SessionStore;
@@ -44,8 +49,12 @@ import org.portcullis.storage.StorageExecutor;
 public final class SignInServices implements AutoCloseable {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final StorageExecutor storage;
+    private final StorageExecutor sessionReads;
+    private final StorageExecutor portalWork;
     private final LiveStreams liveStreams = new LiveStreams();
+    private final SessionInvalidations invalidations = new SessionInvalidations();
+    private final SessionCache sessionCache = new SessionCache(SessionCache.DEFAULT_CAPACITY);
+    private final SessionCacheKeeper cacheKeeper;
     private final SessionStore sessionStore;
     private final SqliteFailureCounter failures;
     private final FileUserDirectory directory;
@@ -57,28 +66,40 @@ public final class SignInServices implements AutoCloseable {
     private final SecondFactors secondFactors;
     private final org.portcullis.regulation.UnknownLoginNames unknownLogins;
 
-    private SignInServices(Clock clock, EmbeddedDatabase database, StorageExecutor storage, UsersFile users,
-                           java.nio.file.Path usersFile, PasswordCheckPool passwords, SecretBox box, AuditSink audit) {
+    private SignInServices(Clock clock, EmbeddedDatabase database, StorageExecutor sessionReads,
+                           StorageExecutor portalWork, UsersFile users, java.nio.file.Path usersFile,
+                           PasswordCheckPool passwords, SecretBox box, AuditSink audit) {
         this.clock = clock;
-        this.storage = Objects.requireNonNull(storage, "storage");
-        // Every session this process ends cuts the session's tunnels at once (SECURITY-RULES 23).
-        this.sessionStore = new StreamCuttingSessionStore(new SqliteSessionStore(database), liveStreams);
+        this.sessionReads = Objects.requireNonNull(sessionReads, "sessionReads");
+        this.portalWork = Objects.requireNonNull(portalWork, "portalWork");
+        // Every session this process changes leaves the cache, and every one it ends cuts its tunnels, at once
+        // (SECURITY-RULES 11 and 23).
+        SqliteSessionStore sqlite = new SqliteSessionStore(database);
+        invalidations.subscribe(sessionCache);
+        this.sessionStore = new StreamCuttingSessionStore(new InvalidatingSessionStore(sqlite, invalidations),
+                liveStreams);
         this.failures = new SqliteFailureCounter(database);
         this.directory = new FileUserDirectory(users);
         // Every change to who can sign in is in the audit trail: the users file's reloads, applied or refused.
         this.reloader = new UsersFileReloader(usersFile, new UsersFileLoader(), directory, (outcome, errors) -> {
             audit.record(new ConfigReload(errors == 0 ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE,
                     outcome.name(), usersFile.toString(), errors));
+            // Cached sessions are checked against the directory on every hit; dropping them all as well keeps a reload
+            // from ever meeting a copy made under the old file.
+            invalidations.publish(new SessionInvalidation.Everything());
             // A user removed or disabled in the new file loses their open tunnels now, not at their next request.
             liveStreams.endIf(entry -> directory.find(entry.user()).filter(user -> !user.disabled()).isEmpty());
         });
         this.passwords = passwords;
         this.firstFactor = new FirstFactorVerifier(directory, new PasswordHasher(dummyParameters(users)), passwords);
-        this.resolver = new SessionResolver(storage, directory);
+        this.resolver = new SessionResolver(sessionReads, directory);
         // One sign-in more than there are hashing threads, so a store read overlaps a hash; the rest wait parked.
         this.gate = new SignInGate(passwords.threads() + 1, MAX_WAITING_SIGN_INS);
         this.secondFactors = new SecondFactors(database, box, clock, random);
         this.unknownLogins = org.portcullis.regulation.UnknownLoginNames.loadOrCreate(database, box, clock, random);
+        // Last: it starts a thread, and asks the store at once whether another process wrote to it.
+        this.cacheKeeper = new SessionCacheKeeper(sessionCache, sqlite, database::writesByOthersVersion,
+                invalidations);
     }
 
     /** Sign-ins parked beyond this many are refused at once ("busy"): each holds a connection and a small form. */
@@ -100,7 +121,10 @@ public final class SignInServices implements AutoCloseable {
 
     /**
      * Loads the users file and starts watching it. {@code database} is the open, key-checked store; {@code storage}
-     * the threads every store call of a request runs on (closed with these services).
+     * the threads session lookups run on (closed with these services). The portal's store work and its slow crypto
+     * (PBKDF2 recovery codes, WebAuthn checks) get a pool of their own, {@link #storage()}, and password hashing
+     * another ({@link PasswordCheckPool}): a flood of sign-ins queues there, never in front of a signed-in user's
+     * session lookup.
      *
      * @throws ConfigException the users file does not load (every error in it)
      */
@@ -108,7 +132,10 @@ public final class SignInServices implements AutoCloseable {
                                        Clock clock, AuditSink audit) throws ConfigException, IOException {
         Objects.requireNonNull(config.users(), "users");
         UsersFile users = new UsersFileLoader().load(config.users().file());
-        SignInServices services = new SignInServices(clock, database, storage, users, config.users().file(),
+        StorageExecutor portalWork = new StorageExecutor(StorageExecutor.DEFAULT_THREADS,
+                StorageExecutor.DEFAULT_QUEUE_CAPACITY, StorageExecutor.DEFAULT_DEADLINE, "portcullis-portal");
+        SignInServices services = new SignInServices(clock, database, storage, portalWork, users,
+                config.users().file(),
                 PasswordCheckPool.withDefaults(),
                 new SecretBox(EncryptionKey.parse(config.storage().encryptionKeyText())), audit);
         services.reloader.start();
@@ -125,7 +152,7 @@ public final class SignInServices implements AutoCloseable {
     }
 
     public SessionManager sessions(GatewayConfig config) {
-        return new SessionManager(sessionStore, SessionSettings.of(config.sessions()), clock, random);
+        return new SessionManager(sessionStore, SessionSettings.of(config.sessions()), clock, random, sessionCache);
     }
 
     public Regulator regulator(GatewayConfig config) {
@@ -150,8 +177,23 @@ public final class SignInServices implements AutoCloseable {
         return firstFactor;
     }
 
+    /** The threads the portal's store work and slow crypto run on (not the session lookups': see {@link #start}). */
     public StorageExecutor storage() {
-        return storage;
+        return portalWork;
+    }
+
+    /** The threads session lookups run on: cache misses and the tunnel watch's checks. */
+    public StorageExecutor sessionReads() {
+        return sessionReads;
+    }
+
+    /** Where every session, user or factor change on this node is announced (the cache listens; later the cluster). */
+    public SessionInvalidations sessionInvalidations() {
+        return invalidations;
+    }
+
+    public SessionCache sessionCache() {
+        return sessionCache;
     }
 
     public UsersFileReloader usersReloader() {
@@ -171,6 +213,8 @@ public final class SignInServices implements AutoCloseable {
     public void close() {
         reloader.close();
         passwords.close();
-        storage.close();
+        cacheKeeper.close();
+        portalWork.close();
+        sessionReads.close();
     }
 }

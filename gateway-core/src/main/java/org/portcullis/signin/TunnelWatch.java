@@ -64,7 +64,7 @@ public final class TunnelWatch implements AutoCloseable {
 
     /** Checks every tunnel's session now, on a storage thread; completes with how many were cut (tests). */
     public CompletableFuture<Integer> checkNow() {
-        return services.storage().submit(this::check);
+        return services.sessionReads().submit(this::check);
     }
 
     /** One check at a time: the timer thread waits for it, so a slow store never piles checks up. */

@@ -16,6 +16,7 @@ import org.portcullis.portal.page.PortalMessages;
 import org.portcullis.portal.page.SecondFactorMessages;
 import org.portcullis.portal.page.SecondFactorPages;
 import org.portcullis.session.Session;
+import org.portcullis.session.SessionInvalidation;
 import org.portcullis.snapshot.PortalSite;
 
 /**
@@ -82,6 +83,10 @@ final class FactorsEndpoint {
                         return answer(request, 404, PortalMessages.NOT_FOUND, true, "FACTOR_UNKNOWN");
                     }
                     boolean removed = isApp ? totp.removeUnlessLast(user, id) : keys.removeUnlessLast(user, id);
+                    if (removed) {
+                        // Whatever this node keeps about the user's sessions is read again (issue 14).
+                        context.services.sessionInvalidations().publish(new SessionInvalidation.OneUser(user));
+                    }
                     context.record(auditAction, removed ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE,
                             removed ? "removed" : "last_factor", user, request, request.session().sessionHash());
                     return answer(request, removed ? 200 : 409, removed ? SecondFactorMessages.REMOVED
