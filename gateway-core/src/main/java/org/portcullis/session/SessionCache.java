@@ -1,6 +1,9 @@
 package org.portcullis.session;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -97,25 +100,57 @@ public final class SessionCache implements SessionInvalidation.Listener {
         }
     }
 
-    /** Takes the queued idle-deadline writes (for {@link SessionCacheKeeper}). */
-    Map<SessionIdHash, Entry> takeTouchesDue() {
-        Map<SessionIdHash, Entry> taken = new java.util.HashMap<>();
-        for (Iterator<Map.Entry<SessionIdHash, Entry>> it = touchesDue.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<SessionIdHash, Entry> due = it.next();
-            taken.put(due.getKey(), due.getValue());
-            it.remove();
+    /**
+     * The idle-deadline writes still to be done, taken off the queue (for {@link SessionCacheKeeper}). They outlive
+     * an invalidation of their entry: a session that was only evicted or emptied out with everything else still gets
+     * its moved deadline written, and one that really changed or ended fails the write's compare-and-set.
+     */
+    List<Entry> takeTouchesDue() {
+        List<Entry> taken = new ArrayList<>();
+        for (Map.Entry<SessionIdHash, Entry> due : touchesDue.entrySet()) {
+            if (touchesDue.remove(due.getKey(), due.getValue())) {
+                taken.add(due.getValue());
+            }
         }
         return taken;
     }
 
-    /** After the keeper wrote {@code written}: the entry now matches the store, unless it changed meanwhile. */
-    void written(Entry written) {
-        entries.replace(written.current().idHash(), written, new Entry(written.current(), written.current()));
+    /**
+     * The idle deadline this node moved for {@code stored} and has not written yet, if {@code stored} is exactly the
+     * version it was moved from: a store read (a miss, or while the cache is not trusted) then starts from the
+     * deadline this node's own requests set, instead of ending a session that was in use.
+     */
+    Optional<Session> pendingTouch(Session stored) {
+        Entry due = touchesDue.get(stored.idHash());
+        return due != null && due.stored().equals(stored) ? Optional.of(due.current()) : Optional.empty();
     }
 
-    /** After a queued write found the session changed or gone: forget it, the next request reads the store. */
+    /**
+     * After the keeper wrote {@code written}: the entry now matches the store. If a request moved the deadline again
+     * while it was written (on top of the old stored version), that newer deadline is moved onto the written version
+     * and queued again, so it is neither lost nor written against a version that no longer exists.
+     */
+    void written(Entry written) {
+        Session nowStored = written.current();
+        entries.computeIfPresent(nowStored.idHash(), (idHash, entry) -> {
+            if (entry == written) {
+                return new Entry(nowStored, nowStored);
+            }
+            if (entry.stored() == written.stored()) {
+                Session newer = entry.current();
+                Entry rebased = new Entry(nowStored, nowStored.touched(newer.lastSeen(),
+                        Duration.between(newer.lastSeen(), newer.idleExpiry())));
+                touchesDue.put(idHash, rebased);
+                return rebased;
+            }
+            return entry;
+        });
+    }
+
+    /** After a queued write found the session changed or gone: forget what was built on it; the store decides. */
     void dropped(Entry stale) {
-        entries.remove(stale.current().idHash(), stale);
+        entries.computeIfPresent(stale.current().idHash(), (idHash, entry) ->
+                entry.stored() == stale.stored() ? null : entry);
     }
 
     /** The keeper checked the store: the cache may answer until {@code deadlineNanos} ({@link System#nanoTime}). */

@@ -1,7 +1,6 @@
 package org.portcullis.session;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -102,8 +101,7 @@ public final class SessionCacheKeeper implements AutoCloseable {
     /** Writes the idle deadlines moved in memory; returns how many were written (tests). */
     synchronized int writeTouches() {
         int written = 0;
-        for (Map.Entry<SessionIdHash, SessionCache.Entry> due : cache.takeTouchesDue().entrySet()) {
-            SessionCache.Entry entry = due.getValue();
+        for (SessionCache.Entry entry : cache.takeTouchesDue()) {
             try {
                 if (store.compareAndSet(entry.stored(), entry.current())) {
                     cache.written(entry);

@@ -218,6 +218,11 @@ public final class SessionManager {
                 return new SessionValidation.Unknown();
             }
             Session session = stored.get();
+            Optional<Session> moved = cache == null ? Optional.empty() : cache.pendingTouch(session);
+            if (moved.isPresent() && store.compareAndSet(session, moved.get())) {
+                // This node's requests moved the idle deadline and the write was still queued: write it now.
+                session = moved.get();
+            }
             Instant now = now();
             Optional<SessionValidation.Expiry> expiry = expiry(session, now);
             if (expiry.isPresent()) {

@@ -187,6 +187,28 @@ class SessionCacheTest {
     }
 
     @Test
+    void aFactorRemovedAtTheAccountPageDropsTheUsersCachedSessions() throws Exception {
+        gateway = SignInGateway.start(dir, clock, TotpFlow.POLICY, "", sessionReads);
+        TotpFlow flow = new TotpFlow(gateway, clock);
+        String secret = flow.enrol("alice");
+        flow.enrol("alice");
+        String rd = "https://app.test:" + gateway.port + "/records/1";
+        String pending = flow.password("alice", SignInGateway.PASSWORD, rd);
+        String portal = SignInGateway.cookiePair(flow.submitCode(pending, flow.code(secret)), "__Host-portcullis");
+        RawResponse onwards = gateway.navigate("login.test", gateway.loginTarget(rd), portal);
+        String host = gateway.callback(onwards.header("Location")).cookie();
+        assertThat(gateway.navigate("app.test", "/records/1", host).status()).isEqualTo(200);
+        assertThat(cache().holds(hashOf(host))).isTrue();
+
+        String id = flow.factors().totp().active("alice").get(0).id();
+        String token = flow.token("/.portcullis/", portal);
+        assertThat(flow.post("/.portcullis/factors", portal, token, "action=remove&id=" + id).status())
+                .isEqualTo(200);
+
+        assertThat(cache().holds(hashOf(host))).as("the next request reads the store again").isFalse();
+    }
+
+    @Test
     void aCachedSessionPastItsIdleTimeoutIsRefused() throws Exception {
         start();
         String[] alice = signedInAndCached("alice", SignInGateway.PASSWORD);
