@@ -12,5 +12,5 @@ mvn -B -q -pl gateway-core -am test -Dtest=SignedInLoopProfile -Dsurefire.failIf
 for run in signed-in jwt; do
     echo "== $run: $(grep -m1 'Requests/sec' "$OUT/$run-wrk.txt")"
     # The gateway's event loops only: the test JVM also runs the echo upstream.
-    python3 bench/jfr-summary.py "$OUT/$run.jfr" "${THREADS:-epollEventLoopGroup-4-,nioEventLoopGroup-4-,ioEventLoopGroup-4-,multiThreadIoEventLoopGroup-4-}"
+    python3 bench/jfr-summary.py "$OUT/$run.jfr" ${THREADS:-}
 done

@@ -41,6 +41,7 @@ public final class SessionManager {
     private final Clock clock;
     private final SecureRandom random;
     private final SessionCache cache;
+    private final Duration touchInterval;
 
     public SessionManager(SessionStore store, SessionSettings settings, Clock clock, SecureRandom random) {
         this(store, settings, clock, random, null);
@@ -57,6 +58,9 @@ public final class SessionManager {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.cache = cache;
+        // Once here, not per request: Duration.dividedBy goes through BigDecimal (it showed in the profile).
+        Duration quarter = settings.idle().dividedBy(4);
+        this.touchInterval = quarter.compareTo(MAX_TOUCH_INTERVAL) < 0 ? quarter : MAX_TOUCH_INTERVAL;
     }
 
     /**
@@ -88,8 +92,7 @@ public final class SessionManager {
 
     /** How old {@code lastSeen} must be before a request moves the idle deadline. */
     public Duration touchInterval() {
-        Duration quarter = settings.idle().dividedBy(4);
-        return quarter.compareTo(MAX_TOUCH_INTERVAL) < 0 ? quarter : MAX_TOUCH_INTERVAL;
+        return touchInterval;
     }
 
     /**

@@ -102,6 +102,8 @@ public final class SignInServices implements AutoCloseable {
                 invalidations);
     }
 
+    private volatile ManagerFor lastManager;
+
     /** Sign-ins parked beyond this many are refused at once ("busy"): each holds a connection and a small form. */
     static final int MAX_WAITING_SIGN_INS = 4096;
 
@@ -151,8 +153,20 @@ public final class SignInServices implements AutoCloseable {
                 : Argon2Parameters.of(users.users().get(0).password());
     }
 
+    /** The session life cycle under {@code config}'s timeouts; built once per config snapshot, not per request. */
     public SessionManager sessions(GatewayConfig config) {
-        return new SessionManager(sessionStore, SessionSettings.of(config.sessions()), clock, random, sessionCache);
+        ManagerFor last = lastManager;
+        if (last != null && last.config() == config) {
+            return last.manager();
+        }
+        SessionManager manager = new SessionManager(sessionStore, SessionSettings.of(config.sessions()), clock,
+                random, sessionCache);
+        lastManager = new ManagerFor(config, manager);
+        return manager;
+    }
+
+    /** The manager made for one config snapshot (a reload makes a new config object, so a new manager). */
+    private record ManagerFor(GatewayConfig config, SessionManager manager) {
     }
 
     public Regulator regulator(GatewayConfig config) {

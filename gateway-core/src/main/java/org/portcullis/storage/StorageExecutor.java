@@ -26,8 +26,10 @@ import java.util.function.Supplier;
  * <p>Completions run on a storage thread (or the deadline's timer thread); a Netty caller hops back with
  * {@code channel.eventLoop().execute(…)} before it touches the pipeline.
  *
- * <p>One executor is built by whoever starts the gateway ({@code portcullis run}, or a test that wants to fail it) and
- * handed down through constructors; nothing looks it up.
+ * <p>The executor for session lookups is built by whoever starts the gateway ({@code portcullis run}, or a test that
+ * wants to fail it) and handed down through constructors; the portal's work gets one of its own
+ * ({@code SignInServices#storage}), so a sign-in flood never queues in front of a signed-in user's lookup. Nothing
+ * looks either up.
  */
 public final class StorageExecutor implements AutoCloseable {
 

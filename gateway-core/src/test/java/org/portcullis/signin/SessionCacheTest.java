@@ -140,6 +140,40 @@ class SessionCacheTest {
     }
 
     @Test
+    void aPortalPoolFullOfStuckWorkDoesNotHoldUpASessionLookup() throws Exception {
+        start();
+        String[] alice = signedInAndCached("alice", SignInGateway.PASSWORD);
+        services().sessionInvalidations().publish(new SessionInvalidation.Everything());
+        // A sign-in flood at its worst: every portal thread busy and the portal's queue full.
+        StorageExecutor portal = services().storage();
+        CountDownLatch running = new CountDownLatch(StorageExecutor.DEFAULT_THREADS);
+        for (int i = 0; i < StorageExecutor.DEFAULT_THREADS; i++) {
+            portal.submit(() -> {
+                running.countDown();
+                return awaitRelease();
+            });
+        }
+        assertThat(running.await(5, TimeUnit.SECONDS)).as("portal threads stalled").isTrue();
+        while (!portal.submit(() -> 0).isCompletedExceptionally()) {
+            portal.submit(this::awaitRelease);
+        }
+
+        RawResponse answer = gateway.navigate("app.test", "/y", alice[1]);
+
+        assertThat(answer.status()).as("the lookup reads the store on its own threads").isEqualTo(200);
+        assertThat(gateway.upstream.takeRequest(WAIT).requestLine()).isEqualTo("GET /y HTTP/1.1");
+    }
+
+    int awaitRelease() {
+        try {
+            release.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    @Test
     void signOutAtThePortalRefusesTheVeryNextRequest() throws Exception {
         start();
         String[] alice = signedInAndCached("alice", SignInGateway.PASSWORD);
