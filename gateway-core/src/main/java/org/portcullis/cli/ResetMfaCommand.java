@@ -10,6 +10,7 @@ import org.portcullis.audit.AuditOutcome;
 import org.portcullis.enrolment.InvitationCode;
 import org.portcullis.enrolment.InvitationCodes;
 import org.portcullis.factor.FactorReset;
+import org.portcullis.session.SessionCacheKeeper;
 import org.portcullis.session.SqliteSessionStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,6 +72,8 @@ public final class ResetMfaCommand implements Callable<Integer> {
             return StoreArgument.withExistingStore(invitation.dataDir, err, database -> {
                 FactorReset.Removed removed = FactorReset.removeAll(database, account);
                 int sessions = new SqliteSessionStore(database).deleteByUser(account);
+                // A running gateway's session cache honours it from the moment this command reports it.
+                SessionCacheKeeper.awaitRunningGatewaysNotice();
                 InvitationCode code = new InvitationCodes(database).issue(account, validity, clock.instant());
                 new AdminEvents(database).record(clock, AUDIT_COMMAND, AuditOutcome.SUCCESS, account,
                         "authenticator_apps_removed=" + removed.authenticatorApps() + " security_keys_removed="

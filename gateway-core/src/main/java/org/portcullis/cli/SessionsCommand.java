@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import org.portcullis.session.SessionCacheKeeper;
 import org.portcullis.session.SessionStore;
 import org.portcullis.session.SessionSummary;
 import org.portcullis.session.SqliteSessionStore;
@@ -170,6 +171,8 @@ public final class SessionsCommand implements Callable<Integer> {
                 }
                 new AdminEvents(database).record(java.time.Clock.systemUTC(), "sessions.revoke", AuditOutcome.SUCCESS,
                         target, "revoked=" + revoked);
+                // A running gateway's session cache honours it from the moment this command reports it.
+                SessionCacheKeeper.awaitRunningGatewaysNotice();
                 PrintWriter out = spec.commandLine().getOut();
                 out.println("revoked " + revoked + (revoked == 1 ? " session" : " sessions"));
                 return EXIT_OK;

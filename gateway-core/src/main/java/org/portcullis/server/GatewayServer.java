@@ -72,9 +72,9 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Like {@link #start(GatewayConfig, Clock)}, with the threads the store's request-path work runs on (session
-     * lookups, sign-in steps). The server owns them from here on and closes them with itself, also when the start
-     * fails. Tests hand in one they can close, fill or stall, to see every request fail closed.
+     * Like {@link #start(GatewayConfig, Clock)}, with the threads session lookups that miss the session cache run
+     * on (the portal's sign-in steps have a pool of their own, {@code SignInAssembly#portalThreads}). The server owns
+     * them from here on and closes them with itself, also when the start fails. Tests hand in one they can close, fill or stall, to see every request fail closed.
      */
     public static GatewayServer start(GatewayConfig config, Clock clock, StorageExecutor storageThreads)
             throws Exception {

@@ -28,6 +28,11 @@ import org.portcullis.portal.guard.InMemoryCallbackCodeStore;
 import org.portcullis.regulation.Regulators;
 import org.portcullis.regulation.SqliteFailureCounter;
 import org.portcullis.regulation.UnknownLoginNames;
+import org.portcullis.session.InvalidatingSessionStore;
+import org.portcullis.session.SessionCache;
+import org.portcullis.session.SessionCacheKeeper;
+import org.portcullis.session.SessionInvalidation;
+import org.portcullis.session.SessionInvalidations;
 import org.portcullis.session.SessionManagers;
 import org.portcullis.session.SqliteSessionStore;
 import org.portcullis.signin.LiveStreams;
@@ -61,7 +66,11 @@ public final class SignInAssembly implements AutoCloseable {
 
     private final UsersFileReloader reloader;
     private final PasswordCheckPool passwords;
-    private final StorageExecutor storage;
+    private final StorageExecutor sessionReads;
+    private final StorageExecutor portalWork;
+    private final SessionCacheKeeper cacheKeeper;
+    private final SessionInvalidations invalidations;
+    private final SessionCache sessionCache;
     private final LiveStreams liveStreams;
     private final SecondFactors secondFactors;
     private final Regulators regulators;
@@ -69,18 +78,28 @@ public final class SignInAssembly implements AutoCloseable {
     private final TunnelWatch tunnels;
     private final SignInPortal portal;
 
-    private SignInAssembly(UsersFileReloader reloader, PasswordCheckPool passwords, StorageExecutor storage,
-                           LiveStreams liveStreams, SecondFactors secondFactors, Regulators regulators,
-                           RequestSessions requestSessions, TunnelWatch tunnels, SignInPortal portal) {
-        this.reloader = reloader;
-        this.passwords = passwords;
-        this.storage = storage;
-        this.liveStreams = liveStreams;
-        this.secondFactors = secondFactors;
-        this.regulators = regulators;
-        this.requestSessions = requestSessions;
-        this.tunnels = tunnels;
-        this.portal = portal;
+    /** The parts, as {@link #start} makes them. */
+    private record Parts(UsersFileReloader reloader, PasswordCheckPool passwords, StorageExecutor sessionReads,
+                         StorageExecutor portalWork, SessionCacheKeeper cacheKeeper,
+                         SessionInvalidations invalidations, SessionCache sessionCache, LiveStreams liveStreams, SecondFactors secondFactors,
+                         Regulators regulators, RequestSessions requestSessions, TunnelWatch tunnels,
+                         SignInPortal portal) {
+    }
+
+    private SignInAssembly(Parts parts) {
+        this.reloader = parts.reloader();
+        this.passwords = parts.passwords();
+        this.sessionReads = parts.sessionReads();
+        this.portalWork = parts.portalWork();
+        this.cacheKeeper = parts.cacheKeeper();
+        this.invalidations = parts.invalidations();
+        this.sessionCache = parts.sessionCache();
+        this.liveStreams = parts.liveStreams();
+        this.secondFactors = parts.secondFactors();
+        this.regulators = parts.regulators();
+        this.requestSessions = parts.requestSessions();
+        this.tunnels = parts.tunnels();
+        this.portal = parts.portal();
     }
 
     /**
@@ -102,10 +121,20 @@ public final class SignInAssembly implements AutoCloseable {
         SecretBox box = new SecretBox(EncryptionKey.parse(config.storage().encryptionKeyText()));
         SecureRandom random = new SecureRandom();
 
+        // The portal's store work and its slow crypto (PBKDF2 recovery codes, WebAuthn checks) get threads of their
+        // own, and password hashing another pool: a flood of sign-ins queues there, never in front of a signed-in
+        // user's session lookup, which runs on the threads handed in.
+        StorageExecutor portalWork = new StorageExecutor(StorageExecutor.DEFAULT_THREADS,
+                StorageExecutor.DEFAULT_QUEUE_CAPACITY, StorageExecutor.DEFAULT_DEADLINE, "portcullis-portal");
         LiveStreams liveStreams = new LiveStreams();
-        // Every session this process ends cuts the session's tunnels at once (SECURITY-RULES 23).
-        SessionManagers sessions = new SessionManagers(
-                new StreamCuttingSessionStore(new SqliteSessionStore(database), liveStreams), clock, random);
+        SessionInvalidations invalidations = new SessionInvalidations();
+        SessionCache sessionCache = new SessionCache(SessionCache.DEFAULT_CAPACITY);
+        invalidations.subscribe(sessionCache);
+        SqliteSessionStore sqlite = new SqliteSessionStore(database);
+        // Every session this process changes leaves the cache, and every one it ends cuts its tunnels, at once
+        // (SECURITY-RULES 11 and 23).
+        SessionManagers sessions = new SessionManagers(new StreamCuttingSessionStore(
+                new InvalidatingSessionStore(sqlite, invalidations), liveStreams), clock, random, sessionCache);
         Regulators regulators = new Regulators(new SqliteFailureCounter(database), clock);
         FileUserDirectory directory = new FileUserDirectory(users);
         // Every change to who can sign in is in the audit trail: the users file's reloads, applied or refused.
@@ -113,6 +142,9 @@ public final class SignInAssembly implements AutoCloseable {
                 (outcome, errors) -> {
                     audit.record(new ConfigReload(errors == 0 ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE,
                             outcome.name(), usersFile.toString(), errors));
+                    // Cached sessions are checked against the directory on every hit; dropping them all as well
+                    // keeps a reload from ever meeting a copy made under the old file.
+                    invalidations.publish(new SessionInvalidation.Everything());
                     // A user removed or disabled in the new file loses their open tunnels now, not at their next
                     // request.
                     liveStreams.endIf(entry -> directory.find(entry.user()).filter(user -> !user.disabled())
@@ -129,12 +161,15 @@ public final class SignInAssembly implements AutoCloseable {
 
         CallbackCodes codes = new CallbackCodes(new InMemoryCallbackCodeStore(clock), clock,
                 CallbackCodes.DEFAULT_TTL, random);
-        SignInPortal portal = new SignInPortal(audit, codes, clock, random, storage, sessions, regulators,
-                secondFactors, gate, firstFactor, directory, unknownLogins, identity);
+        SignInPortal portal = new SignInPortal(audit, codes, clock, random, portalWork, sessions, regulators,
+                secondFactors, gate, firstFactor, directory, unknownLogins, identity, invalidations);
         TunnelWatch tunnels = new TunnelWatch(liveStreams, clock, storage, resolver, directory,
                 () -> sessions.forConfig(currentConfig.get()));
-        return new SignInAssembly(reloader, passwords, storage, liveStreams, secondFactors, regulators,
-                new RequestSessions(resolver, sessions), tunnels, portal);
+        // Last: it starts a thread, and asks the store at once whether another process wrote to it.
+        SessionCacheKeeper cacheKeeper = new SessionCacheKeeper(sessionCache, sqlite, database::writesByOthersVersion,
+                invalidations);
+        return new SignInAssembly(new Parts(reloader, passwords, storage, portalWork, cacheKeeper, invalidations,
+                sessionCache, liveStreams, secondFactors, regulators, new RequestSessions(resolver, sessions), tunnels, portal));
     }
 
     /**
@@ -186,6 +221,23 @@ public final class SignInAssembly implements AutoCloseable {
     public void close() {
         reloader.close();
         passwords.close();
-        storage.close();
+        cacheKeeper.close();
+        portalWork.close();
+        sessionReads.close();
+    }
+
+    /** The node's session cache (tests, metrics). */
+    public SessionCache sessionCache() {
+        return sessionCache;
+    }
+
+    /** The threads the portal's store work and slow crypto run on (not the session lookups'). */
+    public StorageExecutor portalThreads() {
+        return portalWork;
+    }
+
+    /** Where every session, user or factor change on this node is announced (the cache listens; later the cluster). */
+    public SessionInvalidations sessionInvalidations() {
+        return invalidations;
     }
 }

@@ -40,18 +40,59 @@ public final class SessionManager {
     private final SessionSettings settings;
     private final Clock clock;
     private final SecureRandom random;
+    private final SessionCache cache;
+    private final Duration touchInterval;
 
     public SessionManager(SessionStore store, SessionSettings settings, Clock clock, SecureRandom random) {
+        this(store, settings, clock, random, null);
+    }
+
+    /**
+     * @param cache the node's session cache, or null for none; {@code store} must then publish every change to it
+     *              ({@link InvalidatingSessionStore})
+     */
+    public SessionManager(SessionStore store, SessionSettings settings, Clock clock, SecureRandom random,
+                          SessionCache cache) {
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
+        this.cache = cache;
+        // Once here, not per request: Duration.dividedBy goes through BigDecimal (it showed in the profile).
+        Duration quarter = settings.idle().dividedBy(4);
+        this.touchInterval = quarter.compareTo(MAX_TOUCH_INTERVAL) < 0 ? quarter : MAX_TOUCH_INTERVAL;
+    }
+
+    /**
+     * The session of {@code id} from the {@link SessionCache}, checked like {@link #validate} checks a stored one but
+     * without blocking, so it may run on an event loop: empty when it is not cached or its idle or absolute deadline
+     * has passed by the injected clock under this manager's timeouts (then {@link #validate} reads the store, ends the
+     * session and says why). A hit due to move its idle deadline moves it in memory and queues the write.
+     */
+    public Optional<Session> cached(SessionId id) {
+        if (cache == null) {
+            return Optional.empty();
+        }
+        Optional<SessionCache.Entry> entry = cache.entry(id.hash());
+        if (entry.isEmpty()) {
+            return Optional.empty();
+        }
+        Session current = entry.get().current();
+        Instant now = now();
+        if (expiry(current, now).isPresent()) {
+            return Optional.empty();
+        }
+        if (Duration.between(current.lastSeen(), now).compareTo(touchInterval()) < 0) {
+            return Optional.of(current);
+        }
+        Session touched = entry.get().stored().touched(now, settings.idle());
+        cache.touched(entry.get(), touched);
+        return Optional.of(touched);
     }
 
     /** How old {@code lastSeen} must be before a request moves the idle deadline. */
     public Duration touchInterval() {
-        Duration quarter = settings.idle().dividedBy(4);
-        return quarter.compareTo(MAX_TOUCH_INTERVAL) < 0 ? quarter : MAX_TOUCH_INTERVAL;
+        return touchInterval;
     }
 
     /**
@@ -172,12 +213,19 @@ public final class SessionManager {
      */
     public SessionValidation validate(SessionId id) {
         SessionIdHash hash = id.hash();
+        // Taken before the read: a change published while this runs keeps the result out of the cache.
+        long stamp = cache == null ? 0 : cache.stamp();
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             Optional<Session> stored = store.get(hash);
             if (stored.isEmpty()) {
                 return new SessionValidation.Unknown();
             }
             Session session = stored.get();
+            Optional<Session> moved = cache == null ? Optional.empty() : cache.pendingTouch(session);
+            if (moved.isPresent() && store.compareAndSet(session, moved.get())) {
+                // This node's requests moved the idle deadline and the write was still queued: write it now.
+                session = moved.get();
+            }
             Instant now = now();
             Optional<SessionValidation.Expiry> expiry = expiry(session, now);
             if (expiry.isPresent()) {
@@ -185,16 +233,23 @@ public final class SessionManager {
                 return new SessionValidation.Expired(expiry.get());
             }
             if (Duration.between(session.lastSeen(), now).compareTo(touchInterval()) < 0) {
-                return new SessionValidation.Valid(session);
+                return valid(session, stamp);
             }
             Session touched = session.touched(now, settings.idle());
             if (store.compareAndSet(session, touched)) {
-                return new SessionValidation.Valid(touched);
+                return valid(touched, stamp);
             }
             // Changed meanwhile (another request touched or rotated it, or an admin revoked it): look again.
         }
         // The session keeps changing under us; do not guess.
         return new SessionValidation.Unknown();
+    }
+
+    private SessionValidation valid(Session session, long stamp) {
+        if (cache != null) {
+            cache.fill(session, stamp);
+        }
+        return new SessionValidation.Valid(session);
     }
 
     /** Ends the session of {@code id} (logout). True if there was one. */

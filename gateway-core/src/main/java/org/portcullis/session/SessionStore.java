@@ -13,8 +13,10 @@ import java.util.Optional;
  * loop. Any failure is thrown (as {@link org.portcullis.storage.StorageException} for the embedded store) and the
  * caller refuses the request; a store must never answer "no such session" or "ok" when it does not know.
  *
- * <p>No caching in front of a store: revocation (logout, {@code portcullis sessions revoke}) must be effective on the
- * very next request (SECURITY-RULES 11).
+ * <p>Revocation (logout, {@code portcullis sessions revoke}) must be effective on the very next request
+ * (SECURITY-RULES 11). The only cache in front of a store is the {@link SessionCache}, which every change made through
+ * {@link InvalidatingSessionStore} empties of the session before the change returns; a store shared by several nodes
+ * has to carry the same {@link SessionInvalidation}s to every node.
  */
 public interface SessionStore {
 

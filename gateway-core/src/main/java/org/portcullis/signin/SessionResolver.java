@@ -13,11 +13,15 @@ import org.portcullis.storage.StorageExecutor;
 
 /**
  * Turns the gateway's cookie on one request into a {@link ResolvedSession}. A request without a usable cookie is
- * answered at once, without touching the store; a cookie with a well-formed id costs one store read (and, at most once
- * a minute per session, a write that moves the idle deadline), on a storage thread.
+ * answered at once, without touching the store. A cookie whose session is in the node's
+ * {@link org.portcullis.session.SessionCache} (and within its deadlines by the injected clock) is answered at once too,
+ * with an already completed future, so the caller decides it on the event loop without a thread hop; any other
+ * well-formed cookie costs one store read (and, at most once a minute per session, a write that moves the idle
+ * deadline), on a storage thread.
  *
- * <p>The account is looked up in the user directory on every request, so removing or disabling a user in the users
- * file ends their sessions at the next request, and group changes apply at once. A store failure completes the future
+ * <p>The account is looked up in the user directory on every request, cached or not, so removing or disabling a user
+ * in the users file ends their sessions at the next request, and group changes apply at once. A cached session whose
+ * account is gone is not answered from the cache: the store path ends it. A store failure completes the future
  * exceptionally: the caller refuses the request (SECURITY-RULES 10), it never treats the caller as anonymous.
  */
 public final class SessionResolver {
@@ -29,12 +33,19 @@ public final class SessionResolver {
         this.directory = directory;
     }
 
-    /** Resolves {@code cookie} with {@code sessions}' timeouts; completes on a storage thread or at once. */
+    /** Resolves {@code cookie} with {@code sessions}' timeouts; completes at once, or later on a storage thread. */
     public CompletableFuture<ResolvedSession> resolve(CookieLookup cookie, SessionManager sessions) {
         if (cookie.outcome() != CookieLookup.Outcome.FOUND) {
             return CompletableFuture.completedFuture(SessionLookups.withoutStore(cookie));
         }
         SessionId id = cookie.id().orElseThrow();
+        Optional<Session> cached = sessions.cached(id);
+        if (cached.isPresent()) {
+            Optional<User> user = enabledAccount(cached.get());
+            if (user.isPresent()) {
+                return CompletableFuture.completedFuture(resolved(id, cached.get(), user.get()));
+            }
+        }
         return storage.submit(() -> resolveNow(id, sessions));
     }
 
@@ -49,13 +60,26 @@ public final class SessionResolver {
             return ResolvedSession.without(ResolvedSession.Status.UNKNOWN);
         }
         Session session = valid.session();
-        Optional<User> user = directory.find(session.user());
-        if (user.isEmpty() || user.get().disabled() || !user.get().username().equals(session.user())) {
+        Optional<User> user = enabledAccount(session);
+        if (user.isEmpty()) {
             sessions.logout(id);
             return ResolvedSession.without(ResolvedSession.Status.USER_GONE);
         }
+        return resolved(id, session, user.get());
+    }
+
+    /** The session's account as the directory knows it now, if it still exists under that name and is enabled. */
+    private Optional<User> enabledAccount(Session session) {
+        Optional<User> user = directory.find(session.user());
+        if (user.isEmpty() || user.get().disabled() || !user.get().username().equals(session.user())) {
+            return Optional.empty();
+        }
+        return user;
+    }
+
+    private static ResolvedSession resolved(SessionId id, Session session, User user) {
         ResolvedSession.Status status = session.attributes().containsKey(ResolvedSession.SECOND_FACTOR_DUE)
                 ? ResolvedSession.Status.PENDING_SECOND_FACTOR : ResolvedSession.Status.SIGNED_IN;
-        return new ResolvedSession(status, id, session, user.get());
+        return new ResolvedSession(status, id, session, user);
     }
 }

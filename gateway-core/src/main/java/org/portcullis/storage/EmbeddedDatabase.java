@@ -58,7 +58,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     public static final String FILE_NAME = "portcullis.db";
     static final int BUSY_TIMEOUT_MILLIS = 5_000;
-    static final int DEFAULT_READERS = 2;
+    /** Two per storage pool (session reads, portal work): a portal flood never holds the session reads' connections. */
+    static final int DEFAULT_READERS = 4;
 
     private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
@@ -183,6 +184,36 @@ public final class EmbeddedDatabase implements AutoCloseable {
             return inTransaction(writer, work);
         } catch (SQLException e) {
             throw new StorageException("write failed: " + e.getMessage(), e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * SQLite's {@code PRAGMA data_version} on the write connection: it changes when any other connection committed
+     * to the file since the last call. Every write of this process goes through that one connection and the read
+     * connections never commit, so a change means another process wrote (an admin's {@code portcullis sessions
+     * revoke} or {@code users reset-mfa}); the session cache's keeper polls it (SessionCacheKeeper).
+     */
+    public long writesByOthersVersion() {
+        rejectClosed();
+        try {
+            if (!writeLock.tryLock(BUSY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw new StorageException("write lock not free within " + BUSY_TIMEOUT_MILLIS + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while waiting for the write lock", e);
+        }
+        try (Statement statement = writer.createStatement();
+             ResultSet row = statement.executeQuery("PRAGMA data_version")) {
+            rejectClosed();
+            if (!row.next()) {
+                throw new StorageException("PRAGMA data_version returned no row");
+            }
+            return row.getLong(1);
+        } catch (SQLException e) {
+            throw new StorageException("data_version failed: " + e.getMessage(), e);
         } finally {
             writeLock.unlock();
         }

@@ -26,13 +26,18 @@ import java.util.function.Supplier;
  * <p>Completions run on a storage thread (or the deadline's timer thread); a Netty caller hops back with
  * {@code channel.eventLoop().execute(…)} before it touches the pipeline.
  *
- * <p>One executor is built by whoever starts the gateway ({@code portcullis run}, or a test that wants to fail it) and
- * handed down through constructors; nothing looks it up.
+ * <p>The executor for session lookups is built by whoever starts the gateway ({@code portcullis run}, or a test that
+ * wants to fail it) and handed down through constructors; the portal's work gets one of its own
+ * ({@code SignInAssembly#portalThreads}), so a sign-in flood never queues in front of a signed-in user's lookup. Nothing
+ * looks either up.
  */
 public final class StorageExecutor implements AutoCloseable {
 
-    /** Two threads match the two read connections of {@link EmbeddedDatabase}; writes serialise anyway. */
-    public static final int DEFAULT_THREADS = EmbeddedDatabase.DEFAULT_READERS;
+    /**
+     * Two threads: with the two of the portal's executor they match the four read connections of
+     * {@link EmbeddedDatabase}, so neither pool waits for a connection the other holds; writes serialise anyway.
+     */
+    public static final int DEFAULT_THREADS = 2;
     public static final int DEFAULT_QUEUE_CAPACITY = 1024;
     /**
      * Twice SQLite's busy timeout ({@value EmbeddedDatabase#BUSY_TIMEOUT_MILLIS} ms): a task that waited the whole
@@ -54,6 +59,14 @@ public final class StorageExecutor implements AutoCloseable {
 
     /** @param deadline how long a caller waits for one task, queueing included, before its future fails */
     public StorageExecutor(int threads, int queueCapacity, Duration deadline) {
+        this(threads, queueCapacity, deadline, "portcullis-storage");
+    }
+
+    /**
+     * @param threadName the name of the threads before their number, so a thread dump and a profile tell the pools
+     *                   apart ({@code portcullis-storage} for session reads, {@code portcullis-portal} for sign-in work)
+     */
+    public StorageExecutor(int threads, int queueCapacity, Duration deadline, String threadName) {
         if (threads < 1 || queueCapacity < 1) {
             throw new IllegalArgumentException("StorageExecutor: threads (" + threads + ") and queueCapacity ("
                     + queueCapacity + ") must be at least 1");
@@ -64,7 +77,8 @@ public final class StorageExecutor implements AutoCloseable {
         }
         this.deadline = deadline;
         this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(queueCapacity), new StorageThreads(), new ThreadPoolExecutor.AbortPolicy());
+                new ArrayBlockingQueue<>(queueCapacity), new StorageThreads(Objects.requireNonNull(threadName,
+                "threadName")), new ThreadPoolExecutor.AbortPolicy());
     }
 
     /**
@@ -100,10 +114,15 @@ public final class StorageExecutor implements AutoCloseable {
 
     private static final class StorageThreads implements ThreadFactory {
         private final AtomicInteger count = new AtomicInteger();
+        private final String name;
+
+        StorageThreads(String name) {
+            this.name = name;
+        }
 
         @Override
         public Thread newThread(Runnable task) {
-            Thread thread = new Thread(task, "portcullis-storage-" + count.incrementAndGet());
+            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         }

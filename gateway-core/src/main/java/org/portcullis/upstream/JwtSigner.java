@@ -35,7 +35,9 @@ import tools.jackson.core.json.JsonFactory;
  *   <tr><td>{@code exp}, {@code iat}</td><td>epoch seconds (§4.1.4, §4.1.6); {@code exp - iat} is the route's
  *       lifetime, at most 60 s</td></tr>
  *   <tr><td>{@code auth_time}</td><td>epoch seconds of the first factor (OpenID Connect Core §2)</td></tr>
- *   <tr><td>{@code jti}</td><td>128 random bits, base64url (§4.1.7), so an upstream can refuse a replay</td></tr>
+ *   <tr><td>{@code jti}</td><td>128 random bits, base64url (§4.1.7). It names the assertion, not the request:
+ *       {@link AssertionReuse} sends one assertion with every request of a session to one audience while more than
+ *       half its lifetime remains, so an upstream must not refuse a repeated {@code jti} as a replay</td></tr>
  *   <tr><td>{@code amr}</td><td>the factors used ({@link AuthMethods}, RFC 8176)</td></tr>
  *   <tr><td>{@code name}</td><td>the display name (OpenID Connect Core §5.1)</td></tr>
  *   <tr><td>{@code email}</td><td>only when the user has one (OpenID Connect Core §5.1)</td></tr>
@@ -45,7 +47,8 @@ import tools.jackson.core.json.JsonFactory;
  * no user attribute can add or change a claim. Times come from the injected {@link Clock}.
  *
  * <p>Thread-safe: a {@link Signature} is made per call. Signing runs on the calling thread and does no I/O, so it may
- * be called on an event loop once per forwarded request.
+ * be called on an event loop; {@link AssertionReuse} keeps that to about two signatures per session, audience and
+ * lifetime rather than one per request.
  */
 public final class JwtSigner {
     static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
@@ -91,6 +94,15 @@ public final class JwtSigner {
      */
     public String sign(User user, String audience, Collection<AuthFactor> factors, Instant authTime,
             Duration lifetime) {
+        return signAssertion(user, audience, factors, authTime, lifetime).token();
+    }
+
+    /**
+     * A signed assertion and when it was issued, so that {@link AssertionReuse} can tell how much of its lifetime
+     * remains. Arguments and failures as for {@link #sign}.
+     */
+    Assertion signAssertion(User user, String audience, Collection<AuthFactor> factors, Instant authTime,
+            Duration lifetime) {
         Objects.requireNonNull(user, "user");
         requireText(audience, "audience");
         Objects.requireNonNull(authTime, "authTime");
@@ -121,7 +133,22 @@ public final class JwtSigner {
             stringArray(json, "groups", user.groups());
         }));
         String signingInput = encodedHeader + "." + payload;
-        return signingInput + "." + Base64Url.encode(sign(signingInput));
+        return new Assertion(signingInput + "." + Base64Url.encode(sign(signingInput)),
+                Instant.ofEpochSecond(issuedAt), Instant.ofEpochSecond(issuedAt + seconds));
+    }
+
+    /** One signed assertion: the compact JWS and its {@code iat} and {@code exp}. */
+    record Assertion(String token, Instant issuedAt, Instant expiresAt) {
+        /** Prints the times only: the token is a bearer credential for its upstream. */
+        @Override
+        public String toString() {
+            return "Assertion[issuedAt=" + issuedAt + ", expiresAt=" + expiresAt + ", token=(redacted)]";
+        }
+    }
+
+    /** The clock assertions are dated with. */
+    Clock clock() {
+        return clock;
     }
 
     private byte[] sign(String signingInput) {

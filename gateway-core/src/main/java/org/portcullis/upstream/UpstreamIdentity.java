@@ -9,7 +9,8 @@ import org.portcullis.signin.ResolvedSession;
 /**
  * The last step before a request is forwarded (SECURITY-RULES 6): every client copy of the identity headers the
  * route's upstream may read is removed, and for a signed-in user allowed by a non-bypass rule the gateway's own are
- * set, with a signed JWT assertion when the route asks for one. Headers are edited in place on the canonical request
+ * set, with a signed JWT assertion when the route asks for one (one per session and audience while more than half
+ * its lifetime remains, {@link AssertionReuse}). Headers are edited in place on the canonical request
  * that will be forwarded. Any failure throws, and the caller refuses the request: never forwarded without the check.
  */
 public final class UpstreamIdentity {
@@ -17,12 +18,14 @@ public final class UpstreamIdentity {
     private static final int MAX_CACHED_WRITERS = 1024;
 
     private final JwtSigner signer;
+    private final AssertionReuse assertions;
     private final byte[] jwks;
     private final ConcurrentHashMap<RouteConfig, IdentityHeaderWriter> writers = new ConcurrentHashMap<>();
 
     /** @param signer the assertion signer, or null when no key is available (then a route with {@code jwt} fails) */
     public UpstreamIdentity(JwtSigner signer) {
         this.signer = signer;
+        this.assertions = signer == null ? null : new AssertionReuse(signer);
         this.jwks = signer == null ? null : JwksDocument.of(signer.key()).bytes();
     }
 
@@ -43,8 +46,7 @@ public final class UpstreamIdentity {
         String assertion = null;
         if (route.jwt() != null) {
             Objects.requireNonNull(signer, "UpstreamIdentity: route " + route.name() + " wants a JWT but no key");
-            assertion = signer.sign(session.user(), host, session.session().factors().keySet(),
-                    session.session().created(), route.jwt().lifetime());
+            assertion = assertions.assertion(session, host, route.jwt().lifetime());
         }
         writer.write(headers, session.user(), assertion);
     }

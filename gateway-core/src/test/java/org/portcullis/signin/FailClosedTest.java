@@ -24,12 +24,14 @@ import org.portcullis.fixtures.RawResponse;
 import org.portcullis.fixtures.RecordedRequest;
 import org.portcullis.proxy.RefusalLog;
 import org.portcullis.server.GatewayServer;
+import org.portcullis.session.SessionInvalidation;
 import org.portcullis.storage.StorageExecutor;
 import org.slf4j.LoggerFactory;
 
 /**
  * SECURITY-RULES 10 through the running gateway: when the store cannot say whose session a cookie names (the database
- * fails, the storage threads are closed, full, or slower than their deadline), a signed-in user's request is refused
+ * fails, the storage threads are closed, full, or slower than their deadline) and the session is not in the node's
+ * session cache, a signed-in user's request is refused
  * with 503. It is never treated as anonymous (a redirect to sign in would look like being signed out, and the cookie
  * must not be cleared by an outage), never forwarded, and never challenged; only a request a bypass rule lets through
  * without any session still passes, without identity. A failing portal endpoint answers a bare 500 page, and a request
@@ -113,7 +115,13 @@ class FailClosedTest {
         return new String[] {portal.cookie(), app.cookie()};
     }
 
+    /**
+     * Fails the store as {@code failure} says, with the session cache cold: these are the sessions the node has not
+     * cached (a cached one is answered without the store; {@link SessionCacheTest}).
+     */
     void fail(Failure failure) throws Exception {
+        gateway.server.signIn().orElseThrow().sessionInvalidations()
+                .publish(new SessionInvalidation.Everything());
         switch (failure) {
             case DATABASE_FAILS -> gateway.server.runtime().storage().orElseThrow().close();
             case THREADS_CLOSED -> threads.close();

@@ -18,6 +18,8 @@ import org.portcullis.portal.page.PortalMessages;
 import org.portcullis.portal.page.SecondFactorMessages;
 import org.portcullis.portal.page.SecondFactorPages;
 import org.portcullis.session.Session;
+import org.portcullis.session.SessionInvalidation;
+import org.portcullis.session.SessionInvalidations;
 import org.portcullis.snapshot.PortalSite;
 import org.portcullis.storage.StorageExecutor;
 
@@ -34,9 +36,12 @@ final class FactorsEndpoint {
     private final StorageExecutor storage;
     private final SecondFactors factors;
     private final Clock clock;
+    private final SessionInvalidations invalidations;
 
     FactorsEndpoint(PortalContext context, AccountEndpoint account, StorageExecutor storage, SecondFactors factors,
-                    Clock clock) {
+                    Clock clock,
+                    SessionInvalidations invalidations) {
+        this.invalidations = invalidations;
         this.context = context;
         this.account = account;
         this.storage = storage;
@@ -92,6 +97,10 @@ final class FactorsEndpoint {
                         return answer(request, 404, PortalMessages.NOT_FOUND, true, "FACTOR_UNKNOWN");
                     }
                     boolean removed = isApp ? totp.removeUnlessLast(user, id) : keys.removeUnlessLast(user, id);
+                    if (removed) {
+                        // Whatever this node keeps about the user's sessions is read again (issue 14).
+                        invalidations.publish(new SessionInvalidation.OneUser(user));
+                    }
                     context.record(auditAction, removed ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE,
                             removed ? "removed" : "last_factor", user, request, request.session().sessionHash());
                     return answer(request, removed ? 200 : 409, removed ? SecondFactorMessages.REMOVED

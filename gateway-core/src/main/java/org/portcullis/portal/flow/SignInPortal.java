@@ -21,6 +21,7 @@ import org.portcullis.portal.guard.PortalPaths;
 import org.portcullis.portal.guard.SsoFlows;
 import org.portcullis.regulation.Regulators;
 import org.portcullis.regulation.UnknownLoginNames;
+import org.portcullis.session.SessionInvalidations;
 import org.portcullis.session.SessionManagers;
 import org.portcullis.signin.ResolvedSession;
 import org.portcullis.signin.SignInGate;
@@ -71,7 +72,8 @@ public final class SignInPortal implements PortalService {
     public SignInPortal(AuditSink audit, CallbackCodes codes, Clock clock, SecureRandom random,
                         StorageExecutor storage, SessionManagers sessions, Regulators regulators,
                         SecondFactors factors, SignInGate gate, FirstFactorVerifier firstFactor,
-                        UserDirectory directory, UnknownLoginNames unknownLogins, UpstreamIdentity identity) {
+                        UserDirectory directory, UnknownLoginNames unknownLogins, UpstreamIdentity identity,
+                        SessionInvalidations invalidations) {
         this.identity = identity;
         this.context = new PortalContext(audit, new CsrfTokens(random));
         Continuation continuation = new Continuation(codes);
@@ -83,7 +85,8 @@ public final class SignInPortal implements PortalService {
         SecondFactorEndpoint secondFactor = new SecondFactorEndpoint(context, continuation, storage, factors,
                 regulators, sessions, clock);
         EnrolEndpoint enrol = new EnrolEndpoint(context, storage, factors, regulators, sessions, clock);
-        FactorsEndpoint factorsPage = new FactorsEndpoint(context, account, storage, factors, clock);
+        FactorsEndpoint factorsPage = new FactorsEndpoint(context, account, storage, factors, clock,
+                invalidations);
         WebAuthnService relyingParty = new WebAuthnService(factors.webauthn(), clock, random);
         WebAuthnEndpoint webauthn = new WebAuthnEndpoint(context, continuation, relyingParty, storage, factors,
                 regulators, sessions, clock);
