@@ -8,6 +8,9 @@ public interface ExchangeOwner {
     /** The client connection's context, used to write the response. */
     ChannelHandlerContext client();
 
+    /** The current request's id, for the error page's reference (it joins the access-log line and audit event). */
+    String requestId();
+
     /** The exchange ended; the connection may serve the next request unless {@code close}. */
     void exchangeFinished(ProxyExchange exchange, int status, boolean close);
 

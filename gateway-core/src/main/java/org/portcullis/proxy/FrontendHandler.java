@@ -84,6 +84,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     @Override
+    public String requestId() {
+        return requestId;
+    }
+
+    @Override
     public PinnedUpstreams pinnedUpstreams() {
         return pinned;
     }
@@ -250,7 +255,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     /** Sends a browser to the portal, or answers 401 to an API client (never a redirect: it could not follow one). */
     private void challenge(Admission.Challenge challenge, HttpRequest request) {
         boolean close = challenge.close() || !HttpUtil.isKeepAlive(request);
-        PortalResponse response = ChallengeResponses.forChallenge(challenge, request.headers());
+        PortalResponse response = ChallengeResponses.forChallenge(challenge, request.headers(), requestId);
         AccessLog.record(requestId, clientText, challenge.request(), response.status(), challenge.route().name(),
                 challenge.rule(), response.outcome(), elapsedMicros());
         audit(AuditOutcome.FAILURE, challenge.request(), response.status(), challenge.route().name(),
@@ -266,7 +271,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 refusal.rule(), refusal.code(), elapsedMicros());
         audit(AuditOutcome.FAILURE, refusal.request(), refusal.status(), refusal.route(), refusal.rule(),
                 refusal.code(), null);
-        writeAndContinue(ErrorPages.response(refusal.status(), json, close), close);
+        writeAndContinue(ErrorPages.response(refusal.status(), json, close, requestId, runtime.snapshot()), close);
     }
 
     /** Writes the gateway's own answer, then closes or goes on with the next request. */

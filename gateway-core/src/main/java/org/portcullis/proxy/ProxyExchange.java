@@ -475,7 +475,8 @@ public final class ProxyExchange implements UpstreamListener, ClientExchange {
         status = errorStatus;
         boolean close = !requestComplete || !clientKeepAlive || errorStatus == 413;
         ChannelHandlerContext client = owner.client();
-        client.writeAndFlush(ErrorPages.response(errorStatus, ErrorPages.wantsJson(original.headers()), close));
+        client.writeAndFlush(ErrorPages.response(errorStatus, ErrorPages.wantsJson(original.headers()), close,
+                owner.requestId(), admission.snapshot()));
         owner.exchangeFinished(this, errorStatus, close);
     }
 

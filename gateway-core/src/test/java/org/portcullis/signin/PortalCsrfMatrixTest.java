@@ -81,6 +81,7 @@ class PortalCsrfMatrixTest {
             new Endpoint("/.portcullis/enrol", Kind.SESSION_FORM, "step=invitation&invitation=WRONG-CODE"),
             new Endpoint("/.portcullis/factors", Kind.SESSION_FORM, "action=recovery_codes"),
             new Endpoint("/.portcullis/security-key", Kind.SESSION_FORM, "step=invitation&invitation=WRONG-CODE"),
+            new Endpoint("/.portcullis/recovery-codes.txt", Kind.SESSION_FORM, "codes=ABCDE-FGHJK"),
             new Endpoint("/.portcullis/webauthn/authenticate/options", Kind.SESSION_JSON, JSON),
             new Endpoint("/.portcullis/webauthn/authenticate", Kind.SESSION_JSON, JSON),
             new Endpoint("/.portcullis/webauthn/register/options", Kind.SESSION_JSON, JSON),

@@ -142,7 +142,8 @@ final class LoginEndpoint {
                         context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE,
                                 "locked_" + locked.reason().name().toLowerCase(), account, request, null);
                         return CompletableFuture.completedFuture(PortalContext.page(site,
-                                site.pages().locked(), "LOCKED"));
+                                site.pages().locked(locked.minutesLeft(context.services.clock().instant()), rd),
+                                "LOCKED"));
                     }
                     return context.services.firstFactor().verify(login, password).thenCompose(result ->
                             context.services.storage().submit(() -> settle(request, site, regulator, account,

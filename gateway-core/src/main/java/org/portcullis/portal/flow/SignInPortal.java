@@ -57,6 +57,7 @@ public final class SignInPortal implements PortalService {
         WebAuthnEndpoint webauthn = new WebAuthnEndpoint(context, continuation, relyingParty);
         PasskeyEndpoint passkey = new PasskeyEndpoint(context, continuation, relyingParty, webauthn);
         SecurityKeyEndpoint securityKey = new SecurityKeyEndpoint(context, webauthn);
+        RecoveryCodesFileEndpoint recoveryCodesFile = new RecoveryCodesFileEndpoint(context);
         PortalRoutes.Refusal verifyRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_VERIFY);
         PortalRoutes.Refusal enrolRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_ENROL);
         this.routes = new PortalRoutes(List.of(
@@ -74,6 +75,8 @@ public final class SignInPortal implements PortalService {
                 PortalRoutes.read(PortalPaths.FACTORS, false, r -> done(account.toHome())),
                 PortalRoutes.change(PortalPaths.FACTORS, Csrf.SESSION_FORM, false, factors::submit,
                         factors::csrfRefused),
+                PortalRoutes.change(PortalPaths.RECOVERY_CODES_FILE, Csrf.SESSION_FORM, false,
+                        recoveryCodesFile::download, recoveryCodesFile::csrfRefused),
                 PortalRoutes.read(PortalPaths.SECURITY_KEY, false, securityKey::show),
                 PortalRoutes.change(PortalPaths.SECURITY_KEY, Csrf.SESSION_FORM, false, securityKey::submit,
                         securityKey::csrfRefused),
