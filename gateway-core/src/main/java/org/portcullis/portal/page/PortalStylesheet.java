@@ -66,6 +66,9 @@ public final class PortalStylesheet {
             + ".action-gap{margin-top:1.5rem}"
             + "a{color:{{primary}};text-decoration:underline;text-underline-offset:.15em}"
             + "a:hover{text-decoration-thickness:.15em}"
+            // A link that is a paragraph's only element is an action of its own ("Back to sign-in"): a target of
+            // at least 24 by 24 px (WCAG 2.2 SC 2.5.8), not the height of a line of text.
+            + ".card p>a:only-child,.actions a{display:inline-block;min-height:1.5rem;padding:.375rem 0}"
             + ":focus{outline:3px solid #1d2733;outline-offset:3px}"
             + "button:focus,a:focus{box-shadow:0 0 0 3px #fff}"
             + ".alert{border:4px solid #b10e1e;padding:1rem;margin:0 0 1.5rem;background:#fff}"
