@@ -176,7 +176,8 @@ class AuditReportBrowserTest {
             Object wide = browser.script("const w = document.documentElement.clientWidth;"
                     + " return Array.from(document.querySelectorAll('body *')).filter(e =>"
                     + " e.getBoundingClientRect().right > w + 0.5 && !e.closest('.scroll'))"
-                    + ".slice(0, 5).map(e => e.tagName + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))"
+                    + ".slice(0, 5).map(e => e.tagName + '#' + e.id + ' '"
+                    + " + Math.round(e.getBoundingClientRect().right))"
                     + ".join(', ')");
             assertThat(width.intValue()).as("document width at a 390 px window; too wide: %s", wide)
                     .isLessThanOrEqualTo(inner.intValue());

@@ -110,8 +110,12 @@ class PortalCsrfMatrixTest {
             SignInGateway.LoginForm other = gateway.loginForm("/.portcullis/");
             return new Browser(mine.cookie(), mine.token(), other.token(), null);
         }
+        int before = gateway.auditLines().size();
         String bob = gateway.signIn("bob", SignInGateway.BOB_PASSWORD, "/.portcullis/").cookie();
         String alice = gateway.signIn("alice", SignInGateway.PASSWORD, "/.portcullis/").cookie();
+        // The sign-ins' own audit events are written asynchronously: wait for them, so none lands among the
+        // forged request's events and reads as a success.
+        gateway.awaitAuditLine(before, "\"event.action\":\"session.create\"", "\"user.name\":\"alice\"");
         return new Browser(bob, accountToken(bob), accountToken(alice), bob);
     }
 
