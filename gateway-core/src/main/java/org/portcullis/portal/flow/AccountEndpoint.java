@@ -62,7 +62,9 @@ final class AccountEndpoint {
         if ("app".equals(added)) {
             return context.services.secondFactors().totp().list(user).stream()
                     .filter(TotpCredential::active).filter(c -> c.created().isAfter(since))
-                    .max(java.util.Comparator.comparing(TotpCredential::created))
+                    // Ties (one clock tick) go to the one used last: a new app is used once, to confirm it.
+                    .max(java.util.Comparator.comparing(TotpCredential::created).thenComparing(c ->
+                            c.lastUsed().orElse(java.time.Instant.MIN)))
                     .map(c -> String.format(SecondFactorMessages.APP_ADDED, c.name()));
         }
         return Optional.empty();
