@@ -372,6 +372,11 @@ final class Messages {
                 + " characters, no control characters other than line breaks)";
     }
 
+    static String notHelpContact(String value, int maxLength) {
+        return value + " is not a help contact (allowed: one line of 1 to " + maxLength
+                + " characters, no control characters, e.g. 'IT service desk: 0123 456 7890')";
+    }
+
     static String notColour(String value) {
         return value + " is not a colour (allowed: #rrggbb, e.g. #005eb8)";
     }

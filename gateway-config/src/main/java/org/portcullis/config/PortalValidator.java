@@ -26,6 +26,8 @@ import org.portcullis.config.YamlNode.YamlScalar;
  *       never shows as 4.50.</li>
  *   <li>{@code branding.logo} is a PNG, SVG or JPEG by its first bytes, at most {@value #MAX_LOGO_BYTES} bytes, read
  *       now and inlined as a {@code data:} URI; it is watched with the config, so a new logo reloads it.</li>
+ *   <li>{@code help_contact} is one line of plain text, 1 to {@value PortalConfig#MAX_HELP_CONTACT_LENGTH}
+ *       characters, no control characters.</li>
  *   <li>{@code organisation} and {@code support} are plain text with no control characters (the portal escapes them;
  *       this only keeps them to one sensible line, or a few for {@code support}).</li>
  * </ul>
@@ -33,7 +35,8 @@ import org.portcullis.config.YamlNode.YamlScalar;
 final class PortalValidator {
     static final String URL = "url";
     static final String BRANDING = "branding";
-    static final List<String> KEYS = List.of(URL, BRANDING);
+    static final String HELP_CONTACT = "help_contact";
+    static final List<String> KEYS = List.of(URL, BRANDING, HELP_CONTACT);
 
     static final String ORGANISATION = "organisation";
     static final String LOGO = "logo";
@@ -61,10 +64,12 @@ final class PortalValidator {
         Optional<YamlNode> brandingNode = view.get().get(BRANDING);
         Optional<PortalBranding> branding = brandingNode.isPresent()
                 ? brandingNode.flatMap(this::branding) : Optional.of(PortalBranding.defaults());
-        if (url.isEmpty() || branding.isEmpty()) {
+        int before = reader.problems().errorCount();
+        Optional<String> helpContact = view.get().get(HELP_CONTACT).flatMap(this::helpContact);
+        if (url.isEmpty() || branding.isEmpty() || reader.problems().errorCount() != before) {
             return Optional.empty();
         }
-        return Optional.of(new PortalConfig(url.get(), branding.get()));
+        return Optional.of(new PortalConfig(url.get(), branding.get(), helpContact));
     }
 
     private Optional<PortalBranding> branding(YamlNode node) {
@@ -166,6 +171,21 @@ final class PortalValidator {
             return Optional.empty();
         }
         return text;
+    }
+
+    /** One line of plain text: the pages show it inside a "Need help?" sentence, escaped. */
+    private Optional<String> helpContact(YamlNode node) {
+        Optional<String> text = reader.string(node);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        if (text.get().isBlank() || length(text.get()) > PortalConfig.MAX_HELP_CONTACT_LENGTH
+                || hasControl(text.get(), false)) {
+            reader.problems().error(node, Messages.notHelpContact(reader.show((YamlScalar) node),
+                    PortalConfig.MAX_HELP_CONTACT_LENGTH));
+            return Optional.empty();
+        }
+        return Optional.of(text.get().strip());
     }
 
     private Optional<RgbColour> primaryColour(YamlNode node) {

@@ -230,6 +230,39 @@ class PortalConfigTest {
                         + " characters, no control characters)"));
     }
 
+    // --- help_contact ------------------------------------------------------------------------------------------
+
+    @Test
+    void helpContactIsKeptStripped() throws Exception {
+        GatewayConfig config = files.load(MINIMAL + "portal:\n  url: https://login.example.org\n"
+                + "  help_contact: ' IT service desk: 0123 456 7890 '\n").config();
+        assertThat(config.portal().helpContact()).contains("IT service desk: 0123 456 7890");
+    }
+
+    @Test
+    void helpContactIsOptional() throws Exception {
+        assertThat(files.load(MINIMAL + "portal:\n  url: https://login.example.org\n").config().portal()
+                .helpContact()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"'  '", "\"Ring\\n1234\"", "\"Ring \\e[31m1234\""})
+    void helpContactNotOneLine(String value) {
+        assertThat(files.onlyError(MINIMAL + "portal:\n  url: https://login.example.org\n  help_contact: "
+                + value + "\n")).startsWith(files.at(6, "portal.help_contact: ")).endsWith(
+                " is not a help contact (allowed: one line of 1 to 200 characters, no control characters,"
+                        + " e.g. 'IT service desk: 0123 456 7890')");
+    }
+
+    @Test
+    void helpContactTooLong() {
+        String text = "h".repeat(201);
+        assertThat(files.onlyError(MINIMAL + "portal:\n  url: https://login.example.org\n  help_contact: "
+                + text + "\n")).isEqualTo(files.at(6, "portal.help_contact: '" + text + "' is not a help contact"
+                + " (allowed: one line of 1 to 200 characters, no control characters,"
+                + " e.g. 'IT service desk: 0123 456 7890')"));
+    }
+
     @Test
     void organisationEmpty() {
         assertThat(files.onlyError(branding("organisation: ''"))).isEqualTo(files.at(7,

@@ -33,6 +33,8 @@ public final class AuditReportHtml {
             dl.totals div{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:8px}
             dl.totals dt{color:#57606a;font-size:12px}dl.totals dd{margin:0;font-size:22px;font-weight:600}
             table{border-collapse:collapse;width:100%;margin:8px 0}
+            .scroll{overflow-x:auto;max-width:100%}code{overflow-wrap:anywhere;word-break:break-all}
+            @media (max-width:640px){body{margin:12px auto}dl.totals{grid-template-columns:repeat(2,1fr)}}
             th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
             th{background:#f6f8fa}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
             td{overflow-wrap:break-word}td.t{white-space:nowrap}td.k,td:last-child{overflow-wrap:anywhere}
@@ -172,7 +174,8 @@ public final class AuditReportHtml {
             html.append("<p class=\"none\" id=\"").append(id).append("\">None in the period.</p>\n");
             return;
         }
-        html.append("<table id=\"").append(id).append("\"><thead><tr><th>").append(keyName)
+        html.append("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"").append(title)
+                .append("\"><table id=\"").append(id).append("\"><thead><tr><th>").append(keyName)
                 .append("</th><th class=\"n\">Failed sign-ins</th><th class=\"n\">Refused second factors</th>")
                 .append("<th class=\"n\">Lockouts</th><th class=\"n\">Total</th></tr></thead><tbody>");
         for (AuditReport.Failures row : table.rows()) {
@@ -180,7 +183,7 @@ public final class AuditReportHtml {
                     : esc(row.key())).append("</td>").append(number(row.signIns())).append(number(row.secondFactors()))
                     .append(number(row.lockouts())).append(number(row.total())).append("</tr>");
         }
-        html.append("</tbody></table>");
+        html.append("</tbody></table></div>");
         omitted(html, table.omitted());
     }
 
@@ -202,7 +205,8 @@ public final class AuditReportHtml {
             html.append("<p class=\"none\" id=\"reach\">None in the period.</p>\n");
             return;
         }
-        html.append("<table id=\"reach\"><thead><tr><th>User</th><th>System (host)</th><th class=\"n\">Allowed ")
+        html.append("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Who reached which systems")
+                .append("\"><table id=\"reach\"><thead><tr><th>User</th><th>System (host)</th><th class=\"n\">Allowed ")
                 .append("requests</th><th class=\"n\">Sign-on joins</th><th>First (UTC)</th><th>Last (UTC)</th></tr>")
                 .append("</thead><tbody>");
         for (AuditReport.Reach row : table.rows()) {
@@ -211,7 +215,7 @@ public final class AuditReportHtml {
                     .append("<td class=\"t\">").append(time(row.first())).append("</td><td class=\"t\">").append(time(row.last()))
                     .append("</td></tr>");
         }
-        html.append("</tbody></table>");
+        html.append("</tbody></table></div>");
         omitted(html, table.omitted());
     }
 
@@ -235,7 +239,8 @@ public final class AuditReportHtml {
             html.append("<p class=\"none\" id=\"").append(id).append("\">None in the period.</p>\n");
             return;
         }
-        html.append("<table id=\"").append(id).append("\"><thead><tr>");
+        html.append("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"").append(id)
+                .append("\"><table id=\"").append(id).append("\"><thead><tr>");
         headings.forEach(h -> html.append("<th>").append(h).append("</th>"));
         html.append("</tr></thead><tbody>");
         for (T row : table.rows()) {
@@ -247,7 +252,7 @@ public final class AuditReportHtml {
             }
             html.append("</tr>");
         }
-        html.append("</tbody></table>");
+        html.append("</tbody></table></div>");
         omitted(html, table.omitted());
     }
 

@@ -44,6 +44,8 @@ public record SignInEvent(String action, AuditOutcome outcome, String reason, St
     public static final String ACTION_RECOVERY_CODE_USE = "recovery_code.use";
     /** A new set of recovery codes generated (the old set stops working). */
     public static final String ACTION_RECOVERY_CODE_REGENERATE = "recovery_code.regenerate";
+    /** The recovery codes page's codes downloaded as a text file (or the download refused: CSRF, malformed). */
+    public static final String ACTION_RECOVERY_CODE_DOWNLOAD = "recovery_code.download";
     /**
      * A security key answered with a signature counter that did not move forward (W3C WebAuthn §6.1.1): its key may
      * have been copied. The sign-in was refused; {@code disabled} when the key was disabled for it.

@@ -41,6 +41,12 @@ public final class ChallengeResponses {
     }
 
     public static PortalResponse forChallenge(Admission.Challenge challenge, HttpHeaders requestHeaders) {
+        return forChallenge(challenge, requestHeaders, null);
+    }
+
+    /** @param requestId the request's id, carried in the page or JSON body as the reference to quote; may be null */
+    public static PortalResponse forChallenge(Admission.Challenge challenge, HttpHeaders requestHeaders,
+                                              String requestId) {
         List<PortalResponse.Header> extra = new ArrayList<>();
         if (challenge.session().cookieToClear()) {
             extra.add(new PortalResponse.Header("Set-Cookie", SessionCookie.clearingCookie()));
@@ -52,10 +58,10 @@ public final class ChallengeResponses {
         Optional<PortalOrigin> portal = challenge.snapshot().portal();
         if (portal.isEmpty()) {
             return withExtra(fromErrorPage(401, ErrorPages.wantsJson(requestHeaders),
-                    signIn ? "SIGN_IN_REQUIRED" : "SECOND_FACTOR_REQUIRED"), extra);
+                    signIn ? "SIGN_IN_REQUIRED" : "SECOND_FACTOR_REQUIRED", requestId, challenge.snapshot()), extra);
         }
         if (!isNavigation(challenge.request().method(), requestHeaders)) {
-            return PortalResponse.json(401, signIn ? SIGN_IN_JSON : SECOND_FACTOR_JSON,
+            return PortalResponse.json(401, withRequestId(signIn ? SIGN_IN_JSON : SECOND_FACTOR_JSON, requestId),
                     signIn ? "SIGN_IN_REQUIRED" : "SECOND_FACTOR_REQUIRED", extra);
         }
         String page = signIn ? PortalPaths.LOGIN : PortalPaths.SECOND_FACTOR;
@@ -101,8 +107,19 @@ public final class ChallengeResponses {
         return request.scheme() + "://" + request.authority() + request.forwardTarget();
     }
 
+    /** {@code json} with {@code "request_id"} added as its last member (the id is hex, nothing to escape). */
+    static String withRequestId(String json, String requestId) {
+        return requestId == null ? json
+                : json.substring(0, json.length() - 1) + ",\"request_id\":\"" + requestId + "\"}";
+    }
+
     static PortalResponse fromErrorPage(int status, boolean json, String outcome) {
-        FullHttpResponse page = ErrorPages.response(status, json, false);
+        return fromErrorPage(status, json, outcome, null, null);
+    }
+
+    static PortalResponse fromErrorPage(int status, boolean json, String outcome, String requestId,
+                                        org.portcullis.snapshot.GatewaySnapshot snapshot) {
+        FullHttpResponse page = ErrorPages.response(status, json, false, requestId, snapshot);
         try {
             byte[] body = new byte[page.content().readableBytes()];
             page.content().readBytes(body);

@@ -10,13 +10,22 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import org.portcullis.config.PortalBranding;
+import org.portcullis.portal.guard.PortalPaths;
+import org.portcullis.portal.page.PortalMessages;
+import org.portcullis.portal.page.PortalPages;
+import org.portcullis.snapshot.GatewaySnapshot;
+import org.portcullis.snapshot.PortalSite;
 
 /**
- * The gateway's own error pages: short, branded, the same text for every cause of a status, no versions, no stack
- * traces, no echo of anything the client sent (nothing to reflect, nothing to learn). JSON when the client asked for
- * JSON. The detail of a refusal goes to the log, never to the page.
+ * The gateway's own error pages: short, in the portal's design (its branding when a portal is configured), the same
+ * text for every cause of a status, no versions, no stack traces, no echo of anything the client sent (nothing to
+ * reflect, nothing to learn). Each names the request id to quote and the organisation's help contact, and has a way
+ * on. JSON when the client asked for JSON. The detail of a refusal goes to the log, never to the page.
  */
 public final class ErrorPages {
     private record Text(String title, String message) {
@@ -40,26 +49,55 @@ public final class ErrorPages {
             Map.entry(504, new Text("Gateway timeout", "The service behind this gateway did not answer in time.")),
             Map.entry(505, new Text("HTTP version not supported", "Only HTTP/1.0 and HTTP/1.1 are accepted.")));
 
+    /** The design of every page when no portal is configured: the default branding, no help contact. */
+    private static final PortalPages DEFAULT_PAGES = new PortalPages(PortalBranding.defaults(), List.of());
+
     private ErrorPages() {
     }
 
     /**
-     * @param wantsJson true when the request's Accept names JSON (see {@link #wantsJson(HttpHeaders)})
-     * @param close     true to end the connection after this response
+     * The page without a request id or site (callers outside a request); prefer
+     * {@link #response(int, boolean, boolean, String, GatewaySnapshot)}.
      */
     public static FullHttpResponse response(int status, boolean wantsJson, boolean close) {
+        return response(status, wantsJson, close, null, null);
+    }
+
+    /**
+     * The gateway's answer for {@code status}, in the portal's design: what happened, the request id to quote (the
+     * same id as the access-log line and the audit event, so a help desk finds the request from it),
+     * {@code portal.help_contact}, and a way on (the portal's account page, or this site's start page when there is
+     * no portal). JSON clients get the status, the text and the request id.
+     *
+     * @param wantsJson true when the request's Accept names JSON (see {@link #wantsJson(HttpHeaders)})
+     * @param close     true to end the connection after this response
+     * @param requestId the request's id, or null when it has none
+     * @param snapshot  the config whose portal branding, help contact and URL the page uses; null for the defaults
+     */
+    public static FullHttpResponse response(int status, boolean wantsJson, boolean close, String requestId,
+                                            GatewaySnapshot snapshot) {
         Text text = TEXTS.getOrDefault(status, new Text("Error", "The request could not be completed."));
-        byte[] body = (wantsJson ? json(status, text) : html(status, text)).getBytes(StandardCharsets.UTF_8);
+        PortalPages pages = snapshot == null ? DEFAULT_PAGES
+                : snapshot.portalSite().map(PortalSite::pages).orElse(DEFAULT_PAGES);
+        Optional<String> portalHome = snapshot == null ? Optional.empty()
+                : snapshot.portal().map(origin -> origin.url(PortalPaths.HOME));
+        byte[] body = (wantsJson ? json(status, text, requestId)
+                : html(pages, status, text, requestId, portalHome)).getBytes(StandardCharsets.UTF_8);
         ByteBuf content = Unpooled.wrappedBuffer(body);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(status), content);
         HttpHeaders headers = response.headers();
-        headers.set(HttpHeaderNames.CONTENT_TYPE, wantsJson ? "application/json" : "text/html; charset=utf-8");
+        if (wantsJson) {
+            headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+            headers.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            headers.set("X-Content-Type-Options", "nosniff");
+            headers.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+            headers.set("Referrer-Policy", "no-referrer");
+        } else {
+            // The portal pages' headers: the stylesheet allowed by its hash, no script, no framing, no-store.
+            pages.headers().setOn(headers);
+        }
         headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        headers.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        headers.set("X-Content-Type-Options", "nosniff");
-        headers.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
-        headers.set("Referrer-Policy", "no-referrer");
         if (close) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
@@ -79,16 +117,18 @@ public final class ErrorPages {
         return (lower.contains("application/json") || lower.contains("+json")) && !lower.startsWith("text/html");
     }
 
-    private static String json(int status, Text text) {
-        return "{\"status\":" + status + ",\"error\":\"" + text.title() + "\",\"message\":\"" + text.message() + "\"}";
+    /** The request id is 16 hex characters of the gateway's own; the texts are constants without quotes. */
+    private static String json(int status, Text text, String requestId) {
+        return "{\"status\":" + status + ",\"error\":\"" + text.title() + "\",\"message\":\"" + text.message()
+                + "\"" + (requestId == null ? "" : ",\"request_id\":\"" + requestId + "\"") + "}";
     }
 
-    private static String html(int status, Text text) {
-        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + status + " " + text.title()
-                + "</title><style>body{font-family:system-ui,sans-serif;background:#f4f6f8;color:#1d2733;margin:0}"
-                + "main{max-width:34rem;margin:12vh auto;padding:2rem;background:#fff;border-top:6px solid #005eb8;"
-                + "border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.15)}h1{font-size:1.4rem;margin:0 0 1rem}"
-                + "small{color:#5a6b7b}</style></head><body><main><h1>" + status + " &mdash; " + text.title()
-                + "</h1><p>" + text.message() + "</p><small>Portcullis gateway</small></main></body></html>\n";
+    private static String html(PortalPages pages, int status, Text text, String requestId,
+                               Optional<String> portalHome) {
+        // The way on is a fixed URL: the configured portal's account page (which sends a signed-out user to sign
+        // in), or this site's root. Never the Referer or anything else the client sent.
+        return pages.error(status, text.title(), text.message(), requestId,
+                portalHome.orElse("/"), portalHome.isPresent() ? PortalMessages.GO_TO_PORTAL
+                        : PortalMessages.GO_TO_SITE_START).html();
     }
 }

@@ -15,6 +15,7 @@ public final class NoPortal implements PortalService {
     @Override
     public CompletableFuture<PortalResponse> handle(PortalRequest request) {
         return CompletableFuture.completedFuture(ChallengeResponses.fromErrorPage(404,
-                ErrorPages.wantsJson(request.request().headers()), "PORTAL_NOT_CONFIGURED"));
+                ErrorPages.wantsJson(request.request().headers()), "PORTAL_NOT_CONFIGURED", request.requestId(),
+                request.snapshot()));
     }
 }

@@ -9,6 +9,9 @@ interface ExchangeOwner {
     /** The client connection's context, used to write the response. */
     ChannelHandlerContext client();
 
+    /** The current request's id, for the error page's reference (it joins the access-log line and audit event). */
+    String requestId();
+
     /**
      * The exchange ended with {@code status}; {@code outcome} says how, for the access log and the audit trail. The
      * connection serves the next request unless {@code close}.

@@ -179,7 +179,8 @@ final class PortalExchange implements ClientExchange {
         }
         finished = true;
         // The owner closes the connection once this page is out.
-        owner.client().writeAndFlush(ErrorPages.response(status, ErrorPages.wantsJson(original.headers()), true));
+        owner.client().writeAndFlush(ErrorPages.response(status, ErrorPages.wantsJson(original.headers()), true,
+                requestId, admission.snapshot()));
         owner.finished(this, status, true, outcome);
     }
 }

@@ -438,7 +438,8 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
         }
         boolean close = !requestComplete || !clientKeepAlive || cause == ExchangeOutcome.BODY_TOO_LARGE;
         ChannelHandlerContext client = owner.client();
-        client.writeAndFlush(ErrorPages.response(errorStatus, ErrorPages.wantsJson(original.headers()), close));
+        client.writeAndFlush(ErrorPages.response(errorStatus, ErrorPages.wantsJson(original.headers()), close,
+                owner.requestId(), admission.snapshot()));
         owner.finished(this, errorStatus, close, outcome.name());
     }
 

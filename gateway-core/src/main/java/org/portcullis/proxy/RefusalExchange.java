@@ -11,6 +11,7 @@ import org.portcullis.ingress.RejectReason;
 import org.portcullis.portal.ChallengeResponses;
 import org.portcullis.portal.ErrorPages;
 import org.portcullis.portal.PortalResponse;
+import org.portcullis.snapshot.GatewaySnapshot;
 
 /**
  * A request the gateway answers without forwarding: a refusal (its error page) or a challenge (the way to the portal,
@@ -36,17 +37,18 @@ final class RefusalExchange implements ClientExchange {
     }
 
     /** Refuses with the gateway's error page; {@code request} is null when the refusal came before any head. */
-    static RefusalExchange refusal(ExchangeOwner owner, Admission.Refuse refusal, HttpRequest request) {
+    static RefusalExchange refusal(ExchangeOwner owner, Admission.Refuse refusal, HttpRequest request,
+                                   GatewaySnapshot snapshot) {
         boolean close = refusal.close() || request == null || !HttpUtil.isKeepAlive(request);
         boolean json = request != null && ErrorPages.wantsJson(request.headers());
-        return new RefusalExchange(owner, ErrorPages.response(refusal.status(), json, close), refusal.status(),
-                refusal.code(), close);
+        return new RefusalExchange(owner, ErrorPages.response(refusal.status(), json, close, owner.requestId(),
+                snapshot), refusal.status(), refusal.code(), close);
     }
 
     /** Sends a browser to the portal, or answers 401 to an API client (never a redirect: it could not follow one). */
     static RefusalExchange challenge(ExchangeOwner owner, Admission.Challenge challenge, HttpRequest request) {
         boolean close = challenge.close() || !HttpUtil.isKeepAlive(request);
-        PortalResponse response = ChallengeResponses.forChallenge(challenge, request.headers());
+        PortalResponse response = ChallengeResponses.forChallenge(challenge, request.headers(), owner.requestId());
         boolean head = HttpMethod.HEAD.name().equals(challenge.request().method());
         return new RefusalExchange(owner, PortalExchange.toNetty(response, head, close), response.status(),
                 response.outcome(), close);

@@ -133,7 +133,8 @@ final class RequestCycle implements ExchangeOwner {
         if (decided instanceof Admission.Challenge challenge) {
             return RefusalExchange.challenge(this, challenge, request);
         }
-        return RefusalExchange.refusal(this, (Admission.Refuse) decided, request);
+        // The error page is in the design of the snapshot current now (a refusal may come before any snapshot was).
+        return RefusalExchange.refusal(this, (Admission.Refuse) decided, request, path.snapshots().get());
     }
 
     private void serve(ClientExchange next) {
@@ -204,6 +205,11 @@ final class RequestCycle implements ExchangeOwner {
             exchange = null;
         }
         pinned.closeAll();
+    }
+
+    @Override
+    public String requestId() {
+        return record.id();
     }
 
     @Override

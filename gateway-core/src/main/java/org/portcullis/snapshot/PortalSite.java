@@ -56,7 +56,8 @@ public record PortalSite(PortalOrigin origin, PortalPages pages, ReturnTargetPol
             }
         }
         CsrfGuard csrf = new CsrfGuard(new RequestOriginCheck(origin, false), new CsrfTokens(random));
-        return new PortalSite(origin, new PortalPages(config.portal().branding(), formActions),
+        return new PortalSite(origin, new PortalPages(config.portal().branding(), formActions,
+                config.portal().helpContact()),
                 new ReturnTargetPolicy(origin, hosts, ports), csrf);
     }
 }

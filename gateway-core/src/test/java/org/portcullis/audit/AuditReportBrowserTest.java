@@ -164,6 +164,28 @@ class AuditReportBrowserTest {
         assertThat(browser.pageText()).contains(ReportTrail.SCRIPT_USER);
     }
 
+    /** Issue 15: on a phone the page is no wider than the screen; wide tables scroll inside their own box. */
+    @Test
+    void fitsAPhoneScreenWithoutSidewaysScrolling() {
+        Dimension before = browser.driver().manage().window().getSize();
+        try {
+            browser.driver().manage().window().setSize(new Dimension(390, 844));
+            Number inner = (Number) browser.script("return window.innerWidth");
+            Number width = (Number) browser.script("return document.documentElement.scrollWidth");
+            assertThat(inner.intValue()).isLessThanOrEqualTo(390);
+            Object wide = browser.script("const w = document.documentElement.clientWidth;"
+                    + " return Array.from(document.querySelectorAll('body *')).filter(e =>"
+                    + " e.getBoundingClientRect().right > w + 0.5 && !e.closest('.scroll'))"
+                    + ".slice(0, 5).map(e => e.tagName + '#' + e.id + ' '"
+                    + " + Math.round(e.getBoundingClientRect().right))"
+                    + ".join(', ')");
+            assertThat(width.intValue()).as("document width at a 390 px window; too wide: %s", wide)
+                    .isLessThanOrEqualTo(inner.intValue());
+        } finally {
+            browser.driver().manage().window().setSize(before);
+        }
+    }
+
     @Test
     void screenshotForTheDocs() throws Exception {
         Number height = (Number) browser.script("return document.documentElement.scrollHeight");

@@ -60,7 +60,7 @@ class ErrorPagesTest {
 
         assertThat(response.status()).isEqualTo(404);
         assertThat(response.header("Content-Type")).startsWith("text/html");
-        assertThat(response.bodyText()).startsWith("<!doctype html>").contains("404").contains("Not found");
+        assertThat(response.bodyText()).startsWith("<!DOCTYPE html>").contains("404").contains("Not found");
         assertGatewayPage(response);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,6 +25,25 @@ class ErrorPagesTest {
             assertThat(json.headers().get("Content-Type")).isEqualTo("application/json");
             assertThat(json.headers().get("Connection")).isEqualTo("close");
             assertThat(json.content().toString(StandardCharsets.UTF_8)).startsWith("{\"status\":" + status + ",");
+        } finally {
+            html.release();
+            json.release();
+        }
+    }
+
+    @Test
+    void theRequestIdIsTheReferenceInThePageAndTheJson() {
+        FullHttpResponse html = ErrorPages.response(502, false, false, "0123456789abcdef", null);
+        FullHttpResponse json = ErrorPages.response(502, true, false, "0123456789abcdef", null);
+        try {
+            assertThat(html.content().toString(StandardCharsets.UTF_8))
+                    .contains("<code id=\"request-id\">0123456789abcdef</code>")
+                    .contains("Error 502.")
+                    .contains("<a href=\"/\">Go to the start page of this site</a>");
+            assertThat(html.headers().get("Content-Security-Policy"))
+                    .startsWith("default-src 'none'; style-src 'sha256-").doesNotContain("unsafe-inline");
+            assertThat(json.content().toString(StandardCharsets.UTF_8))
+                    .endsWith(",\"request_id\":\"0123456789abcdef\"}");
         } finally {
             html.release();
             json.release();

@@ -98,6 +98,11 @@ class ProxyExchangeTest {
         }
 
         @Override
+        public String requestId() {
+            return "test-request";
+        }
+
+        @Override
         public ChannelHandlerContext client() {
             return ctx;
         }

@@ -190,8 +190,10 @@ class EnrolmentFlowTest {
         RawResponse added = flow.post("/.portcullis/enrol", cookie, token, "step=confirm&name=Tablet&code="
                 + flow.code(key.group(1).replace(" ", "")));
         assertThat(added.status()).isEqualTo(303);
-        assertThat(added.header("Location")).isEqualTo("/.portcullis/");
+        assertThat(added.header("Location")).isEqualTo("/.portcullis/?added=app");
         String rotated = SignInGateway.cookiePair(added, "__Host-portcullis");
+        assertThat(gateway.navigate("login.test", "/.portcullis/?added=app", rotated).bodyText())
+                .as("the account page confirms it").contains("Your authenticator app \u201cTablet\u201d is set up.");
         assertThat(flow.factors().totp().active("alice")).extracting(TotpCredential::name)
                 .containsExactlyInAnyOrder("Phone", "Tablet");
         assertThat(gateway.navigate("login.test", "/.portcullis/", rotated).bodyText())
@@ -202,8 +204,12 @@ class EnrolmentFlowTest {
         assertThat(flow.post("/.portcullis/factors", rotated, token, "action=remove&id=" + first).status())
                 .as("the token from before the rotation").isEqualTo(403);
         token = flow.token("/.portcullis/", rotated);
-        assertThat(flow.post("/.portcullis/factors", rotated, token, "action=remove&id=" + first).status())
-                .isEqualTo(200);
+        RawResponse asked = flow.post("/.portcullis/factors", rotated, token, "action=remove&id=" + first);
+        assertThat(asked.status()).isEqualTo(200);
+        assertThat(asked.bodyText()).as("removing asks first").contains("Remove Phone?");
+        assertThat(flow.factors().totp().active("alice")).hasSize(2);
+        assertThat(flow.post("/.portcullis/factors", rotated, token, "action=remove&id=" + first
+                + "&confirmed=yes").status()).isEqualTo(200);
         assertThat(flow.factors().totp().active("alice")).extracting(TotpCredential::name).containsExactly("Tablet");
 
         clock.advance(Duration.ofMinutes(6));

@@ -56,6 +56,7 @@ class PendingSessionAllowListTest {
                 Arguments.of("POST", "/.portcullis/factors", false, false),
                 Arguments.of("GET", "/.portcullis/security-key", false, false),
                 Arguments.of("POST", "/.portcullis/security-key", false, false),
+                Arguments.of("POST", "/.portcullis/recovery-codes.txt", false, false),
                 Arguments.of("POST", "/.portcullis/webauthn/register/options", true, false),
                 Arguments.of("POST", "/.portcullis/webauthn/register", true, false),
                 Arguments.of("POST", "/.portcullis/webauthn/passkey/options", true, false),

@@ -162,6 +162,7 @@ final class SignInGateway implements AutoCloseable {
                   url: https://login.test:%d
                   branding:
                     organisation: Example Health Trust
+                  help_contact: "IT service desk: 0123 456 7890"
                 storage:
                   data_dir: %s
                   encryption_key: "%s"

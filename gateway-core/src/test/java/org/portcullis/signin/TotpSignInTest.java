@@ -255,7 +255,8 @@ class TotpSignInTest {
         String id = flow.factors().totp().active("alice").get(0).id();
         String token = flow.token("/.portcullis/", cookie);
 
-        RawResponse last = flow.post("/.portcullis/factors", cookie, token, "action=remove&id=" + id);
+        RawResponse last = flow.post("/.portcullis/factors", cookie, token, "action=remove&id=" + id
+                + "&confirmed=yes");
         assertThat(last.status()).isEqualTo(409);
         assertThat(last.bodyText()).contains("You cannot remove your only authenticator");
         assertThat(flow.factors().totp().hasActive("alice")).isTrue();

@@ -168,7 +168,8 @@ class WebAuthnBrowserTest {
 
         fresh.open(gateway.portalOrigin() + "/.portcullis/");
         assertThat(fresh.pageText()).contains("Blue YubiKey").contains(WebAuthnMessages.KEY_TYPE);
-        fresh.submit(SecondFactorMessages.REMOVE_BUTTON + " Blue YubiKey");
+        fresh.submit(SecondFactorMessages.REMOVE_BUTTON + " Blue YubiKey")
+                .submit(String.format(SecondFactorMessages.CONFIRM_REMOVE_BUTTON, "Blue YubiKey"));
         assertThat(fresh.pageText()).contains(SecondFactorMessages.REMOVED);
         assertThat(factors().webauthn().keys("alice")).isEmpty();
         fresh.submit(PortalMessages.SIGN_OUT_BUTTON);

@@ -25,20 +25,55 @@ final class AccountEndpoint {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
             .withZone(ZoneOffset.UTC);
 
+    /** Where a new authenticator app or security key lands: the account page, which confirms it. */
+    static final String ADDED_APP = PortalPaths.HOME + "?" + AccountEndpoint.FIELD_ADDED + "=app";
+    static final String ADDED_KEY = PortalPaths.HOME + "?" + AccountEndpoint.FIELD_ADDED + "=key";
+    private static final String FIELD_ADDED = "added";
+    /** The hint confirms only an authenticator added this recently, so a link cannot claim an old one is new. */
+    private static final java.time.Duration ADDED_RECENTLY = java.time.Duration.ofMinutes(10);
+
     private final StorageExecutor storage;
     private final SecondFactors factors;
+    private final java.time.Clock clock;
 
-    AccountEndpoint(StorageExecutor storage, SecondFactors factors) {
+    AccountEndpoint(StorageExecutor storage, SecondFactors factors, java.time.Clock clock) {
         this.storage = storage;
         this.factors = factors;
+        this.clock = clock;
     }
 
     CompletableFuture<PortalResponse> home(PortalRequest request) {
         if (!request.session().signedIn()) {
             return CompletableFuture.completedFuture(PortalContext.toLogin(request));
         }
+        String added = PortalContext.query(request).text(FIELD_ADDED);
         return storage.submit(() -> PortalContext.page(PortalContext.site(request),
-                page(request, 200, Optional.empty(), false), "ACCOUNT"));
+                page(request, 200, addedMessage(request, added), false), "ACCOUNT"));
+    }
+
+    /**
+     * "Your security key "NAME" is registered." after a registration landed here with {@code ?added=key} (or
+     * {@code app}): read from the store, naming the newest one, and only if it was added in the last minutes. The
+     * hint in the URL changes nothing and can only ever make the page state a fact.
+     */
+    private Optional<String> addedMessage(PortalRequest request, String added) {
+        String user = request.session().user().username();
+        java.time.Instant since = clock.instant().minus(ADDED_RECENTLY);
+        if ("key".equals(added)) {
+            return factors.webauthn().keys(user).stream()
+                    .filter(k -> k.record().created().isAfter(since))
+                    .max(java.util.Comparator.comparing(k -> k.record().created()))
+                    .map(k -> String.format(SecondFactorMessages.KEY_REGISTERED, k.record().name()));
+        }
+        if ("app".equals(added)) {
+            return factors.totp().list(user).stream()
+                    .filter(TotpCredential::active).filter(c -> c.created().isAfter(since))
+                    // Ties (one clock tick) go to the one used last: a new app is used once, to confirm it.
+                    .max(java.util.Comparator.comparing(TotpCredential::created).thenComparing(c ->
+                            c.lastUsed().orElse(java.time.Instant.MIN)))
+                    .map(c -> String.format(SecondFactorMessages.APP_ADDED, c.name()));
+        }
+        return Optional.empty();
     }
 
     /** The account page with {@code message} (an alert when {@code alert}); on a storage thread. */

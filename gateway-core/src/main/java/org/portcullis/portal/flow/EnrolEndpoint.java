@@ -243,14 +243,16 @@ final class EnrolEndpoint {
                 rotated.get().id().hash().displayId());
         PortalResponse.Header cookie = PortalContext.setCookie(SessionCookie.setCookie(rotated.get().id()));
         if (!first) {
-            return PortalResponse.redirect(303, PortalPaths.HOME, "ENROL_ADDED", List.of(cookie));
+            // The account page confirms it (AccountEndpoint reads the hint against the newest authenticator).
+            return PortalResponse.redirect(303, AccountEndpoint.ADDED_APP, "ENROL_ADDED", List.of(cookie));
         }
         FirstSecondFactor.endOtherSessions(context, sessions, request, user, rotated.get());
         RecoveryCodeSet codes = factors.recoveryCodes().generate(user, clock.instant());
         context.record(SignInEvent.ACTION_RECOVERY_CODE_REGENERATE, AuditOutcome.SUCCESS, "first_enrolment", user,
                 request, rotated.get().id().hash().displayId());
         return PortalContext.page(site, site.pages().secondFactor().recoveryCodes(codes.reveal(),
-                PortalContext.loginPath(rd)), "ENROL_RECOVERY_CODES", cookie);
+                PortalContext.loginPath(rd), rotated.get().session().attributes().getOrDefault(PortalContext.CSRF, ""),
+                SecondFactorPages.RecoveryCodesFor.APP), "ENROL_RECOVERY_CODES", cookie);
     }
 
     private Optional<TotpCredential> pending(Session session, String id) {
@@ -273,7 +275,8 @@ final class EnrolEndpoint {
         if (verdict instanceof Verdict.Locked locked) {
             context.record(SignInEvent.ACTION_FACTOR_ENROL, AuditOutcome.FAILURE,
                     "locked_" + locked.reason().name().toLowerCase(), user, request, request.session().sessionHash());
-            return Optional.of(PortalContext.page(site, site.pages().secondFactor().locked(csrf),
+            return Optional.of(PortalContext.page(site, site.pages().secondFactor().locked(csrf,
+                    locked.minutesLeft(clock.instant())),
                     "SECOND_FACTOR_LOCKED"));
         }
         return Optional.empty();

@@ -25,7 +25,9 @@ import org.portcullis.storage.StorageExecutor;
 
 /**
  * {@code POST /.portcullis/factors} from the account page: rename or remove an authenticator, or make new recovery
- * codes. Each needs the session's CSRF token and a second factor completed in this session at most five minutes ago
+ * codes. Removing and new recovery codes ask first: without {@code confirmed=yes} they answer a confirmation page and
+ * change nothing (the page's form sends the same request confirmed, with the same CSRF token). Each needs the
+ * session's CSRF token and a second factor completed in this session at most five minutes ago
  * (SECURITY-RULES 15: changing factors needs proof, not just a session that is still open). The last authenticator
  * cannot be removed: the account would be left with a password alone, and a two-factor rule could then never be met
  * except by a new enrolment, which needs an admin's invitation.
@@ -90,11 +92,22 @@ final class FactorsEndpoint {
                             : PortalMessages.NOT_FOUND, !renamed, "FACTOR_RENAME");
                 }
                 case SecondFactorPages.ACTION_REMOVE -> {
-                    boolean isApp = totp.find(user, id).filter(c -> c.active()).isPresent();
+                    Optional<String> appName = totp.find(user, id).filter(c -> c.active()).map(c -> c.name());
+                    boolean isApp = appName.isPresent();
                     if (!isApp && keys.find(user, id).isEmpty()) {
                         context.record(auditAction, AuditOutcome.FAILURE, "unknown_factor", user, request,
                                 request.session().sessionHash());
                         return answer(request, 404, PortalMessages.NOT_FOUND, true, "FACTOR_UNKNOWN");
+                    }
+                    if (!confirmed(form)) {
+                        // Nothing changes yet: the page that asks, whose form sends the same request confirmed.
+                        String name = appName.orElseGet(() -> keys.find(user, id).get().record().name());
+                        return PortalContext.page(site, site.pages().secondFactor().confirm(csrf(request),
+                                SecondFactorPages.ACTION_REMOVE, id,
+                                String.format(SecondFactorMessages.CONFIRM_REMOVE_TITLE, name),
+                                String.format(SecondFactorMessages.CONFIRM_REMOVE, name),
+                                String.format(SecondFactorMessages.CONFIRM_REMOVE_BUTTON, name)),
+                                "FACTOR_REMOVE_CONFIRM");
                     }
                     boolean removed = isApp ? totp.removeUnlessLast(user, id) : keys.removeUnlessLast(user, id);
                     if (removed) {
@@ -107,11 +120,19 @@ final class FactorsEndpoint {
                             : SecondFactorMessages.LAST_FACTOR, !removed, "FACTOR_REMOVE");
                 }
                 case SecondFactorPages.ACTION_RECOVERY_CODES -> {
-                    RecoveryCodeSet codes = factors.recoveryCodes().generate(user, clock.instant());
+                    if (!confirmed(form)) {
+                        return PortalContext.page(site, site.pages().secondFactor().confirm(csrf(request),
+                                SecondFactorPages.ACTION_RECOVERY_CODES, "",
+                                SecondFactorMessages.CONFIRM_NEW_CODES_TITLE, SecondFactorMessages.CONFIRM_NEW_CODES,
+                                SecondFactorMessages.CONFIRM_NEW_CODES_BUTTON), "RECOVERY_CODES_CONFIRM");
+                    }
+                    RecoveryCodeSet codes = factors.recoveryCodes().generate(user,
+                            clock.instant());
                     context.record(auditAction, AuditOutcome.SUCCESS, "account_page", user, request,
                             request.session().sessionHash());
                     return PortalContext.page(site, site.pages().secondFactor().recoveryCodes(codes.reveal(),
-                            PortalPaths.HOME), "RECOVERY_CODES");
+                            PortalPaths.HOME, csrf(request), SecondFactorPages.RecoveryCodesFor.NEW_SET),
+                            "RECOVERY_CODES");
                 }
                 default -> {
                     return account.toHome();
@@ -131,6 +152,15 @@ final class FactorsEndpoint {
                     request.session().sessionHash());
             return answer(request, 403, SecondFactorMessages.FORM_EXPIRED, true, "CSRF_REFUSED");
         });
+    }
+
+    /** The form came from the confirmation page ({@link SecondFactorPages#confirm}). */
+    private static boolean confirmed(FormBody form) {
+        return SecondFactorPages.CONFIRMED.equals(form.text(SecondFactorPages.FIELD_CONFIRMED));
+    }
+
+    private static String csrf(PortalRequest request) {
+        return PortalContext.attribute(request, PortalContext.CSRF).orElse("");
     }
 
     private static String auditAction(String action) {

@@ -58,9 +58,12 @@ final class LoginEndpoint {
     private final SessionManagers sessions;
     private final SecondFactors factors;
 
+    private final java.time.Clock clock;
+
     LoginEndpoint(PortalContext context, Continuation continuation, StorageExecutor storage, SignInGate gate,
                   FirstFactorVerifier firstFactor, UserDirectory directory, UnknownLoginNames unknownLogins,
-                  Regulators regulators, SessionManagers sessions, SecondFactors factors) {
+                  Regulators regulators, SessionManagers sessions, SecondFactors factors, java.time.Clock clock) {
+        this.clock = clock;
         this.context = context;
         this.continuation = continuation;
         this.storage = storage;
@@ -167,7 +170,8 @@ final class LoginEndpoint {
                         context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE,
                                 "locked_" + locked.reason().name().toLowerCase(), account, request, null);
                         return CompletableFuture.completedFuture(PortalContext.page(site,
-                                site.pages().locked(), "LOCKED"));
+                                site.pages().locked(locked.minutesLeft(clock.instant()), rd),
+                                "LOCKED"));
                     }
                     return firstFactor.verify(login, password).thenCompose(result ->
                             storage.submit(() -> settle(request, site, regulator, account,

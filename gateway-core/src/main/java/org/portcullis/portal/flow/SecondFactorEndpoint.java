@@ -85,11 +85,12 @@ final class SecondFactorEndpoint {
             }
             if (hasKey) {
                 return SecurityKeyEndpoint.scriptPage(site, site.pages().webauthn().secondFactor(200, csrf, rd,
-                        Optional.empty(), factors.totp().hasActive(user) && (pending || !keyRequired), keyRequired),
+                        Optional.empty(), factors.totp().hasActive(user) && (pending || !keyRequired), keyRequired,
+                        user),
                         "SECOND_FACTOR_FORM");
             }
             if (pending || factors.hasSecondFactor(user)) {
-                return page(site, site.pages().secondFactor().codeForm(200, csrf, rd, Optional.empty()),
+                return page(site, site.pages().secondFactor().codeForm(200, csrf, rd, Optional.empty(), user),
                         "SECOND_FACTOR_FORM");
             }
             return page(site, site.pages().secondFactor().enrolStart(200, csrf, rd, invitationNeeded,
@@ -108,7 +109,7 @@ final class SecondFactorEndpoint {
         String rd = PortalContext.returnTo(request, form);
         if (form == null) {
             return CompletableFuture.completedFuture(page(site, site.pages().secondFactor().codeForm(400, csrf, rd,
-                    Optional.of(SecondFactorMessages.FORM_EXPIRED)), "MALFORMED_FORM"));
+                    Optional.of(SecondFactorMessages.FORM_EXPIRED), session.user()), "MALFORMED_FORM"));
         }
         String recovery = form.text(SecondFactorPages.FIELD_RECOVERY_CODE);
         String code = form.text(SecondFactorPages.FIELD_CODE);
@@ -127,7 +128,7 @@ final class SecondFactorEndpoint {
                 request.session().sessionHash());
         return CompletableFuture.completedFuture(page(site, site.pages().secondFactor().codeForm(403,
                 session.attributes().getOrDefault(PortalContext.CSRF, ""), rd,
-                Optional.of(SecondFactorMessages.FORM_EXPIRED)), "CSRF_REFUSED"));
+                Optional.of(SecondFactorMessages.FORM_EXPIRED), session.user()), "CSRF_REFUSED"));
     }
 
     /** On a storage thread: lockout, the TOTP code against the user's active authenticators, the outcome. */
@@ -209,7 +210,8 @@ final class SecondFactorEndpoint {
         if (verdict instanceof Verdict.Locked locked) {
             context.record(action, AuditOutcome.FAILURE, "locked_" + locked.reason().name().toLowerCase(), user,
                     request, request.session().sessionHash());
-            return Optional.of(page(site, site.pages().secondFactor().locked(csrf), "SECOND_FACTOR_LOCKED"));
+            return Optional.of(page(site, site.pages().secondFactor().locked(csrf,
+                    locked.minutesLeft(clock.instant())), "SECOND_FACTOR_LOCKED"));
         }
         return Optional.empty();
     }
@@ -233,8 +235,8 @@ final class SecondFactorEndpoint {
         Optional<String> error = Optional.of(SecondFactorMessages.WRONG_CODE);
         if (factors.webauthn().hasAny(user)) {
             return SecurityKeyEndpoint.scriptPage(site, site.pages().webauthn().secondFactor(401, csrf, rd, error,
-                    factors.totp().hasActive(user), false), outcome);
+                    factors.totp().hasActive(user), false, user), outcome);
         }
-        return page(site, site.pages().secondFactor().codeForm(401, csrf, rd, error), outcome);
+        return page(site, site.pages().secondFactor().codeForm(401, csrf, rd, error, user), outcome);
     }
 }

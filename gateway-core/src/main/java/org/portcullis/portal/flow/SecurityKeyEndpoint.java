@@ -130,7 +130,8 @@ final class SecurityKeyEndpoint {
         if (verdict instanceof Verdict.Locked locked) {
             context.record(SignInEvent.ACTION_FACTOR_ENROL, AuditOutcome.FAILURE,
                     "locked_" + locked.reason().name().toLowerCase(), user, request, request.session().sessionHash());
-            return PortalContext.page(site, site.pages().secondFactor().locked(csrf), "SECOND_FACTOR_LOCKED");
+            return PortalContext.page(site, site.pages().secondFactor().locked(csrf,
+                    locked.minutesLeft(clock.instant())), "SECOND_FACTOR_LOCKED");
         }
         Redemption redemption = factors.invitations().redeem(user, typed, clock.instant());
         context.record(SignInEvent.ACTION_INVITATION_REDEEM, redemption == Redemption.ACCEPTED
@@ -169,7 +170,8 @@ final class SecurityKeyEndpoint {
         context.record(SignInEvent.ACTION_RECOVERY_CODE_REGENERATE, AuditOutcome.SUCCESS, "first_enrolment",
                 session.user(), request, request.session().sessionHash());
         return PortalContext.page(site, site.pages().secondFactor().recoveryCodes(codes.reveal(),
-                PortalContext.loginPath(rd)), "ENROL_RECOVERY_CODES");
+                PortalContext.loginPath(rd), cleared.get().attributes().getOrDefault(PortalContext.CSRF, ""),
+                SecondFactorPages.RecoveryCodesFor.SECURITY_KEY), "ENROL_RECOVERY_CODES");
     }
 
     private static PortalResponse needsFreshFactor(PortalSite site, String rd) {

@@ -78,10 +78,10 @@ public final class SignInPortal implements PortalService {
         this.context = new PortalContext(audit, new CsrfTokens(random));
         Continuation continuation = new Continuation(codes);
         LoginEndpoint login = new LoginEndpoint(context, continuation, storage, gate, firstFactor, directory,
-                unknownLogins, regulators, sessions, factors);
+                unknownLogins, regulators, sessions, factors, clock);
         this.callback = new CallbackEndpoint(context, codes, storage, sessions);
         SignOutEndpoint signOut = new SignOutEndpoint(context, storage, sessions);
-        this.account = new AccountEndpoint(storage, factors);
+        this.account = new AccountEndpoint(storage, factors, clock);
         SecondFactorEndpoint secondFactor = new SecondFactorEndpoint(context, continuation, storage, factors,
                 regulators, sessions, clock);
         EnrolEndpoint enrol = new EnrolEndpoint(context, storage, factors, regulators, sessions, clock);
@@ -94,6 +94,7 @@ public final class SignInPortal implements PortalService {
                 directory, factors.totp(), regulators, sessions);
         SecurityKeyEndpoint securityKey = new SecurityKeyEndpoint(context, webauthn, storage, factors, regulators,
                 sessions, clock);
+        RecoveryCodesFileEndpoint recoveryCodesFile = new RecoveryCodesFileEndpoint(context);
         PortalRoutes.Refusal verifyRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_VERIFY);
         PortalRoutes.Refusal enrolRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_ENROL);
         this.routes = new PortalRoutes(List.of(
@@ -111,6 +112,8 @@ public final class SignInPortal implements PortalService {
                 PortalRoutes.read(PortalPaths.FACTORS, false, r -> done(account.toHome())),
                 PortalRoutes.change(PortalPaths.FACTORS, Csrf.SESSION_FORM, false, factorsPage::submit,
                         factorsPage::csrfRefused),
+                PortalRoutes.change(PortalPaths.RECOVERY_CODES_FILE, Csrf.SESSION_FORM, false,
+                        recoveryCodesFile::download, recoveryCodesFile::csrfRefused),
                 PortalRoutes.read(PortalPaths.SECURITY_KEY, false, securityKey::show),
                 PortalRoutes.change(PortalPaths.SECURITY_KEY, Csrf.SESSION_FORM, false, securityKey::submit,
                         securityKey::csrfRefused),

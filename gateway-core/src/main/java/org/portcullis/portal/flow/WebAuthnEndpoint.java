@@ -244,7 +244,7 @@ final class WebAuthnEndpoint {
                         rotated.get().session().attributes().getOrDefault(PortalContext.CSRF, "")),
                         "WEBAUTHN_REGISTERED_FIRST").with(cookie);
             }
-            String location = a.rd().isEmpty() ? PortalPaths.HOME : location(continuation.to(request,
+            String location = a.rd().isEmpty() ? AccountEndpoint.ADDED_KEY : location(continuation.to(request,
                     rotated.get().id(), rotated.get().session(), a.rd(), "WEBAUTHN_REGISTERED"));
             return json(200, WebAuthnJson.redirect(location), "WEBAUTHN_REGISTERED").with(cookie);
         });

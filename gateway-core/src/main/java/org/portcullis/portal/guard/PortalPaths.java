@@ -16,6 +16,11 @@ public final class PortalPaths {
     public static final String ENROL = PREFIX + "enrol";
     /** Renaming and removing authenticators, new recovery codes (POST from the account page). */
     public static final String FACTORS = PREFIX + "factors";
+    /**
+     * The recovery codes as a text file (POST from the recovery codes page, which sends the codes it shows back):
+     * {@code Content-Disposition: attachment}, {@code Cache-Control: no-store}.
+     */
+    public static final String RECOVERY_CODES_FILE = PREFIX + "recovery-codes.txt";
     /** Registering a security key or passkey: invitation code or fresh second factor, then the browser's prompt. */
     public static final String SECURITY_KEY = PREFIX + "security-key";
     /** The portal's one script ({@code navigator.credentials}), allowed by {@code script-src 'self'}. */

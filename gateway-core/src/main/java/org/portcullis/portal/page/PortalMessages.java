@@ -22,13 +22,20 @@ public final class PortalMessages {
     // --- locked and busy ---------------------------------------------------------------------------------------
     public static final String LOCKED_TITLE = "Too many failed attempts";
     public static final String LOCKED = "There have been too many failed attempts to sign in, so signing in is paused"
-            + " for a while to protect the account. Try again later, or contact support if you need help now.";
+            + " for a while to protect the account.";
+    /** %d minutes, %s the plural s. */
+    public static final String LOCKED_RETRY = "You can try again in %d minute%s.";
+    public static final String LOCKED_UNTIL_UNLOCKED = "It stays paused until your help desk unlocks it: contact them"
+            + " to carry on.";
+    public static final String BACK_TO_SIGN_IN = "Back to sign-in";
+    public static final String NEED_HELP = "Need help?";
     public static final String BUSY_TITLE = "Sign-in is busy";
     public static final String BUSY = "Too many people are signing in at the moment. Wait a minute and try again.";
 
     // --- account and sign-out ----------------------------------------------------------------------------------
     public static final String ACCOUNT_TITLE = "Your account";
     public static final String SIGNED_IN_AS = "You are signed in as";
+    public static final String SIGNING_IN_AS = "Signing in as";
     public static final String SIGN_OUT_EXPLAINED = "Signing out ends your session on every service you reached"
             + " through this sign-in.";
     public static final String SIGN_OUT_BUTTON = "Sign out";
@@ -47,6 +54,14 @@ public final class PortalMessages {
     public static final String SECOND_FACTOR = "Your account needs a second factor, such as a code from an"
             + " authenticator app or a security key, before you can carry on.";
     public static final String CANCEL_AND_SIGN_OUT = "Cancel and sign out";
+
+    // --- error pages (the gateway answers instead of the service) ----------------------------------------------
+    /** %d the status code. */
+    public static final String ERROR_STATUS = "Error %d.";
+    public static final String REFERENCE = "Reference:";
+    public static final String QUOTE_REFERENCE = "Quote it if you contact support.";
+    public static final String GO_TO_PORTAL = "Go to the sign-in page";
+    public static final String GO_TO_SITE_START = "Go to the start page of this site";
 
     // --- not found ---------------------------------------------------------------------------------------------
     public static final String NOT_FOUND_TITLE = "Page not found";

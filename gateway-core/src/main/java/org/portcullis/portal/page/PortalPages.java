@@ -21,6 +21,7 @@ public final class PortalPages {
     private final SecondFactorPages secondFactor;
     private final PortalHeaders scriptHeaders;
     private final WebAuthnPages webauthn;
+    private final Optional<String> helpContact;
 
     /**
      * @param branding          from {@code portal.branding} ({@link PortalBranding#defaults()} when there is none)
@@ -28,13 +29,46 @@ public final class PortalPages {
      *                          {@link PortalHeaders#of})
      */
     public PortalPages(PortalBranding branding, List<String> formActionOrigins) {
+        this(branding, formActionOrigins, Optional.empty());
+    }
+
+    /** @param helpContact {@code portal.help_contact}: shown on the dead-end pages (lockout, errors) */
+    public PortalPages(PortalBranding branding, List<String> formActionOrigins, Optional<String> helpContact) {
         Objects.requireNonNull(branding, "branding");
+        this.helpContact = Objects.requireNonNull(helpContact, "helpContact");
         PortalStylesheet stylesheet = PortalStylesheet.of(branding.primaryColour());
         this.layout = new PortalLayout(branding, stylesheet);
         this.headers = PortalHeaders.of(stylesheet, formActionOrigins);
-        this.secondFactor = new SecondFactorPages(layout);
+        this.secondFactor = new SecondFactorPages(layout, helpContact);
         this.scriptHeaders = headers.withOwnScript();
         this.webauthn = new WebAuthnPages(layout);
+    }
+
+    /** {@code portal.help_contact}, if configured. */
+    public Optional<String> helpContact() {
+        return helpContact;
+    }
+
+    /**
+     * A page the gateway answers with instead of the service (bad request, denied, not found, upstream failed …), in
+     * the portal's design: what happened, the request id to quote (it joins the access-log line and the audit event),
+     * whom to ask, and one way on.
+     *
+     * @param requestId the request's id, or null when it has none
+     * @param wayOn     where the link leads: the portal's account page, or this site's start page; a fixed or
+     *                  configured URL, never one the client sent
+     */
+    public PortalPage error(int status, String title, String message, String requestId, String wayOn,
+                            String wayOnText) {
+        StringBuilder html = new StringBuilder(1024);
+        html.append(Fragments.heading(title)).append(Fragments.paragraph(message));
+        if (requestId != null) {
+            html.append(Fragments.reference(status, requestId));
+        } else {
+            html.append(Fragments.paragraph(String.format(PortalMessages.ERROR_STATUS, status)));
+        }
+        html.append(Fragments.help(helpContact)).append(Fragments.link(wayOn, wayOnText));
+        return layout.page(status, title, html.toString());
     }
 
     /** The security-key pages (second factor with a key, registration); send them with {@link #scriptHeaders()}. */
@@ -91,9 +125,22 @@ public final class PortalPages {
         return loginPage(csrf, rd, username, Optional.of(Objects.requireNonNull(message, "message")));
     }
 
-    /** Too many failed attempts for this account or address. */
+    /** Too many failed attempts for this account or address; no time known (kept for callers without one). */
     public PortalPage locked() {
-        return notice(429, PortalMessages.LOCKED_TITLE, PortalMessages.LOCKED, "");
+        return locked(Optional.empty(), "");
+    }
+
+    /**
+     * Too many failed attempts for this account or address: how long to wait (or that the help desk must unlock it),
+     * whom to ask, and the sign-in form's address to come back to.
+     *
+     * @param minutesLeft whole minutes until the lock ends, rounded up; empty when only an admin's unlock ends it
+     * @param rd          where the user was going, kept in the sign-in link; may be empty
+     */
+    public PortalPage locked(Optional<Long> minutesLeft, String rd) {
+        return notice(429, PortalMessages.LOCKED_TITLE, PortalMessages.LOCKED,
+                Fragments.paragraph(Fragments.retryText(minutesLeft)) + Fragments.help(helpContact)
+                        + Fragments.link(Fragments.loginPath(rd), PortalMessages.BACK_TO_SIGN_IN));
     }
 
     /** The password-check pool is full: try again shortly. */

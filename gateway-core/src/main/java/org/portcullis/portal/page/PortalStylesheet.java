@@ -31,7 +31,22 @@ public final class PortalStylesheet {
             + "border-radius:2px}"
             + ".organisation{font-size:1.25rem;font-weight:700;margin:0}"
             + "main{flex:1;width:100%;max-width:32rem;margin:0 auto;padding:1.5rem 1rem}"
-            + ".card{background:#fff;padding:1.5rem;border-radius:4px;box-shadow:0 1px 3px rgba(0,0,0,.25)}"
+            + ".card{background:#fff;padding:1.5rem;border-radius:4px;box-shadow:0 1px 3px rgba(0,0,0,.25);"
+            + "overflow-wrap:break-word}"
+            // Long unbroken text (the otpauth:// link, a request id) wraps anywhere rather than widen the page.
+            + "#otpauth-uri,.reference code{overflow-wrap:anywhere;word-break:break-all}"
+            + ".qr svg{display:block;width:100%;max-width:14rem;height:auto;margin:0 0 1rem}"
+            // The manual key: large, monospaced, one tap or click selects all of it for copying.
+            + "#manual-key{display:block;font-family:ui-monospace,\"SFMono-Regular\",Menlo,Consolas,monospace;"
+            + "font-size:1.375rem;line-height:1.6;letter-spacing:.05em;padding:.5rem .75rem;background:#f3f5f7;"
+            + "border:1px solid #c3ccd5;border-radius:4px;user-select:all;-webkit-user-select:all;"
+            + "overflow-wrap:anywhere;margin:0 0 1rem}"
+            + ".table-scroll{overflow-x:auto;margin:0 0 1rem}"
+            + "table{border-collapse:collapse}th,td{text-align:left;padding:.25rem .75rem .25rem 0;"
+            + "vertical-align:top}td.date{white-space:nowrap}"
+            + ".recovery-codes{font-family:ui-monospace,\"SFMono-Regular\",Menlo,Consolas,monospace;"
+            + "font-size:1.125rem}"
+            + "form{margin:0}"
             + "h1{font-size:1.5rem;line-height:1.25;margin:0 0 1rem}"
             + "p{margin:0 0 1rem}"
             + "label{display:block;font-weight:700;margin:0 0 .25rem}"
@@ -42,8 +57,18 @@ public final class PortalStylesheet {
             + "border:2px solid {{primary}};border-radius:4px;padding:.5rem 1.25rem;min-height:2.75rem;"
             + "cursor:pointer}"
             + "button:hover{text-decoration:underline}"
+            // Secondary and destructive actions: outlined, not filled, and set apart from the primary button, so
+            // nobody cancels or removes by aiming for "Continue" (WCAG 2.2 SC 2.5.8 target spacing, at least 24px).
+            + ".secondary{margin-top:2rem;padding-top:1rem;border-top:1px solid #c3ccd5}"
+            + ".secondary button,button.secondary{color:{{primary}};background:#fff;font-weight:400}"
+            + ".actions{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:center;margin:0 0 1rem}"
+            + ".actions form{margin:0}"
+            + ".action-gap{margin-top:1.5rem}"
             + "a{color:{{primary}};text-decoration:underline;text-underline-offset:.15em}"
             + "a:hover{text-decoration-thickness:.15em}"
+            // A link that is a paragraph's only element is an action of its own ("Back to sign-in"): a target of
+            // at least 24 by 24 px (WCAG 2.2 SC 2.5.8), not the height of a line of text.
+            + ".card p>a:only-child,.actions a{display:inline-block;min-height:1.5rem;padding:.375rem 0}"
             + ":focus{outline:3px solid #1d2733;outline-offset:3px}"
             + "button:focus,a:focus{box-shadow:0 0 0 3px #fff}"
             + ".alert{border:4px solid #b10e1e;padding:1rem;margin:0 0 1.5rem;background:#fff}"
@@ -52,7 +77,10 @@ public final class PortalStylesheet {
             + "footer{background:#fff;border-top:1px solid #c3ccd5;padding:1rem;color:#36434f}"
             + "footer p{max-width:30rem;margin:0 auto;white-space:pre-line}"
             + "@media (min-width:40rem){main{padding-top:3rem}button{width:auto}}"
-            + "@media (prefers-reduced-motion:reduce){*{transition:none!important}}";
+            + "@media (prefers-reduced-motion:reduce){*{transition:none!important}}"
+            // Printing the recovery codes (or any page): the content only, black on white, no buttons or forms.
+            + "@media print{header,footer,form,.no-print{display:none!important}html,body{background:#fff}"
+            + "main{padding:0;max-width:none}.card{box-shadow:none;padding:0}a{color:#000}}";
 
     private final String text;
     private final String cspHashSource;

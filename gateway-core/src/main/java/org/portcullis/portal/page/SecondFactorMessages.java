@@ -19,6 +19,10 @@ public final class SecondFactorMessages {
     public static final String RECOVERY_TITLE = "Lost your phone?";
     public static final String RECOVERY_EXPLAINED = "You can use one of the recovery codes you saved when you set up"
             + " your authenticator. Each code works once.";
+    /** The same for a user whose only second factors are security keys or passkeys. */
+    public static final String RECOVERY_TITLE_KEY = "Lost your security key?";
+    public static final String RECOVERY_EXPLAINED_KEY = "You can use one of the recovery codes you saved when you"
+            + " registered your security key. Each code works once.";
     public static final String RECOVERY_LABEL = "Recovery code";
     public static final String RECOVERY_BUTTON = "Use recovery code";
     public static final String RECOVERY_ACCEPTED_TITLE = "Recovery code accepted";
@@ -27,7 +31,7 @@ public final class SecondFactorMessages {
     public static final String CONTINUE = "Continue";
     public static final String LOCKED_TITLE = "Too many wrong codes";
     public static final String LOCKED = "There have been too many wrong codes, so this step is paused for a while to"
-            + " protect the account. Try again later, or contact support if you need help now.";
+            + " protect the account.";
 
     // --- enrolment ---------------------------------------------------------------------------------------------
     public static final String ENROL_TITLE = "Set up an authenticator app";
@@ -54,6 +58,15 @@ public final class SecondFactorMessages {
     public static final String RECOVERY_CODES = "Your authenticator app is set up. If you lose your phone, each of"
             + " these codes lets you sign in once. Print them or store them somewhere safe now: they will not be"
             + " shown again.";
+    public static final String RECOVERY_CODES_AFTER_KEY = "Your security key is registered. If you lose it, each"
+            + " of these codes lets you sign in once. Print them or store them somewhere safe now: they will not be"
+            + " shown again.";
+    public static final String RECOVERY_CODES_NEW = "These are your new recovery codes; the old ones no longer work."
+            + " Each code lets you sign in once. Print them or store them somewhere safe now: they will not be"
+            + " shown again.";
+    public static final String DOWNLOAD_CODES = "Download the codes as a text file";
+    public static final String PRINT_CODES = "To print them, use your browser's Print command (Ctrl+P, or"
+            + " Cmd+P on a Mac): only the codes are printed.";
 
     // --- account -----------------------------------------------------------------------------------------------
     public static final String FACTORS_TITLE = "Your authenticators";
@@ -62,6 +75,20 @@ public final class SecondFactorMessages {
     public static final String RENAME_BUTTON = "Rename";
     public static final String REMOVE_BUTTON = "Remove";
     public static final String NEW_RECOVERY_CODES = "Make new recovery codes";
+    public static final String RECOVERY_CODES_HEADING = "Recovery codes";
+    public static final String ADD_HEADING = "Add another";
+    public static final String KEEP_AND_GO_BACK = "Keep it and go back";
+    public static final String CONFIRM_REMOVE_TITLE = "Remove %s?";
+    public static final String CONFIRM_REMOVE = "After this, %s can no longer be used to sign in to your account.";
+    public static final String CONFIRM_REMOVE_BUTTON = "Yes, remove %s";
+    public static final String CONFIRM_NEW_CODES_TITLE = "Make new recovery codes?";
+    public static final String CONFIRM_NEW_CODES = "Your current recovery codes will stop working at once, including"
+            + " any you have printed or saved. You will get ten new ones to save.";
+    public static final String CONFIRM_NEW_CODES_BUTTON = "Yes, make new codes";
+    public static final String KEY_REGISTERED = "Your security key \u201c%s\u201d is registered. You can use it the"
+            + " next time you sign in.";
+    public static final String APP_ADDED = "Your authenticator app \u201c%s\u201d is set up. You can use it the"
+            + " next time you sign in.";
     public static final String NEEDS_FRESH = "To change your authenticators, confirm it is you with a code first"
             + " (the last one was more than 5 minutes ago).";
     public static final String CONFIRM_WITH_CODE = "Confirm with a code";

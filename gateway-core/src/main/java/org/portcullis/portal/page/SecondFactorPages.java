@@ -30,6 +30,21 @@ public final class SecondFactorPages {
     public static final String ACTION_RENAME = "rename";
     public static final String ACTION_REMOVE = "remove";
     public static final String ACTION_RECOVERY_CODES = "recovery_codes";
+    /** Set by the confirmation page's form: without it, remove and new recovery codes only ask first. */
+    public static final String FIELD_CONFIRMED = "confirmed";
+    public static final String CONFIRMED = "yes";
+    /** The codes the download form sends back ({@link PortalPaths#RECOVERY_CODES_FILE}), separated by spaces. */
+    public static final String FIELD_CODES = "codes";
+
+    /** What the recovery codes page says the codes are for. */
+    public enum RecoveryCodesFor {
+        /** The first factor was an authenticator app. */
+        APP,
+        /** The first factor was a security key or passkey. */
+        SECURITY_KEY,
+        /** New codes from the account page, replacing the old ones. */
+        NEW_SET
+    }
 
     static final String ERROR_ID = "error-summary";
     private static final String AUTOFOCUS = " autofocus=\"\"";
@@ -46,15 +61,23 @@ public final class SecondFactorPages {
     }
 
     private final PortalLayout layout;
+    private final Optional<String> helpContact;
 
-    SecondFactorPages(PortalLayout layout) {
+    SecondFactorPages(PortalLayout layout, Optional<String> helpContact) {
         this.layout = Objects.requireNonNull(layout, "layout");
+        this.helpContact = Objects.requireNonNull(helpContact, "helpContact");
     }
 
     /** GET/POST {@link PortalPaths#SECOND_FACTOR}: the code form, then the recovery-code form, then sign-out. */
     public PortalPage codeForm(int status, String csrf, String rd, Optional<String> error) {
+        return codeForm(status, csrf, rd, error, "");
+    }
+
+    /** @param account the username signing in, shown so a user on a shared device sees whose code is asked for */
+    public PortalPage codeForm(int status, String csrf, String rd, Optional<String> error, String account) {
         StringBuilder html = new StringBuilder(2048);
         html.append(Fragments.heading(SecondFactorMessages.CODE_TITLE)).append(alert(error))
+                .append(Fragments.signingInAs(account))
                 .append(Fragments.paragraph(SecondFactorMessages.CODE_EXPLAINED))
                 .append(formStart(PortalPaths.SECOND_FACTOR, csrf, rd))
                 .append(codeField(FIELD_CODE, SecondFactorMessages.CODE_LABEL, error, true))
@@ -70,10 +93,20 @@ public final class SecondFactorPages {
         return layout.page(status, title(SecondFactorMessages.CODE_TITLE, error), html.toString());
     }
 
-    /** Too many wrong codes for this account or address. */
+    /** Too many wrong codes for this account or address; no time known. */
     public PortalPage locked(String csrf) {
+        return locked(csrf, Optional.empty());
+    }
+
+    /**
+     * Too many wrong codes for this account or address: how long to wait, whom to ask, and sign-out.
+     *
+     * @param minutesLeft whole minutes until the lock ends, rounded up; empty when only an admin's unlock ends it
+     */
+    public PortalPage locked(String csrf, Optional<Long> minutesLeft) {
         return layout.page(429, SecondFactorMessages.LOCKED_TITLE, Fragments.heading(SecondFactorMessages.LOCKED_TITLE)
                 + Fragments.paragraph(SecondFactorMessages.LOCKED)
+                + Fragments.paragraph(Fragments.retryText(minutesLeft)) + Fragments.help(helpContact)
                 + Fragments.signOutForm(csrf, PortalMessages.CANCEL_AND_SIGN_OUT));
     }
 
@@ -139,23 +172,70 @@ public final class SecondFactorPages {
                 .append("<input id=\"").append(FIELD_NAME).append("\" name=\"").append(FIELD_NAME)
                 .append("\" type=\"text\" maxlength=\"64\" autocomplete=\"off\" value=\"").append(escape(name))
                 .append("\"/>\n")
-                .append(codeField(FIELD_CODE, SecondFactorMessages.CODE_LABEL, error, true))
+                // No autofocus here: on a phone it would scroll the heading and the QR code off the screen and open
+                // the keyboard over them, before the user has scanned anything.
+                .append(codeField(FIELD_CODE, SecondFactorMessages.CODE_LABEL, error, false))
                 .append(button(SecondFactorMessages.CONFIRM_BUTTON)).append("</form>\n")
                 .append(Fragments.signOutForm(csrf, PortalMessages.CANCEL_AND_SIGN_OUT));
         return layout.page(status, title(SecondFactorMessages.ENROL_TITLE, error), html.toString());
     }
 
-    /** The recovery codes, shown this once, and the way on. */
+    /** The recovery codes after an authenticator app, without the download form (kept for older callers). */
     public PortalPage recoveryCodes(List<String> codes, String continuePath) {
-        StringBuilder html = new StringBuilder(1024);
+        return recoveryCodes(codes, continuePath, "", RecoveryCodesFor.APP);
+    }
+
+    /**
+     * The recovery codes, shown this once: what they are for (worded for what the user has), a download of them as a
+     * text file, how to print them (the print stylesheet leaves only the codes), and the way on.
+     *
+     * @param csrf the session's token for the download form; empty for no download form
+     */
+    public PortalPage recoveryCodes(List<String> codes, String continuePath, String csrf, RecoveryCodesFor kind) {
+        StringBuilder html = new StringBuilder(2048);
         html.append(Fragments.heading(SecondFactorMessages.RECOVERY_CODES_TITLE))
-                .append(Fragments.paragraph(SecondFactorMessages.RECOVERY_CODES))
+                .append(Fragments.paragraph(switch (kind) {
+                    case APP -> SecondFactorMessages.RECOVERY_CODES;
+                    case SECURITY_KEY -> SecondFactorMessages.RECOVERY_CODES_AFTER_KEY;
+                    case NEW_SET -> SecondFactorMessages.RECOVERY_CODES_NEW;
+                }))
                 .append("<ul class=\"recovery-codes\">\n");
         for (String code : codes) {
             html.append("<li><code>").append(escape(code)).append("</code></li>\n");
         }
-        html.append("</ul>\n").append(Fragments.link(continuePath, SecondFactorMessages.CONTINUE));
+        html.append("</ul>\n");
+        if (!csrf.isEmpty()) {
+            // Posted back, not kept: the gateway stores only the codes' hashes, so the file is made from the
+            // codes this page already shows (checked to be recovery-code shaped, nothing else is echoed).
+            html.append("<form method=\"post\" action=\"").append(PortalPaths.RECOVERY_CODES_FILE).append("\">\n")
+                    .append(Fragments.hidden(PortalPaths.FIELD_CSRF, csrf))
+                    .append(Fragments.hidden(FIELD_CODES, String.join(" ", codes)))
+                    .append(button(SecondFactorMessages.DOWNLOAD_CODES)).append("</form>\n");
+        }
+        html.append("<p class=\"no-print\">").append(escape(SecondFactorMessages.PRINT_CODES)).append("</p>\n")
+                .append(Fragments.link(continuePath, SecondFactorMessages.CONTINUE));
         return layout.page(200, SecondFactorMessages.RECOVERY_CODES_TITLE, html.toString());
+    }
+
+    /**
+     * The step before a destructive change on the account page: what will happen, the button that does it (the
+     * same form with {@link #FIELD_CONFIRMED}) and the way back that changes nothing.
+     *
+     * @param action {@link #ACTION_REMOVE} or {@link #ACTION_RECOVERY_CODES}
+     * @param id     the authenticator to remove; empty for new recovery codes
+     */
+    public PortalPage confirm(String csrf, String action, String id, String title, String explained,
+                              String buttonText) {
+        String html = Fragments.heading(title) + Fragments.paragraph(explained)
+                + "<div class=\"actions\">\n"
+                + formStart(PortalPaths.FACTORS, csrf, "")
+                + Fragments.hidden(FIELD_ACTION, action)
+                + (id.isEmpty() ? "" : Fragments.hidden(FIELD_ID, id))
+                + Fragments.hidden(FIELD_CONFIRMED, CONFIRMED)
+                + button(buttonText) + "</form>\n"
+                + "<a href=\"" + PortalPaths.HOME + "\">" + escape(SecondFactorMessages.KEEP_AND_GO_BACK) + "</a>\n"
+                + "</div>\n";
+        return layout.page(200, title, html);
     }
 
     /**
@@ -178,14 +258,16 @@ public final class SecondFactorPages {
         if (factors.isEmpty()) {
             html.append(Fragments.paragraph(SecondFactorMessages.NO_FACTORS));
         } else {
-            html.append("<table>\n<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Type</th>")
+            html.append("<div class=\"table-scroll\" role=\"region\" aria-label=\"")
+                    .append(escape(SecondFactorMessages.FACTORS_TITLE)).append("\" tabindex=\"0\">\n")
+                    .append("<table>\n<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Type</th>")
                     .append("<th scope=\"col\">Added</th><th scope=\"col\">Last used</th></tr></thead>\n<tbody>\n");
             for (FactorRow row : factors) {
                 html.append("<tr><td>").append(escape(row.name())).append("</td><td>").append(escape(row.type()))
-                        .append("</td><td>").append(escape(row.added())).append("</td><td>")
-                        .append(escape(row.lastUsed())).append("</td></tr>\n");
+                        .append("</td><td class=\"date\">").append(escape(row.added()))
+                        .append("</td><td class=\"date\">").append(escape(row.lastUsed())).append("</td></tr>\n");
             }
-            html.append("</tbody>\n</table>\n");
+            html.append("</tbody>\n</table>\n</div>\n");
             for (FactorRow row : factors) {
                 String field = "name-" + row.id();
                 html.append(formStart(PortalPaths.FACTORS, csrf, ""))
@@ -196,17 +278,22 @@ public final class SecondFactorPages {
                         .append("<input id=\"").append(escape(field)).append("\" name=\"").append(FIELD_NAME)
                         .append("\" type=\"text\" maxlength=\"64\" required=\"\" value=\"").append(escape(row.name()))
                         .append("\"/>\n").append(button(SecondFactorMessages.RENAME_BUTTON)).append("</form>\n")
-                        .append(formStart(PortalPaths.FACTORS, csrf, ""))
+                        // Removing asks first (the confirmation page); set apart and outlined, not a second
+                        // primary button flush under "Rename".
+                        .append("<form method=\"post\" action=\"").append(PortalPaths.FACTORS)
+                        .append("\" class=\"secondary\">\n").append(Fragments.hidden(PortalPaths.FIELD_CSRF, csrf))
                         .append(Fragments.hidden(FIELD_ACTION, ACTION_REMOVE))
                         .append(Fragments.hidden(FIELD_ID, row.id()))
                         .append("<button type=\"submit\">").append(escape(SecondFactorMessages.REMOVE_BUTTON + " "
                                 + row.name())).append("</button>\n</form>\n");
             }
-            html.append(formStart(PortalPaths.FACTORS, csrf, ""))
+            html.append("<h2>").append(escape(SecondFactorMessages.RECOVERY_CODES_HEADING)).append("</h2>\n")
+                    .append(formStart(PortalPaths.FACTORS, csrf, ""))
                     .append(Fragments.hidden(FIELD_ACTION, ACTION_RECOVERY_CODES))
                     .append(button(SecondFactorMessages.NEW_RECOVERY_CODES)).append("</form>\n");
         }
-        html.append(formStart(PortalPaths.ENROL, csrf, ""))
+        html.append("<h2>").append(escape(SecondFactorMessages.ADD_HEADING)).append("</h2>\n")
+                .append(formStart(PortalPaths.ENROL, csrf, ""))
                 .append(Fragments.hidden(FIELD_STEP, STEP_START))
                 .append(button(SecondFactorMessages.ADD_FACTOR)).append("</form>\n")
                 .append(Fragments.link(PortalPaths.SECURITY_KEY, WebAuthnMessages.ADD_KEY))

@@ -42,8 +42,18 @@ public final class WebAuthnPages {
      */
     public PortalPage secondFactor(int status, String csrf, String rd, Optional<String> error, boolean appForm,
                                    boolean keyRequired) {
+        return secondFactor(status, csrf, rd, error, appForm, keyRequired, "");
+    }
+
+    /**
+     * @param account the username signing in (empty for none). Without {@code appForm} the user has keys only, so the
+     *                recovery part speaks of a lost key, not a lost phone.
+     */
+    public PortalPage secondFactor(int status, String csrf, String rd, Optional<String> error, boolean appForm,
+                                   boolean keyRequired, String account) {
         StringBuilder html = new StringBuilder(4096);
-        html.append(Fragments.heading(WebAuthnMessages.TITLE)).append(SecondFactorPages.alert(error));
+        html.append(Fragments.heading(WebAuthnMessages.TITLE)).append(SecondFactorPages.alert(error))
+                .append(Fragments.signingInAs(account));
         if (keyRequired) {
             html.append(Fragments.paragraph(WebAuthnMessages.KEY_REQUIRED));
         }
@@ -58,8 +68,10 @@ public final class WebAuthnPages {
                             SecondFactorMessages.CODE_LABEL, error, false))
                     .append(SecondFactorPages.button(SecondFactorMessages.CODE_BUTTON)).append("</form>\n");
         }
-        html.append("<h2>").append(escape(SecondFactorMessages.RECOVERY_TITLE)).append("</h2>\n")
-                .append(Fragments.paragraph(SecondFactorMessages.RECOVERY_EXPLAINED))
+        html.append("<h2>").append(escape(appForm ? SecondFactorMessages.RECOVERY_TITLE
+                        : SecondFactorMessages.RECOVERY_TITLE_KEY)).append("</h2>\n")
+                .append(Fragments.paragraph(appForm ? SecondFactorMessages.RECOVERY_EXPLAINED
+                        : SecondFactorMessages.RECOVERY_EXPLAINED_KEY))
                 .append(SecondFactorPages.formStart(PortalPaths.SECOND_FACTOR, csrf, rd))
                 .append(SecondFactorPages.label(SecondFactorPages.FIELD_RECOVERY_CODE,
                         SecondFactorMessages.RECOVERY_LABEL))

@@ -199,12 +199,13 @@ class PortalPagesTest {
 
     @Test
     void noticePagesSayWhatHappenedAndWhatToDo() {
-        assertNotice(PAGES.locked(), 429, PortalMessages.LOCKED_TITLE, "too many failed attempts", null);
+        assertNotice(PAGES.locked(), 429, PortalMessages.LOCKED_TITLE, "too many failed attempts",
+                "/.portcullis/login");
         assertNotice(PAGES.busy(), 503, PortalMessages.BUSY_TITLE, "try again", null);
         assertNotice(PAGES.signedOut(), 200, PortalMessages.SIGNED_OUT_TITLE, "signed out", "/.portcullis/login");
         assertNotice(PAGES.notFound(), 404, PortalMessages.NOT_FOUND_TITLE, "no page at this address",
                 "/.portcullis/");
-        assertThat(PAGES.locked().html()).contains("contact support");
+        assertThat(PAGES.locked(Optional.of(15L), "").html()).contains("try again in 15 minutes");
     }
 
     @Test
