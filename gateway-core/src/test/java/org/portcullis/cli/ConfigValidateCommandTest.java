@@ -77,7 +77,7 @@ class ConfigValidateCommandTest {
         Run run = run("config", "validate", file.toString());
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).isEqualTo(file + ": OK (1 listeners, 1 routes, 1 access rules, 0 warnings)"
+        assertThat(run.out()).isEqualTo(file + ": OK (1 listener, 1 route, 1 access rule, 0 warnings)"
                 + System.lineSeparator());
         assertThat(run.err()).isEmpty();
     }
@@ -116,7 +116,7 @@ class ConfigValidateCommandTest {
         assertThat(run.err().lines()).containsExactly("warning: " + file + ":14: access_control.rules[1]: rule "
                 + "'shadowed' can never match: rule 'records' (access_control.rules[0]) comes first and matches "
                 + "every request it would");
-        assertThat(run.out()).contains(": OK (1 listeners, 1 routes, 2 access rules, 1 warnings)");
+        assertThat(run.out()).contains(": OK (1 listener, 1 route, 2 access rules, 1 warning)");
     }
 
     @Test
