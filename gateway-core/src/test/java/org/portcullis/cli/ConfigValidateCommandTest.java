@@ -30,7 +30,7 @@ class ConfigValidateCommandTest {
               rules:
                 - id: records
                   hosts: [records.example.org]
-                  policy: two_factor
+                  policy: bypass
             """;
 
     /** Four mistakes, one per line 2, 5, 9 and 11 (plus the listeners the typo leaves missing). */
@@ -99,6 +99,20 @@ class ConfigValidateCommandTest {
                 file + ":11: access_control.default_policy: 'allow' is not a policy (allowed: bypass, one_factor, "
                         + "two_factor, deny)",
                 file + ": 5 errors");
+    }
+
+    @Test
+    void aRuleNeedingASignInWithoutAPortalIsWarnedAboutWithFileAndLine() throws Exception {
+        Path file = write("portcullis.yaml", GOOD.replace("policy: bypass", "policy: two_factor"));
+
+        Run run = run("config", "validate", file.toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err().lines()).containsExactly("warning: " + file + ":13: access_control.rules[0].policy:"
+                + " this policy needs a sign-in, but there is no portal section (nor users): every browser it applies"
+                + " to meets a sign-in it cannot complete (allowed: add portal, users and storage sections, or use"
+                + " bypass or deny)");
+        assertThat(run.out()).contains(": OK (1 listener, 1 route, 1 access rule, 1 warning)");
     }
 
     @Test
