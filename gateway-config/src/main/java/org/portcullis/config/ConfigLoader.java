@@ -124,6 +124,11 @@ public final class ConfigLoader {
                 reader.problems().error(node, Messages.portalNeeds("users"));
             }
         });
+        // A config without routes is a policy sketch for `policy check`: nothing is served, so nothing dead-ends.
+        if (!view.has(PORTAL) && accessControl.isPresent() && routes.isPresent() && !routes.get().isEmpty()) {
+            SignInWithoutPortalWarning.warn(reader.problems(), accessControl.get(),
+                    view.get(ACCESS_CONTROL).orElse(null));
+        }
         Optional<IdentityConfig> identity = view.get(IDENTITY).flatMap(n -> new IdentityValidator(reader).validate(n));
         Optional<EnrolmentConfig> enrolment = view.get(ENROLMENT).isPresent()
                 ? view.get(ENROLMENT).flatMap(n -> new EnrolmentValidator(reader).validate(n))

@@ -394,6 +394,13 @@ final class Messages {
         return value + " is not a PNG, SVG or JPEG image (allowed: " + LOGO_FILES + ")";
     }
 
+    static String signInWithoutPortal(int moreRules) {
+        return "this policy needs a sign-in, but there is no portal section (nor users): every browser it applies to"
+                + " meets a sign-in it cannot complete" + (moreRules == 0 ? "" : " (" + moreRules
+                + " more " + (moreRules == 1 ? "asks" : "ask") + " for one too)")
+                + " (allowed: add portal, users and storage sections, or use bypass or deny)";
+    }
+
     static String portalNeeds(String section) {
         return "the portal needs a '" + section + "' section (allowed: add " + section + ", or remove portal)";
     }

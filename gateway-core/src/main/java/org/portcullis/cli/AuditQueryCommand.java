@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code portcullis audit query [FILE…|--config FILE] [--since T] [--until T] [--user U]… [--event A]…
- * [--outcome success|failure] [--host H]… [--ip CIDR] [--format table|json|csv]}: prints the matching lines of the
+ * [--outcome success|failure|challenge] [--host H]… [--ip CIDR] [--format table|json|csv]}: prints the matching lines of the
  * trail, oldest first, streaming over rotated and gzip-compressed files. It does not check the chain (that is
  * {@code audit verify}); lines that are not audit lines are skipped and counted on stderr.
  *
@@ -67,14 +67,17 @@ final class AuditQueryCommand implements Callable<Integer> {
     @Option(names = "--until", paramLabel = "TIME", description = "Only events before TIME (a day: up to its end).")
     String until;
 
-    @Option(names = "--user", paramLabel = "NAME", description = "Only this user.name (repeatable).")
+    @Option(names = "--user", paramLabel = "NAME",
+            description = "Only events of this user: user.name or user.target.name, any case (repeatable).")
     List<String> users = List.of();
 
     @Option(names = "--event", paramLabel = "ACTION",
             description = "Only this event.action, e.g. user.sign_in, access.decision (repeatable).")
     List<String> events = List.of();
 
-    @Option(names = "--outcome", paramLabel = "success|failure", description = "Only this event.outcome.")
+    @Option(names = "--outcome", paramLabel = "success|failure|challenge",
+            description = "Only this outcome; challenge: sent to sign in or to a second factor (written as failure),"
+                    + " which failure leaves out.")
     String outcome;
 
     @Option(names = "--host", paramLabel = "HOST", description = "Only this url.domain (repeatable).")
@@ -120,6 +123,9 @@ final class AuditQueryCommand implements Callable<Integer> {
         Writer out = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
         AuditLineFormat lineFormat = AuditLineFormat.of(format);
         try {
+            if (lineFormat.measures()) {
+                AuditQuery.run(files, filter, lineFormat::measure);
+            }
             lineFormat.header(out);
             AuditQuery.Summary summary = AuditQuery.run(files, filter, line -> lineFormat.line(line, out));
             out.flush();
@@ -149,8 +155,9 @@ final class AuditQueryCommand implements Callable<Integer> {
         if (until != null && (to = time("--until", until, true, err)) == null) {
             return null;
         }
-        if (outcome != null && !outcome.equals("success") && !outcome.equals("failure")) {
-            err.println("error: --outcome: '" + printable(outcome) + "' is not an outcome (allowed: success, failure)");
+        if (outcome != null && !AuditFilter.OUTCOMES.contains(outcome)) {
+            err.println("error: --outcome: '" + printable(outcome) + "' is not an outcome (allowed: "
+                    + String.join(", ", AuditFilter.OUTCOMES) + ")");
             return null;
         }
         Cidr network = null;

@@ -21,6 +21,10 @@ final class ConfigCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     @Command(name = "validate", description = "Check a config file and report every error at once.")
     static final class Validate implements Callable<Integer> {
         @Spec
@@ -36,9 +40,10 @@ final class ConfigCommand implements Runnable {
                 return 1;
             }
             GatewayConfig config = loaded.config();
-            spec.commandLine().getOut().printf("%s: OK (%d listeners, %d routes, %d access rules, %d warnings)%n",
-                    file, config.server().listeners().size(), config.routes().size(),
-                    config.accessControl().rules().size(), loaded.warnings().size());
+            spec.commandLine().getOut().printf("%s: OK (%s, %s, %s, %s)%n", file,
+                    count(config.server().listeners().size(), "listener"), count(config.routes().size(), "route"),
+                    count(config.accessControl().rules().size(), "access rule"),
+                    count(loaded.warnings().size(), "warning"));
             return 0;
         }
     }

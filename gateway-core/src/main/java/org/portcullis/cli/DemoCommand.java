@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
  * {@code portcullis demo}: the gateway on localhost in front of a built-in legacy care-records app, with sign-in: the
  * records need a password ({@code one_factor}), the admin area a second factor, the health check nothing, and
  * everything else is denied. A demo account is made at every start and its password printed. The config is written to
- * {@code demo-data/portcullis-demo.yaml} so a newcomer can edit it and watch the gateway reload it.
+ * {@code demo-data/portcullis-demo.yaml} so a newcomer can edit it and watch the gateway reload it. The data folder
+ * belongs to one demo at a time ({@link DemoLock}); a second demo on it refuses before writing anything. The demo
+ * writes an audit trail there and prints the three audit commands to try on it.
  */
 @Command(name = "demo", description = "Run the gateway on localhost in front of a built-in demo app.")
 final class DemoCommand implements Callable<Integer> {
@@ -35,24 +37,40 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "Gateway port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--data-dir", defaultValue = "demo-data", description = "Where the demo config is written.")
+    static final String AUDIT_FILE = "audit.jsonl";
+
+    @Option(names = "--data-dir", defaultValue = "demo-data",
+            description = "The demo's own folder: config, users, store, audit trail (default: ${DEFAULT-VALUE})."
+                    + " One demo at a time per folder.")
     Path dataDir;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        var err = spec.commandLine().getErr();
         if (port < 1 || port > 65535) {
-            spec.commandLine().getErr().println("portcullis demo: --port must be from 1 to 65535 but is " + port);
+            err.println("portcullis demo: --port must be from 1 to 65535 but is " + port);
+            return 2;
+        }
+        Files.createDirectories(dataDir);
+        StringBuilder holder = new StringBuilder();
+        DemoLock lock = DemoLock.tryAcquire(dataDir, holder);
+        if (lock == null) {
+            // Nothing written: the running demo hot-reloads these files.
+            err.println("portcullis demo: " + dataDir.toAbsolutePath() + " is in use by another demo"
+                    + (holder.isEmpty() ? "" : " (process " + holder + ")") + "; stop it first (Ctrl+C in its"
+                    + " terminal), or give this one its own folder: --data-dir OTHER-FOLDER --port OTHER-PORT");
+            err.flush();
             return 2;
         }
         DemoUpstream upstream = DemoUpstream.start(new InetSocketAddress("127.0.0.1", 0));
-        Files.createDirectories(dataDir);
         Path configFile = dataDir.resolve("portcullis-demo.yaml");
         String password = DemoSignIn.prepare(dataDir, new SecureRandom());
         Files.writeString(configFile, demoConfig(port, upstream.port(), dataDir.toAbsolutePath()),
                 StandardCharsets.UTF_8);
-        LoadedConfig loaded = ConfigLoading.loadOrReport(configFile, spec.commandLine().getErr());
+        LoadedConfig loaded = ConfigLoading.loadOrReport(configFile, err);
         if (loaded == null) {
             upstream.close();
+            lock.close();
             return 1;
         }
         GatewayServer server;
@@ -60,8 +78,8 @@ final class DemoCommand implements Callable<Integer> {
             server = GatewayServer.start(loaded.config(), Clock.systemUTC());
         } catch (Exception e) {
             upstream.close();
-            spec.commandLine().getErr().println("portcullis demo: cannot start on 127.0.0.1:" + port + ": "
-                    + e.getMessage() + " (try --port)");
+            lock.close();
+            err.println("portcullis demo: cannot start: " + e.getMessage() + " (try another --port)");
             return 2;
         }
         ConfigReloader reloader = new ConfigReloader(configFile, server);
@@ -71,21 +89,28 @@ final class DemoCommand implements Callable<Integer> {
             reloader.close();
             server.close();
             upstream.close();
+            lock.close();
             stopped.countDown();
         }, "portcullis-demo-shutdown"));
+        Path config = configFile.toAbsolutePath();
         var out = spec.commandLine().getOut();
         out.println();
         out.println("Portcullis demo is running.");
         out.println("  Open:            http://localhost:" + port + "/");
         out.println("  Sign in as:      " + DemoSignIn.USERNAME + " / " + password + "  (a new password at every start)");
-        // The admin area needs a second factor; enrolling the first one needs an admin's invitation (never the
+        // The admin area needs a second factor; enrolling the first one needs an admin's enrolment code (never the
         // password alone), so the demo plays the admin and prints one.
-        server.runtime().storage().ifPresent(store -> out.println("  Invitation:      "
+        server.runtime().storage().ifPresent(store -> out.println("  Enrolment code:  "
                 + new InvitationCodes(store).issue(DemoSignIn.USERNAME, Duration.ofHours(24), Instant.now()).reveal()
-                + "  (to enrol an authenticator app or a security key, for /admin)"));
+                + "  (to set up an authenticator app or a security key, for /admin)"));
         out.println("  Sign out at:     http://localhost:" + port + "/.portcullis/");
         out.println("  Protected area:  http://localhost:" + port + "/admin  (needs a second factor)");
-        out.println("  Config:          " + configFile.toAbsolutePath() + "  (edit it: the gateway reloads it)");
+        out.println("  Config:          " + config + "  (edit it: the gateway reloads it)");
+        out.println("  Audit trail:     " + dataDir.toAbsolutePath().resolve(AUDIT_FILE)
+                + "  (sign in, then try, in another terminal:)");
+        out.println("                   ./portcullis audit verify --config " + config);
+        out.println("                   ./portcullis audit query --config " + config + " --user demo");
+        out.println("                   ./portcullis audit report --config " + config + " --out demo-report.html");
         out.println("Press Ctrl+C to stop.");
         out.flush();
         stopped.await();
@@ -102,6 +127,8 @@ final class DemoCommand implements Callable<Integer> {
                   - name: care-records
                     host: localhost
                     upstream: http://127.0.0.1:%d
+                    # The app shows these headers in its "Request details" box: who the gateway says you are.
+                    identity_headers: x_forwarded
                 # The sign-in pages live on the protected host itself, under /.portcullis/. A real deployment uses
                 # https; browsers treat http://localhost as secure, so the demo can do without a certificate.
                 portal:
@@ -113,6 +140,12 @@ final class DemoCommand implements Callable<Integer> {
                   encryption_key: ${file:%s}
                 users:
                   file: %s
+                # The audit trail: every sign-in, refusal and admin command, sealed in a hash chain
+                # (docs/audit-log.md). log_allowed also writes the requests let through, so the trail shows it all.
+                audit:
+                  file: %s
+                  key: ${file:%s}
+                  log_allowed: true
                 access_control:
                   default_policy: deny
                   rules:
@@ -127,6 +160,7 @@ final class DemoCommand implements Callable<Integer> {
                       hosts: [localhost]
                       policy: one_factor
                 """.formatted(gatewayPort, upstreamPort, gatewayPort, dataDir.resolve("store"),
-                dataDir.resolve(DemoSignIn.KEY_FILE), dataDir.resolve(DemoSignIn.USERS_FILE));
+                dataDir.resolve(DemoSignIn.KEY_FILE), dataDir.resolve(DemoSignIn.USERS_FILE),
+                dataDir.resolve(AUDIT_FILE), dataDir.resolve(DemoSignIn.AUDIT_KEY_FILE));
     }
 }

@@ -18,6 +18,8 @@ import org.portcullis.identity.PasswordHasher;
 final class DemoSignIn {
     static final String USERNAME = "demo";
     static final String KEY_FILE = "storage.key";
+    /** The audit trail's HMAC key: its own key, never the storage key (the config loader refuses a shared one). */
+    static final String AUDIT_KEY_FILE = "audit.key";
     static final String USERS_FILE = "users.yaml";
     private static final int PASSWORD_CHARS = 16;
     /** No look-alikes (0/O, 1/l/I), so the printed password can be typed without doubt. */
@@ -26,14 +28,16 @@ final class DemoSignIn {
     private DemoSignIn() {
     }
 
-    /** Writes the key (if missing) and a users file with a fresh password; returns the password. */
+    /** Writes the keys (if missing) and a users file with a fresh password; returns the password. */
     static String prepare(Path dataDir, SecureRandom random) throws IOException {
-        Path key = dataDir.resolve(KEY_FILE);
-        if (!Files.exists(key)) {
-            byte[] bytes = new byte[32];
-            random.nextBytes(bytes);
-            Files.writeString(key, HexFormat.of().formatHex(bytes) + "\n", StandardCharsets.US_ASCII);
-            restrict(key);
+        for (String name : new String[] {KEY_FILE, AUDIT_KEY_FILE}) {
+            Path key = dataDir.resolve(name);
+            if (!Files.exists(key)) {
+                byte[] bytes = new byte[32];
+                random.nextBytes(bytes);
+                Files.writeString(key, HexFormat.of().formatHex(bytes) + "\n", StandardCharsets.US_ASCII);
+                restrict(key);
+            }
         }
         StringBuilder password = new StringBuilder(PASSWORD_CHARS);
         for (int i = 0; i < PASSWORD_CHARS; i++) {

@@ -5,13 +5,17 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.portcullis.config.ConfigException;
 import org.portcullis.config.UserEntry;
+import org.portcullis.config.UsersFileLoader;
 import org.portcullis.enrolment.InvitationCode;
 import org.portcullis.enrolment.InvitationCodes;
 import org.portcullis.regulation.Subject;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,8 +30,12 @@ final class InvitationOptions {
     @Parameters(paramLabel = "NAME", description = "The account's username (any case).")
     String name;
 
-    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The gateway's storage.data_dir.")
-    Path dataDir;
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+            description = "The users file, to check that NAME is a user (not needed with --config: users.file).")
+    Path usersFile;
 
     @Option(names = "--expires", paramLabel = "DURATION", defaultValue = "24h",
             description = "How long the enrolment code is valid: minutes (30m), hours (24h) or days (7d); at most 30d."
@@ -50,6 +58,41 @@ final class InvitationOptions {
             err.println("error: NAME " + e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * The account of NAME as the users file has it (NAME may also be the user's email), or null after saying why not
+     * on {@code err}. A code for a name that is not a user would be a loose credential waiting for whoever is later
+     * added under that name, so it is refused.
+     */
+    String existingAccount(String account, UsersFileLoader loader, PrintWriter err) {
+        Path file;
+        if (store.config != null) {
+            file = ConfigPaths.usersFile(store.config, err);
+        } else if (usersFile != null) {
+            file = usersFile;
+        } else {
+            err.println("error: give --config FILE (or --file USERS) so that NAME can be checked against the users");
+            return null;
+        }
+        if (file == null) {
+            return null;
+        }
+        List<UserEntry> users;
+        try {
+            users = loader.load(file).users();
+        } catch (ConfigException e) {
+            e.errors().forEach(err::println);
+            err.println("error: cannot read the users file " + file);
+            return null;
+        }
+        for (UserEntry user : users) {
+            if (user.username().equals(account) || account.equals(user.email())) {
+                return user.username();
+            }
+        }
+        err.println("error: no user '" + account + "' in " + file + " (add it first: portcullis users add)");
+        return null;
     }
 
     /** How long the code is valid, after checking {@code --expires} and {@code --portal-url}; null after an error. */

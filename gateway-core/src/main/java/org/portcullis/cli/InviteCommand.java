@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.portcullis.config.UsersFileLoader;
 import org.portcullis.enrolment.InvitationCode;
 import org.portcullis.enrolment.InvitationCodes;
 import picocli.CommandLine.Command;
@@ -55,12 +56,13 @@ public final class InviteCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            String account = invitation.account(err);
+            String named = invitation.account(err);
+            String account = named == null ? null : invitation.existingAccount(named, new UsersFileLoader(), err);
             Duration validity = account == null ? null : invitation.validity(err);
             if (validity == null) {
                 return EXIT_BAD_INPUT;
             }
-            return StoreArgument.withExistingStore(invitation.dataDir, err, database -> {
+            return StoreArgument.withExistingStore(invitation.store, err, database -> {
                 InvitationCode code = new InvitationCodes(database).issue(account, validity, clock.instant());
                 new AdminEvents(database).record(clock, "users.invite", AuditOutcome.SUCCESS, account,
                         "valid_until=" + code.expiresAt());

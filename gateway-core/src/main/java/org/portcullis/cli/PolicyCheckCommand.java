@@ -31,7 +31,9 @@ import org.portcullis.ingress.PathCanonicalizer;
 import org.portcullis.policy.AccessRequest;
 import org.portcullis.policy.AuthFactor;
 import org.portcullis.policy.AuthState;
+import org.portcullis.config.AccessRule;
 import org.portcullis.policy.Decision;
+import org.portcullis.policy.Requirement;
 import org.portcullis.policy.DurationText;
 import org.portcullis.policy.Explanation;
 import org.portcullis.policy.ExplanationText;
@@ -156,7 +158,7 @@ public final class PolicyCheckCommand implements Callable<Integer> {
             Optional<RouteConfig> route = new Router(routes).route(host, path);
             UpstreamPaths paths = route.map(RouteConfig::paths).orElse(UpstreamPaths.CASE_SENSITIVE);
             Explanation explanation = engine.explain(new AccessRequest(method, host, path, source, paths), auth);
-            print(out, explanation, routeLine(route, routes.isEmpty()));
+            print(out, explanation, routeLine(route, routes.isEmpty()), loaded.config().accessControl().rules());
             return explanation.decision() instanceof Decision.Allow ? EXIT_ALLOW : EXIT_NOT_ALLOWED;
         } catch (BadInput e) {
             err.println("error: " + e.getMessage());
@@ -181,12 +183,20 @@ public final class PolicyCheckCommand implements Callable<Integer> {
         return noRoutes ? null : "none (no route serves this host and path: the gateway answers 404)";
     }
 
-    private void print(PrintWriter out, Explanation explanation, String routeLine) {
+    private void print(PrintWriter out, Explanation explanation, String routeLine, List<AccessRule> rules) {
         Decision decision = explanation.decision();
         if (routeLine != null) {
             out.println("route:    " + routeLine);
         }
-        out.println("decision: " + ExplanationText.describe(decision));
+        String described = ExplanationText.describe(decision);
+        if (decision instanceof Decision.Challenge challenge && challenge.requirement() instanceof Requirement.SignIn) {
+            // Without --user every protected URL asks for sign-in; say what the deciding rule will need after it.
+            Optional<AccessRule> rule = rules.stream().filter(r -> r.name().equals(decision.rule())).findFirst();
+            if (rule.isPresent()) {
+                described = ExplanationText.signInNeeds(rule.get());
+            }
+        }
+        out.println("decision: " + described);
         out.println("rule:     " + decision.rule());
         for (String line : ExplanationText.ruleLines(explanation, explain)) {
             out.println(line);

@@ -3,11 +3,15 @@ package org.portcullis.cli;
 import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /** Entry point of {@code ./portcullis}: lists and dispatches the sub-commands. */
 @Command(
         name = "portcullis",
         mixinStandardHelpOptions = true,
+        // Every command and sub-command inherits --help and --version: `portcullis users add --help` prints the
+        // usage on stdout and exits 0, like any other tool.
+        scope = ScopeType.INHERIT,
         version = "Portcullis 0.1.0",
         description = "MFA enforcement gateway for health and care endpoints.",
         subcommands = {

@@ -3,10 +3,13 @@ package org.portcullis.cli;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.portcullis.audit.AdminEvents;
 import org.portcullis.audit.AuditOutcome;
+import org.portcullis.config.UsersFileLoader;
 import org.portcullis.enrolment.InvitationCode;
 import org.portcullis.enrolment.InvitationCodes;
 import org.portcullis.factor.FactorReset;
@@ -64,27 +67,26 @@ public final class ResetMfaCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            String account = invitation.account(err);
+            String named = invitation.account(err);
+            String account = named == null ? null : invitation.existingAccount(named, new UsersFileLoader(), err);
             Duration validity = account == null ? null : invitation.validity(err);
             if (validity == null) {
                 return EXIT_BAD_INPUT;
             }
-            return StoreArgument.withExistingStore(invitation.dataDir, err, database -> {
+            return StoreArgument.withExistingStore(invitation.store, err, database -> {
                 FactorReset.Removed removed = FactorReset.removeAll(database, account);
                 int sessions = new SqliteSessionStore(database).deleteByUser(account);
                 // A running gateway's session cache honours it from the moment this command reports it.
                 SessionCacheKeeper.awaitRunningGatewaysNotice();
                 InvitationCode code = new InvitationCodes(database).issue(account, validity, clock.instant());
                 new AdminEvents(database).record(clock, AUDIT_COMMAND, AuditOutcome.SUCCESS, account,
-                        "authenticator_apps_removed=" + removed.authenticatorApps() + " security_keys_removed="
-                                + removed.securityKeys() + " recovery_codes_removed=" + removed.recoveryCodes()
+                        "authenticator_apps_removed=" + removed.authenticatorApps()
+                                + " pending_enrolments_removed=" + removed.pendingEnrolments()
+                                + " security_keys_removed=" + removed.securityKeys()
+                                + " recovery_codes_removed=" + removed.recoveryCodes()
+                                + " used_recovery_codes_removed=" + removed.usedRecoveryCodes()
                                 + " sessions_ended=" + sessions + " valid_until=" + code.expiresAt());
-                out.println("removed every second factor of '" + account + "' (" + removed.authenticatorApps()
-                        + plural(removed.authenticatorApps(), " authenticator app", " authenticator apps") + ", "
-                        + removed.securityKeys() + plural(removed.securityKeys(), " security key", " security keys")
-                        + ", " + removed.recoveryCodes() + plural(removed.recoveryCodes(), " recovery code",
-                        " recovery codes") + ") and ended " + sessions
-                        + plural(sessions, " session", " sessions"));
+                out.println(summary(account, removed, sessions));
                 invitation.print(out, account, code);
                 return EXIT_OK;
             });
@@ -92,6 +94,31 @@ public final class ResetMfaCommand implements Callable<Integer> {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * What went, in the words an admin checks against what the user reported: usable factors first; used recovery
+     * codes and unconfirmed enrolments only when there were any, and never counted as usable.
+     */
+    static String summary(String account, FactorReset.Removed removed, int sessions) {
+        List<String> usable = new ArrayList<>();
+        usable.add(count(removed.authenticatorApps(), "authenticator app", "authenticator apps"));
+        usable.add(count(removed.securityKeys(), "security key", "security keys"));
+        usable.add(count(removed.recoveryCodes(), "unused recovery code", "unused recovery codes"));
+        List<String> also = new ArrayList<>();
+        if (removed.usedRecoveryCodes() > 0) {
+            also.add(count(removed.usedRecoveryCodes(), "used recovery code", "used recovery codes"));
+        }
+        if (removed.pendingEnrolments() > 0) {
+            also.add(count(removed.pendingEnrolments(), "unconfirmed enrolment", "unconfirmed enrolments"));
+        }
+        return "removed every second factor of '" + account + "' (" + String.join(", ", usable)
+                + (also.isEmpty() ? "" : "; also " + String.join(", ", also)) + ") and ended "
+                + count(sessions, "session", "sessions");
+    }
+
+    private static String count(int count, String one, String many) {
+        return count + " " + plural(count, one, many);
     }
 
     private static String plural(int count, String one, String many) {

@@ -3,7 +3,6 @@ package org.portcullis.cli;
 import org.portcullis.audit.AdminEvents;
 import org.portcullis.audit.AuditOutcome;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,6 +20,7 @@ import org.portcullis.session.SqliteSessionStore;
 import org.portcullis.storage.EmbeddedDatabase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -63,8 +63,8 @@ public final class SessionsCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The gateway's storage.data_dir.")
-        Path dataDir;
+        @Mixin
+        StoreOptions store;
 
         @Option(names = "--user", paramLabel = "NAME", description = "Only this user's sessions (exact name).")
         String user;
@@ -81,7 +81,7 @@ public final class SessionsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return withStore(spec, dataDir, (store, database) -> {
+            return withStore(spec, store, (store, database) -> {
                 PrintWriter out = spec.commandLine().getOut();
                 List<SessionSummary> sessions = store.list(Optional.ofNullable(user));
                 Instant now = clock.instant();
@@ -123,8 +123,8 @@ public final class SessionsCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The gateway's storage.data_dir.")
-        Path dataDir;
+        @Mixin
+        StoreOptions store;
 
         @Option(names = "--user", paramLabel = "NAME", description = "Every session of this user (exact name).")
         String user;
@@ -156,7 +156,7 @@ public final class SessionsCommand implements Callable<Integer> {
                 err.flush();
                 return EXIT_BAD_INPUT;
             }
-            return withStore(spec, dataDir, (store, database) -> {
+            return withStore(spec, store, (store, database) -> {
                 int revoked;
                 String target;
                 if (all) {
@@ -185,11 +185,11 @@ public final class SessionsCommand implements Callable<Integer> {
         int run(SessionStore store, EmbeddedDatabase database);
     }
 
-    private static int withStore(CommandSpec spec, Path dataDir, StoreWork work) {
+    private static int withStore(CommandSpec spec, StoreOptions storeOptions, StoreWork work) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            return StoreArgument.withExistingStore(dataDir, err,
+            return StoreArgument.withExistingStore(storeOptions, err,
                     database -> work.run(new SqliteSessionStore(database), database));
         } finally {
             out.flush();

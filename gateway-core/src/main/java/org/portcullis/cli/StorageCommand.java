@@ -20,7 +20,7 @@ import org.portcullis.storage.EmbeddedDatabase;
 import org.portcullis.storage.StorageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -81,16 +81,16 @@ public final class StorageCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--data-dir", required = true, paramLabel = "DIR",
-                description = "The gateway's storage.data_dir.")
-        Path dataDir;
+        @Mixin
+        StoreOptions store;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             try {
-                if (StoreArgument.reportMissingDatabase(dataDir, err)) {
+                Path dataDir = store.resolve(err);
+                if (dataDir == null || StoreArgument.reportMissingDatabase(dataDir, err)) {
                     return EXIT_BAD_INPUT;
                 }
                 EncryptionKey oldKey;

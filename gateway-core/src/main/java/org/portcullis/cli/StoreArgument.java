@@ -25,6 +25,12 @@ final class StoreArgument {
         int run(EmbeddedDatabase database);
     }
 
+    /** Like {@link #withExistingStore(Path, PrintWriter, StoreWork)} on the store {@code --data-dir}/{@code --config} name. */
+    static int withExistingStore(StoreOptions store, PrintWriter err, StoreWork work) {
+        Path dataDir = store.resolve(err);
+        return dataDir == null ? EXIT_BAD_INPUT : withExistingStore(dataDir, err, work);
+    }
+
     /**
      * Opens the existing store in {@code dataDir}, runs {@code work} and closes the store. A missing database is
      * {@link #EXIT_BAD_INPUT}; a store that fails, while opening or during the work, is {@link #EXIT_STORE_ERROR},
@@ -48,7 +54,7 @@ final class StoreArgument {
             return false;
         }
         err.println("error: no " + EmbeddedDatabase.FILE_NAME + " in " + dataDir
-                + " (is --data-dir the gateway's storage.data_dir?)");
+                + " (is it the gateway's storage.data_dir?)");
         return true;
     }
 }

@@ -3,14 +3,13 @@ package org.portcullis.cli;
 import org.portcullis.audit.AdminEvents;
 import org.portcullis.audit.AuditOutcome;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.portcullis.config.UserEntry;
 import org.portcullis.regulation.SqliteFailureCounter;
 import org.portcullis.regulation.Subject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -41,8 +40,8 @@ public final class UnlockCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "The account's username (any case).")
     String name;
 
-    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "The gateway's storage.data_dir.")
-    Path dataDir;
+    @Mixin
+    StoreOptions store;
 
     @Override
     public Integer call() {
@@ -60,7 +59,7 @@ public final class UnlockCommand implements Callable<Integer> {
                 err.println("error: NAME must not contain control characters");
                 return EXIT_BAD_INPUT;
             }
-            return StoreArgument.withExistingStore(dataDir, err, database -> {
+            return StoreArgument.withExistingStore(store, err, database -> {
                 int cleared = new SqliteFailureCounter(database).resetAccountEverywhere(account);
                 new AdminEvents(database).record(java.time.Clock.systemUTC(), "users.unlock", AuditOutcome.SUCCESS,
                         account, "counters_cleared=" + cleared);

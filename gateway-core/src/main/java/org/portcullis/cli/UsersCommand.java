@@ -7,11 +7,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 
+import org.portcullis.audit.AdminEvents;
+import org.portcullis.audit.AuditOutcome;
 import org.portcullis.config.ConfigException;
+import org.portcullis.config.LoadedConfig;
 import org.portcullis.config.ConfigProblem;
 import org.portcullis.config.PasswordHash;
 import org.portcullis.config.UserEntry;
@@ -20,6 +25,8 @@ import org.portcullis.config.UsersFileLoader;
 import org.portcullis.config.UsersFileWriter;
 import org.portcullis.identity.Argon2Parameters;
 import org.portcullis.identity.PasswordHasher;
+import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.StorageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,10 +75,21 @@ public final class UsersCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The {@code --file} option every sub-command takes. */
+    /**
+     * Where the users are: {@code --file USERS} (with {@code --data-dir DIR} for the store, optional), or
+     * {@code --config FILE}, whose {@code users.file} and {@code storage.data_dir} are used.
+     */
     static final class FileOption {
-        @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "The users file.")
+        @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "The users file.")
         Path file;
+
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "The gateway's config: its users.file and storage.data_dir are used.")
+        Path config;
+
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "With --file: the gateway's storage.data_dir (audit events, factors, last sign-in).")
+        Path dataDir;
     }
 
     /** What the sub-commands share: loading, reporting, hashing, writing. */
@@ -84,6 +102,64 @@ public final class UsersCommand implements Runnable {
 
         @Mixin
         FileOption fileOption;
+
+        /** The users file, and the store (null when not given), as resolved from the options. */
+        Path usersFile;
+        Path dataDir;
+
+        @Override
+        public final Integer call() {
+            if (fileOption.config != null && (fileOption.file != null || fileOption.dataDir != null)) {
+                err().println("error: give --config FILE, or --file USERS (and --data-dir DIR), not both");
+                err().flush();
+                return BAD_ARGUMENTS;
+            }
+            if (fileOption.config != null) {
+                LoadedConfig loaded = ConfigLoading.loadOrReport(fileOption.config, err());
+                if (loaded == null) {
+                    return FAILED;
+                }
+                if (loaded.config().users() == null) {
+                    return fail(fileOption.config + " has no users section (users.file is where the users are)");
+                }
+                usersFile = loaded.config().users().file();
+                dataDir = loaded.config().storage() == null ? null : loaded.config().storage().dataDir();
+            } else if (fileOption.file != null) {
+                usersFile = fileOption.file;
+                dataDir = fileOption.dataDir;
+            } else {
+                err().println("error: give --config FILE (the gateway's config) or --file USERS");
+                err().flush();
+                return BAD_ARGUMENTS;
+            }
+            return run();
+        }
+
+        abstract int run();
+
+        /**
+         * Records the change in the store for the gateway to move into the audit trail ({@link AdminEvents}), naming
+         * the user. Without a store (only {@code --file}) the change shows in the trail only as a reload of the
+         * users file, which does not say whom it concerned: the admin is told so.
+         */
+        void audit(String command, String user, String detail) {
+            if (dataDir == null) {
+                err().println("note: not recorded as an admin event (give --config, or --data-dir, to name '"
+                        + user + "' in the audit trail)");
+                err().flush();
+                return;
+            }
+            if (StoreArgument.reportMissingDatabase(dataDir, err())) {
+                err().flush();
+                return;
+            }
+            try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(dataDir)) {
+                new AdminEvents(database).record(Clock.systemUTC(), command, AuditOutcome.SUCCESS, user, detail);
+            } catch (StorageException e) {
+                err().println("warning: the change is made but not recorded as an admin event: " + e.getMessage());
+                err().flush();
+            }
+        }
 
         PrintWriter out() {
             return spec.commandLine().getOut();
@@ -101,17 +177,17 @@ public final class UsersCommand implements Runnable {
 
         /** The file's users, or empty after printing every error of an invalid file. */
         Optional<List<UserEntry>> load(boolean missingIsEmpty) {
-            if (missingIsEmpty && !Files.exists(fileOption.file)) {
+            if (missingIsEmpty && !Files.exists(usersFile)) {
                 return Optional.of(List.of());
             }
             try {
-                return Optional.of(parent.loader.load(fileOption.file).users());
+                return Optional.of(parent.loader.load(usersFile).users());
             } catch (ConfigException e) {
                 for (ConfigProblem error : e.errors()) {
                     err().println(error);
                 }
                 int count = e.errors().size();
-                err().println(fileOption.file + ": " + count + (count == 1 ? " error" : " errors")
+                err().println(usersFile + ": " + count + (count == 1 ? " error" : " errors")
                         + "; nothing changed");
                 err().flush();
                 return Optional.empty();
@@ -120,9 +196,9 @@ public final class UsersCommand implements Runnable {
 
         int write(List<UserEntry> users, String done) {
             try {
-                new UsersFileWriter(parent.loader).write(fileOption.file, users);
+                new UsersFileWriter(parent.loader).write(usersFile, users);
             } catch (IOException e) {
-                return fail("cannot write " + fileOption.file + ": " + e.getMessage());
+                return fail("cannot write " + usersFile + ": " + e.getMessage());
             } catch (ConfigException e) {
                 return fail("internal error, nothing changed: " + e.getMessage());
             }
@@ -147,8 +223,11 @@ public final class UsersCommand implements Runnable {
             }
         }
 
-        /** Applies {@code change} to the user {@code login} names (username or email) and writes the file. */
-        int change(String login, UnaryOperator<UserEntry> change, String done) {
+        /**
+         * Applies {@code change} to the user {@code login} names (username or email), writes the file and records
+         * {@code command} as an admin event naming the user.
+         */
+        int change(String command, String login, UnaryOperator<UserEntry> change, String done) {
             Optional<List<UserEntry>> users = load(false);
             if (users.isEmpty()) {
                 return FAILED;
@@ -163,10 +242,14 @@ public final class UsersCommand implements Runnable {
                         return FAILED; // the change reported why
                     }
                     updated.set(i, changed);
-                    return write(updated, done.replace("{user}", user.username()));
+                    int written = write(updated, done.replace("{user}", user.username()));
+                    if (written == OK) {
+                        audit(command, user.username(), null);
+                    }
+                    return written;
                 }
             }
-            return fail("no user '" + login + "' in " + fileOption.file);
+            return fail("no user '" + login + "' in " + usersFile);
         }
     }
 
@@ -185,7 +268,7 @@ public final class UsersCommand implements Runnable {
         List<String> groups = List.of();
 
         @Override
-        public Integer call() {
+        int run() {
             List<String> problems = new ArrayList<>();
             UsersFileLoader.usernameProblem(username).ifPresent(problems::add);
             if (email != null) {
@@ -219,7 +302,11 @@ public final class UsersCommand implements Runnable {
             List<UserEntry> updated = new ArrayList<>(users.get());
             UserEntry user = new UserEntry(username, displayName, email, groups, false, hash.get());
             updated.add(user);
-            return write(updated, "added user '" + user.username() + "' to " + fileOption.file);
+            int written = write(updated, "added user '" + user.username() + "' to " + usersFile);
+            if (written == OK) {
+                audit("users.add", user.username(), null);
+            }
+            return written;
         }
     }
 
@@ -229,9 +316,9 @@ public final class UsersCommand implements Runnable {
         String login;
 
         @Override
-        public Integer call() {
-            return change(login, user -> newPasswordHash(user.username()).map(user::withPassword).orElse(null),
-                    "changed the password of '{user}' in " + fileOption.file);
+        int run() {
+            return change("users.passwd", login, user -> newPasswordHash(user.username()).map(user::withPassword).orElse(null),
+                    "changed the password of '{user}' in " + usersFile);
         }
     }
 
@@ -241,8 +328,8 @@ public final class UsersCommand implements Runnable {
         String login;
 
         @Override
-        public Integer call() {
-            return change(login, user -> user.withDisabled(true), "disabled '{user}' in " + fileOption.file);
+        int run() {
+            return change("users.disable", login, user -> user.withDisabled(true), "disabled '{user}' in " + usersFile);
         }
     }
 
@@ -252,29 +339,77 @@ public final class UsersCommand implements Runnable {
         String login;
 
         @Override
-        public Integer call() {
-            return change(login, user -> user.withDisabled(false), "enabled '{user}' in " + fileOption.file);
+        int run() {
+            return change("users.enable", login, user -> user.withDisabled(false), "enabled '{user}' in " + usersFile);
         }
     }
 
-    @Command(name = "list", description = "List the users (never their password hashes).")
+    @Command(name = "list", description = {"List the users (never their password hashes), with their second factors"
+            + " and last sign-in when the store is known (--config, or --data-dir)."})
     static final class ListUsers extends Edit {
         static final List<String> HEADINGS = List.of("USERNAME", "DISPLAY NAME", "EMAIL", "GROUPS", "DISABLED");
+        static final List<String> STORE_HEADINGS = List.of("SECOND FACTORS", "LAST SIGN-IN");
+
+        @Option(names = "--without-mfa",
+                description = "Only users with no second factor yet (an authenticator app or a security key).")
+        boolean withoutMfa;
 
         @Override
-        public Integer call() {
+        int run() {
             Optional<List<UserEntry>> users = load(false);
             if (users.isEmpty()) {
                 return FAILED;
             }
+            Map<String, AccountFactors> factors = null;
+            if (dataDir != null) {
+                if (StoreArgument.reportMissingDatabase(dataDir, err())) {
+                    err().flush();
+                    return BAD_ARGUMENTS;
+                }
+                try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(dataDir)) {
+                    factors = AccountFactors.read(database);
+                } catch (StorageException e) {
+                    return fail("cannot read the store: " + e.getMessage());
+                }
+            } else if (withoutMfa) {
+                err().println("error: --without-mfa needs the store: give --config FILE, or --data-dir DIR");
+                err().flush();
+                return BAD_ARGUMENTS;
+            }
             List<List<String>> rows = new ArrayList<>();
-            rows.add(HEADINGS);
+            List<String> headings = new ArrayList<>(HEADINGS);
+            if (factors != null) {
+                headings.addAll(STORE_HEADINGS);
+            }
+            rows.add(headings);
+            int listed = 0;
             for (UserEntry user : users.get()) {
-                rows.add(List.of(user.username(), user.displayName(), user.emailAddress().orElse("-"),
+                AccountFactors own = factors == null ? null
+                        : factors.getOrDefault(user.username(), AccountFactors.NONE);
+                if (withoutMfa && own.hasSecondFactor()) {
+                    continue;
+                }
+                List<String> row = new ArrayList<>(List.of(user.username(), user.displayName(),
+                        user.emailAddress().orElse("-"),
                         user.groups().isEmpty() ? "-" : String.join(",", user.groups()),
                         user.disabled() ? "yes" : "no"));
+                if (own != null) {
+                    row.add(own.describe());
+                    row.add(own.lastSignIn());
+                }
+                rows.add(row);
+                listed++;
             }
-            int[] widths = new int[HEADINGS.size()];
+            printTable(rows);
+            if (withoutMfa) {
+                out().println(listed + (listed == 1 ? " user has" : " users have") + " no second factor yet");
+            }
+            out().flush();
+            return OK;
+        }
+
+        private void printTable(List<List<String>> rows) {
+            int[] widths = new int[rows.get(0).size()];
             rows.forEach(row -> {
                 for (int i = 0; i < row.size(); i++) {
                     widths[i] = Math.max(widths[i], row.get(i).codePointCount(0, row.get(i).length()));
@@ -291,8 +426,6 @@ public final class UsersCommand implements Runnable {
                 }
                 out().println(line);
             }
-            out().flush();
-            return OK;
         }
     }
 }

@@ -1,7 +1,6 @@
 package org.portcullis.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -15,7 +14,7 @@ import org.portcullis.factor.WebAuthnCredentials;
 import org.portcullis.storage.EmbeddedDatabase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -54,9 +53,8 @@ public final class WebAuthnKeysCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME", description = "The account's username (any case).")
         String name;
 
-        @Option(names = "--data-dir", required = true, paramLabel = "DIR",
-                description = "The gateway's storage.data_dir.")
-        Path dataDir;
+        @Mixin
+        StoreOptions store;
 
         @Override
         public Integer call() {
@@ -70,7 +68,7 @@ public final class WebAuthnKeysCommand implements Runnable {
                     err.println("error: NAME " + e.getMessage());
                     return EXIT_BAD_INPUT;
                 }
-                return StoreArgument.withExistingStore(dataDir, err, database ->
+                return StoreArgument.withExistingStore(store, err, database ->
                         run(database, new WebAuthnCredentials(database, new SecureRandom()), user, out, err));
             } finally {
                 out.flush();

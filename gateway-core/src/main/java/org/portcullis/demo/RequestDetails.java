@@ -19,7 +19,8 @@ record RequestDetails(String method, String rawPath, String peer, List<Map.Entry
 
     /** Headers a user of the demo wants to see: what the gateway forwarded and who it says the user is. */
     static final List<String> SHOWN_HEADERS = List.of(
-            "Host", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-User");
+            "Host", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-User",
+            "X-Forwarded-Name", "X-Forwarded-Email", "X-Forwarded-Groups");
 
     /** Longer user names are not recorded as a note's author. */
     static final int MAX_USER_CHARS = 128;

@@ -2,6 +2,7 @@ package org.portcullis.factor;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
@@ -35,12 +36,18 @@ public final class FactorReset {
     /**
      * What a reset removed.
      *
-     * @param authenticatorApps TOTP authenticators, pending ones included
-     * @param securityKeys      security keys and passkeys
-     * @param recoveryCodes     recovery codes, used ones included
-     * @param rows              every row deleted, secrets and used steps included
+     * What an admin is told must be what the user could still sign in with, so used recovery codes and enrolments
+     * never confirmed are counted apart from the usable ones.
+     *
+     * @param authenticatorApps   confirmed (active) TOTP authenticators
+     * @param pendingEnrolments   TOTP enrolments started but never confirmed
+     * @param securityKeys        security keys and passkeys
+     * @param recoveryCodes       recovery codes not used yet (each would still have signed in once)
+     * @param usedRecoveryCodes   recovery codes already used (kept as a record, no longer usable)
+     * @param rows                every row deleted, secrets and used steps included
      */
-    public record Removed(int authenticatorApps, int securityKeys, int recoveryCodes, int rows) {
+    public record Removed(int authenticatorApps, int pendingEnrolments, int securityKeys, int recoveryCodes,
+                          int usedRecoveryCodes, int rows) {
     }
 
     private FactorReset() {
@@ -50,23 +57,36 @@ public final class FactorReset {
     public static Removed removeAll(EmbeddedDatabase database, String user) {
         Objects.requireNonNull(user, "user");
         return database.write(c -> {
-            int authenticatorApps = 0;
+            // Counted in the same transaction as the deletion, so the numbers are exactly what went.
+            int authenticatorApps = count(c, "SELECT count(*) FROM totp_credentials WHERE user_name = ?"
+                    + " AND state = 'active'", user);
+            int pendingEnrolments = count(c, "SELECT count(*) FROM totp_credentials WHERE user_name = ?"
+                    + " AND state = 'pending'", user);
+            int recoveryCodes = count(c, "SELECT count(*) FROM recovery_codes WHERE user_name = ?"
+                    + " AND used_ms IS NULL", user);
+            int usedRecoveryCodes = count(c, "SELECT count(*) FROM recovery_codes WHERE user_name = ?"
+                    + " AND used_ms IS NOT NULL", user);
             int securityKeys = 0;
-            int recoveryCodes = 0;
             int rows = 0;
             for (Deletion deletion : TABLES) {
                 int deleted = delete(c, deletion.sql(), user);
                 rows += deleted;
-                if (deletion.table().equals("totp_credentials")) {
-                    authenticatorApps = deleted;
-                } else if (deletion.table().equals("webauthn_credentials")) {
+                if (deletion.table().equals("webauthn_credentials")) {
                     securityKeys = deleted;
-                } else if (deletion.table().equals("recovery_codes")) {
-                    recoveryCodes = deleted;
                 }
             }
-            return new Removed(authenticatorApps, securityKeys, recoveryCodes, rows);
+            return new Removed(authenticatorApps, pendingEnrolments, securityKeys, recoveryCodes, usedRecoveryCodes,
+                    rows);
         });
+    }
+
+    private static int count(Connection c, String sql, String user) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(sql)) {
+            select.setString(1, user);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? row.getInt(1) : 0;
+            }
+        }
     }
 
     private static int delete(Connection c, String sql, String user) throws SQLException {

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.portcullis.config.AccessRule;
+import org.portcullis.config.PolicyKind;
 import org.portcullis.config.SecondFactor;
 
 /**
@@ -46,6 +48,24 @@ public final class ExplanationText {
                     + DurationText.format(stepUp.maxAge()) + ")";
         }
         return "challenge (sign-in)";
+    }
+
+    /**
+     * A sign-in challenge by {@code rule}, with what the rule needs: {@code challenge (sign-in: password only)} or
+     * {@code challenge (sign-in: password, then a second factor: totp, webauthn or a recovery code)}. A rule for
+     * certain subjects is evaluated again once the user is known, so it names no factors.
+     */
+    public static String signInNeeds(AccessRule rule) {
+        if (!rule.subjects().isEmpty()) {
+            return "challenge (sign-in: then the rules are evaluated again for the user)";
+        }
+        if (rule.policy() == PolicyKind.TWO_FACTOR) {
+            Set<SecondFactor> accepted = rule.factors().isEmpty() ? EnumSet.allOf(SecondFactor.class) : rule.factors();
+            return "challenge (sign-in: password, then a second factor: " + factors(accepted)
+                    + (rule.maxFactorAge() == null ? "" : ", younger than " + DurationText.format(rule.maxFactorAge()))
+                    + ")";
+        }
+        return "challenge (sign-in: password only)";
     }
 
     /**

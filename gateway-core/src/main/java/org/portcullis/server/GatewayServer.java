@@ -197,7 +197,12 @@ public final class GatewayServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 512 * 1024))
                 .childHandler(new GatewayPipelineInitializer(runtime, listener));
         InetSocketAddress address = new InetSocketAddress(listener.address().host(), listener.address().port());
-        Channel channel = bootstrap.bind(address).sync().channel();
+        Channel channel;
+        try {
+            channel = bootstrap.bind(address).sync().channel();
+        } catch (Exception e) {
+            throw ListenFailure.of(listener.address().toString(), e);
+        }
         serverChannels.add(channel);
         if (!listener.isTls() && !listener.address().isLoopback()) {
             LOG.warn("listener {} serves plain HTTP on a non-loopback address (allow_plain_http: true): only safe "

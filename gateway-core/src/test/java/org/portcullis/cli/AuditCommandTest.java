@@ -233,6 +233,87 @@ class AuditCommandTest {
         assertThat(run.err()).isEqualTo("1 event of 5 matched\n");
     }
 
+    /** A trail an auditor of a roll-out reads: challenges, an admin command for bob, a reload, factors. */
+    private Path rollOutTrail() throws Exception {
+        Path other = Files.createDirectories(dir.resolve("rollout"));
+        Path file = other.resolve("audit.jsonl");
+        // Nanosecond timestamps: wider than the 24 characters the old table assumed.
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-05T09:00:00.123456789Z"));
+        AuditConfig config = new AuditConfig(file, true, KEY, AuditConfig.Rotation.NEVER, 0, false,
+                AuditConfig.Flush.EVERY_EVENT, Duration.ofSeconds(1));
+        try (JsonLinesAuditSink sink = JsonLinesAuditSink.open(config, clock)) {
+            sink.record(new AccessDecision(AuditOutcome.FAILURE, "SIGN_IN_REDIRECT", null, "10.1.2.3",
+                    "records.test", "GET", "/", "app", "records", null, "00112233aabbccd1", 302));
+            sink.record(new AccessDecision(AuditOutcome.FAILURE, "SECOND_FACTOR_REQUIRED", "bob", "10.1.2.3",
+                    "records.test", "GET", "/api", "app", "admin", null, "00112233aabbccd2", 401));
+            sink.record(new AccessDecision(AuditOutcome.FAILURE, "POLICY_DENY", "bob", "10.1.2.3",
+                    "records.test", "GET", "/admin", "app", "default_policy", null, "00112233aabbccd3", 403));
+            sink.record(new AccessDecision(AuditOutcome.SUCCESS, "FORWARDED", "alice", "10.1.2.3", "records.test",
+                    "GET", "/patients", "app", "records", "1f3870be", "00112233aabbccd4", 200,
+                    List.of("password", "totp")));
+            sink.record(new org.portcullis.audit.AdminCommand(clock.instant(), "users.invite", AuditOutcome.SUCCESS,
+                    "root", "bob", "valid_until=2026-11-06T09:00:00Z"));
+            sink.record(new org.portcullis.audit.ConfigReload(AuditOutcome.SUCCESS, "APPLIED",
+                    "/etc/portcullis/users.yaml", 0));
+        }
+        return file;
+    }
+
+    @Test
+    void tableColumnsAreAsWideAsTheirValuesAndShowTargetFileFactorsAndDetail() throws Exception {
+        Run run = audit("query", rollOutTrail().toString());
+
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines).hasSize(7);
+        String header = lines.get(0);
+        assertThat(header).startsWith("TIME").contains("  TARGET  ").contains("  FILE  ").contains("  FACTORS  ")
+                .endsWith("DETAIL");
+        for (String column : List.of("ACTION", "OUTCOME", "USER", "TARGET", "HOST", "PATH", "FILE", "FACTORS")) {
+            int at = header.indexOf(column);
+            assertThat(lines.subList(1, lines.size())).as("every row's %s starts under its heading", column)
+                    .allSatisfy(line -> assertThat(line.charAt(at - 1)).isEqualTo(' ')
+                            .satisfies(c -> assertThat(line.charAt(at)).isNotEqualTo(' ')));
+        }
+        assertThat(lines.get(1)).startsWith("2026-11-05T09:00:00.123456789Z  access.decision").contains("challenge");
+        assertThat(lines.get(4)).contains("password,totp");
+        assertThat(lines.get(5)).contains("users.invite").contains(" bob ").endsWith("valid_until=2026-11-06T09:00:00Z");
+        assertThat(lines.get(6)).contains("/etc/portcullis/users.yaml");
+    }
+
+    @Test
+    void userIsMatchedInAnyCaseAlsoAsTheTargetOfAnAdminCommand() throws Exception {
+        Run run = audit("query", rollOutTrail().toString(), "--user", "BOB", "--format", "json");
+
+        assertThat(run.out().lines()).hasSize(3)
+                .anySatisfy(line -> assertThat(line).contains("\"user.target.name\":\"bob\""));
+    }
+
+    @Test
+    void challengesAreTheirOwnOutcomeAndNotFailures() throws Exception {
+        String trail = rollOutTrail().toString();
+
+        Run failures = audit("query", trail, "--outcome", "failure", "--format", "json");
+        Run challenges = audit("query", trail, "--outcome", "challenge", "--format", "json");
+
+        assertThat(failures.out().lines()).singleElement().asString().contains("POLICY_DENY");
+        assertThat(challenges.out().lines()).hasSize(2).allSatisfy(line -> assertThat(line)
+                .containsAnyOf("SIGN_IN_REDIRECT", "SECOND_FACTOR_REQUIRED").contains("\"event.outcome\":\"failure\""));
+        assertThat(audit("query", trail, "--outcome", "fail").err()).isEqualTo("error: --outcome: 'fail' is not an"
+                + " outcome (allowed: success, failure, challenge)\n");
+    }
+
+    @Test
+    void csvCarriesTheTargetDetailFileAndFactors() throws Exception {
+        Run run = audit("query", rollOutTrail().toString(), "--format", "csv");
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("@timestamp,event.action,event.outcome,event.reason,user.name,"
+                + "user.target.name,source.ip,url.domain,http.request.method,url.path,file.path,route,rule.id,"
+                + "http.response.status_code,session.id,auth.factors,event.detail,request.id,event.sequence");
+        assertThat(lines.get(4)).contains(",\"password,totp\",");
+        assertThat(lines.get(5)).contains(",bob,").contains(",valid_until=2026-11-06T09:00:00Z,");
+        assertThat(lines.get(6)).contains(",/etc/portcullis/users.yaml,");
+    }
+
     @Test
     void queryNamesABadOption() throws Exception {
         Run run = audit("query", "--config", configFile(), "--since", "last tuesday");

@@ -30,7 +30,7 @@ class ConfigValidateCommandTest {
               rules:
                 - id: records
                   hosts: [records.example.org]
-                  policy: two_factor
+                  policy: bypass
             """;
 
     /** Four mistakes, one per line 2, 5, 9 and 11 (plus the listeners the typo leaves missing). */
@@ -77,7 +77,7 @@ class ConfigValidateCommandTest {
         Run run = run("config", "validate", file.toString());
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).isEqualTo(file + ": OK (1 listeners, 1 routes, 1 access rules, 0 warnings)"
+        assertThat(run.out()).isEqualTo(file + ": OK (1 listener, 1 route, 1 access rule, 0 warnings)"
                 + System.lineSeparator());
         assertThat(run.err()).isEmpty();
     }
@@ -102,6 +102,20 @@ class ConfigValidateCommandTest {
     }
 
     @Test
+    void aRuleNeedingASignInWithoutAPortalIsWarnedAboutWithFileAndLine() throws Exception {
+        Path file = write("portcullis.yaml", GOOD.replace("policy: bypass", "policy: two_factor"));
+
+        Run run = run("config", "validate", file.toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err().lines()).containsExactly("warning: " + file + ":13: access_control.rules[0].policy:"
+                + " this policy needs a sign-in, but there is no portal section (nor users): every browser it applies"
+                + " to meets a sign-in it cannot complete (allowed: add portal, users and storage sections, or use"
+                + " bypass or deny)");
+        assertThat(run.out()).contains(": OK (1 listener, 1 route, 1 access rule, 1 warning)");
+    }
+
+    @Test
     void warningsArePrintedAndStillExitZero() throws Exception {
         Path file = write("portcullis.yaml", GOOD + """
                     - id: shadowed
@@ -116,7 +130,7 @@ class ConfigValidateCommandTest {
         assertThat(run.err().lines()).containsExactly("warning: " + file + ":14: access_control.rules[1]: rule "
                 + "'shadowed' can never match: rule 'records' (access_control.rules[0]) comes first and matches "
                 + "every request it would");
-        assertThat(run.out()).contains(": OK (1 listeners, 1 routes, 2 access rules, 1 warnings)");
+        assertThat(run.out()).contains(": OK (1 listener, 1 route, 2 access rules, 1 warning)");
     }
 
     @Test

@@ -51,16 +51,16 @@ class DemoCommandTest {
     @ParameterizedTest(name = "{index}: {0} {1} → exit {2}, {3} by {4}")
     @CsvSource({
         // 1: the demo app needs a sign-in
-        "GET, http://localhost:8080/, 1, 'challenge (sign-in)', records-demo",
+        "GET, http://localhost:8080/, 1, 'challenge (sign-in: password only)', records-demo",
         // 2: also deep inside it
-        "GET, http://localhost:8080/patients/RC-0001, 1, 'challenge (sign-in)', records-demo",
+        "GET, http://localhost:8080/patients/RC-0001, 1, 'challenge (sign-in: password only)', records-demo",
         // 3: the health check, before the admin rule and the app rule
         "HEAD, http://localhost:8080/healthz, 0, 'allow (bypass', health-check",
         // 4: the admin area needs a sign-in with two factors
-        "GET, http://localhost:8080/admin/x, 1, 'challenge (sign-in)', admin-area",
+        "GET, http://localhost:8080/admin/x, 1, 'challenge (sign-in: password, then a second factor: totp, webauthn or a recovery code)', admin-area",
         // 5: the admin rule has no hosts, so the policy alone challenges (the running gateway answers 404 first:
         //    the demo has no route for 127.0.0.1)
-        "GET, http://127.0.0.1:8080/admin, 1, 'challenge (sign-in)', admin-area",
+        "GET, http://127.0.0.1:8080/admin, 1, 'challenge (sign-in: password, then a second factor: totp, webauthn or a recovery code)', admin-area",
         // 6: any other host: default deny
         "GET, http://elsewhere.test:8080/, 1, 'deny (', default_policy",
     })

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +15,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.portcullis.enrolment.InvitationCodes;
+import org.portcullis.identity.Argon2Parameters;
+import org.portcullis.identity.PasswordHasher;
 import org.portcullis.enrolment.Redemption;
 import org.portcullis.storage.EmbeddedDatabase;
 import picocli.CommandLine;
@@ -38,11 +41,20 @@ class InviteCommandTest {
         return new Run(cli.execute(args), out.toString(), err.toString());
     }
 
+    /** A users file with alice, hashed at the minimum cost the real loader accepts. */
+    private String usersFile() throws Exception {
+        Path file = dataDir.resolve("users.yaml");
+        String hash = new PasswordHasher(new Argon2Parameters(19456, 2, 1)).hash("correct horse".toCharArray());
+        Files.writeString(file, "users:\n  - username: alice\n    email: alice@example.org\n    password: \""
+                + hash + "\"\n");
+        return file.toString();
+    }
+
     @Test
-    void printsACodeThatAliceCanRedeemOnceBeforeItExpires() {
+    void printsACodeThatAliceCanRedeemOnceBeforeItExpires() throws Exception {
         EmbeddedDatabase.open(dataDir).close();
 
-        Run run = invite("Alice", "--data-dir", dataDir.toString(), "--expires", "2h",
+        Run run = invite("Alice", "--data-dir", dataDir.toString(), "--file", usersFile(), "--expires", "2h",
                 "--portal-url", "https://gate.example.org/");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -61,15 +73,34 @@ class InviteCommandTest {
     }
 
     @Test
-    void refusesBadExpiryPortalUrlAndMissingStore() {
+    void refusesANameThatIsNotAUserAndIssuesNothing() throws Exception {
+        EmbeddedDatabase.open(dataDir).close();
+
+        Run run = invite("nobody", "--data-dir", dataDir.toString(), "--file", usersFile());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("error: no user 'nobody' in " + dataDir.resolve("users.yaml")
+                + " (add it first: portcullis users add)\n");
+        Run unchecked = invite("alice", "--data-dir", dataDir.toString());
+        assertThat(unchecked.exitCode()).as("without a users file the name cannot be checked").isEqualTo(2);
+        assertThat(unchecked.err()).contains("give --config FILE (or --file USERS)");
+        Run byEmail = invite("Alice@Example.org", "--data-dir", dataDir.toString(), "--file", usersFile());
+        assertThat(byEmail.exitCode()).as(byEmail.err()).isZero();
+        assertThat(byEmail.out()).contains("enrolment code for 'alice': ");
+    }
+
+    @Test
+    void refusesBadExpiryPortalUrlAndMissingStore() throws Exception {
         EmbeddedDatabase.open(dataDir).close();
         String dir = dataDir.toString();
+        String users = usersFile();
 
-        assertThat(invite("alice", "--data-dir", dir, "--expires", "31d").exitCode()).isEqualTo(2);
-        assertThat(invite("alice", "--data-dir", dir, "--expires", "soon").exitCode()).isEqualTo(2);
-        assertThat(invite("alice", "--data-dir", dir, "--portal-url", "javascript:alert(1)").exitCode()).isEqualTo(2);
-        assertThat(invite("alice", "--data-dir", dir, "--portal-url", "https://u:p@gate.example.org/").exitCode())
+        assertThat(invite("alice", "--data-dir", dir, "--file", users, "--expires", "31d").exitCode()).isEqualTo(2);
+        assertThat(invite("alice", "--data-dir", dir, "--file", users, "--expires", "soon").exitCode()).isEqualTo(2);
+        assertThat(invite("alice", "--data-dir", dir, "--file", users, "--portal-url", "javascript:alert(1)").exitCode()).isEqualTo(2);
+        assertThat(invite("alice", "--data-dir", dir, "--file", users, "--portal-url", "https://u:p@gate.example.org/").exitCode())
                 .isEqualTo(2);
-        assertThat(invite("alice", "--data-dir", dataDir.resolve("nope").toString()).exitCode()).isEqualTo(2);
+        assertThat(invite("alice", "--data-dir", dataDir.resolve("nope").toString(), "--file", users).exitCode()).isEqualTo(2);
     }
 }

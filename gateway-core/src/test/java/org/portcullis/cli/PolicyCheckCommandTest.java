@@ -147,7 +147,7 @@ class PolicyCheckCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).isEqualTo(String.join("\n",
-                "decision: challenge (sign-in)",
+                "decision: challenge (sign-in: then the rules are evaluated again for the user)",
                 "rule:     rule #3",
                 "  lb-health   skipped: paths: /healthz does not match /patients/7",
                 "  rule #2     skipped: paths: /admin/** does not match /patients/7",
@@ -232,7 +232,7 @@ class PolicyCheckCommandTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).startsWith(String.join("\n",
                 "path:     /admin/x (the canonical form the gateway decides on and forwards)",
-                "decision: challenge (sign-in)",
+                "decision: challenge (sign-in: then the rules are evaluated again for the user)",
                 "rule:     rule #2",
                 ""));
     }
@@ -270,7 +270,7 @@ class PolicyCheckCommandTest {
      */
     static Stream<Arguments> windowsVariants() {
         String denied = "deny (denied_by_rule)";
-        String signIn = "challenge (sign-in)";
+        String signIn = "challenge (sign-in: password, then a second factor: totp, webauthn or a recovery code)";
         String refused = "refuse with 400 (windows_path_alias)";
         String bypass = "allow (bypass: no sign-in, no identity passed on)";
         return Stream.of(
@@ -343,7 +343,7 @@ class PolicyCheckCommandTest {
 
         assertThat(run.out()).isEqualTo(String.join("\n",
                 "route:    iis (paths: case_insensitive)",
-                "decision: challenge (sign-in)",
+                "decision: challenge (sign-in: password, then a second factor: totp, webauthn or a recovery code)",
                 "rule:     manage-needs-two-factors",
                 "  admin-closed               skipped: paths: /admin does not match /MANAGE/7"
                         + " (compared ignoring case: paths: case_insensitive)",

@@ -75,7 +75,9 @@ class RunCommandTest {
             Run run = ConfigValidateCommandTest.run("run", "--config", file.toString());
 
             assertThat(run.exitCode()).isEqualTo(2);
-            assertThat(run.err()).startsWith("portcullis: cannot start: ");
+            assertThat(run.err()).isEqualTo("portcullis: cannot start: cannot listen on 127.0.0.1:"
+                    + taken.getLocalPort() + ": the address is already in use (another program, or another"
+                    + " Portcullis, listens there)" + System.lineSeparator());
             assertThat(run.out()).as("never claimed to be running").isEmpty();
         }
     }

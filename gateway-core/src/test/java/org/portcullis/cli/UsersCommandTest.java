@@ -70,7 +70,7 @@ class UsersCommandTest {
         Run run = users("correct horse\n", "add", "Alice", "--file", file().toString(), "--email",
                 "Alice@Example.org", "--display-name", "Alice \"Al\" Example", "--groups", "clinicians,nurses");
 
-        assertThat(run.exitCode()).isZero();
+        assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).isEqualTo("added user 'alice' to " + file() + "\n");
         UserEntry alice = load().users().get(0);
         assertThat(alice.username()).isEqualTo("alice");

@@ -48,7 +48,7 @@ class AdminAuditTest {
         cli.setOut(new java.io.PrintWriter(out));
         assertThat(cli.execute("sessions", "revoke", "--user", "bob", "--data-dir", dataDir)).isZero();
         assertThat(PortcullisMain.commandLine().execute("users", "unlock", "bob", "--data-dir", dataDir)).isZero();
-        assertThat(cli.execute("users", "invite", "bob", "--data-dir", dataDir)).isZero();
+        assertThat(cli.execute("users", "invite", "bob", "--config", gateway.dir.resolve("portcullis.yaml").toString())).isZero();
         String code = out.toString().replaceAll("(?s).*enrolment code for 'bob': (\\S+).*", "$1");
 
         List<String> lines = adminLines("users.invite");
@@ -62,6 +62,40 @@ class AdminAuditTest {
         assertThat(gateway.auditLines()).noneMatch(line -> line.contains(code));
         assertThat(gateway.server.runtime().adminEvents().orElseThrow().relayNow().join())
                 .as("each row goes out once").isZero();
+    }
+
+    /** Runs the real command tree with {@code stdin} as standard input (where a password is read from). */
+    static int cliWithInput(String stdin, String... args) {
+        java.io.InputStream before = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try {
+            var cli = PortcullisMain.commandLine();
+            cli.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
+            return cli.execute(args);
+        } finally {
+            System.setIn(before);
+        }
+    }
+
+    @Test
+    void usersAddPasswdAndDisableAreAuditedNamingTheUserFoundThroughTheConfig() throws Exception {
+        String config = gateway.dir.resolve("portcullis.yaml").toString();
+        int from = gateway.auditLines().size();
+
+        assertThat(cliWithInput("a long enough password\n", "users", "add", "Carol", "--config", config)).isZero();
+        assertThat(cliWithInput("another long password\n", "users", "passwd", "carol", "--config", config))
+                .isZero();
+        assertThat(cliWithInput("", "users", "disable", "carol", "--config", config)).isZero();
+
+        List<String> lines = adminLines("users.disable").stream()
+                .filter(line -> line.contains("\"user.target.name\":\"carol\"")).toList();
+        assertThat(lines).as("one admin event per change, each naming carol")
+                .anySatisfy(line -> assertThat(line).contains("\"event.reason\":\"users.add\""))
+                .anySatisfy(line -> assertThat(line).contains("\"event.reason\":\"users.passwd\""))
+                .anySatisfy(line -> assertThat(line).contains("\"event.reason\":\"users.disable\""))
+                .noneSatisfy(line -> assertThat(line).contains("password"));
+        assertThat(gateway.auditLines().subList(from, gateway.auditLines().size()))
+                .noneMatch(line -> line.contains("a long enough password") || line.contains("another long"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,12 +49,26 @@ class ResetMfaFlowTest {
         return new Run(cli.execute(args), out.toString(), err.toString());
     }
 
+    Run usersList(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = org.portcullis.cli.PortcullisMain.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        List<String> all = new java.util.ArrayList<>(List.of("users", "list"));
+        all.addAll(List.of(args));
+        return new Run(cli.execute(all.toArray(String[]::new)), out.toString(), err.toString());
+    }
+
     @Test
     void aResetEndsTheSessionsRemovesEveryFactorAndTheNewInvitationEnrolsAgain(@TempDir Path dir) throws Exception {
         gateway = SignInGateway.start(dir, clock, TotpFlow.POLICY, "");
         flow = new TotpFlow(gateway, clock);
         String oldSecret = flow.enrol("alice");
-        flow.factors().recoveryCodes().generate("alice", clock.instant());
+        var codes = flow.factors().recoveryCodes().generate("alice", clock.instant());
+        assertThat(flow.factors().recoveryCodes().redeem("alice", codes.reveal().get(0), clock.instant()))
+                .as("one code used: the reset must not count it as one that still worked")
+                .isEqualTo(org.portcullis.enrolment.Redemption.ACCEPTED);
         String rd = "https://app.test:" + gateway.port + "/records/1";
         String pending = flow.password("alice", SignInGateway.PASSWORD, rd);
         RawResponse done = flow.submitCode(pending, flow.code(oldSecret));
@@ -63,12 +78,21 @@ class ResetMfaFlowTest {
         String host = gateway.callback(onwards.header("Location")).cookie();
         assertThat(gateway.navigate("app.test", "/records/1", host).status()).isEqualTo(200);
         int auditFrom = gateway.auditLines().size();
+        String config = gateway.dir.resolve("portcullis.yaml").toString();
+        Run before = usersList("--config", config);
+        assertThat(before.out().lines()).as(before.err())
+                .anySatisfy(line -> assertThat(line).startsWith("alice ")
+                        .contains("1 authenticator app, 9 recovery codes").containsPattern("2026-11-29 \\d\\d:\\d\\dZ"))
+                .anySatisfy(line -> assertThat(line).startsWith("bob ").contains("  none  "));
+        assertThat(usersList("--config", config, "--without-mfa").out().lines()).as("the roll-out view")
+                .noneMatch(line -> line.startsWith("alice ")).anyMatch(line -> line.startsWith("bob "))
+                .contains("1 user has no second factor yet");
 
-        Run run = resetMfa("Alice", "--data-dir", gateway.dataDir.toString(), "--expires", "2h");
+        Run run = resetMfa("Alice", "--config", gateway.dir.resolve("portcullis.yaml").toString(), "--expires", "2h");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).startsWith("removed every second factor of 'alice' (1 authenticator app, 0 security keys,"
-                + " 10 recovery codes) and ended 2 sessions\n").contains("valid until 2026-11-29T11:00:00Z");
+                + " 9 unused recovery codes; also 1 used recovery code) and ended 2 sessions\n").contains("valid until 2026-11-29T11:00:00Z");
         Matcher invitation = CODE.matcher(run.out());
         assertThat(invitation.find()).as(run.out()).isTrue();
         assertThat(run.out()).doesNotContain(oldSecret);
@@ -81,9 +105,11 @@ class ResetMfaFlowTest {
         assertThat(flow.factors().totp().list("alice")).isEmpty();
         assertThat(flow.factors().recoveryCodes().remaining("alice")).isZero();
         assertThat(gateway.awaitAuditLine(auditFrom, "users.reset_mfa"))
-                .anySatisfy(line -> assertThat(line).contains("\"admin.command\"").contains("sessions_ended=2"))
+                .anySatisfy(line -> assertThat(line).contains("\"admin.command\"").contains("sessions_ended=2")
+                        .contains("recovery_codes_removed=9 used_recovery_codes_removed=1"))
                 .noneSatisfy(line -> assertThat(line).contains(invitation.group(1)));
 
+        assertThat(usersList("--config", config, "--without-mfa").out()).contains("2 users have no second factor yet");
         clock.advance(Duration.ofSeconds(30));
         SignInGateway.SignIn passwordOnly = gateway.signIn("alice", SignInGateway.PASSWORD, "");
         assertThat(passwordOnly.location()).as("no second factor is asked for: there is none")
@@ -112,10 +138,16 @@ class ResetMfaFlowTest {
         flow.enrol("alice");
         String data = gateway.dataDir.toString();
 
-        assertThat(resetMfa("alice", "--data-dir", data, "--expires", "31d").exitCode()).isEqualTo(2);
-        assertThat(resetMfa("alice", "--data-dir", data, "--portal-url", "javascript:alert(1)").exitCode())
+        assertThat(resetMfa("alice", "--data-dir", data, "--file", dir.resolve("users.yaml").toString(), "--expires", "31d").exitCode()).isEqualTo(2);
+        assertThat(resetMfa("alice", "--data-dir", data, "--file", dir.resolve("users.yaml").toString(), "--portal-url", "javascript:alert(1)").exitCode())
                 .isEqualTo(2);
-        assertThat(resetMfa("alice", "--data-dir", dir.resolve("nope").toString()).exitCode()).isEqualTo(2);
+        assertThat(resetMfa("alice", "--data-dir", dir.resolve("nope").toString(), "--file",
+                dir.resolve("users.yaml").toString()).exitCode()).isEqualTo(2);
+        Run nobody = resetMfa("nobody", "--config", dir.resolve("portcullis.yaml").toString());
+        assertThat(nobody.exitCode()).as("not a user: no code for whoever is added under that name later")
+                .isEqualTo(2);
+        assertThat(nobody.err()).contains("no user 'nobody' in " + dir.resolve("users.yaml"));
+        assertThat(nobody.out()).isEmpty();
         assertThat(flow.factors().totp().active("alice")).hasSize(1);
     }
 }
