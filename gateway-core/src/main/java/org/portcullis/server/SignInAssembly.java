@@ -21,6 +21,7 @@ import org.portcullis.identity.FileUserDirectory;
 import org.portcullis.identity.FirstFactorVerifier;
 import org.portcullis.identity.PasswordCheckPool;
 import org.portcullis.identity.PasswordHasher;
+import org.portcullis.identity.User;
 import org.portcullis.identity.UsersFileReloader;
 import org.portcullis.portal.flow.SignInPortal;
 import org.portcullis.portal.guard.CallbackCodes;
@@ -31,10 +32,15 @@ import org.portcullis.regulation.UnknownLoginNames;
 import org.portcullis.session.SessionManagers;
 import org.portcullis.session.SqliteSessionStore;
 import org.portcullis.signin.LiveStreams;
+import org.portcullis.signin.OpenStreamsPublisher;
+import org.portcullis.signin.OpenStreamsTable;
 import org.portcullis.signin.RequestSessions;
 import org.portcullis.signin.SessionResolver;
 import org.portcullis.signin.SignInGate;
+import org.portcullis.signin.StreamAudit;
+import org.portcullis.signin.StreamCloseReason;
 import org.portcullis.signin.StreamCuttingSessionStore;
+import org.portcullis.signin.StreamEvents;
 import org.portcullis.signin.TunnelWatch;
 import org.portcullis.storage.EmbeddedDatabase;
 import org.portcullis.storage.StorageExecutor;
@@ -63,6 +69,7 @@ public final class SignInAssembly implements AutoCloseable {
     private final PasswordCheckPool passwords;
     private final StorageExecutor storage;
     private final LiveStreams liveStreams;
+    private final OpenStreamsPublisher published;
     private final SecondFactors secondFactors;
     private final Regulators regulators;
     private final RequestSessions requestSessions;
@@ -70,12 +77,13 @@ public final class SignInAssembly implements AutoCloseable {
     private final SignInPortal portal;
 
     private SignInAssembly(UsersFileReloader reloader, PasswordCheckPool passwords, StorageExecutor storage,
-                           LiveStreams liveStreams, SecondFactors secondFactors, Regulators regulators,
+                           LiveStreams liveStreams, OpenStreamsPublisher published, SecondFactors secondFactors, Regulators regulators,
                            RequestSessions requestSessions, TunnelWatch tunnels, SignInPortal portal) {
         this.reloader = reloader;
         this.passwords = passwords;
         this.storage = storage;
         this.liveStreams = liveStreams;
+        this.published = published;
         this.secondFactors = secondFactors;
         this.regulators = regulators;
         this.requestSessions = requestSessions;
@@ -102,10 +110,15 @@ public final class SignInAssembly implements AutoCloseable {
         SecretBox box = new SecretBox(EncryptionKey.parse(config.storage().encryptionKeyText()));
         SecureRandom random = new SecureRandom();
 
-        LiveStreams liveStreams = new LiveStreams();
+        // Every stream is in the audit trail (remote.open, remote.close) and, while open, in the store's table that
+        // 'portcullis sessions list' reads.
+        OpenStreamsPublisher published = new OpenStreamsPublisher(new OpenStreamsTable(database));
+        LiveStreams liveStreams = new LiveStreams(clock, StreamEvents.both(new StreamAudit(audit), published));
+        published.countEvery(liveStreams::streams);
+        SqliteSessionStore sessionStore = new SqliteSessionStore(database);
         // Every session this process ends cuts the session's tunnels at once (SECURITY-RULES 23).
         SessionManagers sessions = new SessionManagers(
-                new StreamCuttingSessionStore(new SqliteSessionStore(database), liveStreams), clock, random);
+                new StreamCuttingSessionStore(sessionStore, liveStreams, clock), clock, random);
         Regulators regulators = new Regulators(new SqliteFailureCounter(database), clock);
         FileUserDirectory directory = new FileUserDirectory(users);
         // Every change to who can sign in is in the audit trail: the users file's reloads, applied or refused.
@@ -115,8 +128,10 @@ public final class SignInAssembly implements AutoCloseable {
                             outcome.name(), usersFile.toString(), errors));
                     // A user removed or disabled in the new file loses their open tunnels now, not at their next
                     // request.
-                    liveStreams.endIf(entry -> directory.find(entry.user()).filter(user -> !user.disabled())
-                            .isEmpty());
+                    liveStreams.endIf(entry -> directory.find(entry.user()).isEmpty(),
+                            StreamCloseReason.USER_REMOVED);
+                    liveStreams.endIf(entry -> directory.find(entry.user()).filter(User::disabled).isPresent(),
+                            StreamCloseReason.USER_DISABLED);
                 });
         FirstFactorVerifier firstFactor = new FirstFactorVerifier(directory,
                 new PasswordHasher(dummyParameters(users)), passwords);
@@ -131,9 +146,10 @@ public final class SignInAssembly implements AutoCloseable {
                 CallbackCodes.DEFAULT_TTL, random);
         SignInPortal portal = new SignInPortal(audit, codes, clock, random, storage, sessions, regulators,
                 secondFactors, gate, firstFactor, directory, unknownLogins, identity);
-        TunnelWatch tunnels = new TunnelWatch(liveStreams, clock, storage, resolver, directory,
-                () -> sessions.forConfig(currentConfig.get()));
-        return new SignInAssembly(reloader, passwords, storage, liveStreams, secondFactors, regulators,
+        // A reload publishes a new config object: the watch re-decides every open stream with its policy.
+        TunnelWatch tunnels = new TunnelWatch(liveStreams, clock, storage, resolver, sessionStore, directory,
+                secondFactors::hasSecondFactor, () -> sessions.forConfig(currentConfig.get()), currentConfig::get);
+        return new SignInAssembly(reloader, passwords, storage, liveStreams, published, secondFactors, regulators,
                 new RequestSessions(resolver, sessions), tunnels, portal);
     }
 
@@ -171,7 +187,7 @@ public final class SignInAssembly implements AutoCloseable {
         return secondFactors;
     }
 
-    /** The open tunnels of signed-in sessions (tests). */
+    /** The open streams of signed-in sessions (the server cuts them at shutdown; tests). */
     public LiveStreams liveStreams() {
         return liveStreams;
     }
@@ -185,6 +201,7 @@ public final class SignInAssembly implements AutoCloseable {
     @Override
     public void close() {
         reloader.close();
+        published.close();
         passwords.close();
         storage.close();
     }
