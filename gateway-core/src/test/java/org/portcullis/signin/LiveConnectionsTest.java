@@ -260,6 +260,17 @@ class LiveConnectionsTest {
         assertThat(Long.parseLong(field(line, "event.duration"))).isEqualTo(Duration.ofSeconds(42).toNanos());
         assertThat(field(line, "session.id")).isEqualTo(field(openLine, "session.id"));
         assertThat(line).doesNotContain("portcullis=").doesNotContain("Cookie");
+
+        // Sealed into the chain like every other line, and in the report: who had a tunnel open, when, how long.
+        UnknownLoginNameTest.auditCommand("verify", "--config", config.toString());
+        Path report = gateway.dir.resolve("report.html");
+        UnknownLoginNameTest.auditCommand("report", "--config", config.toString(), "--since", "2026-12-07",
+                "--until", "2026-12-08", "--out", report.toString());
+        String html = Files.readString(report);
+        assertThat(html).contains("<h2>Remote connections</h2>");
+        assertThat(html).containsPattern("<td>alice</td><td>websocket</td><td>app\\.test" + WS + "</td>"
+                + "<td>127\\.0\\.0\\.1</td><td>" + field(line, "session.id") + "</td><td>password</td><td>42</td>"
+                + "<td>" + received + "</td><td>" + received + "</td><td>closed_by_client</td>");
     }
 
     @Test
