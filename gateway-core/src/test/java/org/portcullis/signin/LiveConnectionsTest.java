@@ -274,6 +274,48 @@ class LiveConnectionsTest {
     }
 
     @Test
+    void theSessionsAbsoluteTimeoutEndsABusyTunnelWithinASecond(@TempDir Path dir) throws Exception {
+        SignInGateway own = SignInGateway.start(dir, clock, SignInGateway.POLICY,
+                "sessions:\n  idle_timeout: 30m\n  absolute_timeout: 1h\n");
+        try {
+            int from = own.auditLines().size();
+            try (RawHttpClient alice = TunnelSessionTest.openTunnel(own, own.callback(own.signIn("alice",
+                    SignInGateway.PASSWORD, "https://app.test:" + own.port + "/").location()).cookie())) {
+                for (int i = 0; i < 2; i++) {
+                    clock.advance(Duration.ofMinutes(20));
+                    stillEchoes(alice);
+                    own.server.runtime().tunnels().orElseThrow().checkNow().join();
+                }
+                clock.advance(Duration.ofMinutes(20));
+                long expired = System.nanoTime();
+                assertThat(closedAfter(alice, expired)).isLessThan(ONE_SECOND);
+            }
+            awaitLine(own, from, "remote.close", "expired_absolute");
+        } finally {
+            own.close();
+        }
+    }
+
+    @Test
+    void theTargetClosingIsAuditedAsSuch(@TempDir Path dir) throws Exception {
+        SignInGateway own = SignInGateway.start(dir, clock);
+        try {
+            int from = own.auditLines().size();
+            try (RawHttpClient alice = TunnelSessionTest.openTunnel(own, own.callback(own.signIn("alice",
+                    SignInGateway.PASSWORD, "https://app.test:" + own.port + "/").location()).cookie())) {
+                own.upstream.close();
+                long closed = System.nanoTime();
+                assertThat(closedAfter(alice, closed)).isLessThan(ONE_SECOND);
+            }
+            String line = awaitLine(own, from, "remote.close", "closed_by_target");
+            assertThat(Long.parseLong(field(line, "source.bytes")))
+                    .isEqualTo(WebSocketTestClient.maskedTextFrame("ping").length);
+        } finally {
+            own.close();
+        }
+    }
+
+    @Test
     void gatewayShutdownEndsTheTunnelAndAuditsIt(@TempDir Path dir) throws Exception {
         SignInGateway own = SignInGateway.start(dir, clock);
         RawHttpClient alice;
