@@ -24,6 +24,8 @@ import java.util.Objects;
  *                          case-insensitive prefix and rule matching and refuse Windows path aliases
  * @param allowBodyOnGet    whether GET and HEAD requests may carry a body on this route (off by default: an
  *                          upstream that ignores such a body would read it as the next request)
+ * @param streamLimits      how long a WebSocket tunnel of this route may stay open (route keys
+ *                          {@code max_stream_duration} and {@code stream_idle_timeout})
  */
 public record RouteConfig(
         String name,
@@ -37,7 +39,8 @@ public record RouteConfig(
         IdentityHeaders identityHeaders,
         JwtAssertionConfig jwt,
         UpstreamPaths paths,
-        boolean allowBodyOnGet) {
+        boolean allowBodyOnGet,
+        StreamLimits streamLimits) {
 
     public RouteConfig {
         Objects.requireNonNull(name, "name");
@@ -48,6 +51,37 @@ public record RouteConfig(
         websocketOrigins = List.copyOf(websocketOrigins);
         identityHeaders = identityHeaders == null ? IdentityHeaders.defaults() : identityHeaders;
         Objects.requireNonNull(paths, "paths");
+        streamLimits = streamLimits == null ? StreamLimits.DEFAULT : streamLimits;
+    }
+
+    /**
+     * The limits of one long-lived stream (a WebSocket tunnel), whatever its session does: a stream carries no
+     * requests the gateway could check one by one, so it gets an absolute cap of its own.
+     *
+     * @param maxDuration the longest a stream stays open, from its opening (default {@link #DEFAULT_MAX_DURATION})
+     * @param idleTimeout how long a stream may carry no bytes either way before it is closed; null: no limit of its
+     *                    own (the session's idle timeout still applies)
+     */
+    public record StreamLimits(Duration maxDuration, Duration idleTimeout) {
+        public static final Duration DEFAULT_MAX_DURATION = Duration.ofHours(8);
+        public static final StreamLimits DEFAULT = new StreamLimits(DEFAULT_MAX_DURATION, null);
+
+        public StreamLimits {
+            Objects.requireNonNull(maxDuration, "maxDuration");
+            if (maxDuration.isNegative() || maxDuration.isZero()
+                    || (idleTimeout != null && (idleTimeout.isNegative() || idleTimeout.isZero()))) {
+                throw new IllegalArgumentException("StreamLimits: durations must be positive");
+            }
+        }
+    }
+
+    /** A route with every setting but the stream limits, which take their defaults. */
+    public RouteConfig(String name, HostPattern host, String pathPrefix, URI upstream, Duration upstreamTimeout,
+                       Long maxBodyBytes, Path caBundle, List<String> websocketOrigins,
+                       IdentityHeaders identityHeaders, JwtAssertionConfig jwt, UpstreamPaths paths,
+                       boolean allowBodyOnGet) {
+        this(name, host, pathPrefix, upstream, upstreamTimeout, maxBodyBytes, caBundle, websocketOrigins,
+                identityHeaders, jwt, paths, allowBodyOnGet, StreamLimits.DEFAULT);
     }
 
     /** A route with the defaults {@link UpstreamPaths#CASE_SENSITIVE} and {@code allow_body_on_get: false}. */

@@ -32,8 +32,11 @@ final class RoutesValidator {
     static final String JWT = "jwt";
     static final String PATHS = "paths";
     static final String ALLOW_BODY_ON_GET = "allow_body_on_get";
+    static final String MAX_STREAM_DURATION = "max_stream_duration";
+    static final String STREAM_IDLE_TIMEOUT = "stream_idle_timeout";
     static final List<String> KEYS = List.of(NAME, HOST, PATH_PREFIX, UPSTREAM, UPSTREAM_TIMEOUT, MAX_BODY_BYTES,
-            CA_BUNDLE, WEBSOCKET_ORIGINS, IDENTITY_HEADERS, JWT, PATHS, ALLOW_BODY_ON_GET);
+            CA_BUNDLE, WEBSOCKET_ORIGINS, IDENTITY_HEADERS, JWT, PATHS, ALLOW_BODY_ON_GET, MAX_STREAM_DURATION,
+            STREAM_IDLE_TIMEOUT);
     static final String DEFAULT_PATH_PREFIX = "/";
     static final Pattern ROUTE_NAME = Pattern.compile("[a-z0-9_-]+");
 
@@ -92,12 +95,15 @@ final class RoutesValidator {
                 ? route.get(PATHS).flatMap(this::upstreamPaths)
                 : Optional.of(UpstreamPaths.CASE_SENSITIVE);
         boolean allowBodyOnGet = route.get(ALLOW_BODY_ON_GET).flatMap(reader::bool).orElse(false);
+        Duration maxStream = route.get(MAX_STREAM_DURATION).flatMap(reader::duration)
+                .orElse(RouteConfig.StreamLimits.DEFAULT_MAX_DURATION);
+        Duration streamIdle = route.get(STREAM_IDLE_TIMEOUT).flatMap(reader::duration).orElse(null);
         if (reader.problems().errorCount() != before || headers.isEmpty() || jwt.isEmpty() || paths.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new RouteConfig(name.get(), host.get(), pathPrefix.get(), upstream.get(), timeout, maxBody,
                 caBundle, origins, headers.get().headers(), jwt.get().orElse(null), paths.get(),
-                allowBodyOnGet));
+                allowBodyOnGet, new RouteConfig.StreamLimits(maxStream, streamIdle)));
     }
 
     private Optional<UpstreamPaths> upstreamPaths(YamlNode node) {

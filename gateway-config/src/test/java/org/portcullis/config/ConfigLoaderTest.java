@@ -140,6 +140,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void streamLimitsAreReadPerRouteAndDefaultToEightHoursAndNoIdleLimit() throws Exception {
+        GatewayConfig config = new ConfigFiles(dir).load(ConfigFiles.MINIMAL + """
+                routes:
+                  - name: console
+                    host: console.example.org
+                    upstream: http://10.1.2.3
+                    max_stream_duration: 4h
+                    stream_idle_timeout: 20m
+                  - name: records
+                    host: records.example.org
+                    upstream: http://10.1.2.4
+                """).config();
+        assertThat(config.routes()).extracting(RouteConfig::streamLimits).containsExactly(
+                new RouteConfig.StreamLimits(Duration.ofHours(4), Duration.ofMinutes(20)),
+                new RouteConfig.StreamLimits(Duration.ofHours(8), null));
+    }
+
+    @Test
     void hstsIsReadAndDefaultsToThePortalOnly() throws Exception {
         assertThat(new ConfigFiles(dir).load(ConfigFiles.MINIMAL).config().server().hsts())
                 .isEqualTo(new HstsConfig(Duration.ofDays(365), false, true, false));

@@ -337,6 +337,26 @@ class ConfigMessagesTest {
     }
 
     @Test
+    void streamLimitsMustBePositiveDurations() {
+        assertThat(files.onlyError(MINIMAL + """
+                routes:
+                  - name: console
+                    host: console.example.org
+                    upstream: http://10.1.2.3
+                    max_stream_duration: 0s
+                """)).isEqualTo(files.at(8, "routes[0].max_stream_duration: '0s' is not a duration"
+                + " (allowed: a positive whole number with ms, s, m, h or d, e.g. 10s)"));
+        assertThat(files.onlyError(MINIMAL + """
+                routes:
+                  - name: console
+                    host: console.example.org
+                    upstream: http://10.1.2.3
+                    stream_idle_timeout: forever
+                """)).isEqualTo(files.at(8, "routes[0].stream_idle_timeout: 'forever' is not a duration"
+                + " (allowed: a positive whole number with ms, s, m, h or d, e.g. 10s)"));
+    }
+
+    @Test
     void hstsMaxAgeOutOfRange() {
         assertThat(files.onlyError(MINIMAL + "  hsts:\n    max_age: 800d\n")).isEqualTo(files.at(5,
                 "server.hsts.max_age: '800d' is out of range (allowed: 1s to 730d)"));

@@ -37,6 +37,19 @@ final class AuditJson {
     static final String FILE_SHA256 = "file.hash.sha256";
     /** ECS: the line's place in the trail, 1 for the first line ever written under a chain. */
     static final String SEQUENCE = "event.sequence";
+    static final String EVENT_END = "event.end";
+    /** ECS: nanoseconds. */
+    static final String DURATION = "event.duration";
+    /** ECS: what the stream reached (host and path, or host:port). */
+    static final String DESTINATION = "destination.address";
+    /** ECS {@code source.bytes}: bytes the client sent towards the destination. */
+    static final String SOURCE_BYTES = "source.bytes";
+    /** ECS {@code destination.bytes}: bytes the destination sent towards the client. */
+    static final String DESTINATION_BYTES = "destination.bytes";
+    /** ECS {@code network.protocol}: websocket, rdp, ssh, tcp. */
+    static final String PROTOCOL = "network.protocol";
+    /** Not ECS: each factor's age in seconds when the stream opened. */
+    static final String FACTORS_AGE = "auth.factors_age";
     /** ECS {@code event.hash} ("to demonstrate log integrity"): the line's HMAC-SHA256, 64 hex digits, always last. */
     static final String HASH = "event.hash";
     /** Not ECS: on the first line of each file, the hash of the line before it (64 zeros for the very first). */
@@ -71,6 +84,8 @@ final class AuditJson {
                 writeRecovered(json, recovered);
             } else if (event instanceof AdminCommand admin) {
                 writeAdmin(json, admin);
+            } else if (event instanceof RemoteAccess remote) {
+                writeRemote(json, remote);
             } else if (event instanceof GatewayLifecycle lifecycle) {
                 optional(json, FILE, lifecycle.configFile());
                 optional(json, FILE_SHA256, lifecycle.configSha256());
@@ -112,6 +127,26 @@ final class AuditJson {
         optional(json, DOMAIN, event.host());
         optional(json, SESSION_HASH, event.sessionHash());
         optional(json, REQUEST_ID, event.requestId());
+    }
+
+    private static void writeRemote(JsonGenerator json, RemoteAccess remote) {
+        json.writeStringProperty(USER, remote.user());
+        optional(json, SOURCE_IP, remote.sourceIp());
+        optional(json, SESSION_HASH, remote.sessionHash());
+        json.writeStringProperty(PROTOCOL, remote.kind());
+        optional(json, DESTINATION, remote.target());
+        optional(json, ROUTE, remote.route());
+        if (!remote.factors().isEmpty()) {
+            json.writeStringProperty(FACTORS, String.join(",", remote.factors()));
+        }
+        optional(json, FACTORS_AGE, remote.factorsAge());
+        json.writeStringProperty(EVENT_START, remote.openedAt().toString());
+        if (remote.closedAt() != null) {
+            json.writeStringProperty(EVENT_END, remote.closedAt().toString());
+            json.writeNumberProperty(DURATION, remote.duration().toNanos());
+            json.writeNumberProperty(SOURCE_BYTES, remote.bytesFromClient());
+            json.writeNumberProperty(DESTINATION_BYTES, remote.bytesToClient());
+        }
     }
 
     private static void writeAdmin(JsonGenerator json, AdminCommand admin) {

@@ -25,7 +25,8 @@ import java.util.Objects;
 public record AuditReport(Instant since, Instant until, Instant generated, List<Path> files, long events,
                           long skipped, List<Day> days, Totals totals, Table<Failures> failuresByUser,
                           Table<Failures> failuresByAddress, Table<Suspicious> suspicious, Table<Reach> reach,
-                          Table<Change> enrolments, Table<Change> adminActions, AuditVerifier.Result verification) {
+                          Table<Change> enrolments, Table<Change> adminActions, Table<Remote> remote,
+                          AuditVerifier.Result verification) {
 
     /** Rows per table; beyond that the report names the count and points to {@code audit query}. */
     public static final int MAX_ROWS = 500;
@@ -107,6 +108,15 @@ public record AuditReport(Instant since, Instant until, Instant generated, List<
      * single sign-on joins.
      */
     public record Reach(String user, String host, long requests, long joins, Instant first, Instant last) {
+    }
+
+    /**
+     * A long-lived stream (tunnel, remote desktop) that ended in the period: who had it open, from where, when, how
+     * long, how much went through and why it ended ({@code remote.close}).
+     */
+    public record Remote(Instant opened, Instant closed, String user, String kind, String target, String source,
+                         String session, String factors, long durationSeconds, long bytesFromClient,
+                         long bytesToClient, String reason) {
     }
 
     /** An enrolment, reset, admin command or config reload, as the trail has it. */

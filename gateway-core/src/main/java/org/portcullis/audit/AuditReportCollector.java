@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -42,6 +43,7 @@ final class AuditReportCollector {
     private final Bounded<AuditReport.Suspicious> suspicious = new Bounded<>();
     private final Bounded<AuditReport.Change> enrolments = new Bounded<>();
     private final Bounded<AuditReport.Change> admin = new Bounded<>();
+    private final Bounded<AuditReport.Remote> remote = new Bounded<>();
     private long events;
     private long skipped;
     private long lockouts;
@@ -182,6 +184,7 @@ final class AuditReportCollector {
                     reached(user, host, time).joins++;
                 }
             }
+            case RemoteAccess.ACTION_CLOSE -> remote.add(remoteRow(line, time, user, ip));
             case AdminCommand.ACTION -> admin.add(new AuditReport.Change(time, action, line.field(AuditJson.OUTCOME),
                     line.field(AuditJson.REASON), user, line.field(AuditJson.TARGET_USER), null,
                     line.field(AuditJson.DETAIL)));
@@ -194,6 +197,32 @@ final class AuditReportCollector {
                             line.field(AuditJson.REASON), user, null, ip, null));
                 }
             }
+        }
+    }
+
+    private static AuditReport.Remote remoteRow(AuditLine line, Instant time, String user, String ip) {
+        Instant opened = parsed(line.field(AuditJson.EVENT_START));
+        Instant closed = Optional.ofNullable(parsed(line.field(AuditJson.EVENT_END))).orElse(time);
+        return new AuditReport.Remote(opened, closed, user, line.field(AuditJson.PROTOCOL),
+                line.field(AuditJson.DESTINATION), ip, line.field(AuditJson.SESSION_HASH),
+                line.field(AuditJson.FACTORS), number(line.field(AuditJson.DURATION)) / 1_000_000_000L,
+                number(line.field(AuditJson.SOURCE_BYTES)), number(line.field(AuditJson.DESTINATION_BYTES)),
+                line.field(AuditJson.REASON));
+    }
+
+    private static Instant parsed(String text) {
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static long number(String text) {
+        try {
+            return text == null ? 0 : Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 
@@ -294,7 +323,7 @@ final class AuditReportCollector {
                 .toList();
         return new AuditReport(since, until, generated, files, events, skipped, perDay, totals, failures(byUser),
                 failures(byAddress), suspicious.table(), limit(reachRows), enrolments.table(), admin.table(),
-                verification);
+                remote.table(), verification);
     }
 
     private static AuditReport.Table<AuditReport.Failures> failures(Map<String, long[]> tallies) {

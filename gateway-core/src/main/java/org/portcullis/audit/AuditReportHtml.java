@@ -80,6 +80,7 @@ public final class AuditReportHtml {
                 report.failuresByAddress());
         suspicious(html, report.suspicious());
         reach(html, report.reach());
+        remote(html, report.remote());
         changes(html, "Enrolments and resets", "enrolments", report.enrolments(), false);
         changes(html, "Admin commands and config reloads", "admin", report.adminActions(), true);
         html.append("<p class=\"note\">Made by <code>portcullis audit report</code>. The trail is the record: ")
@@ -217,6 +218,16 @@ public final class AuditReportHtml {
         }
         html.append("</tbody></table></div>");
         omitted(html, table.omitted());
+    }
+
+    private static void remote(StringBuilder html, AuditReport.Table<AuditReport.Remote> table) {
+        html.append("<h2>Remote connections</h2><p class=\"note\">Who had a desktop or tunnel open, when, how long, ")
+                .append("and why it ended (<code>remote.close</code>). Bytes: client to target / target to client.</p>");
+        rows(html, "remote", table, List.of("Opened (UTC)", "Closed (UTC)", "User", "Kind", "Target", "Source",
+                "Session", "Factors", "Duration (s)", "Bytes in", "Bytes out", "Ended by"), row -> List.of(
+                time(row.opened()), time(row.closed()), esc(row.user()), esc(row.kind()), esc(row.target()),
+                esc(row.source()), esc(row.session()), esc(row.factors()), Long.toString(row.durationSeconds()),
+                Long.toString(row.bytesFromClient()), Long.toString(row.bytesToClient()), esc(row.reason())));
     }
 
     private static void changes(StringBuilder html, String title, String id, AuditReport.Table<AuditReport.Change> t,

@@ -8,15 +8,18 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.portcullis.session.SessionCacheKeeper;
+import java.util.stream.Collectors;
 import org.portcullis.session.SessionStore;
 import org.portcullis.session.SessionSummary;
 import org.portcullis.session.SqliteSessionStore;
+import org.portcullis.signin.OpenStreamsTable;
 import org.portcullis.storage.EmbeddedDatabase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,10 +92,19 @@ public final class SessionsCommand implements Callable<Integer> {
                     out.printf("%-8s  %-20s  %-20s  %-20s  %-20s  %s%n",
                             "ID", "CREATED", "LAST SEEN", "EXPIRES", "FACTORS", "USER");
                 }
+                // Published by the running gateway (another process): its open tunnels and desktops, by session.
+                Map<String, List<OpenStreamsTable.Row>> streams = new OpenStreamsTable(database).list().stream()
+                        .collect(Collectors.groupingBy(OpenStreamsTable.Row::sessionDisplayId));
                 for (SessionSummary s : sessions) {
                     String expires = time(s.expires()) + (now.isBefore(s.expires()) ? "" : " (expired)");
                     out.printf("%-8s  %-20s  %-20s  %-20s  %-20s  %s%n", s.displayId(), time(s.created()),
                             time(s.lastSeen()), expires, factors(s), printable(s.user()));
+                    for (OpenStreamsTable.Row stream : streams.getOrDefault(s.displayId(), List.of())) {
+                        out.printf("          remote %s %s (route %s) from %s, open since %s, %d bytes in,"
+                                        + " %d bytes out%n", printable(stream.kind()), printable(stream.target()),
+                                printable(stream.route()), printable(stream.source()), time(stream.openedAt()),
+                                stream.bytesFromClient(), stream.bytesToClient());
+                    }
                 }
                 out.println(sessions.size() + (sessions.size() == 1 ? " session" : " sessions"));
                 return EXIT_OK;

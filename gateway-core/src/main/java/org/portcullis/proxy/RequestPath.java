@@ -1,12 +1,22 @@
 package org.portcullis.proxy;
 
+import io.netty.channel.Channel;
+import java.net.InetAddress;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.portcullis.admission.Admission;
 import org.portcullis.admission.AdmissionPipeline;
+import org.portcullis.config.RouteConfig;
+import org.portcullis.ingress.CanonicalRequest;
+import org.portcullis.policy.AccessRequest;
+import org.portcullis.policy.AuthState;
+import org.portcullis.policy.Decision;
 import org.portcullis.portal.PortalService;
 import org.portcullis.signin.LiveStreams;
+import org.portcullis.signin.ResolvedSession;
+import org.portcullis.signin.StreamKind;
 import org.portcullis.signin.TunnelWatch;
 import org.portcullis.snapshot.GatewaySnapshot;
 
@@ -27,16 +37,47 @@ public record RequestPath(Supplier<GatewaySnapshot> snapshots, AdmissionPipeline
     }
 
     /**
-     * Registers a tunnel a signed-in session opened, so it is cut when the session ends (SECURITY-RULES 23); null
-     * for a tunnel no session opened (bypass), which has nothing to follow.
+     * Registers a tunnel a signed-in session opened, so it is cut when the session ends or the policy no longer lets
+     * it through (SECURITY-RULES 23); null for a tunnel no session opened (bypass), which has nothing to follow.
      */
-    LiveStreams.Stream watch(Admission.Forward forward, io.netty.channel.Channel client,
-                             io.netty.channel.Channel upstream) {
+    LiveStreams.Stream watch(Admission.Forward forward, Channel client, Channel upstream) {
         if (forward.bypass() || !forward.session().signedIn()) {
             return null;
         }
-        return tunnels.map(w -> w.watch(forward.session().id(), forward.session().user().username(),
-                forward.request().host() + forward.request().path(), forward.route().name(), client, upstream))
-                .orElse(null);
+        return tunnels.map(w -> w.watch(opening(forward, w.clock().instant()), client, upstream)).orElse(null);
+    }
+
+    private LiveStreams.Opening opening(Admission.Forward forward, Instant now) {
+        CanonicalRequest request = forward.request();
+        ResolvedSession session = forward.session();
+        RouteConfig.StreamLimits limits = forward.route().streamLimits();
+        LiveStreams.Entry entry = new LiveStreams.Entry(session.id().hash(), session.user().username(),
+                request.host() + request.path(), forward.route().name(), now, session.session().factors(),
+                request.clientAddress().getHostAddress(), StreamKind.WEBSOCKET);
+        // Only what the re-decision needs is kept: not the request or the snapshot it came with.
+        String method = request.method();
+        String host = request.host();
+        String path = request.path();
+        InetAddress source = request.clientAddress();
+        String routeName = forward.route().name();
+        return new LiveStreams.Opening(session.id(), entry, session.session().absoluteExpiry(), limits.maxDuration(),
+                limits.idleTimeout(), state -> stillAllowed(method, host, path, source, routeName, state));
+    }
+
+    /**
+     * Asks the policy of the snapshot served now about the tunnel's opening request, with the session's present state
+     * (the user's groups and factors now): a route gone, or anything but an allow, ends the tunnel.
+     */
+    private boolean stillAllowed(String method, String host, String path, InetAddress source, String routeName,
+                                 AuthState state) {
+        GatewaySnapshot current = snapshots.get();
+        Optional<RouteConfig> route = current.config().routes().stream()
+                .filter(r -> r.name().equals(routeName)).findFirst();
+        if (route.isEmpty()) {
+            return false;
+        }
+        Decision decision = current.policy().decide(
+                new AccessRequest(method, host, path, source, route.get().paths()), state);
+        return decision instanceof Decision.Allow;
     }
 }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import org.portcullis.signin.LiveStreams;
+import org.portcullis.signin.StreamCloseReason;
 
 /**
  * One side of a WebSocket tunnel: relays raw bytes to the peer channel with backpressure (reading pauses while the
@@ -14,13 +15,21 @@ import org.portcullis.signin.LiveStreams;
  * connection only after the upstream answered a valid 101.
  */
 final class TunnelHandler extends ChannelInboundHandlerAdapter {
+    /** Which connection a handler sits on: the bytes it reads go the other way, and its close is that side's. */
+    enum Side { CLIENT, TARGET }
+
     private final Channel peer;
     private final LiveStreams.Stream watched;
+    private final Side side;
 
-    /** @param watched the watch entry of a signed-in tunnel, told about traffic; null for a bypassed one */
-    TunnelHandler(Channel peer, LiveStreams.Stream watched) {
+    /**
+     * @param watched the live-stream entry of a signed-in tunnel, which counts its bytes; null for a bypassed one
+     * @param side    the connection this handler reads from
+     */
+    TunnelHandler(Channel peer, LiveStreams.Stream watched, Side side) {
         this.peer = peer;
         this.watched = watched;
+        this.side = side;
     }
 
     @Override
@@ -36,7 +45,13 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (watched != null) {
-            watched.sawTraffic();
+            // Counted as handed to the peer, so the audit's figures are what the other side was sent.
+            int bytes = ((ByteBuf) msg).readableBytes();
+            if (side == Side.CLIENT) {
+                watched.fromClient(bytes);
+            } else {
+                watched.toClient(bytes);
+            }
         }
         peer.write(msg);
         if (!peer.isWritable()) {
@@ -59,6 +74,11 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (watched != null) {
+            // Ignored when the stream was cut first: then that cut is why it ended.
+            watched.endedBy(side == Side.CLIENT ? StreamCloseReason.CLOSED_BY_CLIENT
+                    : StreamCloseReason.CLOSED_BY_TARGET);
+        }
         if (peer.isActive()) {
             peer.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }

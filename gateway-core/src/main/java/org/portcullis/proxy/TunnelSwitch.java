@@ -23,13 +23,14 @@ final class TunnelSwitch {
         upstream.pipeline().remove("request-encoder");
 
         frontend.pipeline().remove("response-encoder");
-        frontend.pipeline().addLast("tunnel", new TunnelHandler(upstream, watched));
+        frontend.pipeline().addLast("tunnel", new TunnelHandler(upstream, watched, TunnelHandler.Side.CLIENT));
         frontend.pipeline().remove(frontend.handler());
         frontend.pipeline().remove("timeouts");
         frontend.pipeline().remove("request-decoder");
         frontend.channel().config().setAutoRead(true);
 
-        upstream.pipeline().replace(UpstreamHandler.class, "tunnel", new TunnelHandler(frontend.channel(), watched));
+        upstream.pipeline().replace(UpstreamHandler.class, "tunnel", new TunnelHandler(frontend.channel(), watched,
+                TunnelHandler.Side.TARGET));
         upstream.pipeline().remove("response-decoder");
         upstream.config().setAutoRead(true);
     }

@@ -234,6 +234,8 @@ public final class GatewayServer implements AutoCloseable {
         for (Channel channel : serverChannels) {
             channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+        // Open streams end with the gateway (remote.close, reason shutdown), while the event loops still run.
+        signIn().ifPresent(s -> s.liveStreams().endAll());
         runtime.pools().closeIdle();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

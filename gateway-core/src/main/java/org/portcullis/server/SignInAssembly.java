@@ -21,6 +21,7 @@ import org.portcullis.identity.FileUserDirectory;
 import org.portcullis.identity.FirstFactorVerifier;
 import org.portcullis.identity.PasswordCheckPool;
 import org.portcullis.identity.PasswordHasher;
+import org.portcullis.identity.User;
 import org.portcullis.identity.UsersFileReloader;
 import org.portcullis.portal.flow.SignInPortal;
 import org.portcullis.portal.guard.CallbackCodes;
@@ -36,10 +37,15 @@ import org.portcullis.session.SessionInvalidations;
 import org.portcullis.session.SessionManagers;
 import org.portcullis.session.SqliteSessionStore;
 import org.portcullis.signin.LiveStreams;
+import org.portcullis.signin.OpenStreamsPublisher;
+import org.portcullis.signin.OpenStreamsTable;
 import org.portcullis.signin.RequestSessions;
 import org.portcullis.signin.SessionResolver;
 import org.portcullis.signin.SignInGate;
+import org.portcullis.signin.StreamAudit;
+import org.portcullis.signin.StreamCloseReason;
 import org.portcullis.signin.StreamCuttingSessionStore;
+import org.portcullis.signin.StreamEvents;
 import org.portcullis.signin.TunnelWatch;
 import org.portcullis.storage.EmbeddedDatabase;
 import org.portcullis.storage.StorageExecutor;
@@ -72,6 +78,7 @@ public final class SignInAssembly implements AutoCloseable {
     private final SessionInvalidations invalidations;
     private final SessionCache sessionCache;
     private final LiveStreams liveStreams;
+    private final OpenStreamsPublisher published;
     private final SecondFactors secondFactors;
     private final Regulators regulators;
     private final RequestSessions requestSessions;
@@ -81,9 +88,9 @@ public final class SignInAssembly implements AutoCloseable {
     /** The parts, as {@link #start} makes them. */
     private record Parts(UsersFileReloader reloader, PasswordCheckPool passwords, StorageExecutor sessionReads,
                          StorageExecutor portalWork, SessionCacheKeeper cacheKeeper,
-                         SessionInvalidations invalidations, SessionCache sessionCache, LiveStreams liveStreams, SecondFactors secondFactors,
-                         Regulators regulators, RequestSessions requestSessions, TunnelWatch tunnels,
-                         SignInPortal portal) {
+                         SessionInvalidations invalidations, SessionCache sessionCache, LiveStreams liveStreams,
+                         OpenStreamsPublisher published, SecondFactors secondFactors, Regulators regulators,
+                         RequestSessions requestSessions, TunnelWatch tunnels, SignInPortal portal) {
     }
 
     private SignInAssembly(Parts parts) {
@@ -95,6 +102,7 @@ public final class SignInAssembly implements AutoCloseable {
         this.invalidations = parts.invalidations();
         this.sessionCache = parts.sessionCache();
         this.liveStreams = parts.liveStreams();
+        this.published = parts.published();
         this.secondFactors = parts.secondFactors();
         this.regulators = parts.regulators();
         this.requestSessions = parts.requestSessions();
@@ -126,15 +134,19 @@ public final class SignInAssembly implements AutoCloseable {
         // user's session lookup, which runs on the threads handed in.
         StorageExecutor portalWork = new StorageExecutor(StorageExecutor.DEFAULT_THREADS,
                 StorageExecutor.DEFAULT_QUEUE_CAPACITY, StorageExecutor.DEFAULT_DEADLINE, "portcullis-portal");
-        LiveStreams liveStreams = new LiveStreams();
+        // Every stream is in the audit trail (remote.open, remote.close) and, while open, in the store's table that
+        // 'portcullis sessions list' reads.
+        OpenStreamsPublisher published = new OpenStreamsPublisher(new OpenStreamsTable(database));
+        LiveStreams liveStreams = new LiveStreams(clock, StreamEvents.both(new StreamAudit(audit), published));
+        published.countEvery(liveStreams::streams);
         SessionInvalidations invalidations = new SessionInvalidations();
         SessionCache sessionCache = new SessionCache(SessionCache.DEFAULT_CAPACITY);
         invalidations.subscribe(sessionCache);
         SqliteSessionStore sqlite = new SqliteSessionStore(database);
-        // Every session this process changes leaves the cache, and every one it ends cuts its tunnels, at once
+        // Every session this process changes leaves the cache, and every one it ends cuts its streams, at once
         // (SECURITY-RULES 11 and 23).
         SessionManagers sessions = new SessionManagers(new StreamCuttingSessionStore(
-                new InvalidatingSessionStore(sqlite, invalidations), liveStreams), clock, random, sessionCache);
+                new InvalidatingSessionStore(sqlite, invalidations), liveStreams, clock), clock, random, sessionCache);
         Regulators regulators = new Regulators(new SqliteFailureCounter(database), clock);
         FileUserDirectory directory = new FileUserDirectory(users);
         // Every change to who can sign in is in the audit trail: the users file's reloads, applied or refused.
@@ -147,8 +159,10 @@ public final class SignInAssembly implements AutoCloseable {
                     invalidations.publish(new SessionInvalidation.Everything());
                     // A user removed or disabled in the new file loses their open tunnels now, not at their next
                     // request.
-                    liveStreams.endIf(entry -> directory.find(entry.user()).filter(user -> !user.disabled())
-                            .isEmpty());
+                    liveStreams.endIf(entry -> directory.find(entry.user()).isEmpty(),
+                            StreamCloseReason.USER_REMOVED);
+                    liveStreams.endIf(entry -> directory.find(entry.user()).filter(User::disabled).isPresent(),
+                            StreamCloseReason.USER_DISABLED);
                 });
         FirstFactorVerifier firstFactor = new FirstFactorVerifier(directory,
                 new PasswordHasher(dummyParameters(users)), passwords);
@@ -163,13 +177,15 @@ public final class SignInAssembly implements AutoCloseable {
                 CallbackCodes.DEFAULT_TTL, random);
         SignInPortal portal = new SignInPortal(audit, codes, clock, random, portalWork, sessions, regulators,
                 secondFactors, gate, firstFactor, directory, unknownLogins, identity, invalidations);
-        TunnelWatch tunnels = new TunnelWatch(liveStreams, clock, storage, resolver, directory,
-                () -> sessions.forConfig(currentConfig.get()));
+        // A reload publishes a new config object: the watch re-decides every open stream with its policy.
+        TunnelWatch tunnels = new TunnelWatch(liveStreams, clock, storage, resolver, sqlite, directory,
+                secondFactors::hasSecondFactor, () -> sessions.forConfig(currentConfig.get()), currentConfig::get);
         // Last: it starts a thread, and asks the store at once whether another process wrote to it.
         SessionCacheKeeper cacheKeeper = new SessionCacheKeeper(sessionCache, sqlite, database::writesByOthersVersion,
                 invalidations);
         return new SignInAssembly(new Parts(reloader, passwords, storage, portalWork, cacheKeeper, invalidations,
-                sessionCache, liveStreams, secondFactors, regulators, new RequestSessions(resolver, sessions), tunnels, portal));
+                sessionCache, liveStreams, published, secondFactors, regulators, new RequestSessions(resolver,
+                sessions), tunnels, portal));
     }
 
     /**
@@ -206,7 +222,7 @@ public final class SignInAssembly implements AutoCloseable {
         return secondFactors;
     }
 
-    /** The open tunnels of signed-in sessions (tests). */
+    /** The open streams of signed-in sessions (the server cuts them at shutdown; tests). */
     public LiveStreams liveStreams() {
         return liveStreams;
     }
@@ -220,6 +236,7 @@ public final class SignInAssembly implements AutoCloseable {
     @Override
     public void close() {
         reloader.close();
+        published.close();
         passwords.close();
         cacheKeeper.close();
         portalWork.close();

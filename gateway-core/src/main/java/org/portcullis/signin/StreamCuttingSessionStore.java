@@ -1,5 +1,6 @@
 package org.portcullis.signin;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -20,10 +21,13 @@ import org.portcullis.session.SessionSummary;
 public final class StreamCuttingSessionStore implements SessionStore {
     private final SessionStore store;
     private final LiveStreams streams;
+    private final Clock clock;
 
-    public StreamCuttingSessionStore(SessionStore store, LiveStreams streams) {
+    /** {@code clock} tells a session deleted because it expired from one ended by its user. */
+    public StreamCuttingSessionStore(SessionStore store, LiveStreams streams, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.streams = Objects.requireNonNull(streams, "streams");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
@@ -41,30 +45,51 @@ public final class StreamCuttingSessionStore implements SessionStore {
         boolean changed = store.compareAndSet(expected, replacement);
         if (changed && !expected.idHash().equals(replacement.idHash())) {
             // A rotation: the old id stopped working, and with it what was opened under it.
-            streams.endSession(expected.idHash());
+            streams.endSession(expected.idHash(), StreamCloseReason.REVOKED);
         }
         return changed;
     }
 
     @Override
     public boolean delete(SessionIdHash idHash) {
+        // Read first only when a stream will need its reason: expired (deleted by a request that found it so) or not
+        // (sign-out). Sign-out is the only other in-process caller of a single delete.
+        boolean watched = streams.entries().stream().anyMatch(entry -> entry.session().equals(idHash));
+        StreamCloseReason reason = watched ? endReason(idHash) : StreamCloseReason.SIGN_OUT;
         boolean existed = store.delete(idHash);
         // Also when it was gone already: a stream of a session that does not exist has nothing to live on.
-        streams.endSession(idHash);
+        streams.endSession(idHash, reason);
         return existed;
+    }
+
+    private StreamCloseReason endReason(SessionIdHash idHash) {
+        Optional<Session> session;
+        try {
+            session = store.get(idHash);
+        } catch (RuntimeException e) {
+            return StreamCloseReason.REVOKED;
+        }
+        Instant now = clock.instant();
+        if (session.isPresent() && !now.isBefore(session.get().absoluteExpiry())) {
+            return StreamCloseReason.EXPIRED_ABSOLUTE;
+        }
+        if (session.isPresent() && !now.isBefore(session.get().idleExpiry())) {
+            return StreamCloseReason.EXPIRED_IDLE;
+        }
+        return StreamCloseReason.SIGN_OUT;
     }
 
     @Override
     public int deleteByUser(String user) {
         int deleted = store.deleteByUser(user);
-        streams.endUser(user);
+        streams.endUser(user, StreamCloseReason.REVOKED);
         return deleted;
     }
 
     @Override
     public List<SessionIdHash> deleteOthers(String user, SessionIdHash keep) {
         List<SessionIdHash> deleted = store.deleteOthers(user, keep);
-        deleted.forEach(streams::endSession);
+        deleted.forEach(session -> streams.endSession(session, StreamCloseReason.REVOKED));
         return deleted;
     }
 
@@ -72,8 +97,9 @@ public final class StreamCuttingSessionStore implements SessionStore {
     public int deleteByAttribute(String user, String attribute, String value) {
         int deleted = store.deleteByAttribute(user, attribute, value);
         if (deleted > 0) {
-            // The stream entries do not carry attributes: ask the store which of the user's sessions are gone.
-            streams.endIf(entry -> entry.user().equals(user) && gone(entry.session()));
+            // One sign-in signed out on every host. The stream entries do not carry attributes: ask the store which
+            // of the user's sessions are gone.
+            streams.endIf(entry -> entry.user().equals(user) && gone(entry.session()), StreamCloseReason.SIGN_OUT);
         }
         return deleted;
     }
@@ -81,14 +107,14 @@ public final class StreamCuttingSessionStore implements SessionStore {
     @Override
     public int deleteByIdPrefix(String prefix) {
         int deleted = store.deleteByIdPrefix(prefix);
-        streams.endIf(entry -> entry.session().displayId().startsWith(prefix));
+        streams.endIf(entry -> entry.session().displayId().startsWith(prefix), StreamCloseReason.REVOKED);
         return deleted;
     }
 
     @Override
     public int deleteAll() {
         int deleted = store.deleteAll();
-        streams.endAll();
+        streams.endIf(entry -> true, StreamCloseReason.REVOKED);
         return deleted;
     }
 
@@ -101,7 +127,8 @@ public final class StreamCuttingSessionStore implements SessionStore {
     public int purgeExpired(Instant now) {
         int purged = store.purgeExpired(now);
         if (purged > 0) {
-            streams.endIf(entry -> gone(entry.session()));
+            // Purged because expired; the watch usually finds them first and tells idle from absolute.
+            streams.endIf(entry -> gone(entry.session()), StreamCloseReason.EXPIRED_IDLE);
         }
         return purged;
     }

@@ -205,9 +205,31 @@ public final class StorageSchema {
                     + " updated_ms INTEGER NOT NULL"
                     + ") WITHOUT ROWID"));
 
+    /**
+     * Version 9, the long-lived streams open now (docs/live-connections.md): written by the running gateway when a
+     * stream opens and ends and about once a second for its byte counts, emptied at the gateway's start, so that
+     * {@code portcullis sessions list}, another process, shows each session's open remote connections. The session
+     * appears by its display id only.
+     */
+    static final Migration OPEN_STREAMS = new Migration(9, "open streams", List.of(
+            "CREATE TABLE open_streams ("
+                    + " stream_id INTEGER PRIMARY KEY,"
+                    + " session_display_id TEXT NOT NULL,"
+                    + " user_name TEXT NOT NULL,"
+                    + " kind TEXT NOT NULL,"
+                    + " target TEXT NOT NULL,"
+                    + " route TEXT NOT NULL,"
+                    + " source TEXT NOT NULL,"
+                    + " factors TEXT NOT NULL,"
+                    + " opened_ms INTEGER NOT NULL,"
+                    + " bytes_from_client INTEGER NOT NULL,"
+                    + " bytes_to_client INTEGER NOT NULL"
+                    + ")",
+            "CREATE INDEX open_streams_by_session ON open_streams (session_display_id)"));
+
     /** All migrations of this release, oldest first. */
     public static final List<Migration> MIGRATIONS = List.of(SESSIONS, REGULATION_FAILURES, SECRETS_AND_CODES,
-            SIGNING_KEYS, ADMIN_EVENTS, TOTP_CREDENTIALS, WEBAUTHN_CREDENTIALS, AUDIT_ANCHORS);
+            SIGNING_KEYS, ADMIN_EVENTS, TOTP_CREDENTIALS, WEBAUTHN_CREDENTIALS, AUDIT_ANCHORS, OPEN_STREAMS);
 
     private StorageSchema() {
     }
