@@ -237,7 +237,7 @@ class SessionCacheTest {
 
         String id = flow.factors().totp().active("alice").get(0).id();
         String token = flow.token("/.portcullis/", portal);
-        assertThat(flow.post("/.portcullis/factors", portal, token, "action=remove&id=" + id).status())
+        assertThat(flow.post("/.portcullis/factors", portal, token, "action=remove&confirmed=yes&id=" + id).status())
                 .isEqualTo(200);
 
         assertThat(cache().holds(hashOf(host))).as("the next request reads the store again").isFalse();
