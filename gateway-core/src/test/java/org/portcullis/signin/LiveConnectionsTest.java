@@ -155,7 +155,8 @@ class LiveConnectionsTest {
                 CommandLine reset = new CommandLine(new ResetMfaCommand(clock));
                 reset.setOut(new PrintWriter(out, true));
                 reset.setErr(new PrintWriter(new StringWriter(), true));
-                int exit = reset.execute("alice", "--data-dir", own.dataDir.toString(), "--expires", "2h");
+                int exit = reset.execute("alice", "--data-dir", own.dataDir.toString(), "--file",
+                        dir.resolve("users.yaml").toString(), "--expires", "2h");
                 long resetAt = System.nanoTime();
                 assertThat(exit).as(out.toString()).isZero();
                 assertThat(closedAfter(alice, resetAt)).isLessThan(ONE_SECOND);
