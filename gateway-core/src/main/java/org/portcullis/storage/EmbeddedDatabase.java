@@ -171,14 +171,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
      */
     public <T> T write(SqlWork<T> work) {
         rejectClosed();
-        try {
-            if (!writeLock.tryLock(BUSY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
-                throw new StorageException("write lock not free within " + BUSY_TIMEOUT_MILLIS + " ms");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StorageException("interrupted while waiting for the write lock", e);
-        }
+        lockWriter();
         try {
             rejectClosed();
             return inTransaction(writer, work);
@@ -186,6 +179,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
             throw new StorageException("write failed: " + e.getMessage(), e);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /** Takes the write connection's lock, waiting at most the busy timeout. */
+    private void lockWriter() {
+        try {
+            if (!writeLock.tryLock(BUSY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw new StorageException("write lock not free within " + BUSY_TIMEOUT_MILLIS + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while waiting for the write lock", e);
         }
     }
 
@@ -197,14 +202,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
      */
     public long writesByOthersVersion() {
         rejectClosed();
-        try {
-            if (!writeLock.tryLock(BUSY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
-                throw new StorageException("write lock not free within " + BUSY_TIMEOUT_MILLIS + " ms");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StorageException("interrupted while waiting for the write lock", e);
-        }
+        lockWriter();
         try (Statement statement = writer.createStatement();
              ResultSet row = statement.executeQuery("PRAGMA data_version")) {
             rejectClosed();
