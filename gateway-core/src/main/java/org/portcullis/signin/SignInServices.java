@@ -46,6 +46,7 @@ public final class SignInServices implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final StorageExecutor storage;
     private final LiveStreams liveStreams = new LiveStreams();
+    private final DesktopTokens desktopTokens;
     private final SessionStore sessionStore;
     private final SqliteFailureCounter failures;
     private final FileUserDirectory directory;
@@ -60,6 +61,7 @@ public final class SignInServices implements AutoCloseable {
     private SignInServices(Clock clock, EmbeddedDatabase database, StorageExecutor storage, UsersFile users,
                            java.nio.file.Path usersFile, PasswordCheckPool passwords, SecretBox box, AuditSink audit) {
         this.clock = clock;
+        this.desktopTokens = new DesktopTokens(clock, random);
         this.storage = Objects.requireNonNull(storage, "storage");
         // Every session this process ends cuts the session's tunnels at once (SECURITY-RULES 23).
         this.sessionStore = new StreamCuttingSessionStore(new SqliteSessionStore(database), liveStreams);
@@ -134,6 +136,11 @@ public final class SignInServices implements AutoCloseable {
     }
 
     /** The open tunnels (and later other long-lived streams) of signed-in sessions. */
+    /** The remote-desktop access tokens handed out by the portal and redeemed by the RD Gateway endpoint. */
+    public DesktopTokens desktopTokens() {
+        return desktopTokens;
+    }
+
     public LiveStreams liveStreams() {
         return liveStreams;
     }

@@ -57,6 +57,7 @@ public final class SignInPortal implements PortalService {
         WebAuthnEndpoint webauthn = new WebAuthnEndpoint(context, continuation, relyingParty);
         PasskeyEndpoint passkey = new PasskeyEndpoint(context, continuation, relyingParty, webauthn);
         SecurityKeyEndpoint securityKey = new SecurityKeyEndpoint(context, webauthn);
+        DesktopsEndpoint desktops = new DesktopsEndpoint(context);
         PortalRoutes.Refusal verifyRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_VERIFY);
         PortalRoutes.Refusal enrolRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_ENROL);
         this.routes = new PortalRoutes(List.of(
@@ -92,6 +93,9 @@ public final class SignInPortal implements PortalService {
                 PortalRoutes.onlyWhen(SignInPortal::passwordless, PortalRoutes.change(
                         PortalPaths.WEBAUTHN_PASSKEY, Csrf.PRE_SESSION_HEADER, false, passkey::signIn,
                         passkey::csrfRefused)),
+                PortalRoutes.read(PortalPaths.DESKTOPS, false, desktops::show),
+                PortalRoutes.change(PortalPaths.DESKTOPS, Csrf.SESSION_FORM, false, desktops::open,
+                        desktops::csrfRefused),
                 PortalRoutes.read(PortalPaths.HOME, false, account::home),
                 PortalRoutes.read(HOME_WITHOUT_SLASH, false, account::home)));
     }

@@ -16,6 +16,8 @@ public final class PortalPaths {
     public static final String ENROL = PREFIX + "enrol";
     /** Renaming and removing authenticators, new recovery codes (POST from the account page). */
     public static final String FACTORS = PREFIX + "factors";
+    /** The remote desktops the user may open, and (POST) the .rdp file of one. */
+    public static final String DESKTOPS = PREFIX + "desktops";
     /** Registering a security key or passkey: invitation code or fresh second factor, then the browser's prompt. */
     public static final String SECURITY_KEY = PREFIX + "security-key";
     /** The portal's one script ({@code navigator.credentials}), allowed by {@code script-src 'self'}. */
