@@ -5,7 +5,7 @@ package org.portcullis.audit;
  * recorded, so every line of one trail has the same time source.
  */
 public sealed interface AuditEvent permits AccessDecision, AdminCommand, AuditRecovered, ConfigReload, GatewayLifecycle,
-        SignInEvent {
+        RemoteDesktopEvent, SignInEvent {
 
     /** ECS {@code event.action}, stable per event type (docs/audit-log.md). */
     String action();

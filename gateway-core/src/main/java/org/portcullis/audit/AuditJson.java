@@ -67,6 +67,8 @@ final class AuditJson {
                 writeReload(json, reload);
             } else if (event instanceof SignInEvent signIn) {
                 writeSignIn(json, signIn);
+            } else if (event instanceof RemoteDesktopEvent remote) {
+                writeRemote(json, remote);
             } else if (event instanceof AuditRecovered recovered) {
                 writeRecovered(json, recovered);
             } else if (event instanceof AdminCommand admin) {
@@ -112,6 +114,20 @@ final class AuditJson {
         optional(json, DOMAIN, event.host());
         optional(json, SESSION_HASH, event.sessionHash());
         optional(json, REQUEST_ID, event.requestId());
+    }
+
+    /** ECS: source.bytes is what the client sent, destination.bytes what the desktop sent; duration in ns. */
+    private static void writeRemote(JsonGenerator json, RemoteDesktopEvent remote) {
+        optional(json, USER, remote.user());
+        optional(json, SOURCE_IP, remote.sourceIp());
+        optional(json, SESSION_HASH, remote.sessionHash());
+        optional(json, "service.target.name", remote.desktop());
+        optional(json, "destination.address", remote.target());
+        if (remote.action().equals(RemoteDesktopEvent.ACTION_CLOSE)) {
+            json.writeNumberProperty("event.duration", remote.durationMillis() * 1_000_000L);
+            json.writeNumberProperty("source.bytes", remote.bytesFromClient());
+            json.writeNumberProperty("destination.bytes", remote.bytesToClient());
+        }
     }
 
     private static void writeAdmin(JsonGenerator json, AdminCommand admin) {

@@ -24,6 +24,8 @@ import java.util.List;
  */
 public final class WebSocketHandshake {
     static final String WEBSOCKET = "websocket";
+    /** The RD Gateway's OUT channel method, which also opens its WebSocket transport. */
+    public static final String RDG_OUT_DATA = "RDG_OUT_DATA";
     private static final String VERSION_13 = "13";
     private static final int KEY_BYTES = 16;
     private static final int KEY_BASE64_LENGTH = 24;
@@ -48,7 +50,9 @@ public final class WebSocketHandshake {
      */
     public static void check(String method, HttpVersion version, HttpHeaders headers, boolean connectionHasUpgrade)
             throws IngressRejection {
-        if (!"GET".equals(method) || !HttpVersion.HTTP_1_1.equals(version)) {
+        // RDG_OUT_DATA opens the RD Gateway's WebSocket transport (MS-TSGU); DestinationStage admits it on the
+        // gateway's RDG endpoint only and refuses it as an invalid upgrade everywhere else.
+        if (!("GET".equals(method) || RDG_OUT_DATA.equals(method)) || !HttpVersion.HTTP_1_1.equals(version)) {
             reject("WebSocket upgrade must be GET over HTTP/1.1");
         }
         List<String> upgrade = headers.getAll(HttpHeaderNames.UPGRADE);

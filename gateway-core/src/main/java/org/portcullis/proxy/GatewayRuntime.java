@@ -88,8 +88,10 @@ public final class GatewayRuntime {
                             services.sessions(config)), audit),
                     new IdentityStage(signIn.identity()));
         }
+        Optional<org.portcullis.remote.RdgGateway> remoteDesktops = Optional.ofNullable(this.signIn)
+                .map(services -> new org.portcullis.remote.RdgGateway(services, this::snapshot, audit, clock));
         this.requestPath = new RequestPath(this::snapshot, admission, portal,
-                new RequestJournal(audit, new RefusalLog(clock)), Optional.ofNullable(tunnels));
+                new RequestJournal(audit, new RefusalLog(clock)), Optional.ofNullable(tunnels), remoteDesktops);
     }
 
     public AuditSink audit() {

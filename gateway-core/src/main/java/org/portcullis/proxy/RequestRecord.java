@@ -39,7 +39,7 @@ final class RequestRecord {
         admission = decision;
         if (decision instanceof Admission.Forward) {
             kind = Kind.FORWARDED;
-        } else if (decision instanceof Admission.Portal) {
+        } else if (decision instanceof Admission.Portal || decision instanceof Admission.RemoteDesktop) {
             kind = Kind.PORTAL;
         } else if (decision instanceof Admission.Challenge) {
             kind = Kind.CHALLENGED;
@@ -86,6 +86,9 @@ final class RequestRecord {
         }
         if (admission instanceof Admission.Challenge challenge) {
             return challenge.request();
+        }
+        if (admission instanceof Admission.RemoteDesktop remote) {
+            return remote.request();
         }
         return admission instanceof Admission.Refuse refuse ? refuse.request() : null;
     }
