@@ -64,7 +64,8 @@ public final class WebSocketHandshake {
             reject("Sec-WebSocket-Version must be 13");
         }
         List<String> keys = headers.getAll(SEC_WEBSOCKET_KEY);
-        if (keys.size() != 1 || !isValidKey(keys.get(0).trim())) {
+        boolean rdg = RDG_OUT_DATA.equals(method);
+        if (keys.size() != 1 || !(rdg ? isRdgClientKey(keys.get(0).trim()) : isValidKey(keys.get(0).trim()))) {
             reject("Sec-WebSocket-Key must be base64 of 16 bytes");
         }
         String contentLength = headers.get(HttpHeaderNames.CONTENT_LENGTH);
@@ -72,6 +73,26 @@ public final class WebSocketHandshake {
                 || (contentLength != null && !contentLength.trim().equals("0"))) {
             reject("WebSocket upgrade request must not have a body");
         }
+    }
+
+    /**
+     * FreeRDP 2.x sends a 15-letter key, not base64 of 16 bytes. Only for RDG_OUT_DATA, which only the RD Gateway
+     * endpoint takes (elsewhere it is refused as an invalid upgrade), a key of 1 to 64 letters, digits, '+', '/' or
+     * '=' is taken: the gateway answers the upgrade itself, nothing is forwarded.
+     */
+    static boolean isRdgClientKey(String key) {
+        if (key.isEmpty() || key.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
+                    || c == '/' || c == '=';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean isValidKey(String key) {
