@@ -335,6 +335,30 @@ class RemoteDesktopGatewayTest {
         awaitAudit(before, "\"event.action\":\"remote.refused\"", "\"event.reason\":\"protocol_truncated\"");
     }
 
+    /** Every other host and path × both RDG methods × with and without an upgrade: never the RDG endpoint. */
+    @Test
+    void rdgMethodsAreTheEndpointOnlyOnItsPathOfThePortalHost() throws Exception {
+        String[][] elsewhere = {{"app.test", "/remoteDesktopGateway/"}, {"other.test", "/remoteDesktopGateway/"},
+            {"app.test", "/"}, {"login.test", "/remoteDesktopGateway"}, {"login.test", "/remoteDesktopGateway/x"},
+            {"login.test", "/remoteDesktopGateway/?a=b"}, {"login.test", "/.portcullis/"}, {"login.test", "/"}};
+        for (String method : new String[] {"RDG_OUT_DATA", "RDG_IN_DATA"}) {
+            for (String[] at : elsewhere) {
+                RawResponse plain = gateway.send(method, at[0], at[1], "RDG-Connection-Id: {x}\r\n", null);
+                assertThat(plain.header("Content-Type")).as(method + " " + at[0] + at[1])
+                        .isNotEqualTo("application/octet-stream");
+                assertThat(plain.status()).as(method + " " + at[0] + at[1]).isNotIn(101);
+                RawResponse upgrade = gateway.send(method, at[0], at[1], "RDG-Connection-Id: {x}\r\nConnection: Upgrade"
+                        + "\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+                        + "dGhlIHNhbXBsZSBub25jZQ==\r\n", null);
+                assertThat(upgrade.status()).as("upgrade " + method + " " + at[0] + at[1]).isEqualTo(400);
+            }
+        }
+        // and the endpoint itself refuses a body on an RDG request
+        RawResponse withBody = gateway.send("RDG_OUT_DATA", "login.test", "/remoteDesktopGateway/",
+                "RDG-Connection-Id: {x}\r\n", "x=1");
+        assertThat(withBody.status()).isEqualTo(400);
+    }
+
     static byte[] concat(byte[] a, byte[] b) {
         byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
