@@ -76,9 +76,9 @@ public final class WebSocketHandshake {
     }
 
     /**
-     * FreeRDP 2.x sends a 15-letter key, not base64 of 16 bytes. Only for RDG_OUT_DATA, which only the RD Gateway
-     * endpoint takes (elsewhere it is refused as an invalid upgrade), a key of 1 to 64 letters, digits, '+', '/' or
-     * '=' is taken: the gateway answers the upgrade itself, nothing is forwarded.
+     * FreeRDP 2.x sends a 15-character key from {@code @A-Z[\\]^_}, not base64 of 16 bytes. Only for RDG_OUT_DATA, which
+     * only the RD Gateway endpoint takes (elsewhere it is refused as an invalid upgrade), a key of 1 to 64 visible ASCII
+     * characters is taken: the gateway answers the upgrade itself, nothing is forwarded.
      */
     static boolean isRdgClientKey(String key) {
         if (key.isEmpty() || key.length() > 64) {
@@ -86,9 +86,7 @@ public final class WebSocketHandshake {
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
-            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
-                    || c == '/' || c == '=';
-            if (!ok) {
+            if (c < 0x21 || c > 0x7E) {
                 return false;
             }
         }

@@ -176,8 +176,6 @@ class FreeRdpGatewayTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("KNOWN FAILURE (issue 16, left open): with /gt:http FreeRDP 2.11 upgrades, the tunnel"
-            + " is created, then RDP security negotiation fails; the raw-client and HTTP-transport paths pass")
     void aRealDesktopSessionOverTheWebSocketTransport() throws Exception {
         String token = token(rdpFile(signedIn(), "ward-pc"));
         int exit = freerdp(Duration.ofSeconds(60), "/v:127.0.0.1:" + xrdpPort, gatewayAddress(), "/gt:http",
