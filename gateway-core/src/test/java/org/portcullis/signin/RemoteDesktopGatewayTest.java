@@ -56,7 +56,11 @@ class RemoteDesktopGatewayTest {
                   - name: server-room
                     address: 127.0.0.1:%d
                     subjects: [user:bob]
-                """.formatted(target.port(), target.port()));
+                  - name: consent-pc
+                    address: 127.0.0.1:%d
+                    groups: [clinicians]
+                    consent: Patient care only.
+                """.formatted(target.port(), target.port(), target.port()));
         flow = new TotpFlow(gateway, clock);
         secret = flow.enrol("alice");
     }
@@ -91,7 +95,11 @@ class RemoteDesktopGatewayTest {
     }
 
     String token(String cookie) throws Exception {
-        RawResponse file = open(cookie, "ward-pc");
+        return token(cookie, "ward-pc");
+    }
+
+    String token(String cookie, String desktop) throws Exception {
+        RawResponse file = open(cookie, desktop);
         assertThat(file.status()).isEqualTo(200);
         Matcher m = TOKEN.matcher(file.bodyText());
         assertThat(m.find()).isTrue();
@@ -357,6 +365,51 @@ class RemoteDesktopGatewayTest {
         RawResponse withBody = gateway.send("RDG_OUT_DATA", "login.test", "/remoteDesktopGateway/",
                 "RDG-Connection-Id: {x}\r\n", "x=1");
         assertThat(withBody.status()).isEqualTo(400);
+    }
+
+    @Test
+    void aConsentTextIsSentWithTheTunnelResponse() throws Exception {
+        String token = token(signedIn(), "consent-pc");
+        try (RdgRawClient client = RdgRawClient.open(gateway)) {
+            client.send(handshake(2));
+            client.nextPacket();
+            client.send(tunnelCreate(token));
+            byte[] tunnel = client.nextPacket();
+            assertThat(RdgRawClient.u32(tunnel, 10)).isZero();
+            int fields = (tunnel[14] & 0xFF) | (tunnel[15] & 0xFF) << 8;
+            assertThat(fields & 0x10).as("consent message present").isEqualTo(0x10);
+            long caps = RdgRawClient.u32(tunnel, 22);
+            assertThat(caps & 0x4).as("consent capability").isEqualTo(0x4);
+            int length = (tunnel[26] & 0xFF) | (tunnel[27] & 0xFF) << 8;
+            assertThat(new String(tunnel, 28, length, StandardCharsets.UTF_16LE)).isEqualTo("Patient care only.\0");
+        }
+    }
+
+    @Test
+    void aReloadThatTakesTheDesktopAwayRefusesATokenIssuedBefore() throws Exception {
+        Path config = dir.resolve("portcullis.yaml");
+        String original = java.nio.file.Files.readString(config);
+        org.portcullis.server.ConfigReloader reloader = new org.portcullis.server.ConfigReloader(config,
+                gateway.server.runtime());
+        String token = token(signedIn());
+        int connections = target.connections();
+        int before = gateway.auditLines().size();
+        try {
+            java.nio.file.Files.writeString(config, original.replace("groups: [clinicians]\n                    max_duration",
+                    "groups: [nobody]\n                    max_duration").replace("groups: [clinicians]\n    max_duration",
+                    "groups: [nobody]\n    max_duration"));
+            assertThat(java.nio.file.Files.readString(config)).isNotEqualTo(original);
+            assertThat(reloader.reload()).isEqualTo(org.portcullis.server.ConfigReloader.Outcome.APPLIED);
+            try (RdgRawClient client = RdgRawClient.open(gateway)) {
+                assertThat(RdgRawClient.u32(openChannel(client, token, "127.0.0.1", target.port()), 10))
+                        .isEqualTo(0x800759F8L);
+            }
+            awaitAudit(before, "\"event.action\":\"remote.refused\"", "\"event.reason\":\"policy_changed\"");
+            assertThat(target.connections()).isEqualTo(connections);
+        } finally {
+            java.nio.file.Files.writeString(config, original);
+            assertThat(reloader.reload()).isEqualTo(org.portcullis.server.ConfigReloader.Outcome.APPLIED);
+        }
     }
 
     static byte[] concat(byte[] a, byte[] b) {
