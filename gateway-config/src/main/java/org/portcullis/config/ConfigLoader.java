@@ -38,8 +38,9 @@ public final class ConfigLoader {
     static final String ENROLMENT = "enrolment";
     static final String TOTP = "totp";
     static final String WEBAUTHN = "webauthn";
+    static final String REMOTE_DESKTOPS = "remote_desktops";
     static final List<String> KEYS = List.of(SERVER, LIMITS, ROUTES, NETWORKS, ACCESS_CONTROL, AUDIT, STORAGE,
-            SESSIONS, USERS, LOCKOUT, PORTAL, IDENTITY, ENROLMENT, TOTP, WEBAUTHN);
+            SESSIONS, USERS, LOCKOUT, PORTAL, IDENTITY, ENROLMENT, TOTP, WEBAUTHN, REMOTE_DESKTOPS);
 
     private final Map<String, String> environment;
 
@@ -139,7 +140,20 @@ public final class ConfigLoader {
         Optional<WebAuthnConfig> webauthn = view.get(WEBAUTHN).isPresent()
                 ? view.get(WEBAUTHN).flatMap(n -> new WebAuthnValidator(reader).validate(n, portal, view.has(PORTAL)))
                 : Optional.of(WebAuthnConfig.defaults());
-        if (reader.problems().hasErrors() || server.isEmpty() || limits.isEmpty() || routes.isEmpty()
+        Optional<List<RemoteDesktopConfig>> remoteDesktops = view.get(REMOTE_DESKTOPS).isPresent()
+                ? view.get(REMOTE_DESKTOPS).flatMap(n -> new RemoteDesktopsValidator(reader, portal.orElse(null))
+                        .validate(n))
+                : Optional.of(List.of());
+        view.get(REMOTE_DESKTOPS).ifPresent(node -> {
+            // A desktop is opened from the portal with a token bound to a stored session.
+            if (!view.has(PORTAL)) {
+                reader.problems().error(node, Messages.remoteDesktopsNeed("portal"));
+            }
+            if (!view.has(STORAGE)) {
+                reader.problems().error(node, Messages.remoteDesktopsNeed("storage"));
+            }
+        });
+        if (reader.problems().hasErrors() || remoteDesktops.isEmpty() || server.isEmpty() || limits.isEmpty() || routes.isEmpty()
                 || accessControl.isEmpty() || (auditNode.isPresent() && audit.isEmpty())
                 || (view.has(STORAGE) && storage.isEmpty()) || sessions.isEmpty()
                 || (view.has(USERS) && users.isEmpty()) || lockout.isEmpty()
@@ -150,6 +164,6 @@ public final class ConfigLoader {
         return Optional.of(new GatewayConfig(file, List.copyOf(referencedFiles), server.get(), limits.get(),
                 routes.get(), networks, accessControl.get(), audit.orElse(null), storage.orElse(null),
                 sessions.get(), users.orElse(null), lockout.get(), portal.orElse(null), identity.orElse(null),
-                enrolment.get(), totp.get(), webauthn.get()));
+                enrolment.get(), totp.get(), webauthn.get(), remoteDesktops.get()));
     }
 }

@@ -468,4 +468,32 @@ final class Messages {
     static String duplicateAlgorithm() {
         return "an algorithm is listed twice (allowed: each of ES256, EdDSA, RS256 at most once)";
     }
+
+    // --- remote_desktops ----------------------------------------------------------------------------------------
+
+    static String notRemoteDesktopAddress(String value) {
+        return value + " is not the address of a remote desktop (allowed: HOST:PORT, e.g. 10.0.0.5:3389)";
+    }
+
+    static String remoteDesktopPortalHost(String value, String portalHost) {
+        return value + " is not the portal's host (allowed: " + portalHost
+                + ": desktops are published on the portal's host only)";
+    }
+
+    static String remoteDesktopNeedsSubjects() {
+        return "a remote desktop needs 'subjects' or 'groups' (who may open it; nobody by default)";
+    }
+
+    static String remoteDesktopNeedsTwoFactor(String value) {
+        return value + " is too weak for a remote desktop (allowed: two_factor; a desktop always needs two factors)";
+    }
+
+    static String notConsent(int max) {
+        return "is not a consent text (allowed: 1 to " + max + " characters, no NUL)";
+    }
+
+    static String remoteDesktopsNeed(String section) {
+        return "remote desktops need a '" + section + "' section (allowed: add " + section
+                + ", or remove remote_desktops)";
+    }
 }

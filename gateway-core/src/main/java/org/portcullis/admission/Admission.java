@@ -59,6 +59,27 @@ public sealed interface Admission {
     }
 
     /**
+     * An RD Gateway channel (issue 16): {@code request} is RDG_OUT_DATA or RDG_IN_DATA on the gateway's RDG path of the
+     * portal's host, without a body. The connection leaves HTTP and speaks MS-TSGU; who may reach which desktop is
+     * decided there, from the access token in the tunnel request (never from this request or its session cookie).
+     */
+    record RemoteDesktop(CanonicalRequest request, GatewaySnapshot snapshot) implements Admission {
+        /** The path mstsc and FreeRDP use. */
+        public static final String PATH = "/remoteDesktopGateway/";
+        public static final String OUT_DATA = "RDG_OUT_DATA";
+        public static final String IN_DATA = "RDG_IN_DATA";
+
+        public RemoteDesktop {
+            Objects.requireNonNull(request, "request");
+            Objects.requireNonNull(snapshot, "snapshot");
+        }
+
+        public static boolean isRdgMethod(String method) {
+            return OUT_DATA.equals(method) || IN_DATA.equals(method);
+        }
+    }
+
+    /**
      * Answer {@code status} with the gateway's own page. {@code code} is the reject reason or policy outcome for the
      * log; {@code request}, {@code route} and {@code rule} are null when the refusal came before they were known;
      * {@code cause} is what failed on the gateway's side (the store, the identity), for the operator's log, or null.

@@ -130,7 +130,7 @@ final class AuditJson {
     }
 
     private static void writeRemote(JsonGenerator json, RemoteAccess remote) {
-        json.writeStringProperty(USER, remote.user());
+        optional(json, USER, remote.user());
         optional(json, SOURCE_IP, remote.sourceIp());
         optional(json, SESSION_HASH, remote.sessionHash());
         json.writeStringProperty(PROTOCOL, remote.kind());

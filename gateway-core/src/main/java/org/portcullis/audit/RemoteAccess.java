@@ -10,11 +10,13 @@ import java.util.Objects;
  * open, from where, when, for how long and how much went through it (docs/live-connections.md). No secret: the session
  * appears only as its one-way display hash, the target as the host and path (or {@code host:port}) it reached.
  *
- * @param action          {@link #ACTION_OPEN} or {@link #ACTION_CLOSE}
- * @param reason          {@code opened}, or why it closed ({@code sign_out}, {@code revoked}, {@code max_duration}, …)
- * @param user            the session's user
+ * @param action          {@link #ACTION_OPEN}, {@link #ACTION_CLOSE}, or {@link #ACTION_REFUSED} (a remote desktop or
+ *                        tunnel refused before anything was opened: no token, token reused, target mismatch, …)
+ * @param reason          {@code opened}, why it closed ({@code sign_out}, {@code revoked}, {@code max_duration}, …) or
+ *                        why it was refused
+ * @param user            the session's user; null only for a refusal that named no user (an unknown token)
  * @param sourceIp        the client's address, or null if unknown
- * @param sessionHash     the display hash of the session that opened it
+ * @param sessionHash     the display hash of the session that opened it (null for a refusal before it was known)
  * @param kind            {@code websocket}, {@code rdp}, {@code ssh} or {@code tcp}
  * @param target          what it reached
  * @param route           the route (or remote desktop) name
@@ -31,21 +33,27 @@ public record RemoteAccess(String action, String reason, String user, String sou
         implements AuditEvent {
     public static final String ACTION_OPEN = "remote.open";
     public static final String ACTION_CLOSE = "remote.close";
+    public static final String ACTION_REFUSED = "remote.refused";
     public static final String REASON_OPENED = "opened";
 
     public RemoteAccess {
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(reason, "reason");
-        Objects.requireNonNull(user, "user");
+        if (!ACTION_REFUSED.equals(action)) {
+            Objects.requireNonNull(user, "user");
+        }
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(openedAt, "openedAt");
         factors = factors == null ? List.of() : List.copyOf(factors);
     }
 
-    /** A stream ended without a cut is a success; one the gateway cut says why in the reason. Always success. */
+    /**
+     * A refusal is a failure. A stream that opened and ended is a success, cut or not: one the gateway cut says why in
+     * the reason.
+     */
     @Override
     public AuditOutcome outcome() {
-        return AuditOutcome.SUCCESS;
+        return ACTION_REFUSED.equals(action) ? AuditOutcome.FAILURE : AuditOutcome.SUCCESS;
     }
 
     /** How long it was open; null for an opening. */

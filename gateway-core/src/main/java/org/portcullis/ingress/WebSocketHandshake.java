@@ -24,6 +24,8 @@ import java.util.List;
  */
 public final class WebSocketHandshake {
     static final String WEBSOCKET = "websocket";
+    /** The RD Gateway's OUT channel method, which also opens its WebSocket transport. */
+    public static final String RDG_OUT_DATA = "RDG_OUT_DATA";
     private static final String VERSION_13 = "13";
     private static final int KEY_BYTES = 16;
     private static final int KEY_BASE64_LENGTH = 24;
@@ -48,7 +50,9 @@ public final class WebSocketHandshake {
      */
     public static void check(String method, HttpVersion version, HttpHeaders headers, boolean connectionHasUpgrade)
             throws IngressRejection {
-        if (!"GET".equals(method) || !HttpVersion.HTTP_1_1.equals(version)) {
+        // RDG_OUT_DATA opens the RD Gateway's WebSocket transport (MS-TSGU); DestinationStage admits it on the
+        // gateway's RDG endpoint only and refuses it as an invalid upgrade everywhere else.
+        if (!("GET".equals(method) || RDG_OUT_DATA.equals(method)) || !HttpVersion.HTTP_1_1.equals(version)) {
             reject("WebSocket upgrade must be GET over HTTP/1.1");
         }
         List<String> upgrade = headers.getAll(HttpHeaderNames.UPGRADE);
@@ -60,7 +64,8 @@ public final class WebSocketHandshake {
             reject("Sec-WebSocket-Version must be 13");
         }
         List<String> keys = headers.getAll(SEC_WEBSOCKET_KEY);
-        if (keys.size() != 1 || !isValidKey(keys.get(0).trim())) {
+        boolean rdg = RDG_OUT_DATA.equals(method);
+        if (keys.size() != 1 || !(rdg ? isRdgClientKey(keys.get(0).trim()) : isValidKey(keys.get(0).trim()))) {
             reject("Sec-WebSocket-Key must be base64 of 16 bytes");
         }
         String contentLength = headers.get(HttpHeaderNames.CONTENT_LENGTH);
@@ -68,6 +73,24 @@ public final class WebSocketHandshake {
                 || (contentLength != null && !contentLength.trim().equals("0"))) {
             reject("WebSocket upgrade request must not have a body");
         }
+    }
+
+    /**
+     * FreeRDP 2.x sends a 15-character key from {@code @A-Z[\\]^_}, not base64 of 16 bytes. Only for RDG_OUT_DATA, which
+     * only the RD Gateway endpoint takes (elsewhere it is refused as an invalid upgrade), a key of 1 to 64 visible ASCII
+     * characters is taken: the gateway answers the upgrade itself, nothing is forwarded.
+     */
+    static boolean isRdgClientKey(String key) {
+        if (key.isEmpty() || key.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x21 || c > 0x7E) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean isValidKey(String key) {

@@ -128,6 +128,18 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     @Override
+    public void becomeRemoteDesktop(Admission.RemoteDesktop admission) {
+        tunnel = true;
+        if (!queued.isEmpty() || path.remoteDesktops().isEmpty()) {
+            // Pipelined bytes after an RDG request, or no endpoint to take it: fail closed.
+            releaseQueued();
+            ctx.close();
+            return;
+        }
+        path.remoteDesktops().get().install(ctx, admission);
+    }
+
+    @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         cycle.flushUpstream();
         ctx.fireChannelReadComplete();

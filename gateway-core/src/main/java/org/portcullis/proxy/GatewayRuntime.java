@@ -12,6 +12,7 @@ import org.portcullis.pool.Transport;
 import org.portcullis.pool.UpstreamPools;
 import org.portcullis.portal.NoPortal;
 import org.portcullis.portal.PortalService;
+import org.portcullis.remote.RdgGateway;
 import org.portcullis.signin.RequestSessions;
 import org.portcullis.signin.TunnelWatch;
 import org.portcullis.snapshot.CurrentSnapshot;
@@ -46,11 +47,13 @@ public final class GatewayRuntime {
 
     /**
      * What sign-in adds to the request path: the session lookup, the watch that cuts tunnels when their session ends,
-     * the portal that answers the gateway's own pages, and the identity writer (with the JWT signer).
+     * the portal that answers the gateway's own pages, the identity writer (with the JWT signer) and the RD Gateway
+     * endpoint.
      */
     public record SignIn(RequestSessions sessions, TunnelWatch tunnels, PortalService portal,
-                         UpstreamIdentity identity) {
+                         UpstreamIdentity identity, RdgGateway remoteDesktops) {
         public SignIn {
+            Objects.requireNonNull(remoteDesktops, "remoteDesktops");
             Objects.requireNonNull(sessions, "sessions");
             Objects.requireNonNull(tunnels, "tunnels");
             Objects.requireNonNull(portal, "portal");
@@ -92,8 +95,10 @@ public final class GatewayRuntime {
                             sessions.sessions(config)), audit),
                     new IdentityStage(signIn.identity()));
         }
+        Optional<RdgGateway> remoteDesktops = Optional.ofNullable(signIn).map(SignIn::remoteDesktops);
         this.requestPath = new RequestPath(this::snapshot, admission, portal,
-                new RequestJournal(accessLog, audit, new RefusalLog(clock)), Optional.ofNullable(tunnels));
+                new RequestJournal(accessLog, audit, new RefusalLog(clock)), Optional.ofNullable(tunnels),
+                remoteDesktops);
     }
 
     public AuditSink audit() {

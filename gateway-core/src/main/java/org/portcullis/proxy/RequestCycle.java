@@ -36,6 +36,9 @@ final class RequestCycle implements ExchangeOwner {
 
         /** The exchange's upstream accepted a WebSocket upgrade: the connection becomes a tunnel to it. */
         void becomeTunnel(Admission.Forward forward, Channel upstream);
+
+        /** The request opened an RD Gateway channel: the connection leaves HTTP for MS-TSGU. */
+        void becomeRemoteDesktop(Admission.RemoteDesktop admission);
     }
 
     private final RequestPath path;
@@ -110,6 +113,14 @@ final class RequestCycle implements ExchangeOwner {
             waiting = false;
             if (waited && bodyFollows) {
                 timeouts.headReceived(true);
+            }
+            if (decided instanceof Admission.RemoteDesktop remote) {
+                // Issue 16: no exchange; the record ends here and the connection speaks MS-TSGU from now on.
+                record.decided(remote);
+                record.close(remote.request().websocketUpgrade() ? 101 : 200, "REMOTE_DESKTOP");
+                pinned.closeAll();
+                connection.becomeRemoteDesktop(remote);
+                return;
             }
             serve(exchangeFor(decided, request));
             if (waited) {

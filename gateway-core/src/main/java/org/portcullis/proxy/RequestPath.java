@@ -14,6 +14,7 @@ import org.portcullis.policy.AccessRequest;
 import org.portcullis.policy.AuthState;
 import org.portcullis.policy.Decision;
 import org.portcullis.portal.PortalService;
+import org.portcullis.remote.RdgGateway;
 import org.portcullis.signin.LiveStreams;
 import org.portcullis.signin.ResolvedSession;
 import org.portcullis.signin.StreamKind;
@@ -25,15 +26,23 @@ import org.portcullis.snapshot.GatewaySnapshot;
  * stages, the portal, the journal that records each request, and the watch that ties WebSocket tunnels to sessions.
  *
  * @param tunnels the tunnel watch, empty on a gateway without sign-in (no tunnel has a session to follow)
+ * @param remoteDesktops the RD Gateway endpoint, empty on a gateway without sign-in
  */
 public record RequestPath(Supplier<GatewaySnapshot> snapshots, AdmissionPipeline admission, PortalService portal,
-                   RequestJournal journal, Optional<TunnelWatch> tunnels) {
+                   RequestJournal journal, Optional<TunnelWatch> tunnels, Optional<RdgGateway> remoteDesktops) {
     public RequestPath {
         Objects.requireNonNull(snapshots, "snapshots");
         Objects.requireNonNull(admission, "admission");
         Objects.requireNonNull(portal, "portal");
         Objects.requireNonNull(journal, "journal");
         Objects.requireNonNull(tunnels, "tunnels");
+        Objects.requireNonNull(remoteDesktops, "remoteDesktops");
+    }
+
+    /** A request path without the RD Gateway endpoint (no sign-in, hence no desktop tokens). */
+    public RequestPath(Supplier<GatewaySnapshot> snapshots, AdmissionPipeline admission, PortalService portal,
+                       RequestJournal journal, Optional<TunnelWatch> tunnels) {
+        this(snapshots, admission, portal, journal, tunnels, Optional.empty());
     }
 
     /**

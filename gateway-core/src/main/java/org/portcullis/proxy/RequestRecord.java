@@ -39,7 +39,7 @@ final class RequestRecord {
         admission = decision;
         if (decision instanceof Admission.Forward) {
             kind = Kind.FORWARDED;
-        } else if (decision instanceof Admission.Portal) {
+        } else if (decision instanceof Admission.Portal || decision instanceof Admission.RemoteDesktop) {
             kind = Kind.PORTAL;
         } else if (decision instanceof Admission.Challenge) {
             kind = Kind.CHALLENGED;

@@ -36,6 +36,8 @@ import org.portcullis.session.SessionInvalidation;
 import org.portcullis.session.SessionInvalidations;
 import org.portcullis.session.SessionManagers;
 import org.portcullis.session.SqliteSessionStore;
+import org.portcullis.remote.RdgGateway;
+import org.portcullis.signin.DesktopTokens;
 import org.portcullis.signin.LiveStreams;
 import org.portcullis.signin.OpenStreamsPublisher;
 import org.portcullis.signin.OpenStreamsTable;
@@ -84,13 +86,15 @@ public final class SignInAssembly implements AutoCloseable {
     private final RequestSessions requestSessions;
     private final TunnelWatch tunnels;
     private final SignInPortal portal;
+    private final RdgGateway remoteDesktops;
 
     /** The parts, as {@link #start} makes them. */
     private record Parts(UsersFileReloader reloader, PasswordCheckPool passwords, StorageExecutor sessionReads,
                          StorageExecutor portalWork, SessionCacheKeeper cacheKeeper,
                          SessionInvalidations invalidations, SessionCache sessionCache, LiveStreams liveStreams,
                          OpenStreamsPublisher published, SecondFactors secondFactors, Regulators regulators,
-                         RequestSessions requestSessions, TunnelWatch tunnels, SignInPortal portal) {
+                         RequestSessions requestSessions, TunnelWatch tunnels, SignInPortal portal,
+                         RdgGateway remoteDesktops) {
     }
 
     private SignInAssembly(Parts parts) {
@@ -108,6 +112,7 @@ public final class SignInAssembly implements AutoCloseable {
         this.requestSessions = parts.requestSessions();
         this.tunnels = parts.tunnels();
         this.portal = parts.portal();
+        this.remoteDesktops = parts.remoteDesktops();
     }
 
     /**
@@ -175,17 +180,21 @@ public final class SignInAssembly implements AutoCloseable {
 
         CallbackCodes codes = new CallbackCodes(new InMemoryCallbackCodeStore(clock), clock,
                 CallbackCodes.DEFAULT_TTL, random);
+        // Remote desktops (issue 16): the portal issues single-use access tokens, the RD Gateway endpoint redeems them.
+        DesktopTokens desktopTokens = new DesktopTokens(clock, random);
         SignInPortal portal = new SignInPortal(audit, codes, clock, random, portalWork, sessions, regulators,
-                secondFactors, gate, firstFactor, directory, unknownLogins, identity, invalidations);
+                secondFactors, gate, firstFactor, directory, unknownLogins, identity, invalidations, desktopTokens);
         // A reload publishes a new config object: the watch re-decides every open stream with its policy.
         TunnelWatch tunnels = new TunnelWatch(liveStreams, clock, storage, resolver, sqlite, directory,
                 secondFactors::hasSecondFactor, () -> sessions.forConfig(currentConfig.get()), currentConfig::get);
+        RequestSessions requestSessions = new RequestSessions(resolver, sessions);
+        RdgGateway remoteDesktops = new RdgGateway(desktopTokens, requestSessions, tunnels, currentConfig, audit, clock);
         // Last: it starts a thread, and asks the store at once whether another process wrote to it.
         SessionCacheKeeper cacheKeeper = new SessionCacheKeeper(sessionCache, sqlite, database::writesByOthersVersion,
                 invalidations);
         return new SignInAssembly(new Parts(reloader, passwords, storage, portalWork, cacheKeeper, invalidations,
-                sessionCache, liveStreams, published, secondFactors, regulators, new RequestSessions(resolver,
-                sessions), tunnels, portal));
+                sessionCache, liveStreams, published, secondFactors, regulators, requestSessions, tunnels, portal,
+                remoteDesktops));
     }
 
     /**
@@ -205,6 +214,11 @@ public final class SignInAssembly implements AutoCloseable {
     /** Ends WebSocket tunnels whose session ended; the runtime's (the server closes it). */
     public TunnelWatch tunnels() {
         return tunnels;
+    }
+
+    /** The RD Gateway endpoint: remote desktops opened with the portal's access tokens. */
+    public RdgGateway remoteDesktops() {
+        return remoteDesktops;
     }
 
     /** What answers the gateway's own paths. */

@@ -17,6 +17,8 @@ public enum StreamCloseReason {
     MAX_DURATION("max_duration"),
     IDLE_TIMEOUT("idle_timeout"),
     SHUTDOWN("shutdown"),
+    /** The client broke the stream's framing (an RD Gateway packet out of order, too long, unknown). */
+    PROTOCOL_ERROR("protocol_error"),
     CLOSED_BY_CLIENT("closed_by_client"),
     CLOSED_BY_TARGET("closed_by_target");
 

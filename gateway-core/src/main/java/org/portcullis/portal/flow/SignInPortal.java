@@ -23,6 +23,7 @@ import org.portcullis.regulation.Regulators;
 import org.portcullis.regulation.UnknownLoginNames;
 import org.portcullis.session.SessionInvalidations;
 import org.portcullis.session.SessionManagers;
+import org.portcullis.signin.DesktopTokens;
 import org.portcullis.signin.ResolvedSession;
 import org.portcullis.signin.SignInGate;
 import org.portcullis.snapshot.PortalSite;
@@ -68,12 +69,14 @@ public final class SignInPortal implements PortalService {
      * @param directory     the users file's accounts
      * @param unknownLogins the keyed stand-in that counts logins naming no account
      * @param identity      the keys upstreams verify assertions with (the JWKS)
+     * @param invalidations where a factor change on the account pages is announced (the session cache drops it)
+     * @param desktopTokens the single-use access tokens the remote desktops page puts in .rdp files
      */
     public SignInPortal(AuditSink audit, CallbackCodes codes, Clock clock, SecureRandom random,
                         StorageExecutor storage, SessionManagers sessions, Regulators regulators,
                         SecondFactors factors, SignInGate gate, FirstFactorVerifier firstFactor,
                         UserDirectory directory, UnknownLoginNames unknownLogins, UpstreamIdentity identity,
-                        SessionInvalidations invalidations) {
+                        SessionInvalidations invalidations, DesktopTokens desktopTokens) {
         this.identity = identity;
         this.context = new PortalContext(audit, new CsrfTokens(random));
         Continuation continuation = new Continuation(codes);
@@ -95,6 +98,7 @@ public final class SignInPortal implements PortalService {
         SecurityKeyEndpoint securityKey = new SecurityKeyEndpoint(context, webauthn, storage, factors, regulators,
                 sessions, clock);
         RecoveryCodesFileEndpoint recoveryCodesFile = new RecoveryCodesFileEndpoint(context);
+        DesktopsEndpoint desktops = new DesktopsEndpoint(context, desktopTokens);
         PortalRoutes.Refusal verifyRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_VERIFY);
         PortalRoutes.Refusal enrolRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_ENROL);
         this.routes = new PortalRoutes(List.of(
@@ -132,6 +136,9 @@ public final class SignInPortal implements PortalService {
                 PortalRoutes.onlyWhen(SignInPortal::passwordless, PortalRoutes.change(
                         PortalPaths.WEBAUTHN_PASSKEY, Csrf.PRE_SESSION_HEADER, false, passkey::signIn,
                         passkey::csrfRefused)),
+                PortalRoutes.read(PortalPaths.DESKTOPS, false, desktops::show),
+                PortalRoutes.change(PortalPaths.DESKTOPS, Csrf.SESSION_FORM, false, desktops::open,
+                        desktops::csrfRefused),
                 PortalRoutes.read(PortalPaths.HOME, false, account::home),
                 PortalRoutes.read(HOME_WITHOUT_SLASH, false, account::home)));
     }

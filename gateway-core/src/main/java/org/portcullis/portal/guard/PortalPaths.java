@@ -21,6 +21,8 @@ public final class PortalPaths {
      * {@code Content-Disposition: attachment}, {@code Cache-Control: no-store}.
      */
     public static final String RECOVERY_CODES_FILE = PREFIX + "recovery-codes.txt";
+    /** The remote desktops the user may open, and (POST) the .rdp file of one. */
+    public static final String DESKTOPS = PREFIX + "desktops";
     /** Registering a security key or passkey: invitation code or fresh second factor, then the browser's prompt. */
     public static final String SECURITY_KEY = PREFIX + "security-key";
     /** The portal's one script ({@code navigator.credentials}), allowed by {@code script-src 'self'}. */
