@@ -96,8 +96,8 @@ public final class PostgresDatabase implements Database {
         hikari.setConnectionTimeout(Math.max(250, config.connectTimeout().toMillis()));
         hikari.setValidationTimeout(Math.max(250, Math.min(config.connectTimeout().toMillis(), 5_000)));
         hikari.setAutoCommit(true);
-        // Start-up fails at once on an unreachable server (fail closed: the node does not serve without its store).
-        hikari.setInitializationFailTimeout(1);
+        // Start-up fails on a server unreachable for connect_timeout (fail closed: no node serves without its store).
+        hikari.setInitializationFailTimeout(Math.max(250, config.connectTimeout().toMillis()));
         Properties driver = new Properties();
         driver.setProperty("sslmode", config.sslMode().yamlName());
         if (config.sslRootCert() != null) {
@@ -105,7 +105,9 @@ public final class PostgresDatabase implements Database {
         }
         long connectSeconds = Math.max(1, (config.connectTimeout().toMillis() + 999) / 1000);
         driver.setProperty("connectTimeout", Long.toString(connectSeconds));
-        driver.setProperty("loginTimeout", Long.toString(connectSeconds));
+        // The log-in (TLS, SCRAM) of a new connection may take longer on a busy host than the TCP connect; a request
+        // still waits at most connect_timeout for a connection (Hikari's connectionTimeout above).
+        driver.setProperty("loginTimeout", Long.toString(Math.max(10, connectSeconds)));
         // A socket that hangs (server frozen, network cut without RST) is given up a little after the server-side
         // statement timeout would have ended the statement.
         long querySeconds = Math.max(1, (config.queryTimeout().toMillis() + 999) / 1000);
