@@ -46,6 +46,21 @@ public record PostgresqlConfig(String host, int port, String database, String us
         }
     }
 
+    /**
+     * The settings of {@code url} ({@code postgresql://host[:port]/database}, as in {@code storage.postgresql.url})
+     * with default pool and timeouts, for command-line tools; empty when the URL is not of that form.
+     */
+    public static java.util.Optional<PostgresqlConfig> forTool(String url, String user, String password,
+                                                               PostgresqlSslMode sslMode, Path sslRootCert) {
+        return PostgresqlValidator.url(url).map(u -> new PostgresqlConfig(
+                u.getHost().startsWith("[") ? u.getHost().substring(1, u.getHost().length() - 1) : u.getHost(),
+                u.getPort() == -1 ? DEFAULT_PORT : u.getPort(), u.getPath().substring(1), user, password, sslMode,
+                sslRootCert, 2, DEFAULT_CONNECT_TIMEOUT, MAX_TOOL_QUERY_TIMEOUT));
+    }
+
+    /** A copy of a large store is one statement batch after another; give each more time than a request gets. */
+    private static final Duration MAX_TOOL_QUERY_TIMEOUT = Duration.ofMinutes(5);
+
     /** The JDBC URL: server and database only (credentials and TLS are passed as properties). */
     public String jdbcUrl() {
         return "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/" + database;
