@@ -71,8 +71,7 @@ final class PostgresqlValidator {
             return Optional.empty();
         }
         MappingView pg = view.get();
-        Optional<URI> url = pg.require(URL).flatMap(n -> reader.parsed(n, PostgresqlValidator::url,
-                PostgresqlMessages::notUrl));
+        Optional<URI> url = pg.require(URL).flatMap(this::urlValue);
         Optional<String> user = pg.require(USER).flatMap(reader::string);
         Optional<String> password = pg.get(PASSWORD).flatMap(this::password);
         boolean passwordBroken = pg.has(PASSWORD) && password.isEmpty();
@@ -94,6 +93,21 @@ final class PostgresqlValidator {
         return Optional.of(new PostgresqlConfig(hostOf(u), u.getPort() == -1 ? PostgresqlConfig.DEFAULT_PORT
                 : u.getPort(), u.getPath().substring(1), user.get(), password.orElse(null), sslMode,
                 rootCert.orElse(null), poolSize, connectTimeout, queryTimeout));
+    }
+
+    /** A refused URL is quoted in the message, unless it may hold a password ({@code user:pw@}): then redacted. */
+    private Optional<URI> urlValue(YamlNode node) {
+        Optional<String> text = reader.string(node);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<URI> url = url(text.get());
+        if (url.isEmpty()) {
+            String shown = text.get().contains("@") ? ValueDisplay.redacted(text.get())
+                    : reader.show((YamlScalar) node);
+            reader.problems().error(node, PostgresqlMessages.notUrl(shown));
+        }
+        return url;
     }
 
     private Optional<String> password(YamlNode node) {

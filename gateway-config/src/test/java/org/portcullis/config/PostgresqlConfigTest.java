@@ -80,10 +80,10 @@ class PostgresqlConfigTest {
     }
 
     @Test
-    void urlWithAPasswordIsRefusedAndNotEchoedWhenSecret() {
+    void urlWithAPasswordIsRefusedAndNeverEchoed() {
         String error = files.onlyError(MINIMAL + STORAGE + "  backend: postgresql\n  postgresql:\n"
                 + "    url: postgresql://u:pw@db/gateway\n    user: u\n");
-        assertThat(error).isEqualTo(files.at(9, "storage.postgresql.url: 'postgresql://u:pw@db/gateway' is not a"
+        assertThat(error).isEqualTo(files.at(9, "storage.postgresql.url: (redacted, 28 chars) is not a"
                 + " PostgreSQL URL (allowed: postgresql://host[:port]/database; user, password and TLS have their own"
                 + " keys)"));
     }

@@ -178,6 +178,8 @@ class ClusterSignInTest {
             assertThat(node2.upstream.takeRequest(Duration.ofMillis(200))).as("nothing forwarded").isNull();
             assertThat(node2.awaitAuditLine(auditFrom, "SESSION_STORE_UNAVAILABLE"))
                     .anyMatch(line -> line.contains("SESSION_STORE_UNAVAILABLE"));
+            assertThat(node2.awaitAuditLine(auditFrom, "PORTAL_ERROR"))
+                    .anyMatch(line -> line.contains("PORTAL_ERROR"));
         } finally {
             postgres.start();
         }
