@@ -17,7 +17,9 @@ import org.portcullis.config.YamlNode.YamlScalar;
 final class StorageValidator {
     static final String DATA_DIR = "data_dir";
     static final String ENCRYPTION_KEY = "encryption_key";
-    static final List<String> KEYS = List.of(DATA_DIR, ENCRYPTION_KEY);
+    static final String BACKEND = "backend";
+    static final String POSTGRESQL = "postgresql";
+    static final List<String> KEYS = List.of(BACKEND, DATA_DIR, ENCRYPTION_KEY, POSTGRESQL);
 
     private final NodeReader reader;
 
@@ -32,10 +34,16 @@ final class StorageValidator {
         }
         Optional<Path> dataDir = view.get().require(DATA_DIR).flatMap(reader::creatableDirectory);
         Optional<String> key = view.get().require(ENCRYPTION_KEY).flatMap(this::encryptionKey);
-        if (dataDir.isEmpty() || key.isEmpty()) {
+        PostgresqlValidator postgresql = new PostgresqlValidator(reader);
+        Optional<StorageBackend> backend = postgresql.backend(view.get());
+        if (dataDir.isEmpty() || key.isEmpty() || backend.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new StorageConfig(dataDir.get(), key.get()));
+        if (backend.get() == StorageBackend.SQLITE) {
+            return Optional.of(new StorageConfig(dataDir.get(), key.get()));
+        }
+        return postgresql.validate(view.get())
+                .map(pg -> new StorageConfig(StorageBackend.POSTGRESQL, dataDir.get(), key.get(), pg));
     }
 
     private Optional<String> encryptionKey(YamlNode node) {

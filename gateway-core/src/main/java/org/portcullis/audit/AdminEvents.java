@@ -6,7 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 
 /**
  * The {@code admin_events} table (StorageSchema version 5): command-line tools add what they did, the gateway's
@@ -15,9 +15,9 @@ import org.portcullis.storage.EmbeddedDatabase;
 public final class AdminEvents {
     private static final int BATCH = 500;
 
-    private final EmbeddedDatabase database;
+    private final Database database;
 
-    public AdminEvents(EmbeddedDatabase database) {
+    public AdminEvents(Database database) {
         this.database = database;
     }
 

@@ -6,7 +6,7 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 
 /**
  * The {@code audit_anchors} table (StorageSchema version 8): where each trail ended, kept outside the trail. Whole
@@ -27,9 +27,9 @@ public final class AuditAnchors {
         }
     }
 
-    private final EmbeddedDatabase database;
+    private final Database database;
 
-    public AuditAnchors(EmbeddedDatabase database) {
+    public AuditAnchors(Database database) {
         this.database = Objects.requireNonNull(database, "database");
     }
 

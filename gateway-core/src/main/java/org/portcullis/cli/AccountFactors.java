@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 
 /**
  * What {@code users list} shows of each account from the store, for a roll-out ("who has not set up a second factor
@@ -54,7 +54,7 @@ record AccountFactors(int apps, int keys, int recoveryCodes, long lastSeenMs) {
     }
 
     /** Every account the store knows of, by canonical username. */
-    static Map<String, AccountFactors> read(EmbeddedDatabase database) {
+    static Map<String, AccountFactors> read(Database database) {
         return database.read(c -> {
             Map<String, long[]> counts = new HashMap<>();
             collect(c.prepareStatement("SELECT user_name, count(*), max(coalesce(last_used_ms, 0))"
@@ -63,7 +63,8 @@ record AccountFactors(int apps, int keys, int recoveryCodes, long lastSeenMs) {
                     + " FROM webauthn_credentials WHERE disabled = 0 GROUP BY user_name"), counts, 1);
             collect(c.prepareStatement("SELECT user_name, count(*), 0 FROM recovery_codes WHERE used_ms IS NULL"
                     + " GROUP BY user_name"), counts, 2);
-            collect(c.prepareStatement("SELECT user_name, 0, max(max(created_ms, last_seen_ms)) FROM sessions"
+            collect(c.prepareStatement("SELECT user_name, 0,"
+                    + " max(CASE WHEN created_ms > last_seen_ms THEN created_ms ELSE last_seen_ms END) FROM sessions"
                     + " GROUP BY user_name"), counts, -1);
             Map<String, AccountFactors> accounts = new HashMap<>();
             counts.forEach((user, n) -> accounts.put(user,

@@ -20,7 +20,7 @@ import org.portcullis.session.SessionStore;
 import org.portcullis.session.SessionSummary;
 import org.portcullis.session.SqliteSessionStore;
 import org.portcullis.signin.OpenStreamsTable;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -194,7 +194,7 @@ public final class SessionsCommand implements Callable<Integer> {
 
     @FunctionalInterface
     private interface StoreWork {
-        int run(SessionStore store, EmbeddedDatabase database);
+        int run(SessionStore store, Database database);
     }
 
     private static int withStore(CommandSpec spec, StoreOptions storeOptions, StoreWork work) {

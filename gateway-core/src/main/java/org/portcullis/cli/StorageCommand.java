@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
  * error; nothing changed), {@value #EXIT_BAD_INPUT} bad arguments or keys, or no database under {@code --data-dir}.
  */
 @Command(name = "storage", mixinStandardHelpOptions = true, description = "Maintain the gateway's local store.",
-        subcommands = {StorageCommand.RotateKey.class})
+        subcommands = {StorageCommand.RotateKey.class, StorageMigrateCommand.class})
 public final class StorageCommand implements Runnable {
 
     static final String OLD_KEY_ENV = "PORTCULLIS_OLD_KEY";
@@ -48,9 +48,9 @@ public final class StorageCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    private final Map<String, String> environment;
-    private final Supplier<BufferedReader> standardInput;
-    private final Clock clock;
+    final Map<String, String> environment;
+    final Supplier<BufferedReader> standardInput;
+    final Clock clock;
 
     public StorageCommand() {
         this(System.getenv(), () -> new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),

@@ -3,6 +3,7 @@ package org.portcullis.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.portcullis.storage.Database;
 import org.portcullis.storage.EmbeddedDatabase;
 import org.portcullis.storage.StorageException;
 
@@ -22,7 +23,7 @@ final class StoreArgument {
     /** One command's work on the opened store; returns the exit code. */
     @FunctionalInterface
     interface StoreWork {
-        int run(EmbeddedDatabase database);
+        int run(Database database);
     }
 
     /** Like {@link #withExistingStore(Path, PrintWriter, StoreWork)} on the store {@code --data-dir}/{@code --config} name. */
@@ -40,7 +41,7 @@ final class StoreArgument {
         if (reportMissingDatabase(dataDir, err)) {
             return EXIT_BAD_INPUT;
         }
-        try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(dataDir)) {
+        try (Database database = EmbeddedDatabase.openExisting(dataDir)) {
             return work.run(database);
         } catch (StorageException e) {
             err.println("error: " + e.getMessage());

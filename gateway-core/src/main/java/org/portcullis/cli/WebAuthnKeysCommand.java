@@ -11,7 +11,7 @@ import org.portcullis.audit.AdminEvents;
 import org.portcullis.audit.AuditOutcome;
 import org.portcullis.config.UserEntry;
 import org.portcullis.factor.WebAuthnCredentials;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -76,14 +76,14 @@ public final class WebAuthnKeysCommand implements Runnable {
             }
         }
 
-        abstract int run(EmbeddedDatabase database, WebAuthnCredentials keys, String user, PrintWriter out,
+        abstract int run(Database database, WebAuthnCredentials keys, String user, PrintWriter out,
                          PrintWriter err);
     }
 
     @Command(name = "list", description = "List a user's security keys: id, name, added, last used, state.")
     static final class ListKeys extends KeyCommand {
         @Override
-        int run(EmbeddedDatabase database, WebAuthnCredentials keys, String user, PrintWriter out, PrintWriter err) {
+        int run(Database database, WebAuthnCredentials keys, String user, PrintWriter out, PrintWriter err) {
             List<WebAuthnCredentials.StoredKey> all = keys.keys(user);
             if (all.isEmpty()) {
                 out.println("'" + user + "' has no security keys");
@@ -107,7 +107,7 @@ public final class WebAuthnKeysCommand implements Runnable {
         String id;
 
         @Override
-        int run(EmbeddedDatabase database, WebAuthnCredentials keys, String user, PrintWriter out, PrintWriter err) {
+        int run(Database database, WebAuthnCredentials keys, String user, PrintWriter out, PrintWriter err) {
             if (id.length() < MIN_ID_PREFIX) {
                 err.println("error: CREDENTIAL-ID needs at least " + MIN_ID_PREFIX + " characters");
                 return EXIT_BAD_INPUT;

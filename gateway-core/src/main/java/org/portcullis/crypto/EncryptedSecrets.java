@@ -7,7 +7,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 
 /**
  * The {@code encrypted_secrets} table: secrets (TOTP keys) stored only as {@link SecretBox} envelopes whose
@@ -21,11 +21,11 @@ public final class EncryptedSecrets {
     /** The {@code kind} of the {@link KeyCheck} sentinel row; not available to callers. */
     static final String KEY_CHECK_KIND = "key_check";
 
-    private final EmbeddedDatabase database;
+    private final Database database;
     private final SecretBox box;
     private final Clock clock;
 
-    public EncryptedSecrets(EmbeddedDatabase database, SecretBox box, Clock clock) {
+    public EncryptedSecrets(Database database, SecretBox box, Clock clock) {
         this.database = Objects.requireNonNull(database, "database");
         this.box = Objects.requireNonNull(box, "box");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -40,7 +40,7 @@ public final class EncryptedSecrets {
     }
 
     /**
-     * {@link #put} inside a write transaction the caller already holds ({@link EmbeddedDatabase#write}), for a secret
+     * {@link #put} inside a write transaction the caller already holds ({@link Database#write}), for a secret
      * that must be stored together with other rows (a generated signing key and its {@code signing_keys} row).
      */
     public void putIn(Connection connection, SecretContext context, byte[] secret) throws SQLException {
@@ -68,7 +68,7 @@ public final class EncryptedSecrets {
         return database.read(c -> getIn(c, context));
     }
 
-    /** {@link #get} on a connection the caller already holds (inside {@link EmbeddedDatabase#write} or {@code read}). */
+    /** {@link #get} on a connection the caller already holds (inside {@link Database#write} or {@code read}). */
     public Optional<byte[]> getIn(Connection connection, SecretContext context) throws SQLException {
         rejectReservedKind(context);
         String envelope;

@@ -8,7 +8,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Objects;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 
 /**
  * Start-up check that the configured {@code storage.encryption_key} is the key the store was encrypted under, so a
@@ -33,7 +33,7 @@ public final class KeyCheck {
      * @throws SecretBoxException with {@link SecretBoxException.Reason#WRONG_KEY} and both key ids in the message if
      *                            any envelope is under another key; {@code NOT_AUTHENTIC} if the sentinel was altered
      */
-    public static void verify(EmbeddedDatabase database, SecretBox box, Clock clock) {
+    public static void verify(Database database, SecretBox box, Clock clock) {
         Objects.requireNonNull(box, "box");
         database.write(c -> {
             String sentinel = readSentinel(c);
@@ -67,8 +67,10 @@ public final class KeyCheck {
     }
 
     static void writeSentinel(Connection c, SecretBox box, Clock clock) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement("INSERT OR REPLACE INTO encrypted_secrets"
-                + " (kind, user_name, credential_id, envelope, updated_ms) VALUES (?, '', '', ?, ?)")) {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO encrypted_secrets"
+                + " (kind, user_name, credential_id, envelope, updated_ms) VALUES (?, '', '', ?, ?)"
+                + " ON CONFLICT (kind, user_name, credential_id)"
+                + " DO UPDATE SET envelope = excluded.envelope, updated_ms = excluded.updated_ms")) {
             insert.setString(1, SENTINEL.kind());
             insert.setString(2, box.seal(SENTINEL_PLAINTEXT, SENTINEL.associatedData()));
             insert.setLong(3, clock.millis());

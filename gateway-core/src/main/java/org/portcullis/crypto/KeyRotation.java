@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 
 /**
  * {@code portcullis storage rotate-key}: re-encrypts every envelope of {@code encrypted_secrets} (the sentinel
@@ -20,7 +20,7 @@ public final class KeyRotation {
     }
 
     /** Re-encrypts everything under {@code newKey}; the number of secrets re-encrypted (the sentinel not counted). */
-    public static int rotate(EmbeddedDatabase database, EncryptionKey oldKey, EncryptionKey newKey, Clock clock) {
+    public static int rotate(Database database, EncryptionKey oldKey, EncryptionKey newKey, Clock clock) {
         Objects.requireNonNull(oldKey, "oldKey");
         Objects.requireNonNull(newKey, "newKey");
         if (oldKey.sameKeyAs(newKey)) {

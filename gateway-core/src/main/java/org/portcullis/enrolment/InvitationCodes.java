@@ -5,7 +5,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 
 /**
  * Enrolment codes issued by an admin out of band ({@code portcullis users invite alice}): the only way a user who
@@ -32,9 +32,9 @@ public final class InvitationCodes {
     public static final Duration MAX_VALIDITY = Duration.ofDays(30);
     public static final Duration DEFAULT_VALIDITY = Duration.ofHours(24);
 
-    private final EmbeddedDatabase database;
+    private final Database database;
 
-    public InvitationCodes(EmbeddedDatabase database) {
+    public InvitationCodes(Database database) {
         this.database = Objects.requireNonNull(database, "database");
     }
 

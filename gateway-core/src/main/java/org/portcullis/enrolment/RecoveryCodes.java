@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 
 /**
  * Recovery codes: after the first enrolment a user gets {@value #CODES_PER_SET} single-use codes, each accepted once
@@ -43,15 +43,15 @@ public final class RecoveryCodes {
     private static final int HASH_BITS = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final EmbeddedDatabase database;
+    private final Database database;
     private final int iterations;
 
-    public RecoveryCodes(EmbeddedDatabase database) {
+    public RecoveryCodes(Database database) {
         this(database, DEFAULT_ITERATIONS);
     }
 
     /** With another PBKDF2 iteration count (tests use the minimum, {@value #MIN_ITERATIONS}, to stay fast). */
-    public RecoveryCodes(EmbeddedDatabase database, int iterations) {
+    public RecoveryCodes(Database database, int iterations) {
         this.database = Objects.requireNonNull(database, "database");
         if (iterations < MIN_ITERATIONS) {
             throw new IllegalArgumentException("RecoveryCodes: iterations must be at least " + MIN_ITERATIONS

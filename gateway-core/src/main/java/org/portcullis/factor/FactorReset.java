@@ -6,7 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 
 /**
  * Removes every second factor of one user in one transaction, for {@code portcullis users reset-mfa} (docs/totp.md,
@@ -54,7 +54,7 @@ public final class FactorReset {
     }
 
     /** Deletes every second factor of {@code user}; nothing is left that signs them in beyond the password. */
-    public static Removed removeAll(EmbeddedDatabase database, String user) {
+    public static Removed removeAll(Database database, String user) {
         Objects.requireNonNull(user, "user");
         return database.write(c -> {
             // Counted in the same transaction as the deletion, so the numbers are exactly what went.

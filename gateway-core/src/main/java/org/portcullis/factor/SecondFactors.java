@@ -6,7 +6,7 @@ import java.util.Objects;
 import org.portcullis.crypto.SecretBox;
 import org.portcullis.enrolment.InvitationCodes;
 import org.portcullis.enrolment.RecoveryCodes;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 import org.portcullis.totp.StepLedger;
 import org.portcullis.totp.TotpVerifier;
 
@@ -16,7 +16,7 @@ import org.portcullis.totp.TotpVerifier;
  * start with the sign-in services; every method of the parts blocks on the store.
  */
 public final class SecondFactors {
-    private final EmbeddedDatabase database;
+    private final Database database;
     private final TotpCredentials totp;
     private final SqliteStepLedger ledger;
     private final TotpVerifier verifier;
@@ -24,7 +24,7 @@ public final class SecondFactors {
     private final RecoveryCodes recoveryCodes;
     private final WebAuthnCredentials webauthn;
 
-    public SecondFactors(EmbeddedDatabase database, SecretBox box, Clock clock, SecureRandom random) {
+    public SecondFactors(Database database, SecretBox box, Clock clock, SecureRandom random) {
         this.database = Objects.requireNonNull(database, "database");
         this.totp = new TotpCredentials(database, box, clock, random);
         this.ledger = new SqliteStepLedger(database, clock);

@@ -3,7 +3,7 @@ package org.portcullis.factor;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.util.Objects;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 import org.portcullis.totp.StepLedger;
 
 /**
@@ -24,10 +24,10 @@ public final class SqliteStepLedger implements StepLedger {
     /** Rows kept per user below the newest step; older ones can never matter again. */
     static final long KEPT_STEPS = 16;
 
-    private final EmbeddedDatabase database;
+    private final Database database;
     private final Clock clock;
 
-    public SqliteStepLedger(EmbeddedDatabase database, Clock clock) {
+    public SqliteStepLedger(Database database, Clock clock) {
         this.database = Objects.requireNonNull(database, "database");
         this.clock = Objects.requireNonNull(clock, "clock");
     }

@@ -15,7 +15,7 @@ import java.util.Optional;
 import org.portcullis.crypto.EncryptedSecrets;
 import org.portcullis.crypto.SecretBox;
 import org.portcullis.crypto.SecretContext;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 import org.portcullis.totp.TotpAlgorithm;
 import org.portcullis.totp.TotpParameters;
 import org.portcullis.totp.TotpSecret;
@@ -41,12 +41,12 @@ public final class TotpCredentials {
     public static final int MAX_NAME_LENGTH = 64;
     static final int ID_BYTES = 8;
 
-    private final EmbeddedDatabase database;
+    private final Database database;
     private final EncryptedSecrets secrets;
     private final Clock clock;
     private final SecureRandom random;
 
-    public TotpCredentials(EmbeddedDatabase database, SecretBox box, Clock clock, SecureRandom random) {
+    public TotpCredentials(Database database, SecretBox box, Clock clock, SecureRandom random) {
         this.database = Objects.requireNonNull(database, "database");
         this.secrets = new EncryptedSecrets(database, box, clock);
         this.clock = Objects.requireNonNull(clock, "clock");

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 import org.portcullis.webauthn.CredentialRecord;
 import org.portcullis.webauthn.CredentialRepository;
 import org.portcullis.webauthn.WebAuthnUser;
@@ -35,10 +35,10 @@ public final class WebAuthnCredentials implements CredentialRepository {
     private static final String COLUMNS = "credential_id, user_name, user_handle, public_key_cose, sign_count,"
             + " aaguid, name, created_ms, last_used_ms, disabled, disabled_reason";
 
-    private final EmbeddedDatabase database;
+    private final Database database;
     private final SecureRandom random;
 
-    public WebAuthnCredentials(EmbeddedDatabase database, SecureRandom random) {
+    public WebAuthnCredentials(Database database, SecureRandom random) {
         this.database = Objects.requireNonNull(database, "database");
         this.random = Objects.requireNonNull(random, "random");
     }
@@ -59,7 +59,7 @@ public final class WebAuthnCredentials implements CredentialRepository {
         WebAuthnUser fresh = WebAuthnUser.withRandomHandle(user, random);
         return database.write(c -> {
             try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT OR IGNORE INTO webauthn_users (user_name, user_handle) VALUES (?, ?)")) {
+                    "INSERT INTO webauthn_users (user_name, user_handle) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
                 insert.setString(1, user);
                 insert.setString(2, fresh.userHandle());
                 insert.executeUpdate();
@@ -104,8 +104,8 @@ public final class WebAuthnCredentials implements CredentialRepository {
     @Override
     public boolean add(CredentialRecord record) {
         return database.write(c -> {
-            try (PreparedStatement insert = c.prepareStatement("INSERT OR IGNORE INTO webauthn_credentials ("
-                    + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO webauthn_credentials ("
+                    + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
                 insert.setString(1, record.credentialId());
                 insert.setString(2, record.user());
                 insert.setString(3, record.userHandle());
@@ -210,8 +210,16 @@ public final class WebAuthnCredentials implements CredentialRepository {
      * apps and enabled keys. The TOTP side calls this too, so "never the last factor" spans both kinds.
      */
     static long usableFactorsIn(Connection c, String user) throws SQLException {
-        return count(c, "SELECT (SELECT count(*) FROM totp_credentials WHERE user_name = ?1 AND state = 'active')"
-                + " + (SELECT count(*) FROM webauthn_credentials WHERE user_name = ?1 AND disabled = 0)", user);
+        // Plain ? twice: PostgreSQL's driver has no numbered parameters (?1).
+        try (PreparedStatement select = c.prepareStatement("SELECT"
+                + " (SELECT count(*) FROM totp_credentials WHERE user_name = ? AND state = 'active')"
+                + " + (SELECT count(*) FROM webauthn_credentials WHERE user_name = ? AND disabled = 0)")) {
+            select.setString(1, user);
+            select.setString(2, user);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? row.getLong(1) : 0;
+            }
+        }
     }
 
     private static boolean enabledIn(Connection c, String user, String credentialId) throws SQLException {

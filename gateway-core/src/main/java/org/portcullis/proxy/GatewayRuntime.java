@@ -17,7 +17,7 @@ import org.portcullis.signin.RequestSessions;
 import org.portcullis.signin.TunnelWatch;
 import org.portcullis.snapshot.CurrentSnapshot;
 import org.portcullis.snapshot.GatewaySnapshot;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 import org.portcullis.storage.StorageExecutor;
 import org.portcullis.upstream.UpstreamIdentity;
 
@@ -36,7 +36,7 @@ public final class GatewayRuntime {
     private final Clock clock;
     private final Transport transport;
     private final AuditSink audit;
-    private final EmbeddedDatabase storage;
+    private final Database storage;
     private final StorageExecutor storageThreads;
     private final PortalService portal;
     private final TunnelWatch tunnels;
@@ -70,7 +70,7 @@ public final class GatewayRuntime {
      * @param adminEvents    the relay of admin commands into the audit trail, or null without a store
      */
     public GatewayRuntime(CurrentSnapshot current, UpstreamPools pools, Transport transport, Clock clock,
-                          AuditSink audit, AccessLog accessLog, EmbeddedDatabase storage,
+                          AuditSink audit, AccessLog accessLog, Database storage,
                           StorageExecutor storageThreads, SignIn signIn, AdminEventRelay adminEvents) {
         this.current = Objects.requireNonNull(current, "current");
         this.pools = Objects.requireNonNull(pools, "pools");
@@ -111,7 +111,7 @@ public final class GatewayRuntime {
     }
 
     /** The local store (key already verified), when {@code storage} is configured. */
-    public Optional<EmbeddedDatabase> storage() {
+    public Optional<Database> storage() {
         return Optional.ofNullable(storage);
     }
 

@@ -9,7 +9,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
 import java.util.StringJoiner;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 
 /**
  * {@link FailureCounter} on the embedded SQLite store (table {@code regulation_failures}, StorageSchema version 2).
@@ -21,7 +21,7 @@ import org.portcullis.storage.EmbeddedDatabase;
  * the row is as small as a counter would be.
  *
  * <p><b>Atomicity.</b> {@link #recordFailure} reads and rewrites the row inside one
- * {@link EmbeddedDatabase#write} transaction ({@code BEGIN IMMEDIATE}), which holds the file's write lock from the
+ * {@link Database#write} transaction ({@code BEGIN IMMEDIATE}), which holds the file's write lock from the
  * read on: concurrent failures, from this process or the admin CLI, are serialised and none is lost.
  */
 public final class SqliteFailureCounter implements FailureCounter {
@@ -36,9 +36,9 @@ public final class SqliteFailureCounter implements FailureCounter {
             + " locked_until_ms = excluded.locked_until_ms,"
             + " last_failure_ms = excluded.last_failure_ms";
 
-    private final EmbeddedDatabase database;
+    private final Database database;
 
-    public SqliteFailureCounter(EmbeddedDatabase database) {
+    public SqliteFailureCounter(Database database) {
         this.database = Objects.requireNonNull(database, "database");
     }
 

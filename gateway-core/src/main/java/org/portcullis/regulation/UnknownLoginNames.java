@@ -13,7 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.portcullis.crypto.EncryptedSecrets;
 import org.portcullis.crypto.SecretBox;
 import org.portcullis.crypto.SecretContext;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 
 /**
  * What stands for a login name that names no account, in the audit trail, the lockout counters and the logs. People
@@ -45,7 +45,7 @@ public final class UnknownLoginNames {
     }
 
     /** The store's key, made and stored in the same transaction when there is none yet. */
-    public static UnknownLoginNames loadOrCreate(EmbeddedDatabase database, SecretBox box, Clock clock,
+    public static UnknownLoginNames loadOrCreate(Database database, SecretBox box, Clock clock,
                                                  SecureRandom random) {
         EncryptedSecrets secrets = new EncryptedSecrets(database, Objects.requireNonNull(box, "box"), clock);
         byte[] key = database.write(c -> {

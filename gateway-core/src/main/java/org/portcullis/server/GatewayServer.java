@@ -31,7 +31,7 @@ import org.portcullis.signin.TunnelWatch;
 import org.portcullis.snapshot.CurrentSnapshot;
 import org.portcullis.snapshot.GatewaySnapshot;
 import org.portcullis.snapshot.TlsEngine;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 import org.portcullis.storage.StorageExecutor;
 import org.portcullis.upstream.JwtSigner;
 import org.portcullis.upstream.SigningKeys;
@@ -110,7 +110,7 @@ public final class GatewayServer implements AutoCloseable {
         UpstreamPools pools = new UpstreamPools(transport);
         GatewaySnapshot snapshot = GatewaySnapshot.build(config, pools, clock);
         // The store first: the audit trail notes its end there (AuditAnchors) and checks it at start.
-        EmbeddedDatabase storage = config.storage() == null ? null : StorageStartup.open(config.storage(), clock);
+        Database storage = config.storage() == null ? null : StorageStartup.open(config.storage(), clock);
         AuditSink audit;
         try {
             audit = config.audit() == null ? NoopAuditSink.INSTANCE : JsonLinesAuditSink.openForGateway(
@@ -176,7 +176,7 @@ public final class GatewayServer implements AutoCloseable {
      * The signer of JWT assertions: the configured {@code identity.signing_key}, or a key generated once and kept
      * encrypted in the store. Built at start; a changed {@code identity} section applies at the next restart.
      */
-    private static JwtSigner assertionSigner(GatewayConfig config, EmbeddedDatabase storage, Clock clock) {
+    private static JwtSigner assertionSigner(GatewayConfig config, Database storage, Clock clock) {
         SigningKeys keys = new SigningKeys(storage, new SecretBox(EncryptionKey.parse(
                 config.storage().encryptionKeyText())), clock);
         URI portal = config.portal() == null ? null : config.portal().url();
@@ -246,6 +246,6 @@ public final class GatewayServer implements AutoCloseable {
         runtime.storageThreads().close();
         runtime.accessLog().close();
         runtime.audit().close();
-        runtime.storage().ifPresent(EmbeddedDatabase::close);
+        runtime.storage().ifPresent(Database::close);
     }
 }

@@ -49,7 +49,7 @@ import org.portcullis.signin.StreamCloseReason;
 import org.portcullis.signin.StreamCuttingSessionStore;
 import org.portcullis.signin.StreamEvents;
 import org.portcullis.signin.TunnelWatch;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 import org.portcullis.storage.StorageExecutor;
 import org.portcullis.upstream.UpstreamIdentity;
 
@@ -123,7 +123,7 @@ public final class SignInAssembly implements AutoCloseable {
      *
      * @throws ConfigException the users file does not load (every error in it)
      */
-    static SignInAssembly start(GatewayConfig config, EmbeddedDatabase database, StorageExecutor storage, Clock clock,
+    static SignInAssembly start(GatewayConfig config, Database database, StorageExecutor storage, Clock clock,
                                 AuditSink audit, UpstreamIdentity identity, Supplier<GatewayConfig> currentConfig)
             throws ConfigException, IOException {
         Objects.requireNonNull(config.users(), "users");

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>every {@link #CHECK_INTERVAL} it asks the store whether another process wrote to it
- *       ({@code EmbeddedDatabase#writesByOthersVersion}). If so, or if the store does not answer, it publishes
+ *       ({@code Database#writesByOthersVersion}). If so, or if the store does not answer, it publishes
  *       {@link SessionInvalidation.Everything}: a {@code portcullis sessions revoke} or {@code users reset-mfa} run
  *       next to the gateway is honoured within about one interval. Only after a good check may the cache answer for
  *       {@link SessionCache#MAX_UNCHECKED_NANOS} more, so a keeper that falls behind or stops makes every request read

@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.portcullis.policy.AuthFactor;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 import org.portcullis.storage.StorageException;
 
 /**
@@ -29,9 +29,9 @@ public final class SqliteSessionStore implements SessionStore {
     private static final String SUMMARY_COLUMNS = "display_id, user_name, created_ms, last_seen_ms, idle_expiry_ms,"
             + " absolute_expiry_ms, factors";
 
-    private final EmbeddedDatabase database;
+    private final Database database;
 
-    public SqliteSessionStore(EmbeddedDatabase database) {
+    public SqliteSessionStore(Database database) {
         this.database = Objects.requireNonNull(database, "database");
     }
 

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 
 /**
  * The table {@code open_streams} (storage version 9): the long-lived streams the running gateway has open, so that
@@ -24,9 +24,9 @@ public final class OpenStreamsTable {
         }
     }
 
-    private final EmbeddedDatabase database;
+    private final Database database;
 
-    public OpenStreamsTable(EmbeddedDatabase database) {
+    public OpenStreamsTable(Database database) {
         this.database = Objects.requireNonNull(database, "database");
     }
 
@@ -41,9 +41,14 @@ public final class OpenStreamsTable {
 
     public void insert(Row row) {
         database.write(c -> {
-            try (PreparedStatement insert = c.prepareStatement("INSERT OR REPLACE INTO open_streams (stream_id,"
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO open_streams (stream_id,"
                     + " session_display_id, user_name, kind, target, route, source, factors, opened_ms,"
-                    + " bytes_from_client, bytes_to_client) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " bytes_from_client, bytes_to_client) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    + " ON CONFLICT (stream_id) DO UPDATE SET session_display_id = excluded.session_display_id,"
+                    + " user_name = excluded.user_name, kind = excluded.kind, target = excluded.target,"
+                    + " route = excluded.route, source = excluded.source, factors = excluded.factors,"
+                    + " opened_ms = excluded.opened_ms, bytes_from_client = excluded.bytes_from_client,"
+                    + " bytes_to_client = excluded.bytes_to_client")) {
                 insert.setLong(1, row.streamId());
                 insert.setString(2, row.sessionDisplayId());
                 insert.setString(3, row.user());

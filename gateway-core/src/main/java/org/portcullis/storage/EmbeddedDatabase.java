@@ -54,7 +54,7 @@ import org.sqlite.SQLiteConfig;
  * {@link StorageSchema#MIGRATIONS} are applied in order at open, each in its own transaction, and recorded in
  * {@code schema_migrations}. A file with a newer schema than this release knows is refused (no silent downgrade).
  */
-public final class EmbeddedDatabase implements AutoCloseable {
+public final class EmbeddedDatabase implements Database {
 
     public static final String FILE_NAME = "portcullis.db";
     static final int BUSY_TIMEOUT_MILLIS = 5_000;
@@ -134,7 +134,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return file;
     }
 
+    @Override
+    public String describe() {
+        return file.toString();
+    }
+
     /** The schema version after migrations. */
+    @Override
     public int schemaVersion() {
         return schemaVersion;
     }
@@ -143,6 +149,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * Runs {@code work} on a read connection (auto-commit: each statement sees a consistent snapshot). Waits at most
      * the busy timeout for a free connection.
      */
+    @Override
     public <T> T read(SqlWork<T> work) {
         rejectClosed();
         Connection connection;
@@ -169,6 +176,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * back and is rethrown (SQL errors as {@link StorageException}). Writers of this process queue on a lock; another
      * process holding the file's write lock is waited for up to the busy timeout.
      */
+    @Override
     public <T> T write(SqlWork<T> work) {
         rejectClosed();
         lockWriter();
@@ -200,6 +208,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * connections never commit, so a change means another process wrote (an admin's {@code portcullis sessions
      * revoke} or {@code users reset-mfa}); the session cache's keeper polls it (SessionCacheKeeper).
      */
+    @Override
     public long writesByOthersVersion() {
         rejectClosed();
         lockWriter();

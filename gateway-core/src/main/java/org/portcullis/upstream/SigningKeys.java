@@ -15,7 +15,7 @@ import org.portcullis.crypto.EncryptedSecrets;
 import org.portcullis.crypto.SecretBox;
 import org.portcullis.crypto.SecretBoxException;
 import org.portcullis.crypto.SecretContext;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 import org.portcullis.storage.StorageException;
 
 /**
@@ -39,11 +39,11 @@ import org.portcullis.storage.StorageException;
 public final class SigningKeys {
     static final String SECRET_KIND = "jwt_signing_key";
 
-    private final EmbeddedDatabase database;
+    private final Database database;
     private final EncryptedSecrets secrets;
     private final Clock clock;
 
-    public SigningKeys(EmbeddedDatabase database, SecretBox box, Clock clock) {
+    public SigningKeys(Database database, SecretBox box, Clock clock) {
         this.database = Objects.requireNonNull(database, "database");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.secrets = new EncryptedSecrets(database, Objects.requireNonNull(box, "box"), clock);

@@ -119,6 +119,23 @@ final class SignInGateway implements AutoCloseable {
     private static SignInGateway start(Path dir, Clock clock, String policyYaml, String extraYaml, String keyText,
                                        StorageExecutor storageThreads, GatewayServer.StartOptions options)
             throws Exception {
+        return start(dir, clock, policyYaml, extraYaml, keyText, storageThreads, options, "");
+    }
+
+    /**
+     * A node of a cluster: like {@link #start(Path, Clock, String, String, String)} with {@code storageYaml} (keys
+     * under {@code storage:}, indented two spaces, such as {@code backend: postgresql} and its section) added to the
+     * storage section. Nodes started with the same key and storage share every session and factor.
+     */
+    static SignInGateway startNode(Path dir, Clock clock, String policyYaml, String keyText, String storageYaml)
+            throws Exception {
+        return start(dir, clock, policyYaml, "", keyText, new StorageExecutor(), GatewayServer.StartOptions.DEFAULT,
+                storageYaml);
+    }
+
+    private static SignInGateway start(Path dir, Clock clock, String policyYaml, String extraYaml, String keyText,
+                                       StorageExecutor storageThreads, GatewayServer.StartOptions options,
+                                       String storageYaml) throws Exception {
         TestCertificates certs = TestCertificates.create(dir.resolve("certs"));
         EchoUpstream upstream = EchoUpstream.start();
         int port = freePort();
@@ -166,6 +183,7 @@ final class SignInGateway implements AutoCloseable {
                 storage:
                   data_dir: %s
                   encryption_key: "%s"
+                %s
                 users:
                   file: %s
                 audit:
@@ -173,7 +191,7 @@ final class SignInGateway implements AutoCloseable {
                   key: "%s"
                   rotate: never
                 """.formatted(port, certs.certificateChainPem(), certs.privateKeyPem(), upstream.port(),
-                upstream.port(), port, dir.resolve("data"), keyText, users,
+                upstream.port(), port, dir.resolve("data"), keyText, storageYaml.stripTrailing(), users,
                 dir.resolve("audit.jsonl"), AUDIT_KEY) + extraYaml + policyYaml;
         Path config = dir.resolve("portcullis.yaml");
         Files.writeString(config, yaml);
