@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.AuditSink;
+import org.portcullis.cluster.SharedState;
 import org.portcullis.audit.ConfigReload;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.GatewayConfig;
@@ -25,7 +26,6 @@ import org.portcullis.identity.User;
 import org.portcullis.identity.UsersFileReloader;
 import org.portcullis.portal.flow.SignInPortal;
 import org.portcullis.portal.guard.CallbackCodes;
-import org.portcullis.portal.guard.InMemoryCallbackCodeStore;
 import org.portcullis.regulation.Regulators;
 import org.portcullis.regulation.SqliteFailureCounter;
 import org.portcullis.regulation.UnknownLoginNames;
@@ -84,13 +84,15 @@ public final class SignInAssembly implements AutoCloseable {
     private final RequestSessions requestSessions;
     private final TunnelWatch tunnels;
     private final SignInPortal portal;
+    private final SharedState shared;
 
     /** The parts, as {@link #start} makes them. */
     private record Parts(UsersFileReloader reloader, PasswordCheckPool passwords, StorageExecutor sessionReads,
                          StorageExecutor portalWork, SessionCacheKeeper cacheKeeper,
                          SessionInvalidations invalidations, SessionCache sessionCache, LiveStreams liveStreams,
                          OpenStreamsPublisher published, SecondFactors secondFactors, Regulators regulators,
-                         RequestSessions requestSessions, TunnelWatch tunnels, SignInPortal portal) {
+                         RequestSessions requestSessions, TunnelWatch tunnels, SignInPortal portal,
+                         SharedState shared) {
     }
 
     private SignInAssembly(Parts parts) {
@@ -108,6 +110,7 @@ public final class SignInAssembly implements AutoCloseable {
         this.requestSessions = parts.requestSessions();
         this.tunnels = parts.tunnels();
         this.portal = parts.portal();
+        this.shared = parts.shared();
     }
 
     /**
@@ -147,7 +150,11 @@ public final class SignInAssembly implements AutoCloseable {
         // (SECURITY-RULES 11 and 23).
         SessionManagers sessions = new SessionManagers(new StreamCuttingSessionStore(
                 new InvalidatingSessionStore(sqlite, invalidations), liveStreams, clock), clock, random, sessionCache);
-        Regulators regulators = new Regulators(new SqliteFailureCounter(database), clock);
+        // Issue 18: with cache.redis, challenges, callback codes, address counters and the fan-out of invalidations.
+        SharedState shared = config.cache() == null ? SharedState.local(new SqliteFailureCounter(database), clock, random)
+                : SharedState.redis(config.cache().redis(), invalidations, new SqliteFailureCounter(database), clock,
+                random);
+        Regulators regulators = new Regulators(shared.failures(), clock);
         FileUserDirectory directory = new FileUserDirectory(users);
         // Every change to who can sign in is in the audit trail: the users file's reloads, applied or refused.
         UsersFileReloader reloader = new UsersFileReloader(usersFile, new UsersFileLoader(), directory,
@@ -166,17 +173,17 @@ public final class SignInAssembly implements AutoCloseable {
                 });
         FirstFactorVerifier firstFactor = new FirstFactorVerifier(directory,
                 new PasswordHasher(dummyParameters(users)), passwords);
-        SessionResolver resolver = new SessionResolver(storage, directory);
+        SessionResolver resolver = new SessionResolver(storage, directory, shared.freshness());
         // One sign-in more than there are hashing threads, so a store read overlaps a hash; the rest wait parked.
         SignInGate gate = new SignInGate(passwords.threads() + 1, MAX_WAITING_SIGN_INS);
         SecondFactors secondFactors = new SecondFactors(database, box, clock, random);
         UnknownLoginNames unknownLogins = UnknownLoginNames.loadOrCreate(database, box, clock, random);
         reloader.start();
 
-        CallbackCodes codes = new CallbackCodes(new InMemoryCallbackCodeStore(clock), clock,
-                CallbackCodes.DEFAULT_TTL, random);
+        CallbackCodes codes = new CallbackCodes(shared.callbackCodes(), clock, CallbackCodes.DEFAULT_TTL, random);
         SignInPortal portal = new SignInPortal(audit, codes, clock, random, portalWork, sessions, regulators,
-                secondFactors, gate, firstFactor, directory, unknownLogins, identity, invalidations);
+                secondFactors, gate, firstFactor, directory, unknownLogins, identity, invalidations,
+                shared.challenges());
         // A reload publishes a new config object: the watch re-decides every open stream with its policy.
         TunnelWatch tunnels = new TunnelWatch(liveStreams, clock, storage, resolver, sqlite, directory,
                 secondFactors::hasSecondFactor, () -> sessions.forConfig(currentConfig.get()), currentConfig::get);
@@ -185,7 +192,7 @@ public final class SignInAssembly implements AutoCloseable {
                 invalidations);
         return new SignInAssembly(new Parts(reloader, passwords, storage, portalWork, cacheKeeper, invalidations,
                 sessionCache, liveStreams, published, secondFactors, regulators, new RequestSessions(resolver,
-                sessions), tunnels, portal));
+                sessions), tunnels, portal, shared));
     }
 
     /**
@@ -239,6 +246,7 @@ public final class SignInAssembly implements AutoCloseable {
         published.close();
         passwords.close();
         cacheKeeper.close();
+        shared.close();
         portalWork.close();
         sessionReads.close();
     }

@@ -74,6 +74,16 @@ public final class SignInPortal implements PortalService {
                         SecondFactors factors, SignInGate gate, FirstFactorVerifier firstFactor,
                         UserDirectory directory, UnknownLoginNames unknownLogins, UpstreamIdentity identity,
                         SessionInvalidations invalidations) {
+        this(audit, codes, clock, random, storage, sessions, regulators, factors, gate, firstFactor, directory,
+                unknownLogins, identity, invalidations, WebAuthnService.inMemory(clock, random));
+    }
+
+    /** As above, with WebAuthn challenges kept in {@code challenges} (Redis in a cluster). */
+    public SignInPortal(AuditSink audit, CallbackCodes codes, Clock clock, SecureRandom random,
+                        StorageExecutor storage, SessionManagers sessions, Regulators regulators,
+                        SecondFactors factors, SignInGate gate, FirstFactorVerifier firstFactor,
+                        UserDirectory directory, UnknownLoginNames unknownLogins, UpstreamIdentity identity,
+                        SessionInvalidations invalidations, org.portcullis.webauthn.ChallengeStore challenges) {
         this.identity = identity;
         this.context = new PortalContext(audit, new CsrfTokens(random));
         Continuation continuation = new Continuation(codes);
@@ -87,7 +97,7 @@ public final class SignInPortal implements PortalService {
         EnrolEndpoint enrol = new EnrolEndpoint(context, storage, factors, regulators, sessions, clock);
         FactorsEndpoint factorsPage = new FactorsEndpoint(context, account, storage, factors, clock,
                 invalidations);
-        WebAuthnService relyingParty = new WebAuthnService(factors.webauthn(), clock, random);
+        WebAuthnService relyingParty = new WebAuthnService(factors.webauthn(), clock, challenges);
         WebAuthnEndpoint webauthn = new WebAuthnEndpoint(context, continuation, relyingParty, storage, factors,
                 regulators, sessions, clock);
         PasskeyEndpoint passkey = new PasskeyEndpoint(context, continuation, relyingParty, webauthn, storage,
