@@ -9,6 +9,10 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.Objects;
 import org.portcullis.config.HostPort;
 import org.portcullis.config.RedisConfig;
@@ -20,12 +24,17 @@ import org.portcullis.config.RedisConfig;
  *   <li>a command waits at most {@code command_timeout} and then throws, and while the connection is down commands are
  *       refused at once ({@code REJECT_COMMANDS}) instead of being queued for later: the request that needed Redis is
  *       refused (503), never answered late with a stale result;</li>
- *   <li>the client reconnects by itself (and resubscribes), so the node recovers without a restart;</li>
+ *   <li>the client reconnects by itself (and resubscribes), retrying at least every {@link #MAX_RECONNECT_DELAY}
+ *       (Lettuce's default backs off to 30 s), so the node recovers within seconds of Redis returning, without a
+ *       restart;</li>
  *   <li>{@code rediss://} verifies the server's certificate and host name, against {@code ca_file} when set.</li>
  * </ul>
  * The password reaches Lettuce as characters and is never logged. Starting with Redis unreachable fails the start.
  */
 public final class RedisConnections implements AutoCloseable {
+    static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+
+    private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> commands;
     private final String keyPrefix;
@@ -33,7 +42,10 @@ public final class RedisConnections implements AutoCloseable {
     public RedisConnections(RedisConfig config) {
         Objects.requireNonNull(config, "config");
         this.keyPrefix = config.keyPrefix();
-        this.client = RedisClient.create(uri(config));
+        this.resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, uri(config));
         SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
         if (config.caFile() != null) {
             ssl.trustManager(config.caFile().toFile());
@@ -49,6 +61,7 @@ public final class RedisConnections implements AutoCloseable {
             this.commands = client.connect();
         } catch (RuntimeException e) {
             client.shutdown();
+            resources.shutdown();
             throw e;
         }
     }
@@ -98,5 +111,6 @@ public final class RedisConnections implements AutoCloseable {
     public void close() {
         commands.close();
         client.shutdown();
+        resources.shutdown();
     }
 }
