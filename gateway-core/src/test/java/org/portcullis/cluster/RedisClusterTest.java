@@ -79,9 +79,11 @@ class RedisClusterTest {
     @Order(2)
     void anInvalidationPublishedOnNodeOneEmptiesNodeTwosCacheWithinOneSecond() throws Exception {
         String appCookie = cluster.signedIn(1, 1, 2);
-        assertThat(cluster.navigate(2, "app.test", "/records", appCookie).status()).isEqualTo(200);
         SignInAssembly two = cluster.node(2).signIn().orElseThrow();
-        assertThat(two.sessionCache().size()).isPositive();
+        // Node 2 caches the session on a request (its store watch may empty it once more after node 1's sign-in
+        // write: the two share one SQLite file).
+        assertThat(within(Duration.ofSeconds(2), () -> status(2, appCookie) == 200
+                && two.sessionCache().size() > 0)).isTrue();
 
         // No store change at all: only the fan-out channel can tell node 2.
         cluster.node(1).signIn().orElseThrow().sessionInvalidations()
