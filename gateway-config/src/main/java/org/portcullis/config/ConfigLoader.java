@@ -17,7 +17,7 @@ import java.util.Set;
  * {@link LimitsValidator}, {@link RoutesValidator}, {@link NetworksValidator}, {@link AccessControlValidator}, {@link AuditValidator},
  * {@link StorageValidator}, {@link SessionsValidator}, {@link UsersValidator}, {@link LockoutValidator},
  * {@link PortalValidator}, {@link IdentityValidator}, {@link EnrolmentValidator}, {@link TotpValidator},
- * {@link WebAuthnValidator}) →
+ * {@link WebAuthnValidator}, {@link CacheValidator}) →
  * records. Validators never write defaults into anything: absent keys take the defaults the model defines
  * ({@link LimitsConfig#defaults()}, {@link AccessControlConfig#denyAll()}, …). Every problem is rendered as
  * {@code FILE:LINE: path.to.key: message} (see docs/configuration.md for the list).
@@ -39,8 +39,9 @@ public final class ConfigLoader {
     static final String TOTP = "totp";
     static final String WEBAUTHN = "webauthn";
     static final String REMOTE_DESKTOPS = "remote_desktops";
+    static final String CACHE = "cache";
     static final List<String> KEYS = List.of(SERVER, LIMITS, ROUTES, NETWORKS, ACCESS_CONTROL, AUDIT, STORAGE,
-            SESSIONS, USERS, LOCKOUT, PORTAL, IDENTITY, ENROLMENT, TOTP, WEBAUTHN, REMOTE_DESKTOPS);
+            SESSIONS, USERS, LOCKOUT, PORTAL, IDENTITY, ENROLMENT, TOTP, WEBAUTHN, REMOTE_DESKTOPS, CACHE);
 
     private final Map<String, String> environment;
 
@@ -153,17 +154,20 @@ public final class ConfigLoader {
                 reader.problems().error(node, Messages.remoteDesktopsNeed("storage"));
             }
         });
-        if (reader.problems().hasErrors() || remoteDesktops.isEmpty() || server.isEmpty() || limits.isEmpty() || routes.isEmpty()
+        Optional<CacheConfig> cache = view.get(CACHE).flatMap(n -> new CacheValidator(reader).validate(n));
+        if (reader.problems().hasErrors() || remoteDesktops.isEmpty() || server.isEmpty() || limits.isEmpty()
+                || routes.isEmpty()
                 || accessControl.isEmpty() || (auditNode.isPresent() && audit.isEmpty())
                 || (view.has(STORAGE) && storage.isEmpty()) || sessions.isEmpty()
                 || (view.has(USERS) && users.isEmpty()) || lockout.isEmpty()
                 || (view.has(PORTAL) && portal.isEmpty()) || (view.has(IDENTITY) && identity.isEmpty())
-                || enrolment.isEmpty() || totp.isEmpty() || webauthn.isEmpty()) {
+                || enrolment.isEmpty() || totp.isEmpty() || webauthn.isEmpty()
+                || (view.has(CACHE) && cache.isEmpty())) {
             return Optional.empty();
         }
         return Optional.of(new GatewayConfig(file, List.copyOf(referencedFiles), server.get(), limits.get(),
                 routes.get(), networks, accessControl.get(), audit.orElse(null), storage.orElse(null),
                 sessions.get(), users.orElse(null), lockout.get(), portal.orElse(null), identity.orElse(null),
-                enrolment.get(), totp.get(), webauthn.get(), remoteDesktops.get()));
+                enrolment.get(), totp.get(), webauthn.get(), remoteDesktops.get(), cache.orElse(null)));
     }
 }

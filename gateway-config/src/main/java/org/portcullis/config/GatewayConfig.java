@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param webauthn        the WebAuthn relying party (security keys, passkeys); null means
  *                        {@link WebAuthnConfig#defaults()}, which derives everything from {@code portal}
  * @param remoteDesktops  the desktops published through the RD Gateway endpoint (empty: none)
+ * @param cache           state shared by the nodes of a cluster ({@code cache.redis}), or null: each node keeps it in
+ *                        its own memory
  */
 public record GatewayConfig(
         Path source,
@@ -44,7 +46,8 @@ public record GatewayConfig(
         EnrolmentConfig enrolment,
         TotpConfig totp,
         WebAuthnConfig webauthn,
-        List<RemoteDesktopConfig> remoteDesktops) {
+        List<RemoteDesktopConfig> remoteDesktops,
+        CacheConfig cache) {
 
     public GatewayConfig {
         Objects.requireNonNull(source, "source");
@@ -62,7 +65,7 @@ public record GatewayConfig(
         remoteDesktops = remoteDesktops == null ? List.of() : List.copyOf(remoteDesktops);
     }
 
-    /** A config without remote desktops (the shape before that section existed). */
+    /** A config without remote desktops and {@code cache} (the shape before those sections existed). */
     public GatewayConfig(Path source, List<Path> referencedFiles, ServerConfig server, LimitsConfig limits,
                          List<RouteConfig> routes, Map<String, NetworkRef> networks,
                          AccessControlConfig accessControl, AuditConfig audit, StorageConfig storage,
@@ -70,7 +73,7 @@ public record GatewayConfig(
                          IdentityConfig identity, EnrolmentConfig enrolment, TotpConfig totp,
                          WebAuthnConfig webauthn) {
         this(source, referencedFiles, server, limits, routes, networks, accessControl, audit, storage, sessions, users,
-                lockout, portal, identity, enrolment, totp, webauthn, null);
+                lockout, portal, identity, enrolment, totp, webauthn, null, null);
     }
 
     /** A config with the default {@code webauthn} section (the shape before that section existed). */
@@ -106,18 +109,21 @@ public record GatewayConfig(
     /** This config with {@code audit} in place of its own (a reload keeps the running sink's settings). */
     public GatewayConfig withAudit(AuditConfig other) {
         return new GatewayConfig(source, referencedFiles, server, limits, routes, networks, accessControl, other,
-                storage, sessions, users, lockout, portal, identity, enrolment, totp, webauthn, remoteDesktops);
+                storage, sessions, users, lockout, portal, identity, enrolment, totp, webauthn, remoteDesktops,
+                cache);
     }
 
     /** This config with {@code storage} in place of its own (a reload keeps the open store). */
     public GatewayConfig withStorage(StorageConfig other) {
         return new GatewayConfig(source, referencedFiles, server, limits, routes, networks, accessControl, audit,
-                other, sessions, users, lockout, portal, identity, enrolment, totp, webauthn, remoteDesktops);
+                other, sessions, users, lockout, portal, identity, enrolment, totp, webauthn, remoteDesktops,
+                cache);
     }
 
     /** This config with {@code server} and the files to watch in place of its own (a reload keeps the listeners). */
     public GatewayConfig withServer(ServerConfig other, List<Path> files) {
         return new GatewayConfig(source, files, other, limits, routes, networks, accessControl, audit, storage,
-                sessions, users, lockout, portal, identity, enrolment, totp, webauthn, remoteDesktops);
+                sessions, users, lockout, portal, identity, enrolment, totp, webauthn, remoteDesktops,
+                cache);
     }
 }

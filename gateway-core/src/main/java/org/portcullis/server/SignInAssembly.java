@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.AuditSink;
+import org.portcullis.cluster.SharedState;
 import org.portcullis.audit.ConfigReload;
 import org.portcullis.config.ConfigException;
 import org.portcullis.config.GatewayConfig;
@@ -25,7 +26,6 @@ import org.portcullis.identity.User;
 import org.portcullis.identity.UsersFileReloader;
 import org.portcullis.portal.flow.SignInPortal;
 import org.portcullis.portal.guard.CallbackCodes;
-import org.portcullis.portal.guard.InMemoryCallbackCodeStore;
 import org.portcullis.regulation.Regulators;
 import org.portcullis.regulation.SqliteFailureCounter;
 import org.portcullis.regulation.UnknownLoginNames;
@@ -87,6 +87,7 @@ public final class SignInAssembly implements AutoCloseable {
     private final TunnelWatch tunnels;
     private final SignInPortal portal;
     private final RdgGateway remoteDesktops;
+    private final SharedState shared;
 
     /** The parts, as {@link #start} makes them. */
     private record Parts(UsersFileReloader reloader, PasswordCheckPool passwords, StorageExecutor sessionReads,
@@ -94,7 +95,7 @@ public final class SignInAssembly implements AutoCloseable {
                          SessionInvalidations invalidations, SessionCache sessionCache, LiveStreams liveStreams,
                          OpenStreamsPublisher published, SecondFactors secondFactors, Regulators regulators,
                          RequestSessions requestSessions, TunnelWatch tunnels, SignInPortal portal,
-                         RdgGateway remoteDesktops) {
+                         RdgGateway remoteDesktops, SharedState shared) {
     }
 
     private SignInAssembly(Parts parts) {
@@ -113,6 +114,7 @@ public final class SignInAssembly implements AutoCloseable {
         this.tunnels = parts.tunnels();
         this.portal = parts.portal();
         this.remoteDesktops = parts.remoteDesktops();
+        this.shared = parts.shared();
     }
 
     /**
@@ -152,7 +154,11 @@ public final class SignInAssembly implements AutoCloseable {
         // (SECURITY-RULES 11 and 23).
         SessionManagers sessions = new SessionManagers(new StreamCuttingSessionStore(
                 new InvalidatingSessionStore(sqlite, invalidations), liveStreams, clock), clock, random, sessionCache);
-        Regulators regulators = new Regulators(new SqliteFailureCounter(database), clock);
+        // Issue 18: with cache.redis, challenges, callback codes, address counters and the fan-out of invalidations.
+        SharedState shared = config.cache() == null ? SharedState.local(new SqliteFailureCounter(database), clock, random)
+                : SharedState.redis(config.cache().redis(), invalidations, new SqliteFailureCounter(database), clock,
+                random);
+        Regulators regulators = new Regulators(shared.failures(), clock);
         FileUserDirectory directory = new FileUserDirectory(users);
         // Every change to who can sign in is in the audit trail: the users file's reloads, applied or refused.
         UsersFileReloader reloader = new UsersFileReloader(usersFile, new UsersFileLoader(), directory,
@@ -171,19 +177,19 @@ public final class SignInAssembly implements AutoCloseable {
                 });
         FirstFactorVerifier firstFactor = new FirstFactorVerifier(directory,
                 new PasswordHasher(dummyParameters(users)), passwords);
-        SessionResolver resolver = new SessionResolver(storage, directory);
+        SessionResolver resolver = new SessionResolver(storage, directory, shared.freshness());
         // One sign-in more than there are hashing threads, so a store read overlaps a hash; the rest wait parked.
         SignInGate gate = new SignInGate(passwords.threads() + 1, MAX_WAITING_SIGN_INS);
         SecondFactors secondFactors = new SecondFactors(database, box, clock, random);
         UnknownLoginNames unknownLogins = UnknownLoginNames.loadOrCreate(database, box, clock, random);
         reloader.start();
 
-        CallbackCodes codes = new CallbackCodes(new InMemoryCallbackCodeStore(clock), clock,
-                CallbackCodes.DEFAULT_TTL, random);
+        CallbackCodes codes = new CallbackCodes(shared.callbackCodes(), clock, CallbackCodes.DEFAULT_TTL, random);
         // Remote desktops (issue 16): the portal issues single-use access tokens, the RD Gateway endpoint redeems them.
         DesktopTokens desktopTokens = new DesktopTokens(clock, random);
         SignInPortal portal = new SignInPortal(audit, codes, clock, random, portalWork, sessions, regulators,
-                secondFactors, gate, firstFactor, directory, unknownLogins, identity, invalidations, desktopTokens);
+                secondFactors, gate, firstFactor, directory, unknownLogins, identity, invalidations,
+                shared.challenges(), desktopTokens);
         // A reload publishes a new config object: the watch re-decides every open stream with its policy.
         TunnelWatch tunnels = new TunnelWatch(liveStreams, clock, storage, resolver, sqlite, directory,
                 secondFactors::hasSecondFactor, () -> sessions.forConfig(currentConfig.get()), currentConfig::get);
@@ -194,7 +200,7 @@ public final class SignInAssembly implements AutoCloseable {
                 invalidations);
         return new SignInAssembly(new Parts(reloader, passwords, storage, portalWork, cacheKeeper, invalidations,
                 sessionCache, liveStreams, published, secondFactors, regulators, requestSessions, tunnels, portal,
-                remoteDesktops));
+                remoteDesktops, shared));
     }
 
     /**
@@ -253,6 +259,7 @@ public final class SignInAssembly implements AutoCloseable {
         published.close();
         passwords.close();
         cacheKeeper.close();
+        shared.close();
         portalWork.close();
         sessionReads.close();
     }

@@ -82,7 +82,7 @@ public final class SessionCacheKeeper implements AutoCloseable {
         try {
             long version = writesByOthers.getAsLong();
             if (knowVersion && version != lastVersion) {
-                invalidations.publish(new SessionInvalidation.Everything());
+                invalidations.publishHere(new SessionInvalidation.Everything());
             }
             lastVersion = version;
             knowVersion = true;
@@ -94,7 +94,7 @@ public final class SessionCacheKeeper implements AutoCloseable {
                 LOG.warn("session cache emptied until the store answers again: {}", e.toString());
             }
             knowVersion = false;
-            invalidations.publish(new SessionInvalidation.Everything());
+            invalidations.publishHere(new SessionInvalidation.Everything());
         }
     }
 

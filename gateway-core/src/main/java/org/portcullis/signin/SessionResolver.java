@@ -4,11 +4,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.portcullis.identity.User;
 import org.portcullis.identity.UserDirectory;
+import org.portcullis.session.CacheFreshness;
 import org.portcullis.session.CookieLookup;
 import org.portcullis.session.Session;
 import org.portcullis.session.SessionId;
 import org.portcullis.session.SessionManager;
 import org.portcullis.session.SessionValidation;
+import org.portcullis.storage.StorageException;
 import org.portcullis.storage.StorageExecutor;
 
 /**
@@ -23,20 +25,34 @@ import org.portcullis.storage.StorageExecutor;
  * in the users file ends their sessions at the next request, and group changes apply at once. A cached session whose
  * account is gone is not answered from the cache: the store path ends it. A store failure completes the future
  * exceptionally: the caller refuses the request (SECURITY-RULES 10), it never treats the caller as anonymous.
+ *
+ * <p>In a cluster, a node that may have missed other nodes' revocations for longer than the staleness budget
+ * ({@link CacheFreshness}, {@code cache.redis.staleness_budget}) fails every cookie's lookup the same way (503) until
+ * the fan-out channel works again.
  */
 public final class SessionResolver {
     private final StorageExecutor storage;
     private final UserDirectory directory;
+    private final CacheFreshness freshness;
 
     public SessionResolver(StorageExecutor storage, UserDirectory directory) {
+        this(storage, directory, CacheFreshness.ALWAYS);
+    }
+
+    public SessionResolver(StorageExecutor storage, UserDirectory directory, CacheFreshness freshness) {
         this.storage = storage;
         this.directory = directory;
+        this.freshness = java.util.Objects.requireNonNull(freshness, "freshness");
     }
 
     /** Resolves {@code cookie} with {@code sessions}' timeouts; completes at once, or later on a storage thread. */
     public CompletableFuture<ResolvedSession> resolve(CookieLookup cookie, SessionManager sessions) {
         if (cookie.outcome() != CookieLookup.Outcome.FOUND) {
             return CompletableFuture.completedFuture(SessionLookups.withoutStore(cookie));
+        }
+        if (!freshness.fresh()) {
+            return CompletableFuture.failedFuture(new StorageException(
+                    "session fan-out channel silent for longer than the staleness budget"));
         }
         SessionId id = cookie.id().orElseThrow();
         Optional<Session> cached = sessions.cached(id);

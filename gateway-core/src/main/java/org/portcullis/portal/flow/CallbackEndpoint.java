@@ -52,17 +52,18 @@ final class CallbackEndpoint {
         List<String> cookies = request.request().headers().getAll(HttpHeaderNames.COOKIE);
         boolean navigation = CallbackNavigation.allowed(PortalContext.site(request).origin(), host,
                 request.request().headers().getAll("Sec-Fetch-Site"));
-        // Redeemed (and so used up) whatever the headers say: a code refused once is good nowhere.
-        CallbackRedemption redemption = codes.attempt(code, host, SsoState.find(cookies));
-        if (!navigation) {
-            return CompletableFuture.completedFuture(refused(request, "cross_site"));
-        }
-        if (redemption.outcome() != CallbackRedemption.Outcome.REDEEMED) {
-            return CompletableFuture.completedFuture(refused(request, redemption.outcome().name().toLowerCase()));
-        }
-        var grant = redemption.grant().orElseThrow();
         SessionManager sessions = this.sessions.forConfig(request.snapshot().config());
+        // On a storage thread: in a cluster the code store is Redis, which must never be waited for on the loop.
         return storage.submit(() -> {
+            // Redeemed (and so used up) whatever the headers say: a code refused once is good nowhere.
+            CallbackRedemption redemption = codes.attempt(code, host, SsoState.find(cookies));
+            if (!navigation) {
+                return refused(request, "cross_site");
+            }
+            if (redemption.outcome() != CallbackRedemption.Outcome.REDEEMED) {
+                return refused(request, redemption.outcome().name().toLowerCase());
+            }
+            var grant = redemption.grant().orElseThrow();
             Optional<Session> portal = sessions.live(grant.portalSession());
             if (portal.isEmpty()) {
                 return refused(request, "portal_session_gone");

@@ -70,13 +70,15 @@ public final class SignInPortal implements PortalService {
      * @param unknownLogins the keyed stand-in that counts logins naming no account
      * @param identity      the keys upstreams verify assertions with (the JWKS)
      * @param invalidations where a factor change on the account pages is announced (the session cache drops it)
+     * @param challenges    where WebAuthn challenges wait for their answer (in memory, or Redis in a cluster)
      * @param desktopTokens the single-use access tokens the remote desktops page puts in .rdp files
      */
     public SignInPortal(AuditSink audit, CallbackCodes codes, Clock clock, SecureRandom random,
                         StorageExecutor storage, SessionManagers sessions, Regulators regulators,
                         SecondFactors factors, SignInGate gate, FirstFactorVerifier firstFactor,
                         UserDirectory directory, UnknownLoginNames unknownLogins, UpstreamIdentity identity,
-                        SessionInvalidations invalidations, DesktopTokens desktopTokens) {
+                        SessionInvalidations invalidations, org.portcullis.webauthn.ChallengeStore challenges,
+                        DesktopTokens desktopTokens) {
         this.identity = identity;
         this.context = new PortalContext(audit, new CsrfTokens(random));
         Continuation continuation = new Continuation(codes);
@@ -90,7 +92,7 @@ public final class SignInPortal implements PortalService {
         EnrolEndpoint enrol = new EnrolEndpoint(context, storage, factors, regulators, sessions, clock);
         FactorsEndpoint factorsPage = new FactorsEndpoint(context, account, storage, factors, clock,
                 invalidations);
-        WebAuthnService relyingParty = new WebAuthnService(factors.webauthn(), clock, random);
+        WebAuthnService relyingParty = new WebAuthnService(factors.webauthn(), clock, challenges);
         WebAuthnEndpoint webauthn = new WebAuthnEndpoint(context, continuation, relyingParty, storage, factors,
                 regulators, sessions, clock);
         PasskeyEndpoint passkey = new PasskeyEndpoint(context, continuation, relyingParty, webauthn, storage,

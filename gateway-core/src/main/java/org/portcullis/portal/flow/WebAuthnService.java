@@ -13,6 +13,7 @@ import org.portcullis.factor.WebAuthnCredentials;
 import org.portcullis.session.SessionId;
 import org.portcullis.webauthn.AttestationConveyance;
 import org.portcullis.webauthn.AuthenticationCeremony;
+import org.portcullis.webauthn.ChallengeStore;
 import org.portcullis.webauthn.CredentialAlgorithm;
 import org.portcullis.webauthn.InMemoryChallengeStore;
 import org.portcullis.webauthn.RegistrationCeremony;
@@ -24,25 +25,30 @@ import org.portcullis.webauthn.UserVerification;
  * sections (rebuilt when a reload changes them), the ceremonies on the store's credentials, and the outstanding
  * challenges.
  *
- * <p>Challenges are kept in this process's memory ({@link InMemoryChallengeStore}): 32 random bytes, single use, two
- * minutes, bound to the hash of the portal session id and to the ceremony. That is right for one gateway; with
- * several gateways behind a load balancer a browser must stay on one node for the two requests of a ceremony (or the
- * challenge store must move to a shared store). A restart forgets them, which only means pressing the button again.
+ * <p>Challenges: 32 random bytes, single use, two minutes, bound to the hash of the portal session id and to the
+ * ceremony. A single gateway keeps them in its memory ({@link InMemoryChallengeStore}); with {@code cache.redis} they
+ * are in Redis ({@code cluster.RedisChallengeStore}), so the two requests of a ceremony may reach different nodes. A
+ * restart of the memory store forgets them, which only means pressing the button again.
  */
 final class WebAuthnService {
     private final WebAuthnCredentials credentials;
     private final Clock clock;
-    private final InMemoryChallengeStore challenges;
+    private final ChallengeStore challenges;
     private volatile Built built;
 
     private record Built(WebAuthnConfig webauthn, PortalConfig portal, RelyingPartySettings settings,
                          RegistrationCeremony registration, AuthenticationCeremony authentication) {
     }
 
-    WebAuthnService(WebAuthnCredentials credentials, Clock clock, SecureRandom random) {
+    WebAuthnService(WebAuthnCredentials credentials, Clock clock, ChallengeStore challenges) {
         this.credentials = credentials;
         this.clock = clock;
-        this.challenges = new InMemoryChallengeStore(random, clock, RelyingPartySettings.DEFAULT_CHALLENGE_TTL);
+        this.challenges = challenges;
+    }
+
+    /** The single gateway's challenge store. */
+    static ChallengeStore inMemory(Clock clock, SecureRandom random) {
+        return new InMemoryChallengeStore(random, clock, RelyingPartySettings.DEFAULT_CHALLENGE_TTL);
     }
 
     RegistrationCeremony registration(GatewayConfig config) {
@@ -64,7 +70,9 @@ final class WebAuthnService {
 
     /** Drops expired challenges; called on each options request so the map stays small without a timer. */
     void purge() {
-        challenges.purgeExpired();
+        if (challenges instanceof InMemoryChallengeStore memory) {
+            memory.purgeExpired();
+        }
     }
 
     private Built built(GatewayConfig config) {

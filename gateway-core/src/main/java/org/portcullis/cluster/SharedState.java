@@ -1,0 +1,97 @@
+package org.portcullis.cluster;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Objects;
+import org.portcullis.config.RedisConfig;
+import org.portcullis.portal.guard.CallbackCodeStore;
+import org.portcullis.portal.guard.InMemoryCallbackCodeStore;
+import org.portcullis.regulation.FailureCounter;
+import org.portcullis.regulation.SplitFailureCounter;
+import org.portcullis.session.CacheFreshness;
+import org.portcullis.session.SessionFanOut;
+import org.portcullis.session.SessionInvalidations;
+import org.portcullis.webauthn.ChallengeStore;
+import org.portcullis.webauthn.InMemoryChallengeStore;
+import org.portcullis.webauthn.RelyingPartySettings;
+
+/**
+ * What a node shares with the others, or keeps to itself: without {@code cache.redis} (a single gateway) WebAuthn
+ * challenges and SSO callback codes stay in memory and the failure counters in the durable store, as before; with it,
+ * challenges, codes and the per-address counters are in Redis and the node's session invalidations travel on the
+ * fan-out channel ({@link SessionFanOut}), whose silence beyond the staleness budget makes the node refuse signed-in
+ * requests ({@link #freshness()}). Built once by the server's sign-in assembly; closed with it.
+ */
+public final class SharedState implements AutoCloseable {
+    private final CallbackCodeStore callbackCodes;
+    private final ChallengeStore challenges;
+    private final FailureCounter failures;
+    private final CacheFreshness freshness;
+    private final SessionFanOut fanOut;
+    private final RedisConnections redis;
+
+    private SharedState(CallbackCodeStore callbackCodes, ChallengeStore challenges, FailureCounter failures,
+                        CacheFreshness freshness, SessionFanOut fanOut, RedisConnections redis) {
+        this.callbackCodes = callbackCodes;
+        this.challenges = challenges;
+        this.failures = failures;
+        this.freshness = freshness;
+        this.fanOut = fanOut;
+        this.redis = redis;
+    }
+
+    /** A single gateway's: everything in this process, the counters in {@code durable}. */
+    public static SharedState local(FailureCounter durable, Clock clock, SecureRandom random) {
+        return new SharedState(new InMemoryCallbackCodeStore(clock),
+                new InMemoryChallengeStore(random, clock, RelyingPartySettings.DEFAULT_CHALLENGE_TTL), durable,
+                CacheFreshness.ALWAYS, null, null);
+    }
+
+    /**
+     * A cluster node's: connects to Redis (failing the start when it cannot) and starts the fan-out of
+     * {@code invalidations}.
+     */
+    public static SharedState redis(RedisConfig config, SessionInvalidations invalidations, FailureCounter durable,
+                                    Clock clock, SecureRandom random) {
+        Objects.requireNonNull(config, "config");
+        RedisConnections redis = new RedisConnections(config);
+        try {
+            SessionFanOut fanOut = new SessionFanOut(new RedisInvalidationChannel(redis, random), invalidations,
+                    config.stalenessBudget());
+            return new SharedState(new RedisCallbackCodeStore(redis),
+                    new RedisChallengeStore(redis, random, clock, RelyingPartySettings.DEFAULT_CHALLENGE_TTL),
+                    new SplitFailureCounter(durable, new RedisFailureCounter(redis)), fanOut, fanOut, redis);
+        } catch (RuntimeException e) {
+            redis.close();
+            throw e;
+        }
+    }
+
+    public CallbackCodeStore callbackCodes() {
+        return callbackCodes;
+    }
+
+    public ChallengeStore challenges() {
+        return challenges;
+    }
+
+    public FailureCounter failures() {
+        return failures;
+    }
+
+    /** Whether signed-in requests may be answered now (always, on a single gateway). */
+    public CacheFreshness freshness() {
+        return freshness;
+    }
+
+    /** Stops the fan-out, then closes the connections to Redis. */
+    @Override
+    public void close() {
+        if (fanOut != null) {
+            fanOut.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+}
