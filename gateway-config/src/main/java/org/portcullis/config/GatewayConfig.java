@@ -24,6 +24,8 @@ import java.util.Objects;
  *                        {@link TotpConfig#defaults()}
  * @param webauthn        the WebAuthn relying party (security keys, passkeys); null means
  *                        {@link WebAuthnConfig#defaults()}, which derives everything from {@code portal}
+ * @param tcpTargets      TCP services reachable through the SSH jump host and {@code portcullis connect} (empty: none)
+ * @param ssh             the SSH jump host, or null when it is off
  */
 public record GatewayConfig(
         Path source,
@@ -42,7 +44,9 @@ public record GatewayConfig(
         IdentityConfig identity,
         EnrolmentConfig enrolment,
         TotpConfig totp,
-        WebAuthnConfig webauthn) {
+        WebAuthnConfig webauthn,
+        List<TcpTargetConfig> tcpTargets,
+        SshConfig ssh) {
 
     public GatewayConfig {
         Objects.requireNonNull(source, "source");
@@ -57,6 +61,18 @@ public record GatewayConfig(
         enrolment = enrolment == null ? EnrolmentConfig.defaults() : enrolment;
         totp = totp == null ? TotpConfig.defaults() : totp;
         webauthn = webauthn == null ? WebAuthnConfig.defaults() : webauthn;
+        tcpTargets = tcpTargets == null ? List.of() : List.copyOf(tcpTargets);
+    }
+
+    /** A config without TCP targets and SSH jump host (the shape before those sections existed). */
+    public GatewayConfig(Path source, List<Path> referencedFiles, ServerConfig server, LimitsConfig limits,
+                         List<RouteConfig> routes, Map<String, NetworkRef> networks,
+                         AccessControlConfig accessControl, AuditConfig audit, StorageConfig storage,
+                         SessionsConfig sessions, UsersConfig users, LockoutConfig lockout, PortalConfig portal,
+                         IdentityConfig identity, EnrolmentConfig enrolment, TotpConfig totp,
+                         WebAuthnConfig webauthn) {
+        this(source, referencedFiles, server, limits, routes, networks, accessControl, audit, storage, sessions, users,
+                lockout, portal, identity, enrolment, totp, webauthn, null, null);
     }
 
     /** A config with the default {@code webauthn} section (the shape before that section existed). */
@@ -66,7 +82,7 @@ public record GatewayConfig(
                          SessionsConfig sessions, UsersConfig users, LockoutConfig lockout, PortalConfig portal,
                          IdentityConfig identity, EnrolmentConfig enrolment, TotpConfig totp) {
         this(source, referencedFiles, server, limits, routes, networks, accessControl, audit, storage, sessions, users,
-                lockout, portal, identity, enrolment, totp, null);
+                lockout, portal, identity, enrolment, totp, null, null, null);
     }
 
     /** A config with the default {@code totp} section (the shape before that section existed). */
@@ -92,18 +108,18 @@ public record GatewayConfig(
     /** This config with {@code audit} in place of its own (a reload keeps the running sink's settings). */
     public GatewayConfig withAudit(AuditConfig other) {
         return new GatewayConfig(source, referencedFiles, server, limits, routes, networks, accessControl, other,
-                storage, sessions, users, lockout, portal, identity, enrolment, totp, webauthn);
+                storage, sessions, users, lockout, portal, identity, enrolment, totp, webauthn, tcpTargets, ssh);
     }
 
     /** This config with {@code storage} in place of its own (a reload keeps the open store). */
     public GatewayConfig withStorage(StorageConfig other) {
         return new GatewayConfig(source, referencedFiles, server, limits, routes, networks, accessControl, audit,
-                other, sessions, users, lockout, portal, identity, enrolment, totp, webauthn);
+                other, sessions, users, lockout, portal, identity, enrolment, totp, webauthn, tcpTargets, ssh);
     }
 
     /** This config with {@code server} and the files to watch in place of its own (a reload keeps the listeners). */
     public GatewayConfig withServer(ServerConfig other, List<Path> files) {
         return new GatewayConfig(source, files, other, limits, routes, networks, accessControl, audit, storage,
-                sessions, users, lockout, portal, identity, enrolment, totp, webauthn);
+                sessions, users, lockout, portal, identity, enrolment, totp, webauthn, tcpTargets, ssh);
     }
 }
