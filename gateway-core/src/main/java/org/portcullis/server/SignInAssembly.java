@@ -47,6 +47,7 @@ import org.portcullis.signin.StreamCloseReason;
 import org.portcullis.signin.StreamCuttingSessionStore;
 import org.portcullis.signin.StreamEvents;
 import org.portcullis.signin.TunnelWatch;
+import org.portcullis.ssh.SshSignInParts;
 import org.portcullis.storage.EmbeddedDatabase;
 import org.portcullis.storage.StorageExecutor;
 import org.portcullis.upstream.UpstreamIdentity;
@@ -84,13 +85,15 @@ public final class SignInAssembly implements AutoCloseable {
     private final RequestSessions requestSessions;
     private final TunnelWatch tunnels;
     private final SignInPortal portal;
+    private final SshSignInParts sshSignIn;
 
     /** The parts, as {@link #start} makes them. */
     private record Parts(UsersFileReloader reloader, PasswordCheckPool passwords, StorageExecutor sessionReads,
                          StorageExecutor portalWork, SessionCacheKeeper cacheKeeper,
                          SessionInvalidations invalidations, SessionCache sessionCache, LiveStreams liveStreams,
                          OpenStreamsPublisher published, SecondFactors secondFactors, Regulators regulators,
-                         RequestSessions requestSessions, TunnelWatch tunnels, SignInPortal portal) {
+                         RequestSessions requestSessions, TunnelWatch tunnels, SignInPortal portal,
+                         SshSignInParts sshSignIn) {
     }
 
     private SignInAssembly(Parts parts) {
@@ -108,6 +111,7 @@ public final class SignInAssembly implements AutoCloseable {
         this.requestSessions = parts.requestSessions();
         this.tunnels = parts.tunnels();
         this.portal = parts.portal();
+        this.sshSignIn = parts.sshSignIn();
     }
 
     /**
@@ -185,7 +189,10 @@ public final class SignInAssembly implements AutoCloseable {
                 invalidations);
         return new SignInAssembly(new Parts(reloader, passwords, storage, portalWork, cacheKeeper, invalidations,
                 sessionCache, liveStreams, published, secondFactors, regulators, new RequestSessions(resolver,
-                sessions), tunnels, portal));
+                sessions), tunnels, portal,
+                // The SSH jump host signs in with these very parts: one lockout, one TOTP ledger, one session store.
+                new SshSignInParts(currentConfig, audit, clock, portalWork, gate, firstFactor, directory,
+                        unknownLogins, regulators, sessions, secondFactors, tunnels)));
     }
 
     /**
@@ -205,6 +212,11 @@ public final class SignInAssembly implements AutoCloseable {
     /** Ends WebSocket tunnels whose session ended; the runtime's (the server closes it). */
     public TunnelWatch tunnels() {
         return tunnels;
+    }
+
+    /** The portal's sign-in parts, for the SSH jump host (issue 17). */
+    public SshSignInParts sshSignIn() {
+        return sshSignIn;
     }
 
     /** What answers the gateway's own paths. */
