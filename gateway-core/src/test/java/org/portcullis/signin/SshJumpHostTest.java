@@ -43,6 +43,9 @@ class SshJumpHostTest {
     static TotpFlow totp;
     static String aliceSecret;
     static int sshPort;
+    static Path config;
+    static String originalConfig;
+    static org.portcullis.server.ConfigReloader reloader;
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,6 +58,7 @@ class SshJumpHostTest {
                   - name: db01
                     address: 127.0.0.1:%d
                     groups: [clinicians]
+                    idle_timeout: 10m
                   - name: ops
                     address: 127.0.0.1:%d
                     groups: [admins]
@@ -64,6 +68,9 @@ class SshJumpHostTest {
                 """.formatted(openSsh.targetPort, closedPort, sshPort));
         totp = new TotpFlow(gateway, clock);
         aliceSecret = totp.enrol("alice");
+        config = dir.resolve("gateway").resolve("portcullis.yaml");
+        originalConfig = java.nio.file.Files.readString(config);
+        reloader = new org.portcullis.server.ConfigReloader(config, gateway.server);
     }
 
     @AfterAll
@@ -120,6 +127,17 @@ class SshJumpHostTest {
                 openSsh.targetUser + "@127.0.0.1", "echo by-address");
         assertThat(run.output()).contains("by-address");
         assertThat(run.exit()).isZero();
+    }
+
+    @Test
+    void thePasswordAloneOpensNothing() throws Exception {
+        int from = auditSize();
+        OpenSsh.Run run = openSsh.ssh(SignInGateway.PASSWORD, List.of(), "-o", "PreferredAuthentications=password",
+                "-W", "db01:22", "alice@gateway");
+        assertThat(run.output()).contains("Permission denied").doesNotContain("SSH-2.0-OpenSSH");
+        assertThat(run.exit()).isNotZero();
+        awaitLines(from, "password_second_factor_due");
+        assertThat(auditLines(from)).noneMatch(l -> l.contains("remote.open") || l.contains("session.rotate"));
     }
 
     // --- second factor ---------------------------------------------------------------------------------------------
@@ -291,6 +309,50 @@ class SshJumpHostTest {
         assertThat(field(close, "user.name")).isEqualTo("alice");
         assertThat(Long.parseLong(field(close, "source.bytes"))).isPositive();
         assertThat(Long.parseLong(field(close, "destination.bytes"))).isPositive();
+    }
+
+    @Test
+    void aReloadThatTakesTheTargetAwayCutsTheStreamWithinASecond() throws Exception {
+        int from = auditSize();
+        Process held = openSsh.start(SignInGateway.PASSWORD, List.of(totp.code(aliceSecret)), "-J",
+                "alice@gateway", openSsh.targetUser + "@db01", "echo stream-open; sleep 60");
+        try {
+            awaitOutput(held, "stream-open");
+            java.nio.file.Files.writeString(config, originalConfig.replaceFirst("groups: \\[clinicians\\]",
+                    "groups: [admins]"));
+            assertThat(reloader.reload()).isEqualTo(org.portcullis.server.ConfigReloader.Outcome.APPLIED);
+            long reloaded = System.nanoTime();
+            assertThat(held.waitFor(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - reloaded)).isLessThan(ONE_SECOND);
+        } finally {
+            held.destroyForcibly();
+            java.nio.file.Files.writeString(config, originalConfig);
+            assertThat(reloader.reload()).isEqualTo(org.portcullis.server.ConfigReloader.Outcome.APPLIED);
+        }
+        assertThat(field(awaitLine(from, "\"event.action\":\"remote.close\""), "event.reason"))
+                .isEqualTo("policy_changed");
+    }
+
+    @Test
+    void aStreamSilentForTheTargetsIdleTimeoutIsCut() throws Exception {
+        int from = auditSize();
+        Process held = openSsh.start(SignInGateway.PASSWORD, List.of(totp.code(aliceSecret)), "-J",
+                "alice@gateway", openSsh.targetUser + "@db01", "echo stream-open; sleep 60");
+        try {
+            awaitOutput(held, "stream-open");
+            var tunnels = gateway.server.signIn().orElseThrow().tunnels();
+            tunnels.checkNow().get(5, TimeUnit.SECONDS); // takes the traffic seen so far
+            clock.advance(Duration.ofMinutes(9));
+            assertThat(tunnels.checkNow().get(5, TimeUnit.SECONDS)).isZero();
+            clock.advance(Duration.ofMinutes(2));
+            long silent = System.nanoTime();
+            assertThat(held.waitFor(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - silent)).isLessThan(ONE_SECOND);
+        } finally {
+            held.destroyForcibly();
+        }
+        assertThat(field(awaitLine(from, "\"event.action\":\"remote.close\""), "event.reason"))
+                .isEqualTo("idle_timeout");
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------------
