@@ -51,6 +51,12 @@ class SshHostKeyTest {
             stored = new SshHostKeys(database, new SecretBox(EncryptionKey.parse(KEY)), clock).load().orElseThrow();
         }
         assertThat(SshHostKeys.fingerprint(stored)).isEqualTo(first);
+        // The admin's CLI prints the same fingerprint, from the store, without starting the gateway.
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = org.portcullis.cli.PortcullisMain.commandLine();
+        cli.setOut(new java.io.PrintWriter(out, true));
+        assertThat(cli.execute("ssh-host-key", "--config", dir.resolve("portcullis.yaml").toString())).isZero();
+        assertThat(out.toString()).isEqualTo("ssh-ed25519 " + first + "\n");
         byte[] secret = stored.getPrivate().getEncoded();
         byte[] tail = java.util.Arrays.copyOfRange(secret, secret.length - 32, secret.length);
         String needle = HexFormat.of().formatHex(tail);
