@@ -17,7 +17,7 @@ import java.util.Set;
  * {@link LimitsValidator}, {@link RoutesValidator}, {@link NetworksValidator}, {@link AccessControlValidator}, {@link AuditValidator},
  * {@link StorageValidator}, {@link SessionsValidator}, {@link UsersValidator}, {@link LockoutValidator},
  * {@link PortalValidator}, {@link IdentityValidator}, {@link EnrolmentValidator}, {@link TotpValidator},
- * {@link WebAuthnValidator}, {@link CacheValidator}) →
+ * {@link WebAuthnValidator}, {@link CacheValidator}, {@link TcpTargetsValidator}, {@link SshValidator}) →
  * records. Validators never write defaults into anything: absent keys take the defaults the model defines
  * ({@link LimitsConfig#defaults()}, {@link AccessControlConfig#denyAll()}, …). Every problem is rendered as
  * {@code FILE:LINE: path.to.key: message} (see docs/configuration.md for the list).
@@ -40,8 +40,11 @@ public final class ConfigLoader {
     static final String WEBAUTHN = "webauthn";
     static final String REMOTE_DESKTOPS = "remote_desktops";
     static final String CACHE = "cache";
+    static final String TCP_TARGETS = "tcp_targets";
+    static final String SSH = "ssh";
     static final List<String> KEYS = List.of(SERVER, LIMITS, ROUTES, NETWORKS, ACCESS_CONTROL, AUDIT, STORAGE,
-            SESSIONS, USERS, LOCKOUT, PORTAL, IDENTITY, ENROLMENT, TOTP, WEBAUTHN, REMOTE_DESKTOPS, CACHE);
+            SESSIONS, USERS, LOCKOUT, PORTAL, IDENTITY, ENROLMENT, TOTP, WEBAUTHN, REMOTE_DESKTOPS, CACHE, TCP_TARGETS,
+            SSH);
 
     private final Map<String, String> environment;
 
@@ -155,8 +158,15 @@ public final class ConfigLoader {
             }
         });
         Optional<CacheConfig> cache = view.get(CACHE).flatMap(n -> new CacheValidator(reader).validate(n));
-        if (reader.problems().hasErrors() || remoteDesktops.isEmpty() || server.isEmpty() || limits.isEmpty()
-                || routes.isEmpty()
+        Optional<List<TcpTargetConfig>> tcpTargets = view.get(TCP_TARGETS).isPresent()
+                ? view.get(TCP_TARGETS).flatMap(n -> new TcpTargetsValidator(reader).validate(n))
+                : Optional.of(List.of());
+        Optional<SshConfig> ssh = view.get(SSH).flatMap(n -> new SshValidator(reader).validate(n));
+        // Streams belong to stored sessions of users in the users file; the jump host forwards only to tcp_targets.
+        requireSections(view, reader, TCP_TARGETS, STORAGE, USERS);
+        requireSections(view, reader, SSH, STORAGE, USERS, TCP_TARGETS);
+        if (reader.problems().hasErrors() || remoteDesktops.isEmpty() || tcpTargets.isEmpty()
+                || (view.has(SSH) && ssh.isEmpty()) || server.isEmpty() || limits.isEmpty() || routes.isEmpty()
                 || accessControl.isEmpty() || (auditNode.isPresent() && audit.isEmpty())
                 || (view.has(STORAGE) && storage.isEmpty()) || sessions.isEmpty()
                 || (view.has(USERS) && users.isEmpty()) || lockout.isEmpty()
@@ -168,6 +178,17 @@ public final class ConfigLoader {
         return Optional.of(new GatewayConfig(file, List.copyOf(referencedFiles), server.get(), limits.get(),
                 routes.get(), networks, accessControl.get(), audit.orElse(null), storage.orElse(null),
                 sessions.get(), users.orElse(null), lockout.get(), portal.orElse(null), identity.orElse(null),
-                enrolment.get(), totp.get(), webauthn.get(), remoteDesktops.get(), cache.orElse(null)));
+                enrolment.get(), totp.get(), webauthn.get(), remoteDesktops.get(), cache.orElse(null), tcpTargets.get(),
+                ssh.orElse(null)));
+    }
+
+    private static void requireSections(MappingView view, NodeReader reader, String section, String... needed) {
+        view.get(section).ifPresent(node -> {
+            for (String other : needed) {
+                if (!view.has(other)) {
+                    reader.problems().error(node, Messages.sectionNeeds(section, other));
+                }
+            }
+        });
     }
 }

@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param remoteDesktops  the desktops published through the RD Gateway endpoint (empty: none)
  * @param cache           state shared by the nodes of a cluster ({@code cache.redis}), or null: each node keeps it in
  *                        its own memory
+ * @param tcpTargets      TCP services reachable through the SSH jump host and {@code portcullis connect} (empty: none)
+ * @param ssh             the SSH jump host, or null when it is off
  */
 public record GatewayConfig(
         Path source,
@@ -47,7 +49,9 @@ public record GatewayConfig(
         TotpConfig totp,
         WebAuthnConfig webauthn,
         List<RemoteDesktopConfig> remoteDesktops,
-        CacheConfig cache) {
+        CacheConfig cache,
+        List<TcpTargetConfig> tcpTargets,
+        SshConfig ssh) {
 
     public GatewayConfig {
         Objects.requireNonNull(source, "source");
@@ -63,9 +67,10 @@ public record GatewayConfig(
         totp = totp == null ? TotpConfig.defaults() : totp;
         webauthn = webauthn == null ? WebAuthnConfig.defaults() : webauthn;
         remoteDesktops = remoteDesktops == null ? List.of() : List.copyOf(remoteDesktops);
+        tcpTargets = tcpTargets == null ? List.of() : List.copyOf(tcpTargets);
     }
 
-    /** A config without remote desktops and {@code cache} (the shape before those sections existed). */
+    /** A config without remote desktops, {@code cache}, TCP targets and SSH (the shape before those sections existed). */
     public GatewayConfig(Path source, List<Path> referencedFiles, ServerConfig server, LimitsConfig limits,
                          List<RouteConfig> routes, Map<String, NetworkRef> networks,
                          AccessControlConfig accessControl, AuditConfig audit, StorageConfig storage,
@@ -73,7 +78,7 @@ public record GatewayConfig(
                          IdentityConfig identity, EnrolmentConfig enrolment, TotpConfig totp,
                          WebAuthnConfig webauthn) {
         this(source, referencedFiles, server, limits, routes, networks, accessControl, audit, storage, sessions, users,
-                lockout, portal, identity, enrolment, totp, webauthn, null, null);
+                lockout, portal, identity, enrolment, totp, webauthn, null, null, null, null);
     }
 
     /** A config with the default {@code webauthn} section (the shape before that section existed). */
@@ -110,20 +115,20 @@ public record GatewayConfig(
     public GatewayConfig withAudit(AuditConfig other) {
         return new GatewayConfig(source, referencedFiles, server, limits, routes, networks, accessControl, other,
                 storage, sessions, users, lockout, portal, identity, enrolment, totp, webauthn, remoteDesktops,
-                cache);
+                cache, tcpTargets, ssh);
     }
 
     /** This config with {@code storage} in place of its own (a reload keeps the open store). */
     public GatewayConfig withStorage(StorageConfig other) {
         return new GatewayConfig(source, referencedFiles, server, limits, routes, networks, accessControl, audit,
                 other, sessions, users, lockout, portal, identity, enrolment, totp, webauthn, remoteDesktops,
-                cache);
+                cache, tcpTargets, ssh);
     }
 
     /** This config with {@code server} and the files to watch in place of its own (a reload keeps the listeners). */
     public GatewayConfig withServer(ServerConfig other, List<Path> files) {
         return new GatewayConfig(source, files, other, limits, routes, networks, accessControl, audit, storage,
                 sessions, users, lockout, portal, identity, enrolment, totp, webauthn, remoteDesktops,
-                cache);
+                cache, tcpTargets, ssh);
     }
 }

@@ -496,4 +496,30 @@ final class Messages {
         return "remote desktops need a '" + section + "' section (allowed: add " + section
                 + ", or remove remote_desktops)";
     }
+
+    // --- tcp_targets, ssh ---------------------------------------------------------------------------------------
+
+    static String notTcpTargetAddress(String value) {
+        return value + " is not the address of a TCP target (allowed: HOST:PORT, e.g. db01.internal:22)";
+    }
+
+    static String tcpTargetNeedsSubjects() {
+        return "a TCP target needs 'subjects' or 'groups' (who may reach it; nobody by default)";
+    }
+
+    static String tcpTargetNeedsTwoFactor(String value) {
+        return value + " is too weak for a TCP target (allowed: two_factor; a TCP target always needs two factors)";
+    }
+
+    static String tcpIdleLongerThanMax(String idle, String max) {
+        return "idle_timeout (" + idle + ") is longer than max_duration (" + max + ") (allowed: at most max_duration)";
+    }
+
+    static String notHostKeyAlgorithm(String value) {
+        return value + " is not a host key algorithm (allowed: ed25519, ecdsa-p256, rsa-3072)";
+    }
+
+    static String sectionNeeds(String section, String needed) {
+        return section + " needs a '" + needed + "' section (allowed: add " + needed + ", or remove " + section + ")";
+    }
 }

@@ -32,6 +32,8 @@ import org.portcullis.snapshot.CurrentSnapshot;
 import org.portcullis.snapshot.GatewaySnapshot;
 import org.portcullis.snapshot.TlsEngine;
 import org.portcullis.storage.Database;
+import org.portcullis.ssh.SshHostKeys;
+import org.portcullis.ssh.SshJumpHost;
 import org.portcullis.storage.StorageExecutor;
 import org.portcullis.upstream.JwtSigner;
 import org.portcullis.upstream.SigningKeys;
@@ -52,6 +54,8 @@ public final class GatewayServer implements AutoCloseable {
     private final List<Channel> serverChannels = new ArrayList<>();
     private final List<ListenerConfig> listeners;
     private final SignInAssembly signIn;
+    /** Set once, right after start, when there is an {@code ssh} section. */
+    private volatile SshJumpHost jumpHost;
 
     private GatewayServer(GatewayRuntime runtime, SignInAssembly signIn, EventLoopGroup boss, EventLoopGroup workers,
                           List<ListenerConfig> listeners) {
@@ -169,6 +173,17 @@ public final class GatewayServer implements AutoCloseable {
             throw e;
         }
         LOG.info("Portcullis listening on {} ({} transport)", server.boundAddresses(), transport.name());
+        if (config.ssh() != null && signIn != null) {
+            try {
+                server.jumpHost = SshJumpHost.start(config.ssh(), config.sessions().idle(), signIn.sshSignIn(),
+                        new SshHostKeys(storage, new SecretBox(EncryptionKey.parse(
+                                config.storage().encryptionKeyText())), clock).loadOrCreate(
+                                config.ssh().hostKeyAlgorithm()));
+            } catch (Exception e) {
+                server.close();
+                throw e;
+            }
+        }
         return server;
     }
 
@@ -228,6 +243,11 @@ public final class GatewayServer implements AutoCloseable {
         return serverChannels.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
     }
 
+    /** The SSH jump host, when the config has an {@code ssh} section. */
+    public Optional<SshJumpHost> jumpHost() {
+        return Optional.ofNullable(jumpHost);
+    }
+
     /** Stops accepting, lets the event loops finish what they are doing (bounded), and closes everything. */
     @Override
     public void close() {
@@ -236,6 +256,9 @@ public final class GatewayServer implements AutoCloseable {
         }
         // Open streams end with the gateway (remote.close, reason shutdown), while the event loops still run.
         signIn().ifPresent(s -> s.liveStreams().endAll());
+        if (jumpHost != null) {
+            jumpHost.close();
+        }
         runtime.pools().closeIdle();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

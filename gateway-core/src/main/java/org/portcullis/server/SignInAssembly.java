@@ -50,6 +50,7 @@ import org.portcullis.signin.StreamCuttingSessionStore;
 import org.portcullis.signin.StreamEvents;
 import org.portcullis.signin.TunnelWatch;
 import org.portcullis.storage.Database;
+import org.portcullis.ssh.SshSignInParts;
 import org.portcullis.storage.StorageExecutor;
 import org.portcullis.upstream.UpstreamIdentity;
 
@@ -88,6 +89,7 @@ public final class SignInAssembly implements AutoCloseable {
     private final SignInPortal portal;
     private final RdgGateway remoteDesktops;
     private final SharedState shared;
+    private final SshSignInParts sshSignIn;
 
     /** The parts, as {@link #start} makes them. */
     private record Parts(UsersFileReloader reloader, PasswordCheckPool passwords, StorageExecutor sessionReads,
@@ -95,7 +97,7 @@ public final class SignInAssembly implements AutoCloseable {
                          SessionInvalidations invalidations, SessionCache sessionCache, LiveStreams liveStreams,
                          OpenStreamsPublisher published, SecondFactors secondFactors, Regulators regulators,
                          RequestSessions requestSessions, TunnelWatch tunnels, SignInPortal portal,
-                         RdgGateway remoteDesktops, SharedState shared) {
+                         RdgGateway remoteDesktops, SharedState shared, SshSignInParts sshSignIn) {
     }
 
     private SignInAssembly(Parts parts) {
@@ -115,6 +117,7 @@ public final class SignInAssembly implements AutoCloseable {
         this.portal = parts.portal();
         this.remoteDesktops = parts.remoteDesktops();
         this.shared = parts.shared();
+        this.sshSignIn = parts.sshSignIn();
     }
 
     /**
@@ -200,7 +203,10 @@ public final class SignInAssembly implements AutoCloseable {
                 invalidations);
         return new SignInAssembly(new Parts(reloader, passwords, storage, portalWork, cacheKeeper, invalidations,
                 sessionCache, liveStreams, published, secondFactors, regulators, requestSessions, tunnels, portal,
-                remoteDesktops, shared));
+                remoteDesktops, shared,
+                // The SSH jump host signs in with these very parts: one lockout, one TOTP ledger, one session store.
+                new SshSignInParts(currentConfig, audit, clock, portalWork, gate, firstFactor, directory,
+                        unknownLogins, regulators, sessions, secondFactors, tunnels)));
     }
 
     /**
@@ -225,6 +231,11 @@ public final class SignInAssembly implements AutoCloseable {
     /** The RD Gateway endpoint: remote desktops opened with the portal's access tokens. */
     public RdgGateway remoteDesktops() {
         return remoteDesktops;
+    }
+
+    /** The portal's sign-in parts, for the SSH jump host (issue 17). */
+    public SshSignInParts sshSignIn() {
+        return sshSignIn;
     }
 
     /** What answers the gateway's own paths. */

@@ -11,6 +11,7 @@ import org.portcullis.audit.SignInEvent;
 import org.portcullis.enrolment.RecoveryCodeSet;
 import org.portcullis.enrolment.Redemption;
 import org.portcullis.factor.SecondFactors;
+import org.portcullis.factor.TotpCheck;
 import org.portcullis.factor.TotpCredential;
 import org.portcullis.factor.TotpCredentials;
 import org.portcullis.factor.TotpSettings;

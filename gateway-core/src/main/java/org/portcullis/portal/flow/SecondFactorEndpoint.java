@@ -9,6 +9,7 @@ import org.portcullis.audit.AuditOutcome;
 import org.portcullis.audit.SignInEvent;
 import org.portcullis.enrolment.Redemption;
 import org.portcullis.factor.SecondFactors;
+import org.portcullis.factor.TotpCheck;
 import org.portcullis.factor.TotpCredential;
 import org.portcullis.policy.AuthFactor;
 import org.portcullis.portal.FormBody;

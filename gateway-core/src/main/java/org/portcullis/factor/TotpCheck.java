@@ -1,11 +1,8 @@
-package org.portcullis.portal.flow;
+package org.portcullis.factor;
 
 import java.util.List;
 import java.util.Optional;
 import org.portcullis.config.TotpConfig;
-import org.portcullis.factor.SecondFactors;
-import org.portcullis.factor.TotpCredential;
-import org.portcullis.factor.TotpSettings;
 import org.portcullis.totp.TotpParameters;
 import org.portcullis.totp.Verification;
 
@@ -20,13 +17,16 @@ import org.portcullis.totp.Verification;
  * periods (the config changed between two enrolments), so step numbers of different authenticators are not
  * comparable; the ledger records each accepted step by the epoch second it starts at instead. That keeps "never the
  * same or an earlier code again" per user, across authenticators of any period.
+ *
+ * <p>Shared by the portal's code form and the SSH jump host's keyboard-interactive step: one ledger, so a code used
+ * on either is refused on the other.
  */
-final class TotpCheck {
+public final class TotpCheck {
     private TotpCheck() {
     }
 
     /** What became of the code: the credential it matched, or why it was refused. */
-    record Result(Optional<TotpCredential> accepted, Verification.Reason refusal) {
+    public record Result(Optional<TotpCredential> accepted, Verification.Reason refusal) {
         static Result of(TotpCredential credential) {
             return new Result(Optional.of(credential), null);
         }
@@ -35,12 +35,12 @@ final class TotpCheck {
             return new Result(Optional.empty(), reason);
         }
 
-        boolean ok() {
+        public boolean ok() {
             return accepted.isPresent();
         }
     }
 
-    static Result check(SecondFactors factors, String user, List<TotpCredential> candidates, String code,
+    public static Result check(SecondFactors factors, String user, List<TotpCredential> candidates, String code,
                         TotpConfig config) {
         boolean replayed = false;
         boolean wellFormed = candidates.isEmpty();
