@@ -1,6 +1,8 @@
 package org.portcullis.config;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +40,12 @@ public final class ConfigLoader {
     static final String ENROLMENT = "enrolment";
     static final String TOTP = "totp";
     static final String WEBAUTHN = "webauthn";
+    static final String ENTRY_POINTS = "entry_points";
     static final List<String> KEYS = List.of(SERVER, LIMITS, ROUTES, NETWORKS, ACCESS_CONTROL, AUDIT, STORAGE,
-            SESSIONS, USERS, LOCKOUT, PORTAL, IDENTITY, ENROLMENT, TOTP, WEBAUTHN);
+            SESSIONS, USERS, LOCKOUT, PORTAL, IDENTITY, ENROLMENT, TOTP, WEBAUTHN, ENTRY_POINTS);
 
     private final Map<String, String> environment;
+    private final Clock clock;
 
     /** A loader that resolves {@code ${env:…}} from the process environment. */
     public ConfigLoader() {
@@ -50,7 +54,16 @@ public final class ConfigLoader {
 
     /** A loader that resolves {@code ${env:…}} from {@code environment} (tests, or a filtered environment). */
     public ConfigLoader(Map<String, String> environment) {
+        this(environment, Clock.systemUTC());
+    }
+
+    /**
+     * A loader that also checks the exception register's review dates against {@code clock} (lapsed and soon-due
+     * exceptions are warnings that depend on the day).
+     */
+    public ConfigLoader(Map<String, String> environment, Clock clock) {
         this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -70,7 +83,7 @@ public final class ConfigLoader {
         }
         Path baseDirectory = file.toAbsolutePath().normalize().getParent();
         NodeReader reader = new NodeReader(problems, baseDirectory, referencedFiles);
-        Optional<GatewayConfig> config = validate(file, root, reader, referencedFiles);
+        Optional<GatewayConfig> config = validate(file, root, reader, referencedFiles, clock);
         if (problems.hasErrors() || config.isEmpty()) {
             throw new ConfigException(problems.errors(), problems.warnings());
         }
@@ -78,7 +91,7 @@ public final class ConfigLoader {
     }
 
     private static Optional<GatewayConfig> validate(Path file, YamlNode root, NodeReader reader,
-            Set<Path> referencedFiles) {
+            Set<Path> referencedFiles, Clock clock) {
         Optional<MappingView> top = reader.mapping(root, KEYS);
         if (top.isEmpty()) {
             return Optional.empty();
@@ -104,6 +117,14 @@ public final class ConfigLoader {
         }
         Optional<YamlNode> auditNode = view.get(AUDIT);
         AuditValidator auditValidator = new AuditValidator(reader);
+        if (routes.isPresent() && accessControl.isPresent()) {
+            new ExceptionChecks(reader.problems(), clock).check(accessControl.get(), routes.get(),
+                    view.get(ACCESS_CONTROL).orElse(null));
+        }
+        Optional<List<EntryPoint>> entryPoints = view.get(ENTRY_POINTS).isPresent()
+                ? view.get(ENTRY_POINTS).flatMap(n -> new EntryPointsValidator(reader, protectedNames(routes))
+                        .validate(n))
+                : Optional.of(List.of());
         Optional<AuditConfig> audit = auditNode.flatMap(auditValidator::validate);
         Optional<StorageConfig> storage = view.get(STORAGE).flatMap(n -> new StorageValidator(reader).validate(n));
         auditValidator.rejectSharedKey(audit.orElse(null), storage.orElse(null));
@@ -144,12 +165,22 @@ public final class ConfigLoader {
                 || (view.has(STORAGE) && storage.isEmpty()) || sessions.isEmpty()
                 || (view.has(USERS) && users.isEmpty()) || lockout.isEmpty()
                 || (view.has(PORTAL) && portal.isEmpty()) || (view.has(IDENTITY) && identity.isEmpty())
-                || enrolment.isEmpty() || totp.isEmpty() || webauthn.isEmpty()) {
+                || enrolment.isEmpty() || totp.isEmpty() || webauthn.isEmpty() || entryPoints.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new GatewayConfig(file, List.copyOf(referencedFiles), server.get(), limits.get(),
                 routes.get(), networks, accessControl.get(), audit.orElse(null), storage.orElse(null),
                 sessions.get(), users.orElse(null), lockout.get(), portal.orElse(null), identity.orElse(null),
-                enrolment.get(), totp.get(), webauthn.get()));
+                enrolment.get(), totp.get(), webauthn.get(), entryPoints.get()));
+    }
+
+    /**
+     * The names {@code entry_points} may use, by kind. Remote desktops and TCP targets join here when their sections
+     * exist (until then an entry point naming one is an error: fail closed).
+     */
+    private static Map<ProtectedRef.Kind, List<String>> protectedNames(Optional<List<RouteConfig>> routes) {
+        Map<ProtectedRef.Kind, List<String>> names = new EnumMap<>(ProtectedRef.Kind.class);
+        names.put(ProtectedRef.Kind.ROUTE, routes.orElse(List.of()).stream().map(RouteConfig::name).toList());
+        return names;
     }
 }

@@ -24,6 +24,8 @@ import java.util.Objects;
  *                        {@link TotpConfig#defaults()}
  * @param webauthn        the WebAuthn relying party (security keys, passkeys); null means
  *                        {@link WebAuthnConfig#defaults()}, which derives everything from {@code portal}
+ * @param entryPoints     the protected systems' own addresses as seen from outside ({@code entry_points}), for
+ *                        {@code coverage check}; empty when none are declared
  */
 public record GatewayConfig(
         Path source,
@@ -42,7 +44,8 @@ public record GatewayConfig(
         IdentityConfig identity,
         EnrolmentConfig enrolment,
         TotpConfig totp,
-        WebAuthnConfig webauthn) {
+        WebAuthnConfig webauthn,
+        List<EntryPoint> entryPoints) {
 
     public GatewayConfig {
         Objects.requireNonNull(source, "source");
@@ -57,6 +60,17 @@ public record GatewayConfig(
         enrolment = enrolment == null ? EnrolmentConfig.defaults() : enrolment;
         totp = totp == null ? TotpConfig.defaults() : totp;
         webauthn = webauthn == null ? WebAuthnConfig.defaults() : webauthn;
+        entryPoints = entryPoints == null ? List.of() : List.copyOf(entryPoints);
+    }
+
+    /** A config without {@code entry_points} (the shape before that section existed). */
+    public GatewayConfig(Path source, List<Path> referencedFiles, ServerConfig server, LimitsConfig limits,
+                         List<RouteConfig> routes, Map<String, NetworkRef> networks,
+                         AccessControlConfig accessControl, AuditConfig audit, StorageConfig storage,
+                         SessionsConfig sessions, UsersConfig users, LockoutConfig lockout, PortalConfig portal,
+                         IdentityConfig identity, EnrolmentConfig enrolment, TotpConfig totp, WebAuthnConfig webauthn) {
+        this(source, referencedFiles, server, limits, routes, networks, accessControl, audit, storage, sessions, users,
+                lockout, portal, identity, enrolment, totp, webauthn, null);
     }
 
     /** A config with the default {@code webauthn} section (the shape before that section existed). */
@@ -92,18 +106,18 @@ public record GatewayConfig(
     /** This config with {@code audit} in place of its own (a reload keeps the running sink's settings). */
     public GatewayConfig withAudit(AuditConfig other) {
         return new GatewayConfig(source, referencedFiles, server, limits, routes, networks, accessControl, other,
-                storage, sessions, users, lockout, portal, identity, enrolment, totp, webauthn);
+                storage, sessions, users, lockout, portal, identity, enrolment, totp, webauthn, entryPoints);
     }
 
     /** This config with {@code storage} in place of its own (a reload keeps the open store). */
     public GatewayConfig withStorage(StorageConfig other) {
         return new GatewayConfig(source, referencedFiles, server, limits, routes, networks, accessControl, audit,
-                other, sessions, users, lockout, portal, identity, enrolment, totp, webauthn);
+                other, sessions, users, lockout, portal, identity, enrolment, totp, webauthn, entryPoints);
     }
 
     /** This config with {@code server} and the files to watch in place of its own (a reload keeps the listeners). */
     public GatewayConfig withServer(ServerConfig other, List<Path> files) {
         return new GatewayConfig(source, files, other, limits, routes, networks, accessControl, audit, storage,
-                sessions, users, lockout, portal, identity, enrolment, totp, webauthn);
+                sessions, users, lockout, portal, identity, enrolment, totp, webauthn, entryPoints);
     }
 }
