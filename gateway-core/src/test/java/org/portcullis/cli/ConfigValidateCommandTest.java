@@ -103,7 +103,7 @@ class ConfigValidateCommandTest {
 
     @Test
     void aRuleNeedingASignInWithoutAPortalIsWarnedAboutWithFileAndLine() throws Exception {
-        Path file = write("portcullis.yaml", GOOD.replace("policy: deny", "policy: two_factor"));
+        Path file = write("portcullis.yaml", GOOD.replace("      policy: deny", "      policy: two_factor"));
 
         Run run = run("config", "validate", file.toString());
 
