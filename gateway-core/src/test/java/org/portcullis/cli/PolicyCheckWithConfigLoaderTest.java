@@ -90,6 +90,7 @@ class PolicyCheckWithConfigLoaderTest {
                 "rule:     rule #2",
                 "  lb-health   skipped: hosts: records.example.org does not match admin.example.org",
                 "  rule #2     MATCHED",
+                "strength: best (two factors: webauthn, phishing-resistant)",
                 ""));
     }
 
