@@ -56,7 +56,7 @@ final class RouteSystems implements ProtectedSystemSource {
         return guards;
     }
 
-    private static Guard guard(AccessControlConfig policy, AccessRule rule, Instant now) {
+    static Guard guard(AccessControlConfig policy, AccessRule rule, Instant now) {
         List<SecondFactor> accepted = rule.factors().stream()
                 .filter(f -> rule.minimumStrength() == null || FactorStrength.of(f).atLeast(rule.minimumStrength()))
                 .toList();
