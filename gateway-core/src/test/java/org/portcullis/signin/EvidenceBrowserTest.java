@@ -76,6 +76,9 @@ class EvidenceBrowserTest {
         CoverageCheckTest.Run evidence = CoverageCheckTest.run("audit", "evidence", "--config", config.toString(),
                 "--period", today + ".." + today, "--out", out.toString());
         assertThat(evidence.exitCode()).as(evidence.out() + evidence.err()).isZero();
+        CoverageCheckTest.Run report = CoverageCheckTest.run("audit", "report", "--config", config.toString(),
+                "--since", today, "--out", dir.resolve("report.html").toString());
+        assertThat(report.exitCode()).as(report.out() + report.err()).isZero();
         trail = gateway.auditLines();
         html = Files.readString(out.resolve("mfa-evidence.html"), StandardCharsets.UTF_8);
         json = Files.readString(out.resolve("mfa-evidence.json"), StandardCharsets.UTF_8);
@@ -160,6 +163,27 @@ class EvidenceBrowserTest {
                         + "exception (it only warns).");
         assertThat(gaps("privileged-access-mfa")).anySatisfy(g -> assertThat(g).startsWith("No rule is limited"));
         assertThat(text("limits")).contains("Systems that are neither behind the gateway nor declared as entry points");
+    }
+
+    @Test
+    void theAuditReportHasAnMfaCoverageSection() {
+        try {
+            browser.open(dir.resolve("report.html").toUri().toString());
+            List<String> systems = browser.driver().findElements(By.cssSelector("#mfa-systems tbody tr")).stream()
+                    .map(r -> String.join(" | ", r.findElements(By.tagName("td")).stream().map(WebElement::getText)
+                            .toList())).toList();
+            assertThat(systems).contains(
+                    "route app app.test/ | public | bypass |  | none |  | paths [/public/**]",
+                    "route app app.test/ | records | two_factor | totp, webauthn | better |  | paths [/records/**]",
+                    "route app app.test/ | signed-in | one_factor |  | weak |  | every request not matched above");
+            assertThat(browser.driver().findElement(By.id("factor-use")).getText())
+                    .contains("authenticator code (TOTP) 1 50.0%", "password alone (one factor) 1 50.0%");
+            assertThat(text("last-coverage-check")).contains("FAILED (entry_points=1 around_gateway=1: "
+                    + "http://127.0.0.1:" + gateway.upstream.port() + " (route app))");
+            assertThat(text("exception-register")).isEqualTo("No exceptions are registered.");
+        } finally {
+            browser.open(dir.resolve("evidence").resolve("mfa-evidence.html").toUri().toString());
+        }
     }
 
     List<String> gaps(String section) {
