@@ -25,7 +25,11 @@ import org.portcullis.config.YamlNode.YamlScalar;
 final class AccessControlValidator {
     static final String DEFAULT_POLICY = "default_policy";
     static final String RULES = "rules";
-    static final List<String> KEYS = List.of(DEFAULT_POLICY, RULES);
+    static final String EXCEPTIONS = "exceptions";
+    static final String EXCEPTIONS_REQUIRED = "exceptions_required";
+    static final String EXCEPTIONS_EXPIRED = "exceptions_expired";
+    static final List<String> KEYS = List.of(DEFAULT_POLICY, RULES, EXCEPTIONS, EXCEPTIONS_REQUIRED,
+            EXCEPTIONS_EXPIRED);
     static final String ID = "id";
     static final String HOSTS = "hosts";
     static final String PATHS = "paths";
@@ -35,8 +39,10 @@ final class AccessControlValidator {
     static final String POLICY = "policy";
     static final String FACTORS = "factors";
     static final String MAX_FACTOR_AGE = "max_factor_age";
+    static final String EXCEPTION = "exception";
+    static final String MINIMUM_STRENGTH = "minimum_strength";
     static final List<String> RULE_KEYS = List.of(ID, HOSTS, PATHS, METHODS, NETWORKS, SUBJECTS, POLICY, FACTORS,
-            MAX_FACTOR_AGE);
+            MAX_FACTOR_AGE, EXCEPTION, MINIMUM_STRENGTH);
     static final Pattern RULE_ID = Pattern.compile("[a-z0-9_-]+");
     private static final Pattern SUBJECT = Pattern.compile("(user|group):(\\S+)");
 
@@ -64,10 +70,22 @@ final class AccessControlValidator {
             rejectDuplicateIds(list.items());
             rules.ifPresent(r -> new RuleShadowing(reader.problems()).warn(r, list.items()));
         }
-        if (defaultPolicy.isEmpty() || rules.isEmpty()) {
+        Optional<List<ExceptionEntry>> exceptions = view.get().get(EXCEPTIONS).isPresent()
+                ? view.get().get(EXCEPTIONS).flatMap(n -> new ExceptionsValidator(reader).validate(n))
+                : Optional.of(List.of());
+        Optional<Boolean> required = view.get().get(EXCEPTIONS_REQUIRED).isPresent()
+                ? view.get().get(EXCEPTIONS_REQUIRED).flatMap(reader::bool) : Optional.of(false);
+        Optional<ExpiredExceptions> expired = view.get().get(EXCEPTIONS_EXPIRED).isPresent()
+                ? view.get().get(EXCEPTIONS_EXPIRED).flatMap(n -> reader.parsed(n, e -> Arrays
+                        .stream(ExpiredExceptions.values()).filter(k -> k.yamlName().equals(e)).findFirst(),
+                        CoverageMessages::notExpiredMode))
+                : Optional.of(ExpiredExceptions.DENY);
+        if (defaultPolicy.isEmpty() || rules.isEmpty() || exceptions.isEmpty() || required.isEmpty()
+                || expired.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new AccessControlConfig(defaultPolicy.get(), rules.get()));
+        return Optional.of(new AccessControlConfig(defaultPolicy.get(), rules.get(), exceptions.get(),
+                required.get(), expired.get()));
     }
 
     private Optional<AccessRule> rule(YamlNode node) {
@@ -92,7 +110,15 @@ final class AccessControlValidator {
         Optional<PolicyKind> policy = rule.require(POLICY).flatMap(this::policy);
         Set<SecondFactor> factors = new LinkedHashSet<>(optionalList(rule, FACTORS, this::factor));
         Duration maxFactorAge = rule.get(MAX_FACTOR_AGE).flatMap(reader::duration).orElse(null);
+        String exception = rule.get(EXCEPTION).flatMap(n -> reader.parsed(n, AccessControlValidator::ruleId,
+                v -> Messages.notName(v, "exception id"))).orElse(null);
+        FactorStrength minimum = rule.get(MINIMUM_STRENGTH).flatMap(this::minimumStrength).orElse(null);
         policy.ifPresent(p -> rejectCombinations(rule, p));
+        if (minimum != null && !factors.isEmpty()
+                && factors.stream().noneMatch(f -> FactorStrength.of(f).atLeast(minimum))) {
+            rule.get(MINIMUM_STRENGTH).ifPresent(n -> reader.problems().error(n,
+                    CoverageMessages.minimumStrengthUnreachable(minimum.yamlName())));
+        }
         if (reader.problems().errorCount() != before) {
             return Optional.empty();
         }
@@ -100,7 +126,7 @@ final class AccessControlValidator {
             factors = EnumSet.allOf(SecondFactor.class);
         }
         return Optional.of(new AccessRule(name, hosts, paths, new LinkedHashSet<>(methods), networkRefs, subjects,
-                policy.get(), factors, maxFactorAge));
+                policy.get(), factors, maxFactorAge, exception, minimum));
     }
 
     private void rejectCombinations(MappingView rule, PolicyKind policy) {
@@ -110,6 +136,8 @@ final class AccessControlValidator {
         if (policy != PolicyKind.TWO_FACTOR) {
             rule.get(FACTORS).ifPresent(n -> reader.problems().error(n, Messages.onlyWithTwoFactor(policy.yamlName())));
             rule.get(MAX_FACTOR_AGE)
+                    .ifPresent(n -> reader.problems().error(n, Messages.onlyWithTwoFactor(policy.yamlName())));
+            rule.get(MINIMUM_STRENGTH)
                     .ifPresent(n -> reader.problems().error(n, Messages.onlyWithTwoFactor(policy.yamlName())));
         }
     }
@@ -123,6 +151,13 @@ final class AccessControlValidator {
     private Optional<PolicyKind> policy(YamlNode node) {
         return reader.parsed(node, p -> Arrays.stream(PolicyKind.values())
                 .filter(k -> k.yamlName().equals(p)).findFirst(), Messages::notPolicy);
+    }
+
+    /** Only the grades a second factor can have: a two-factor rule is never weaker than {@code better}. */
+    private Optional<FactorStrength> minimumStrength(YamlNode node) {
+        return reader.parsed(node, s -> Arrays.stream(FactorStrength.values())
+                .filter(k -> k.atLeast(FactorStrength.BETTER) && k.yamlName().equals(s)).findFirst(),
+                CoverageMessages::notMinimumStrength);
     }
 
     private Optional<SecondFactor> factor(YamlNode node) {

@@ -1,6 +1,8 @@
 package org.portcullis.config;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,11 +44,13 @@ public final class ConfigLoader {
     static final String CACHE = "cache";
     static final String TCP_TARGETS = "tcp_targets";
     static final String SSH = "ssh";
+    static final String ENTRY_POINTS = "entry_points";
     static final List<String> KEYS = List.of(SERVER, LIMITS, ROUTES, NETWORKS, ACCESS_CONTROL, AUDIT, STORAGE,
             SESSIONS, USERS, LOCKOUT, PORTAL, IDENTITY, ENROLMENT, TOTP, WEBAUTHN, REMOTE_DESKTOPS, CACHE, TCP_TARGETS,
-            SSH);
+            SSH, ENTRY_POINTS);
 
     private final Map<String, String> environment;
+    private final Clock clock;
 
     /** A loader that resolves {@code ${env:…}} from the process environment. */
     public ConfigLoader() {
@@ -55,7 +59,16 @@ public final class ConfigLoader {
 
     /** A loader that resolves {@code ${env:…}} from {@code environment} (tests, or a filtered environment). */
     public ConfigLoader(Map<String, String> environment) {
+        this(environment, Clock.systemUTC());
+    }
+
+    /**
+     * A loader that also checks the exception register's review dates against {@code clock} (lapsed and soon-due
+     * exceptions are warnings that depend on the day).
+     */
+    public ConfigLoader(Map<String, String> environment, Clock clock) {
         this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -75,7 +88,7 @@ public final class ConfigLoader {
         }
         Path baseDirectory = file.toAbsolutePath().normalize().getParent();
         NodeReader reader = new NodeReader(problems, baseDirectory, referencedFiles);
-        Optional<GatewayConfig> config = validate(file, root, reader, referencedFiles);
+        Optional<GatewayConfig> config = validate(file, root, reader, referencedFiles, clock);
         if (problems.hasErrors() || config.isEmpty()) {
             throw new ConfigException(problems.errors(), problems.warnings());
         }
@@ -83,7 +96,7 @@ public final class ConfigLoader {
     }
 
     private static Optional<GatewayConfig> validate(Path file, YamlNode root, NodeReader reader,
-            Set<Path> referencedFiles) {
+            Set<Path> referencedFiles, Clock clock) {
         Optional<MappingView> top = reader.mapping(root, KEYS);
         if (top.isEmpty()) {
             return Optional.empty();
@@ -109,6 +122,10 @@ public final class ConfigLoader {
         }
         Optional<YamlNode> auditNode = view.get(AUDIT);
         AuditValidator auditValidator = new AuditValidator(reader);
+        if (routes.isPresent() && accessControl.isPresent()) {
+            new ExceptionChecks(reader.problems(), clock).check(accessControl.get(), routes.get(),
+                    view.get(ACCESS_CONTROL).orElse(null));
+        }
         Optional<AuditConfig> audit = auditNode.flatMap(auditValidator::validate);
         Optional<StorageConfig> storage = view.get(STORAGE).flatMap(n -> new StorageValidator(reader).validate(n));
         auditValidator.rejectSharedKey(audit.orElse(null), storage.orElse(null));
@@ -162,6 +179,10 @@ public final class ConfigLoader {
                 ? view.get(TCP_TARGETS).flatMap(n -> new TcpTargetsValidator(reader).validate(n))
                 : Optional.of(List.of());
         Optional<SshConfig> ssh = view.get(SSH).flatMap(n -> new SshValidator(reader).validate(n));
+        Optional<List<EntryPoint>> entryPoints = view.get(ENTRY_POINTS).isPresent()
+                ? view.get(ENTRY_POINTS).flatMap(n -> new EntryPointsValidator(reader,
+                        protectedNames(routes, remoteDesktops, tcpTargets)).validate(n))
+                : Optional.of(List.of());
         // Streams belong to stored sessions of users in the users file; the jump host forwards only to tcp_targets.
         requireSections(view, reader, TCP_TARGETS, STORAGE, USERS);
         requireSections(view, reader, SSH, STORAGE, USERS, TCP_TARGETS);
@@ -171,7 +192,7 @@ public final class ConfigLoader {
                 || (view.has(STORAGE) && storage.isEmpty()) || sessions.isEmpty()
                 || (view.has(USERS) && users.isEmpty()) || lockout.isEmpty()
                 || (view.has(PORTAL) && portal.isEmpty()) || (view.has(IDENTITY) && identity.isEmpty())
-                || enrolment.isEmpty() || totp.isEmpty() || webauthn.isEmpty()
+                || enrolment.isEmpty() || totp.isEmpty() || webauthn.isEmpty() || entryPoints.isEmpty()
                 || (view.has(CACHE) && cache.isEmpty())) {
             return Optional.empty();
         }
@@ -179,7 +200,7 @@ public final class ConfigLoader {
                 routes.get(), networks, accessControl.get(), audit.orElse(null), storage.orElse(null),
                 sessions.get(), users.orElse(null), lockout.get(), portal.orElse(null), identity.orElse(null),
                 enrolment.get(), totp.get(), webauthn.get(), remoteDesktops.get(), cache.orElse(null), tcpTargets.get(),
-                ssh.orElse(null)));
+                ssh.orElse(null), entryPoints.get()));
     }
 
     private static void requireSections(MappingView view, NodeReader reader, String section, String... needed) {
@@ -190,5 +211,20 @@ public final class ConfigLoader {
                 }
             }
         });
+    }
+
+    /**
+     * The names {@code entry_points} may use, by kind: routes, remote desktops and TCP targets (a name that is not
+     * there is an error: fail closed).
+     */
+    private static Map<ProtectedRef.Kind, List<String>> protectedNames(Optional<List<RouteConfig>> routes,
+                                                                       Optional<List<RemoteDesktopConfig>> desktops,
+                                                                       Optional<List<TcpTargetConfig>> targets) {
+        Map<ProtectedRef.Kind, List<String>> names = new EnumMap<>(ProtectedRef.Kind.class);
+        names.put(ProtectedRef.Kind.ROUTE, routes.orElse(List.of()).stream().map(RouteConfig::name).toList());
+        names.put(ProtectedRef.Kind.DESKTOP, desktops.orElse(List.of()).stream().map(RemoteDesktopConfig::name)
+                .toList());
+        names.put(ProtectedRef.Kind.TARGET, targets.orElse(List.of()).stream().map(TcpTargetConfig::name).toList());
+        return names;
     }
 }

@@ -29,6 +29,8 @@ import java.util.Objects;
  *                        its own memory
  * @param tcpTargets      TCP services reachable through the SSH jump host and {@code portcullis connect} (empty: none)
  * @param ssh             the SSH jump host, or null when it is off
+ * @param entryPoints     the protected systems' own addresses as seen from outside ({@code entry_points}), for
+ *                        {@code coverage check}; empty when none are declared
  */
 public record GatewayConfig(
         Path source,
@@ -51,7 +53,8 @@ public record GatewayConfig(
         List<RemoteDesktopConfig> remoteDesktops,
         CacheConfig cache,
         List<TcpTargetConfig> tcpTargets,
-        SshConfig ssh) {
+        SshConfig ssh,
+        List<EntryPoint> entryPoints) {
 
     public GatewayConfig {
         Objects.requireNonNull(source, "source");
@@ -68,9 +71,10 @@ public record GatewayConfig(
         webauthn = webauthn == null ? WebAuthnConfig.defaults() : webauthn;
         remoteDesktops = remoteDesktops == null ? List.of() : List.copyOf(remoteDesktops);
         tcpTargets = tcpTargets == null ? List.of() : List.copyOf(tcpTargets);
+        entryPoints = entryPoints == null ? List.of() : List.copyOf(entryPoints);
     }
 
-    /** A config without remote desktops, {@code cache}, TCP targets and SSH (the shape before those sections existed). */
+    /** A config without remote desktops, {@code cache}, TCP targets, SSH and {@code entry_points} (the shape before those sections existed). */
     public GatewayConfig(Path source, List<Path> referencedFiles, ServerConfig server, LimitsConfig limits,
                          List<RouteConfig> routes, Map<String, NetworkRef> networks,
                          AccessControlConfig accessControl, AuditConfig audit, StorageConfig storage,
@@ -78,7 +82,7 @@ public record GatewayConfig(
                          IdentityConfig identity, EnrolmentConfig enrolment, TotpConfig totp,
                          WebAuthnConfig webauthn) {
         this(source, referencedFiles, server, limits, routes, networks, accessControl, audit, storage, sessions, users,
-                lockout, portal, identity, enrolment, totp, webauthn, null, null, null, null);
+                lockout, portal, identity, enrolment, totp, webauthn, null, null, null, null, null);
     }
 
     /** A config with the default {@code webauthn} section (the shape before that section existed). */
@@ -115,20 +119,20 @@ public record GatewayConfig(
     public GatewayConfig withAudit(AuditConfig other) {
         return new GatewayConfig(source, referencedFiles, server, limits, routes, networks, accessControl, other,
                 storage, sessions, users, lockout, portal, identity, enrolment, totp, webauthn, remoteDesktops,
-                cache, tcpTargets, ssh);
+                cache, tcpTargets, ssh, entryPoints);
     }
 
     /** This config with {@code storage} in place of its own (a reload keeps the open store). */
     public GatewayConfig withStorage(StorageConfig other) {
         return new GatewayConfig(source, referencedFiles, server, limits, routes, networks, accessControl, audit,
                 other, sessions, users, lockout, portal, identity, enrolment, totp, webauthn, remoteDesktops,
-                cache, tcpTargets, ssh);
+                cache, tcpTargets, ssh, entryPoints);
     }
 
     /** This config with {@code server} and the files to watch in place of its own (a reload keeps the listeners). */
     public GatewayConfig withServer(ServerConfig other, List<Path> files) {
         return new GatewayConfig(source, files, other, limits, routes, networks, accessControl, audit, storage,
                 sessions, users, lockout, portal, identity, enrolment, totp, webauthn, remoteDesktops,
-                cache, tcpTargets, ssh);
+                cache, tcpTargets, ssh, entryPoints);
     }
 }

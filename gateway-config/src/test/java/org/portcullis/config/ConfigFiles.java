@@ -66,6 +66,16 @@ final class ConfigFiles {
         return e.errors().stream().map(ConfigProblem::toString).toList();
     }
 
+    /**
+     * The warnings other than the exception register's (weak rules without an exception, tested in
+     * ExceptionRegisterTest), for tests of other warnings whose configs have bypass or one_factor rules.
+     */
+    static List<String> otherThanExceptionRegister(LoadedConfig loaded) {
+        return loaded.warnings().stream().map(ConfigProblem::toString)
+                .filter(w -> !w.contains("names no exception") && !w.contains("a default cannot name an exception"))
+                .toList();
+    }
+
     /** The single error of a failing config, in full ({@code FILE:LINE: path: message}). */
     String onlyError(String yaml) {
         List<String> errors = errors(yaml);

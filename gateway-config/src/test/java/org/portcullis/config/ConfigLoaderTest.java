@@ -75,7 +75,7 @@ class ConfigLoaderTest {
                 """.formatted(key, proxies));
 
         GatewayConfig config = loaded.config();
-        assertThat(loaded.warnings()).map(ConfigProblem::toString).containsExactly(files.file() + ":39:"
+        assertThat(ConfigFiles.otherThanExceptionRegister(loaded)).containsExactly(files.file() + ":39:"
                 + " access_control.rules[1].policy: this policy needs a sign-in, but there is no portal section (nor"
                 + " users): every browser it applies to meets a sign-in it cannot complete (2 more ask for one too)"
                 + " (allowed: add portal, users and storage sections, or use bypass or deny)");

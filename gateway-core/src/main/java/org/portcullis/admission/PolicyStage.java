@@ -39,6 +39,11 @@ final class PolicyStage implements Stage {
             return new Step.Done(new Admission.Refuse(400, "WINDOWS_PATH_ALIAS", canonical, route.name(),
                     deny.rule(), context.bodyFollows()));
         }
+        if (decision instanceof Decision.Deny deny && deny.reason() == DenyReason.EXCEPTION_LAPSED) {
+            // its own outcome code, so the trail shows which refusals a lapsed exception caused
+            return new Step.Done(new Admission.Refuse(403, "EXCEPTION_LAPSED", canonical, route.name(), deny.rule(),
+                    context.bodyFollows()));
+        }
         if (decision instanceof Decision.Deny deny) {
             return new Step.Done(new Admission.Refuse(403, "POLICY_DENY", canonical, route.name(), deny.rule(),
                     context.bodyFollows()));

@@ -21,12 +21,15 @@ import java.util.Objects;
  * @param skipped     lines of those files that are not sealed audit lines
  * @param days        one entry per UTC day of the period, oldest first
  * @param verification the chain check over {@link #files}
+ * @param mfa         the trail's MFA facts for the period (factor use, last coverage check, sealed range)
+ * @param coverage    what the config says about MFA coverage, or null when the report was made without a config
  */
 public record AuditReport(Instant since, Instant until, Instant generated, List<Path> files, long events,
                           long skipped, List<Day> days, Totals totals, Table<Failures> failuresByUser,
                           Table<Failures> failuresByAddress, Table<Suspicious> suspicious, Table<Reach> reach,
                           Table<Change> enrolments, Table<Change> adminActions, Table<Remote> remote,
-                          AuditVerifier.Result verification) {
+                          AuditVerifier.Result verification, MfaTrail mfa,
+                          org.portcullis.coverage.MfaCoverage coverage) {
 
     /** Rows per table; beyond that the report names the count and points to {@code audit query}. */
     public static final int MAX_ROWS = 500;
@@ -37,8 +40,46 @@ public record AuditReport(Instant since, Instant until, Instant generated, List<
         files = List.copyOf(files);
         days = List.copyOf(days);
         Objects.requireNonNull(verification, "verification");
+        Objects.requireNonNull(mfa, "mfa");
     }
 
+    /** This report with the config's coverage (the trail alone does not know the systems or the register). */
+    public AuditReport withCoverage(org.portcullis.coverage.MfaCoverage other) {
+        return new AuditReport(since, until, generated, files, events, skipped, days, totals, failuresByUser,
+                failuresByAddress, suspicious, reach, enrolments, adminActions, remote, verification, mfa, other);
+    }
+
+    /**
+     * What the trail shows about MFA in the period.
+     *
+     * @param use               completed sign-ins by the factor that finished them
+     * @param lastCoverageCheck the latest {@code coverage.check} up to the end of the period (also before it), or null
+     * @param first             the period's first sealed line, or null when it has none
+     * @param last              the period's last sealed line, or null
+     * @param configHashes      the config SHA-256 of every {@code gateway.start} in the period
+     * @param reloads           config reloads applied in the period (their config hash is not in the trail)
+     */
+    public record MfaTrail(FactorUse use, Change lastCoverageCheck, Sealed first, Sealed last,
+                           List<String> configHashes, long reloads) {
+        public MfaTrail {
+            Objects.requireNonNull(use, "use");
+            configHashes = List.copyOf(configHashes);
+        }
+    }
+
+    /**
+     * Sign-ins by the factor that completed them: a password with nothing after it (one factor), or a second factor
+     * (TOTP code, security key, a passkey with user verification, recovery code).
+     */
+    public record FactorUse(long passwordOnly, long totp, long webauthn, long passkey, long recoveryCodes) {
+        public long total() {
+            return passwordOnly + totp + webauthn + passkey + recoveryCodes;
+        }
+    }
+
+    /** One sealed line: its sequence number, hash and time. */
+    public record Sealed(long sequence, String hash, Instant time) {
+    }
     /**
      * Reads the trail {@code files} (oldest first): the period's figures from the lines in {@code [since, until)},
      * the networks each user signed in from before from every earlier line, and the hash chain of the files that

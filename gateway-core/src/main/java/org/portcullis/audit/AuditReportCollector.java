@@ -47,6 +47,12 @@ final class AuditReportCollector {
     private long events;
     private long skipped;
     private long lockouts;
+    private final long[] factorUse = new long[5];
+    private AuditReport.Change lastCoverageCheck;
+    private AuditReport.Sealed firstSealed;
+    private AuditReport.Sealed lastSealed;
+    private final List<String> configHashes = new ArrayList<>();
+    private long reloads;
 
     private static final int SUCCEEDED = 0;
     private static final int FAILED = 1;
@@ -116,12 +122,72 @@ final class AuditReportCollector {
                     skipped++;
                 } else if (time.isBefore(since)) {
                     learnNetwork(line);
+                    coverageCheck(line, time);
                 } else if (time.isBefore(until)) {
                     events++;
                     count(line, time);
+                    coverageCheck(line, time);
+                    sealed(line, time);
                 }
             }
         }
+    }
+
+    private static final int PASSWORD_ONLY = 0;
+    private static final int USE_TOTP = 1;
+    private static final int USE_WEBAUTHN = 2;
+    private static final int USE_PASSKEY = 3;
+    private static final int USE_RECOVERY = 4;
+
+    /** The MFA facts of a line in the period: what completed a sign-in, the config a run started with. */
+    private void mfa(AuditLine line, String action, boolean success) {
+        String reason = line.field(AuditJson.REASON);
+        if (!success) {
+            return;
+        }
+        switch (action) {
+            case SignInEvent.ACTION_SIGN_IN -> {
+                if ("password".equals(reason) || "passkey_one_factor".equals(reason)) {
+                    factorUse[PASSWORD_ONLY]++;
+                } else if ("passkey_user_verified".equals(reason)) {
+                    factorUse[USE_PASSKEY]++;
+                }
+            }
+            case SignInEvent.ACTION_FACTOR_VERIFY -> {
+                if ("totp".equals(reason)) {
+                    factorUse[USE_TOTP]++;
+                } else if ("webauthn".equals(reason)) {
+                    factorUse[USE_WEBAUTHN]++;
+                }
+            }
+            case SignInEvent.ACTION_RECOVERY_CODE_USE -> factorUse[USE_RECOVERY]++;
+            case GatewayLifecycle.ACTION_START -> {
+                String hash = line.field(AuditJson.FILE_SHA256);
+                if (hash != null && !configHashes.contains(hash)) {
+                    configHashes.add(hash);
+                }
+            }
+            case ConfigReload.ACTION -> reloads++;
+            default -> {
+            }
+        }
+    }
+
+    private void coverageCheck(AuditLine line, Instant time) {
+        if (AdminCommand.ACTION.equals(line.action())
+                && org.portcullis.coverage.CoverageCheck.COMMAND.equals(line.field(AuditJson.REASON))) {
+            lastCoverageCheck = new AuditReport.Change(time, AdminCommand.ACTION, line.field(AuditJson.OUTCOME),
+                    org.portcullis.coverage.CoverageCheck.COMMAND, line.field(AuditJson.USER), null, null,
+                    line.field(AuditJson.DETAIL));
+        }
+    }
+
+    private void sealed(AuditLine line, Instant time) {
+        AuditReport.Sealed here = new AuditReport.Sealed(line.sequence(), line.hash(), time);
+        if (firstSealed == null) {
+            firstSealed = here;
+        }
+        lastSealed = here;
     }
 
     private static Instant time(AuditLine line) {
@@ -143,6 +209,7 @@ final class AuditReportCollector {
         String ip = line.field(AuditJson.SOURCE_IP);
         String host = line.field(AuditJson.DOMAIN);
         long[] day = days.get(LocalDate.ofInstant(time, ZoneOffset.UTC));
+        mfa(line, action, success);
         switch (action) {
             case SignInEvent.ACTION_SIGN_IN -> {
                 day[success ? SUCCEEDED : FAILED]++;
@@ -323,7 +390,10 @@ final class AuditReportCollector {
                 .toList();
         return new AuditReport(since, until, generated, files, events, skipped, perDay, totals, failures(byUser),
                 failures(byAddress), suspicious.table(), limit(reachRows), enrolments.table(), admin.table(),
-                remote.table(), verification);
+                remote.table(), verification, new AuditReport.MfaTrail(new AuditReport.FactorUse(
+                        factorUse[PASSWORD_ONLY], factorUse[USE_TOTP], factorUse[USE_WEBAUTHN], factorUse[USE_PASSKEY],
+                        factorUse[USE_RECOVERY]), lastCoverageCheck, firstSealed, lastSealed, configHashes, reloads),
+                null);
     }
 
     private static AuditReport.Table<AuditReport.Failures> failures(Map<String, long[]> tallies) {

@@ -39,6 +39,7 @@ public final class AuditReportHtml {
             th{background:#f6f8fa}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
             td{overflow-wrap:break-word}td.t{white-space:nowrap}td.k,td:last-child{overflow-wrap:anywhere}
             .none{color:#57606a;font-style:italic}.note{color:#57606a;font-size:12px}
+            .gap{color:#cf222e;font-weight:600}
             svg.chart{max-width:100%;height:auto;display:block}
             svg .grid{stroke:#eaeef2}svg .baseline{stroke:#57606a}
             svg .axis,svg .value{font-size:10px;fill:#57606a}
@@ -80,6 +81,7 @@ public final class AuditReportHtml {
                 report.failuresByAddress());
         suspicious(html, report.suspicious());
         reach(html, report.reach());
+        MfaCoverageHtml.section(html, report);
         remote(html, report.remote());
         changes(html, "Enrolments and resets", "enrolments", report.enrolments(), false);
         changes(html, "Admin commands and config reloads", "admin", report.adminActions(), true);

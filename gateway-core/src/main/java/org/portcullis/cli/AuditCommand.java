@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
         name = "audit",
         mixinStandardHelpOptions = true,
         description = "Verify, search and report on the audit trail.",
-        subcommands = {AuditVerifyCommand.class, AuditQueryCommand.class, AuditReportCommand.class})
+        subcommands = {AuditVerifyCommand.class, AuditQueryCommand.class, AuditReportCommand.class,
+            AuditEvidenceCommand.class})
 public final class AuditCommand implements Callable<Integer> {
     static final int EXIT_BAD_INPUT = 2;
 

@@ -104,6 +104,9 @@ final class AuditReportCommand implements Callable<Integer> {
             AuditReport report;
             try {
                 report = AuditReport.read(files, from, to, auditKey, now);
+                if (resolved.config() != null) {
+                    report = report.withCoverage(org.portcullis.coverage.MfaCoverage.of(resolved.config(), now));
+                }
             } catch (IOException e) {
                 err.println("error: cannot read the audit trail: " + e.getMessage());
                 return EXIT_BAD_INPUT;

@@ -32,7 +32,7 @@ final class AuditTrailOptions {
      * The audit section and storage section (null without {@code --config}; storage also null when the config has
      * none) and the files to read.
      */
-    record Resolved(AuditConfig audit, StorageConfig storage, List<Path> files) {
+    record Resolved(AuditConfig audit, StorageConfig storage, List<Path> files, GatewayConfig config) {
     }
 
     /**
@@ -42,6 +42,7 @@ final class AuditTrailOptions {
     Resolved resolve(PrintWriter err) {
         AuditConfig audit = null;
         StorageConfig storage = null;
+        GatewayConfig gateway = null;
         if (config != null) {
             GatewayConfig loaded = configWithAudit(err);
             if (loaded == null) {
@@ -49,9 +50,10 @@ final class AuditTrailOptions {
             }
             audit = loaded.audit();
             storage = loaded.storage();
+            gateway = loaded;
         }
         List<Path> trail = trail(audit, err);
-        return trail == null ? null : new Resolved(audit, storage, trail);
+        return trail == null ? null : new Resolved(audit, storage, trail, gateway);
     }
 
     /** The config's audit section, or null after saying why on {@code err}. Only with {@code --config}. */

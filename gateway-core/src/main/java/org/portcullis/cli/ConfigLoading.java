@@ -14,8 +14,13 @@ final class ConfigLoading {
 
     /** @return the config, or null after printing its errors to {@code err} */
     static LoadedConfig loadOrReport(Path file, PrintWriter err) {
+        return loadOrReport(file, err, java.time.Clock.systemUTC());
+    }
+
+    /** Like {@link #loadOrReport(Path, PrintWriter)}, with exception review dates checked against {@code clock}. */
+    static LoadedConfig loadOrReport(Path file, PrintWriter err, java.time.Clock clock) {
         try {
-            LoadedConfig loaded = new ConfigLoader().load(file);
+            LoadedConfig loaded = new ConfigLoader(System.getenv(), clock).load(file);
             for (ConfigProblem warning : loaded.warnings()) {
                 err.println("warning: " + warning);
             }

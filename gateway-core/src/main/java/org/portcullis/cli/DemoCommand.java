@@ -153,14 +153,36 @@ final class DemoCommand implements Callable<Integer> {
                       paths: [/healthz]
                       methods: [GET, HEAD]
                       policy: bypass
+                      exception: health-check
                     - id: admin-area
                       paths: [/admin/**]
                       policy: two_factor
                     - id: records-demo
                       hosts: [localhost]
                       policy: one_factor
+                      exception: demo-records
+                  # Every rule weaker than two factors names its approved exception (docs/compliance.md).
+                  exceptions:
+                    - id: health-check
+                      reason: the load balancer's health check; the page shows no patient data
+                      risk_owner: Head of IT
+                      approver: SIRO
+                      approved_on: %s
+                      review_by: %s
+                    - id: demo-records
+                      reason: a demo, so a password alone is enough to look around
+                      risk_owner: Demo owner
+                      approver: Demo owner
+                      approved_on: %s
+                      review_by: %s
                 """.formatted(gatewayPort, upstreamPort, gatewayPort, dataDir.resolve("store"),
                 dataDir.resolve(DemoSignIn.KEY_FILE), dataDir.resolve(DemoSignIn.USERS_FILE),
-                dataDir.resolve(AUDIT_FILE), dataDir.resolve(DemoSignIn.AUDIT_KEY_FILE));
+                dataDir.resolve(AUDIT_FILE), dataDir.resolve(DemoSignIn.AUDIT_KEY_FILE), today(), today().plusMonths(6),
+                today(), today().plusMonths(6));
+    }
+
+    /** The demo's exceptions are approved the day it is written and due for review six months later. */
+    private static java.time.LocalDate today() {
+        return java.time.LocalDate.now(java.time.ZoneOffset.UTC);
     }
 }

@@ -159,6 +159,11 @@ public final class PolicyCheckCommand implements Callable<Integer> {
             UpstreamPaths paths = route.map(RouteConfig::paths).orElse(UpstreamPaths.CASE_SENSITIVE);
             Explanation explanation = engine.explain(new AccessRequest(method, host, path, source, paths), auth);
             print(out, explanation, routeLine(route, routes.isEmpty()), loaded.config().accessControl().rules());
+            for (String line : org.portcullis.coverage.StrengthText.lines(loaded.config().accessControl(),
+                    explanation.decision().rule(), now)) {
+                out.println(line);
+            }
+            out.flush();
             return explanation.decision() instanceof Decision.Allow ? EXIT_ALLOW : EXIT_NOT_ALLOWED;
         } catch (BadInput e) {
             err.println("error: " + e.getMessage());

@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
             DemoCommand.class,
             SessionsCommand.class,
             AuditCommand.class,
+            CoverageCommand.class,
             StorageCommand.class,
             UsersCommand.class,
             HashPasswordCommand.class,

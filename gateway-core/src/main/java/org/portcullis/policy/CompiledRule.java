@@ -30,6 +30,11 @@ final class CompiledRule {
     private final RuleDemand demand;
 
     CompiledRule(AccessRule rule) {
+        this(rule, null);
+    }
+
+    /** @param lapsesAfter the last day the rule's exception holds when a lapse denies, else null */
+    CompiledRule(AccessRule rule, java.time.LocalDate lapsesAfter) {
         this.name = rule.name();
         this.hosts = rule.hosts();
         this.paths = rule.paths().stream().map(PathMatcher::compile).toList();
@@ -41,8 +46,9 @@ final class CompiledRule {
             throw new IllegalArgumentException("rule '" + name + "': networks name no address");
         }
         this.subjects = rule.subjects().stream().map(Conjunction::of).toList();
-        this.demand = new RuleDemand(name, rule.policy(), rule.factors(), rule.maxFactorAge(),
-                DenyReason.DENIED_BY_RULE);
+        this.demand = new RuleDemand(name, rule.policy(), rule.policy() == org.portcullis.config.PolicyKind.TWO_FACTOR
+                ? RuleDemand.atLeast(rule.factors(), rule.minimumStrength()) : rule.factors(), rule.maxFactorAge(),
+                DenyReason.DENIED_BY_RULE, lapsesAfter);
     }
 
     String name() {

@@ -7,6 +7,11 @@ public enum DenyReason {
     /** No rule matched and {@code default_policy} is {@code deny}. */
     NO_RULE_MATCHED("no_rule_matched"),
     /**
+     * The first matching rule is weaker than two factors and its exception ({@code access_control.exceptions}) is
+     * past its {@code review_by} day: the approval lapsed, so the rule refuses ({@code exceptions_expired: deny}).
+     */
+    EXCEPTION_LAPSED("exception_lapsed"),
+    /**
      * The route's upstream reads paths like Windows ({@code paths: case_insensitive}) and would read this path as
      * another name ({@link WindowsPathAliases}); refused before any rule, and answered with 400, not 403.
      */

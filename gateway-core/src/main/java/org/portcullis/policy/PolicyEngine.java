@@ -8,6 +8,9 @@ import java.util.Objects;
 import java.util.Set;
 import org.portcullis.config.AccessControlConfig;
 import org.portcullis.config.AccessRule;
+import org.portcullis.config.ExceptionEntry;
+import org.portcullis.config.ExpiredExceptions;
+import java.time.LocalDate;
 
 /**
  * Decides, for every canonical request, what the gateway demands before it forwards. Immutable and thread-safe: the
@@ -27,7 +30,9 @@ import org.portcullis.config.AccessRule;
  *   <li>What a matched rule demands: see {@code RuleDemand}. bypass allows without an identity; deny denies;
  *       one_factor asks an anonymous caller to sign in; two_factor also asks for a second factor of an accepted
  *       kind ({@code factors}), completed less than {@code max_factor_age} ago when that is set. A second factor of
- *       a kind the rule does not accept never satisfies it.</li>
+ *       a kind the rule does not accept never satisfies it; {@code minimum_strength} narrows the kinds accepted.</li>
+ *   <li>A rule whose exception ({@code access_control.exceptions}) is past its {@code review_by} day refuses
+ *       ({@link DenyReason#EXCEPTION_LAPSED}) unless {@code exceptions_expired: warn}; the day comes from the clock.</li>
  *   <li>On a route whose upstream reads paths case-insensitively ({@code paths: case_insensitive}, carried by
  *       {@link AccessRequest#paths()}), a path that Windows would read as another name ({@link WindowsPathAliases})
  *       is refused before any rule ({@link DenyReason#WINDOWS_PATH_ALIAS}), and rule paths are compared with the
@@ -49,7 +54,9 @@ public final class PolicyEngine {
         this.clock = Objects.requireNonNull(clock, "clock");
         List<CompiledRule> compiled = new ArrayList<>();
         for (AccessRule rule : config.rules()) {
-            compiled.add(new CompiledRule(rule));
+            LocalDate lapsesAfter = config.exceptionsExpired() == ExpiredExceptions.DENY
+                    ? config.exceptionOf(rule).map(ExceptionEntry::reviewBy).orElse(null) : null;
+            compiled.add(new CompiledRule(rule, lapsesAfter));
         }
         this.rules = List.copyOf(compiled);
         this.defaultDemand = new RuleDemand(Decision.DEFAULT_POLICY, config.defaultPolicy(), Set.of(), null,

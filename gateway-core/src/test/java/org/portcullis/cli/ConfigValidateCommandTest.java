@@ -30,7 +30,7 @@ class ConfigValidateCommandTest {
               rules:
                 - id: records
                   hosts: [records.example.org]
-                  policy: bypass
+                  policy: deny
             """;
 
     /** Four mistakes, one per line 2, 5, 9 and 11 (plus the listeners the typo leaves missing). */
@@ -103,7 +103,7 @@ class ConfigValidateCommandTest {
 
     @Test
     void aRuleNeedingASignInWithoutAPortalIsWarnedAboutWithFileAndLine() throws Exception {
-        Path file = write("portcullis.yaml", GOOD.replace("policy: bypass", "policy: two_factor"));
+        Path file = write("portcullis.yaml", GOOD.replace("      policy: deny", "      policy: two_factor"));
 
         Run run = run("config", "validate", file.toString());
 

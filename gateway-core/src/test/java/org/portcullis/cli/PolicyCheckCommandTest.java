@@ -102,6 +102,7 @@ class PolicyCheckCommandTest {
                 "rule:     rule #2",
                 "  lb-health   skipped: hosts: records.example.org does not match admin.example.org",
                 "  rule #2     MATCHED",
+                "strength: best (two factors: webauthn, phishing-resistant)",
                 ""));
         assertThat(run.err()).isEmpty();
     }
@@ -135,6 +136,7 @@ class PolicyCheckCommandTest {
                 "decision: allow (bypass: no sign-in, no identity passed on)",
                 "rule:     lb-health",
                 "  lb-health   MATCHED",
+                "strength: none (bypass: no sign-in)",
                 ""));
         assertThat(other.exitCode()).isEqualTo(1);
         assertThat(other.out()).contains("  lb-health   skipped: networks: 10.0.0.6 is not in lb_health\n");
@@ -152,6 +154,7 @@ class PolicyCheckCommandTest {
                 "  lb-health   skipped: paths: /healthz does not match /patients/7",
                 "  rule #2     skipped: paths: /admin/** does not match /patients/7",
                 "  rule #3     MATCHED but for subjects: sign in first, then the rules are evaluated again",
+                "strength: better (two factors: totp, webauthn)",
                 ""));
     }
 
@@ -167,6 +170,7 @@ class PolicyCheckCommandTest {
                 "  rule #2     skipped: hosts: *.example.org does not match example.org",
                 "  rule #3     skipped: hosts: records.example.org does not match example.org",
                 "  rule #4     skipped: hosts: *.example.org does not match example.org",
+                "strength: - (deny: nobody gets through)",
                 ""));
     }
 
@@ -181,6 +185,7 @@ class PolicyCheckCommandTest {
                 "  rule #2     not reached (skipped: paths: /admin/** does not match /healthz)",
                 "  rule #3     not reached (skipped: methods: GET is not in [DELETE])",
                 "  rule #4     not reached (would match)",
+                "strength: none (bypass: no sign-in)",
                 ""));
     }
 
@@ -348,6 +353,7 @@ class PolicyCheckCommandTest {
                 "  admin-closed               skipped: paths: /admin does not match /MANAGE/7"
                         + " (compared ignoring case: paths: case_insensitive)",
                 "  manage-needs-two-factors   MATCHED",
+                "strength: better (two factors: totp, webauthn)",
                 ""));
     }
 

@@ -53,7 +53,10 @@ class ReadmeMinimalConfigTest {
             String yaml = minimalConfig().replace("127.0.0.1:8080", "127.0.0.1:" + port)
                     .replace("http://localhost:8080", "http://localhost:" + port)
                     .replace("http://127.0.0.1:9000", "http://127.0.0.1:" + app.port())
-                    .replace("/etc/portcullis/storage.key", dir.resolve("storage.key").toString());
+                    .replace("/etc/portcullis/storage.key", dir.resolve("storage.key").toString())
+                    // the example's exception dates, moved to today so the example never lapses under the test
+                    .replace("2026-12-01", java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString())
+                    .replace("2027-11-30", java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusMonths(6).toString());
             Path config = Files.writeString(dir.resolve("portcullis.yaml"), yaml);
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);

@@ -1,0 +1,26 @@
+package org.portcullis.coverage;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.portcullis.config.GatewayConfig;
+
+/**
+ * Every protected system of a config, from every {@link ProtectedSystemSource}: routes today. Remote desktops
+ * ({@code remote_desktops:}) and TCP targets ({@code tcp_targets:}) join by adding their source to {@link #SOURCES};
+ * they always need two factors, so each is one {@link ProtectedSystem#alwaysTwoFactor} and never an exception.
+ */
+public final class ProtectedSystems {
+    static final List<ProtectedSystemSource> SOURCES = List.of(new RouteSystems());
+
+    private ProtectedSystems() {
+    }
+
+    public static List<ProtectedSystem> of(GatewayConfig config, Instant now) {
+        List<ProtectedSystem> systems = new ArrayList<>();
+        for (ProtectedSystemSource source : SOURCES) {
+            systems.addAll(source.systems(config, now));
+        }
+        return List.copyOf(systems);
+    }
+}
