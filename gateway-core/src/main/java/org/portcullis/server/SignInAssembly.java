@@ -15,13 +15,16 @@ import org.portcullis.config.UsersFile;
 import org.portcullis.config.UsersFileLoader;
 import org.portcullis.crypto.EncryptionKey;
 import org.portcullis.crypto.SecretBox;
+import org.portcullis.directory.LdapUserDirectory;
 import org.portcullis.factor.SecondFactors;
 import org.portcullis.identity.Argon2Parameters;
+import org.portcullis.identity.FileThenDirectory;
 import org.portcullis.identity.FileUserDirectory;
 import org.portcullis.identity.FirstFactorVerifier;
 import org.portcullis.identity.PasswordCheckPool;
 import org.portcullis.identity.PasswordHasher;
 import org.portcullis.identity.User;
+import org.portcullis.identity.UserDirectory;
 import org.portcullis.identity.UsersFileReloader;
 import org.portcullis.portal.flow.SignInPortal;
 import org.portcullis.portal.guard.CallbackCodes;
@@ -71,6 +74,7 @@ public final class SignInAssembly implements AutoCloseable {
     static final int MAX_WAITING_SIGN_INS = 4096;
 
     private final UsersFileReloader reloader;
+    private final LdapUserDirectory ldap;
     private final PasswordCheckPool passwords;
     private final StorageExecutor sessionReads;
     private final StorageExecutor portalWork;
@@ -86,7 +90,7 @@ public final class SignInAssembly implements AutoCloseable {
     private final SignInPortal portal;
 
     /** The parts, as {@link #start} makes them. */
-    private record Parts(UsersFileReloader reloader, PasswordCheckPool passwords, StorageExecutor sessionReads,
+    private record Parts(UsersFileReloader reloader, LdapUserDirectory ldap, PasswordCheckPool passwords, StorageExecutor sessionReads,
                          StorageExecutor portalWork, SessionCacheKeeper cacheKeeper,
                          SessionInvalidations invalidations, SessionCache sessionCache, LiveStreams liveStreams,
                          OpenStreamsPublisher published, SecondFactors secondFactors, Regulators regulators,
@@ -95,6 +99,7 @@ public final class SignInAssembly implements AutoCloseable {
 
     private SignInAssembly(Parts parts) {
         this.reloader = parts.reloader();
+        this.ldap = parts.ldap();
         this.passwords = parts.passwords();
         this.sessionReads = parts.sessionReads();
         this.portalWork = parts.portalWork();
@@ -149,6 +154,10 @@ public final class SignInAssembly implements AutoCloseable {
                 new InvalidatingSessionStore(sqlite, invalidations), liveStreams, clock), clock, random, sessionCache);
         Regulators regulators = new Regulators(new SqliteFailureCounter(database), clock);
         FileUserDirectory directory = new FileUserDirectory(users);
+        // users.ldap: the directory after the file (docs/ldap.md, "Both sources"); null without one.
+        LdapUserDirectory ldap = config.users().ldap() == null ? null
+                : LdapUserDirectory.start(config.users().ldap(), clock);
+        UserDirectory accounts = ldap == null ? directory : new FileThenDirectory(directory, ldap);
         // Every change to who can sign in is in the audit trail: the users file's reloads, applied or refused.
         UsersFileReloader reloader = new UsersFileReloader(usersFile, new UsersFileLoader(), directory,
                 (outcome, errors) -> {
@@ -159,14 +168,14 @@ public final class SignInAssembly implements AutoCloseable {
                     invalidations.publish(new SessionInvalidation.Everything());
                     // A user removed or disabled in the new file loses their open tunnels now, not at their next
                     // request.
-                    liveStreams.endIf(entry -> directory.find(entry.user()).isEmpty(),
+                    liveStreams.endIf(entry -> accounts.find(entry.user()).isEmpty(),
                             StreamCloseReason.USER_REMOVED);
-                    liveStreams.endIf(entry -> directory.find(entry.user()).filter(User::disabled).isPresent(),
+                    liveStreams.endIf(entry -> accounts.find(entry.user()).filter(User::disabled).isPresent(),
                             StreamCloseReason.USER_DISABLED);
                 });
         FirstFactorVerifier firstFactor = new FirstFactorVerifier(directory,
-                new PasswordHasher(dummyParameters(users)), passwords);
-        SessionResolver resolver = new SessionResolver(storage, directory);
+                new PasswordHasher(dummyParameters(users)), passwords, ldap);
+        SessionResolver resolver = new SessionResolver(storage, accounts);
         // One sign-in more than there are hashing threads, so a store read overlaps a hash; the rest wait parked.
         SignInGate gate = new SignInGate(passwords.threads() + 1, MAX_WAITING_SIGN_INS);
         SecondFactors secondFactors = new SecondFactors(database, box, clock, random);
@@ -176,14 +185,14 @@ public final class SignInAssembly implements AutoCloseable {
         CallbackCodes codes = new CallbackCodes(new InMemoryCallbackCodeStore(clock), clock,
                 CallbackCodes.DEFAULT_TTL, random);
         SignInPortal portal = new SignInPortal(audit, codes, clock, random, portalWork, sessions, regulators,
-                secondFactors, gate, firstFactor, directory, unknownLogins, identity, invalidations);
+                secondFactors, gate, firstFactor, accounts, unknownLogins, identity, invalidations);
         // A reload publishes a new config object: the watch re-decides every open stream with its policy.
-        TunnelWatch tunnels = new TunnelWatch(liveStreams, clock, storage, resolver, sqlite, directory,
+        TunnelWatch tunnels = new TunnelWatch(liveStreams, clock, storage, resolver, sqlite, accounts,
                 secondFactors::hasSecondFactor, () -> sessions.forConfig(currentConfig.get()), currentConfig::get);
         // Last: it starts a thread, and asks the store at once whether another process wrote to it.
         SessionCacheKeeper cacheKeeper = new SessionCacheKeeper(sessionCache, sqlite, database::writesByOthersVersion,
                 invalidations);
-        return new SignInAssembly(new Parts(reloader, passwords, storage, portalWork, cacheKeeper, invalidations,
+        return new SignInAssembly(new Parts(reloader, ldap, passwords, storage, portalWork, cacheKeeper, invalidations,
                 sessionCache, liveStreams, published, secondFactors, regulators, new RequestSessions(resolver,
                 sessions), tunnels, portal));
     }
@@ -236,6 +245,9 @@ public final class SignInAssembly implements AutoCloseable {
     @Override
     public void close() {
         reloader.close();
+        if (ldap != null) {
+            ldap.close();
+        }
         published.close();
         passwords.close();
         cacheKeeper.close();
