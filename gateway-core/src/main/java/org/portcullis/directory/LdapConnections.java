@@ -5,7 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import javax.net.SocketFactory;
-import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 import com.unboundid.ldap.sdk.BindRequest;
@@ -17,7 +17,6 @@ import com.unboundid.ldap.sdk.OperationType;
 import com.unboundid.ldap.sdk.PostConnectProcessor;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
-import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
 import com.unboundid.util.ssl.JVMDefaultTrustManager;
 import com.unboundid.util.ssl.PEMFileTrustManager;
 import com.unboundid.util.ssl.SSLUtil;
@@ -32,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the servers are tried in order ({@link FailoverServerSet}); a dead one costs at most
  *       {@code connect_timeout} before the next is tried;</li>
  *   <li>TLS ({@code ldaps://}, or StartTLS before the bind) checks the certificate chain against {@code ca_file} or
- *       the JVM's trust store, and the host name against the certificate (no wildcard beyond one label); a mismatch
- *       fails the connection, it is never downgraded;</li>
+ *       the JVM's trust store, and the host name against the certificate ({@link CertificateNameVerifier}, and for StartTLS the JDK's
+ *       endpoint identification as well, {@link EndpointCheckingSocketFactory}); a mismatch fails the connection, it is never downgraded;</li>
  *   <li>every operation has {@code response_timeout}; waiting for a free connection is bounded by
  *       {@code connect_timeout};</li>
  *   <li>the pool starts even when the directory is down (sign-ins then fail closed) and makes connections again
@@ -61,14 +60,14 @@ final class LdapConnections implements AutoCloseable {
         SocketFactory sockets = SocketFactory.getDefault();
         PostConnectProcessor startTls = null;
         if (!config.plain()) {
-            options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
+            options.setSSLSocketVerifier(new CertificateNameVerifier());
             SSLUtil ssl = new SSLUtil(trustManager(config));
             try {
+                SSLSocketFactory checked = new EndpointCheckingSocketFactory(ssl.createSSLSocketFactory());
                 if (config.servers().get(0).ldaps()) {
-                    sockets = ssl.createSSLSocketFactory();
+                    sockets = checked;
                 } else {
-                    SSLContext context = ssl.createSSLContext();
-                    startTls = new StartTLSPostConnectProcessor(context);
+                    startTls = new StartTLSPostConnectProcessor(checked);
                 }
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("users.ldap: cannot set up TLS: " + e.getMessage(), e);

@@ -223,6 +223,27 @@ class LdapSignInTest {
                         org.portcullis.regulation.Verdict.Allowed.class);
     }
 
+    /**
+     * The lockout is checked before the directory is asked: with the directory down, a locked account's right password
+     * gets the lockout page (429), not the 503 that asking the directory would give.
+     */
+    @Test
+    void aLockedAccountNeverReachesTheDirectory() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertThat(login("dave", "guess " + i).status()).isEqualTo(401);
+        }
+        directory.slapd.kill();
+        try {
+            RawResponse locked = login("dave", LdapDirectory.DAVE_PASSWORD);
+
+            assertThat(locked.status()).isEqualTo(429);
+            assertThat(SignInGateway.cookiePair(locked, "__Host-portcullis")).isNull();
+        } finally {
+            directory.slapd.restart();
+        }
+        assertThat(login("dave", LdapDirectory.DAVE_PASSWORD).status()).as("still locked").isEqualTo(429);
+    }
+
     @Test
     void aSessionOutlivesAnOutageUntilItsRecheckIsDueThenWaitsWith503AndResumes() throws Exception {
         String dave = signedIn("dave", LdapDirectory.DAVE_PASSWORD);
@@ -277,5 +298,41 @@ class LdapSignInTest {
 
         assertThat(gateway.navigate("app.test", "/b", gina).status()).isEqualTo(302);
         assertThat(login("gina", "gina's password").status()).isEqualTo(401);
+    }
+
+    @Test
+    void anAdminInvitesADirectoryUserForTheirFirstFactorByTheirDirectoryName() throws Exception {
+        Path config = gateway.dir.resolve("portcullis.yaml");
+
+        Invite dave = invite("Dave", "--config", config.toString());
+        Invite erin = invite("erin", "--config", config.toString());
+        Invite nobody = invite("nobody", "--config", config.toString());
+        Invite injected = invite("d*", "--config", config.toString());
+
+        assertThat(dave.exitCode()).as(dave.err()).isZero();
+        assertThat(dave.out()).contains("enrolment code for 'dave': ");
+        java.util.regex.Matcher code = java.util.regex.Pattern.compile("': ([A-Z0-9-]{24})\n").matcher(dave.out());
+        assertThat(code.find()).isTrue();
+        try (var db = org.portcullis.storage.EmbeddedDatabase.openExisting(gateway.dataDir)) {
+            assertThat(new org.portcullis.enrolment.InvitationCodes(db).redeem("dave", code.group(1),
+                    Instant.now().plusSeconds(60))).isEqualTo(org.portcullis.enrolment.Redemption.ACCEPTED);
+        }
+        for (Invite refused : List.of(erin, nobody, injected)) {
+            assertThat(refused.exitCode()).isEqualTo(2);
+            assertThat(refused.out()).isEmpty();
+            assertThat(refused.err()).contains("no user '").contains("the directory (users.ldap)");
+        }
+    }
+
+    record Invite(int exitCode, String out, String err) {
+    }
+
+    static Invite invite(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new org.portcullis.cli.InviteCommand());
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        return new Invite(cli.execute(args), out.toString(), err.toString());
     }
 }
