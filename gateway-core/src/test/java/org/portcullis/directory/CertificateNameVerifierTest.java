@@ -20,7 +20,8 @@ class CertificateNameVerifierTest {
         X509Certificate certificate = TestCertificates.create(dir).certificate(); // localhost, *.test, 127.0.0.1
         assertThat(CertificateNameVerifier.names(certificate, "localhost")).isTrue();
         assertThat(CertificateNameVerifier.names(certificate, "LOCALHOST.")).isTrue();
-        assertThat(CertificateNameVerifier.names(certificate, "dc1.test")).isTrue();
+        assertThat(CertificateNameVerifier.names(certificate, "dc1.test")).as("no wildcard over a top-level name")
+                .isFalse();
         assertThat(CertificateNameVerifier.names(certificate, "127.0.0.1")).isTrue();
         assertThat(CertificateNameVerifier.names(certificate, "127.0.0.2")).isFalse();
         assertThat(CertificateNameVerifier.names(certificate, "a.b.test")).isFalse();
