@@ -156,7 +156,8 @@ class LdapSignInTest {
         RawResponse empty = login("dave", "");
 
         for (RawResponse answer : List.of(wrong, disabled, unknown, empty)) {
-            assertThat(answer.status()).isEqualTo(401);
+            assertThat(answer.status()).as("answer %d", List.of(wrong, disabled, unknown, empty).indexOf(answer))
+                    .isEqualTo(401);
             assertThat(answer.bodyText()).contains(PortalMessages.WRONG_CREDENTIALS);
             assertThat(SignInGateway.cookiePair(answer, "__Host-portcullis")).isNull();
         }
@@ -242,6 +243,8 @@ class LdapSignInTest {
             directory.slapd.restart();
         }
         assertThat(login("dave", LdapDirectory.DAVE_PASSWORD).status()).as("still locked").isEqualTo(429);
+        clock.advance(Duration.ofMinutes(16));
+        assertThat(login("dave", LdapDirectory.DAVE_PASSWORD).status()).as("the timed lock is over").isEqualTo(303);
     }
 
     @Test
@@ -282,6 +285,23 @@ class LdapSignInTest {
         directory.slapd.add(LdapDirectory.person("frank", "Frank Directory", "frank's password", 512));
         assertThat(gateway.navigate("app.test", "/c", frank).status()).as("the session was ended, not paused")
                 .isEqualTo(302);
+    }
+
+    @Test
+    void aDeletedUsersWebSocketIsCutWithinASecondOfTheRecheckBeingDue() throws Exception {
+        directory.slapd.add(LdapDirectory.person("ivan", "Ivan Directory", "ivan's password", 512));
+        SignInGateway.SignIn portal = gateway.signIn("ivan", "ivan's password", rd("/"));
+        try (org.portcullis.fixtures.RawHttpClient ivan = TunnelSessionTest.openTunnel(gateway,
+                gateway.callback(portal.location()).cookie())) {
+            directory.slapd.delete("uid=ivan," + Slapd.PEOPLE);
+            ivan.send(org.portcullis.fixtures.WebSocketTestClient.maskedTextFrame("still kept"));
+            assertThat(ivan.readWebSocketFrame(WAIT).text()).as("until the re-check").isEqualTo("still kept");
+
+            clock.advance(RECHECK.plusSeconds(1));
+            long due = System.nanoTime();
+
+            assertThat(TunnelSessionTest.closedAfter(ivan, due)).isLessThan(Duration.ofSeconds(1));
+        }
     }
 
     @Test
