@@ -5,12 +5,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Checks {@code users}: {@code file} is required and readable now. Its content is checked by {@link UsersFileLoader}
+ * Checks {@code users}: {@code file} is required and readable now; {@code ldap} (optional) by {@link LdapValidator}. Its content is checked by {@link UsersFileLoader}
  * when the gateway reads it; the file is not watched with the config (it has its own reloader).
  */
 final class UsersValidator {
     static final String FILE = "file";
-    static final List<String> KEYS = List.of(FILE);
+    static final String LDAP = "ldap";
+    static final List<String> KEYS = List.of(FILE, LDAP);
 
     private final NodeReader reader;
 
@@ -24,6 +25,11 @@ final class UsersValidator {
             return Optional.empty();
         }
         Optional<Path> file = view.get().require(FILE).flatMap(reader::readableUnwatchedFile);
-        return file.map(UsersConfig::new);
+        Optional<YamlNode> ldapNode = view.get().get(LDAP);
+        Optional<LdapConfig> ldap = ldapNode.flatMap(n -> new LdapValidator(reader).validate(n));
+        if (file.isEmpty() || (ldapNode.isPresent() && ldap.isEmpty())) {
+            return Optional.empty();
+        }
+        return Optional.of(new UsersConfig(file.get(), ldap.orElse(null)));
     }
 }

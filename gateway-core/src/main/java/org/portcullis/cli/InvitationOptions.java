@@ -91,6 +91,12 @@ final class InvitationOptions {
                 return user.username();
             }
         }
+        if (store.config != null) {
+            DirectoryAccountCheck.Answer directory = DirectoryAccountCheck.username(store.config, account, err);
+            if (directory.configured()) {
+                return directory.username();
+            }
+        }
         err.println("error: no user '" + account + "' in " + file + " (add it first: portcullis users add)");
         return null;
     }

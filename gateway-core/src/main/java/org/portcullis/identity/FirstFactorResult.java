@@ -8,13 +8,15 @@ import java.util.Objects;
  * password) and {@link #BUSY_MESSAGE} when the gateway shed the check. The {@link Reason} is for the audit log only.
  */
 public sealed interface FirstFactorResult
-        permits FirstFactorResult.Success, FirstFactorResult.Failure, FirstFactorResult.Busy {
+        permits FirstFactorResult.Success, FirstFactorResult.Failure, FirstFactorResult.Busy,
+        FirstFactorResult.Unavailable {
 
     String FAILURE_MESSAGE = "Sign-in failed: the username or password is incorrect.";
     String BUSY_MESSAGE = "Sign-in is busy. Please try again in a moment.";
+    String UNAVAILABLE_MESSAGE = "Sign-in is unavailable, try again shortly.";
 
     /** Why a check failed; audit only, never shown. */
-    enum Reason { UNKNOWN_USER, WRONG_PASSWORD, DISABLED }
+    enum Reason { UNKNOWN_USER, WRONG_PASSWORD, DISABLED, PASSWORD_EXPIRED }
 
     /** The password matched an enabled account. */
     record Success(User user) implements FirstFactorResult {
@@ -42,6 +44,16 @@ public sealed interface FirstFactorResult
     record Busy() implements FirstFactorResult {
         public String userMessage() {
             return BUSY_MESSAGE;
+        }
+    }
+
+    /**
+     * The user directory could not be asked (unreachable, timed out, refused the service account): nothing was
+     * checked, nothing counts as a failed attempt, and the sign-in is refused (fail closed).
+     */
+    record Unavailable() implements FirstFactorResult {
+        public String userMessage() {
+            return UNAVAILABLE_MESSAGE;
         }
     }
 }

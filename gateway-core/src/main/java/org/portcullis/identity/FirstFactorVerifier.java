@@ -29,12 +29,23 @@ public final class FirstFactorVerifier {
     private final HashVerifier hasher;
     private final PasswordCheckPool pool;
     private final PasswordHash dummy;
+    private final PasswordDirectory passwordDirectory;
 
     public FirstFactorVerifier(UserDirectory directory, HashVerifier hasher, PasswordCheckPool pool) {
+        this(directory, hasher, pool, null);
+    }
+
+    /**
+     * @param directory         the users file's accounts, checked first
+     * @param passwordDirectory the directory that checks every other login itself (LDAP), or null
+     */
+    public FirstFactorVerifier(UserDirectory directory, HashVerifier hasher, PasswordCheckPool pool,
+                               PasswordDirectory passwordDirectory) {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.pool = Objects.requireNonNull(pool, "pool");
         this.dummy = dummyHash(hasher);
+        this.passwordDirectory = passwordDirectory;
     }
 
     /**
@@ -42,6 +53,10 @@ public final class FirstFactorVerifier {
      * checked (or at once when the pool is busy), so the caller must not reuse it.
      */
     public CompletableFuture<FirstFactorResult> verify(String login, char[] password) {
+        if (passwordDirectory != null && directory.find(login).isEmpty()) {
+            // Not a users-file login: the directory decides (docs/ldap.md, "Both sources": the file first).
+            return passwordDirectory.authenticate(login, password);
+        }
         return pool.submit(() -> verifyNow(login, password), () -> {
             Arrays.fill(password, '\0');
             return new FirstFactorResult.Busy();

@@ -15,4 +15,17 @@ import java.util.Optional;
 public interface UserDirectory {
     /** The account {@code login} names, or empty. Never throws for odd input (null, empty, control characters). */
     Optional<User> find(String login);
+
+    /**
+     * The account {@code username} names, as its source says now: for a directory whose answers are kept for a
+     * while ({@code users.ldap.recheck_interval}), the source is asked again when the kept answer is too old. May
+     * block on the network: call it from a storage thread, never an event loop. A source that holds everything in
+     * memory (the users file) answers as {@link #find}.
+     *
+     * @throws DirectoryUnavailableException the source could not be asked; the caller refuses (fail closed) and
+     *                                       keeps the session, which may be confirmed once the source is back
+     */
+    default Optional<User> confirm(String username) {
+        return find(username);
+    }
 }

@@ -144,8 +144,8 @@ public final class ConfigReloader implements AutoCloseable {
                     + "it; the running store and key stay in use");
         }
         if (!Objects.equals(next.users(), current.config().users())) {
-            LOG.warn("config reloaded, but users.file changed: restart Portcullis to apply it; the running users "
-                    + "file stays in use");
+            LOG.warn("config reloaded, but users (file or ldap) changed: restart Portcullis to apply it; the running "
+                    + "users file and directory stay in use");
         }
         if (transportChanged) {
             LOG.warn("config reloaded, but server.transport changed: restart Portcullis to apply it; the running "

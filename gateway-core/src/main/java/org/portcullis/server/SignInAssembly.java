@@ -16,13 +16,16 @@ import org.portcullis.config.UsersFile;
 import org.portcullis.config.UsersFileLoader;
 import org.portcullis.crypto.EncryptionKey;
 import org.portcullis.crypto.SecretBox;
+import org.portcullis.directory.LdapUserDirectory;
 import org.portcullis.factor.SecondFactors;
 import org.portcullis.identity.Argon2Parameters;
+import org.portcullis.identity.FileThenDirectory;
 import org.portcullis.identity.FileUserDirectory;
 import org.portcullis.identity.FirstFactorVerifier;
 import org.portcullis.identity.PasswordCheckPool;
 import org.portcullis.identity.PasswordHasher;
 import org.portcullis.identity.User;
+import org.portcullis.identity.UserDirectory;
 import org.portcullis.identity.UsersFileReloader;
 import org.portcullis.portal.flow.SignInPortal;
 import org.portcullis.portal.guard.CallbackCodes;
@@ -74,6 +77,7 @@ public final class SignInAssembly implements AutoCloseable {
     static final int MAX_WAITING_SIGN_INS = 4096;
 
     private final UsersFileReloader reloader;
+    private final LdapUserDirectory ldap;
     private final PasswordCheckPool passwords;
     private final StorageExecutor sessionReads;
     private final StorageExecutor portalWork;
@@ -92,7 +96,7 @@ public final class SignInAssembly implements AutoCloseable {
     private final SshSignInParts sshSignIn;
 
     /** The parts, as {@link #start} makes them. */
-    private record Parts(UsersFileReloader reloader, PasswordCheckPool passwords, StorageExecutor sessionReads,
+    private record Parts(UsersFileReloader reloader, LdapUserDirectory ldap, PasswordCheckPool passwords, StorageExecutor sessionReads,
                          StorageExecutor portalWork, SessionCacheKeeper cacheKeeper,
                          SessionInvalidations invalidations, SessionCache sessionCache, LiveStreams liveStreams,
                          OpenStreamsPublisher published, SecondFactors secondFactors, Regulators regulators,
@@ -102,6 +106,7 @@ public final class SignInAssembly implements AutoCloseable {
 
     private SignInAssembly(Parts parts) {
         this.reloader = parts.reloader();
+        this.ldap = parts.ldap();
         this.passwords = parts.passwords();
         this.sessionReads = parts.sessionReads();
         this.portalWork = parts.portalWork();
@@ -163,6 +168,10 @@ public final class SignInAssembly implements AutoCloseable {
                 random);
         Regulators regulators = new Regulators(shared.failures(), clock);
         FileUserDirectory directory = new FileUserDirectory(users);
+        // users.ldap: the directory after the file (docs/ldap.md, "Both sources"); null without one.
+        LdapUserDirectory ldap = config.users().ldap() == null ? null
+                : LdapUserDirectory.start(config.users().ldap(), clock);
+        UserDirectory accounts = ldap == null ? directory : new FileThenDirectory(directory, ldap);
         // Every change to who can sign in is in the audit trail: the users file's reloads, applied or refused.
         UsersFileReloader reloader = new UsersFileReloader(usersFile, new UsersFileLoader(), directory,
                 (outcome, errors) -> {
@@ -173,14 +182,14 @@ public final class SignInAssembly implements AutoCloseable {
                     invalidations.publish(new SessionInvalidation.Everything());
                     // A user removed or disabled in the new file loses their open tunnels now, not at their next
                     // request.
-                    liveStreams.endIf(entry -> directory.find(entry.user()).isEmpty(),
+                    liveStreams.endIf(entry -> accounts.find(entry.user()).isEmpty(),
                             StreamCloseReason.USER_REMOVED);
-                    liveStreams.endIf(entry -> directory.find(entry.user()).filter(User::disabled).isPresent(),
+                    liveStreams.endIf(entry -> accounts.find(entry.user()).filter(User::disabled).isPresent(),
                             StreamCloseReason.USER_DISABLED);
                 });
         FirstFactorVerifier firstFactor = new FirstFactorVerifier(directory,
-                new PasswordHasher(dummyParameters(users)), passwords);
-        SessionResolver resolver = new SessionResolver(storage, directory, shared.freshness());
+                new PasswordHasher(dummyParameters(users)), passwords, ldap);
+        SessionResolver resolver = new SessionResolver(storage, accounts, shared.freshness());
         // One sign-in more than there are hashing threads, so a store read overlaps a hash; the rest wait parked.
         SignInGate gate = new SignInGate(passwords.threads() + 1, MAX_WAITING_SIGN_INS);
         SecondFactors secondFactors = new SecondFactors(database, box, clock, random);
@@ -191,21 +200,21 @@ public final class SignInAssembly implements AutoCloseable {
         // Remote desktops (issue 16): the portal issues single-use access tokens, the RD Gateway endpoint redeems them.
         DesktopTokens desktopTokens = new DesktopTokens(clock, random);
         SignInPortal portal = new SignInPortal(audit, codes, clock, random, portalWork, sessions, regulators,
-                secondFactors, gate, firstFactor, directory, unknownLogins, identity, invalidations,
+                secondFactors, gate, firstFactor, accounts, unknownLogins, identity, invalidations,
                 shared.challenges(), desktopTokens);
         // A reload publishes a new config object: the watch re-decides every open stream with its policy.
-        TunnelWatch tunnels = new TunnelWatch(liveStreams, clock, storage, resolver, sqlite, directory,
+        TunnelWatch tunnels = new TunnelWatch(liveStreams, clock, storage, resolver, sqlite, accounts,
                 secondFactors::hasSecondFactor, () -> sessions.forConfig(currentConfig.get()), currentConfig::get);
         RequestSessions requestSessions = new RequestSessions(resolver, sessions);
         RdgGateway remoteDesktops = new RdgGateway(desktopTokens, requestSessions, tunnels, currentConfig, audit, clock);
         // Last: it starts a thread, and asks the store at once whether another process wrote to it.
         SessionCacheKeeper cacheKeeper = new SessionCacheKeeper(sessionCache, sqlite, database::writesByOthersVersion,
                 invalidations);
-        return new SignInAssembly(new Parts(reloader, passwords, storage, portalWork, cacheKeeper, invalidations,
+        return new SignInAssembly(new Parts(reloader, ldap, passwords, storage, portalWork, cacheKeeper, invalidations,
                 sessionCache, liveStreams, published, secondFactors, regulators, requestSessions, tunnels, portal,
                 remoteDesktops, shared,
                 // The SSH jump host signs in with these very parts: one lockout, one TOTP ledger, one session store.
-                new SshSignInParts(currentConfig, audit, clock, portalWork, gate, firstFactor, directory,
+                new SshSignInParts(currentConfig, audit, clock, portalWork, gate, firstFactor, accounts,
                         unknownLogins, regulators, sessions, secondFactors, tunnels)));
     }
 
@@ -267,6 +276,9 @@ public final class SignInAssembly implements AutoCloseable {
     @Override
     public void close() {
         reloader.close();
+        if (ldap != null) {
+            ldap.close();
+        }
         published.close();
         passwords.close();
         cacheKeeper.close();

@@ -57,7 +57,7 @@ public final class SessionResolver {
         SessionId id = cookie.id().orElseThrow();
         Optional<Session> cached = sessions.cached(id);
         if (cached.isPresent()) {
-            Optional<User> user = enabledAccount(cached.get());
+            Optional<User> user = enabledAccount(cached.get(), false);
             if (user.isPresent()) {
                 return CompletableFuture.completedFuture(resolved(id, cached.get(), user.get()));
             }
@@ -84,7 +84,7 @@ public final class SessionResolver {
             return ResolvedSession.without(ResolvedSession.Status.UNKNOWN);
         }
         Session session = valid.session();
-        Optional<User> user = enabledAccount(session);
+        Optional<User> user = enabledAccount(session, true);
         if (user.isEmpty()) {
             sessions.logout(id);
             return ResolvedSession.without(ResolvedSession.Status.USER_GONE);
@@ -92,9 +92,13 @@ public final class SessionResolver {
         return resolved(id, session, user.get());
     }
 
-    /** The session's account as the directory knows it now, if it still exists under that name and is enabled. */
-    private Optional<User> enabledAccount(Session session) {
-        Optional<User> user = directory.find(session.user());
+    /**
+     * The session's account as the directory knows it now, if it still exists under that name and is enabled. On the
+     * event loop ({@code confirm} false) only what is already known; on a storage thread the directory may be asked
+     * ({@link UserDirectory#confirm}: an LDAP user whose re-check is due), which throws when it cannot be.
+     */
+    private Optional<User> enabledAccount(Session session, boolean confirm) {
+        Optional<User> user = confirm ? directory.confirm(session.user()) : directory.find(session.user());
         if (user.isEmpty() || user.get().disabled() || !user.get().username().equals(session.user())) {
             return Optional.empty();
         }

@@ -116,10 +116,19 @@ final class SignInGateway implements AutoCloseable {
         return start(dir, clock, policyYaml, extraYaml, HexFormat.of().formatHex(key), storageThreads, options);
     }
 
+    /** Like {@link #start(Path, Clock, String, String)} with {@code usersYaml} added under {@code users:} (e.g. ldap). */
+    static SignInGateway startWithUsers(Path dir, Clock clock, String policyYaml, String extraYaml, String usersYaml)
+            throws Exception {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return start(dir, clock, policyYaml, extraYaml, HexFormat.of().formatHex(key), new StorageExecutor(),
+                GatewayServer.StartOptions.DEFAULT, "", usersYaml);
+    }
+
     private static SignInGateway start(Path dir, Clock clock, String policyYaml, String extraYaml, String keyText,
                                        StorageExecutor storageThreads, GatewayServer.StartOptions options)
             throws Exception {
-        return start(dir, clock, policyYaml, extraYaml, keyText, storageThreads, options, "");
+        return start(dir, clock, policyYaml, extraYaml, keyText, storageThreads, options, "", "");
     }
 
     /**
@@ -130,12 +139,12 @@ final class SignInGateway implements AutoCloseable {
     static SignInGateway startNode(Path dir, Clock clock, String policyYaml, String keyText, String storageYaml)
             throws Exception {
         return start(dir, clock, policyYaml, "", keyText, new StorageExecutor(), GatewayServer.StartOptions.DEFAULT,
-                storageYaml);
+                storageYaml, "");
     }
 
     private static SignInGateway start(Path dir, Clock clock, String policyYaml, String extraYaml, String keyText,
                                        StorageExecutor storageThreads, GatewayServer.StartOptions options,
-                                       String storageYaml) throws Exception {
+                                       String storageYaml, String usersYaml) throws Exception {
         TestCertificates certs = TestCertificates.create(dir.resolve("certs"));
         EchoUpstream upstream = EchoUpstream.start();
         int port = freePort();
@@ -186,12 +195,14 @@ final class SignInGateway implements AutoCloseable {
                 %s
                 users:
                   file: %s
+                %s
                 audit:
                   file: %s
                   key: "%s"
                   rotate: never
                 """.formatted(port, certs.certificateChainPem(), certs.privateKeyPem(), upstream.port(),
                 upstream.port(), port, dir.resolve("data"), keyText, storageYaml.stripTrailing(), users,
+                usersYaml.indent(2).stripTrailing(),
                 dir.resolve("audit.jsonl"), AUDIT_KEY) + extraYaml + policyYaml;
         Path config = dir.resolve("portcullis.yaml");
         Files.writeString(config, yaml);

@@ -186,6 +186,12 @@ final class LoginEndpoint {
             context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE, "busy", account, request, null);
             return PortalContext.page(site, site.pages().busy(), "SIGN_IN_BUSY");
         }
+        if (result instanceof FirstFactorResult.Unavailable) {
+            // The directory could not be asked: nothing was checked, nothing is counted; fail closed (503).
+            context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE, "directory_unavailable", account, request,
+                    null);
+            return PortalContext.page(site, site.pages().signInUnavailable(rd), "SIGN_IN_UNAVAILABLE");
+        }
         InetAddress source = request.request().clientAddress();
         if (result instanceof FirstFactorResult.Failure failure) {
             Verdict after = regulator.recordFailure(CounterKind.PASSWORD, account, source);
@@ -199,6 +205,10 @@ final class LoginEndpoint {
         }
         User user = ((FirstFactorResult.Success) result).user();
         regulator.recordSuccess(CounterKind.PASSWORD, user.username());
+        if (!account.equals(user.username())) {
+            // A directory user not seen recently was counted under the keyed stand-in (docs/ldap.md, "Lockout").
+            regulator.recordSuccess(CounterKind.PASSWORD, account);
+        }
         SessionManager sessions = this.sessions.forConfig(request.snapshot().config());
         if (request.session().id() != null) {
             // Whatever session the browser brought along ends here: it never becomes the signed-in one (fixation).

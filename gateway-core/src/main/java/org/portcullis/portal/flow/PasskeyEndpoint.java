@@ -133,7 +133,7 @@ final class PasskeyEndpoint {
                         : RefusalReason.MALFORMED;
                 return refuse(request, account, reason);
             }
-            Optional<User> user = directory.find(found.record().user())
+            Optional<User> user = directory.confirm(found.record().user())
                     .filter(u -> !u.disabled() && u.username().equals(found.record().user()));
             if (user.isEmpty()) {
                 context.record(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE, "passkey_user_gone", account,

@@ -30,6 +30,8 @@ public final class PortalMessages {
     public static final String BACK_TO_SIGN_IN = "Back to sign-in";
     public static final String NEED_HELP = "Need help?";
     public static final String BUSY_TITLE = "Sign-in is busy";
+    public static final String UNAVAILABLE_TITLE = "Sign-in is unavailable";
+    public static final String UNAVAILABLE = "Sign-in is unavailable, try again shortly.";
     public static final String BUSY = "Too many people are signing in at the moment. Wait a minute and try again.";
 
     // --- account and sign-out ----------------------------------------------------------------------------------

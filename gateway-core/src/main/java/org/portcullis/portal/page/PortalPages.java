@@ -148,6 +148,12 @@ public final class PortalPages {
         return notice(503, PortalMessages.BUSY_TITLE, PortalMessages.BUSY, "");
     }
 
+    /** The user directory could not be asked: nothing was checked; try again shortly (docs/ldap.md). */
+    public PortalPage signInUnavailable(String rd) {
+        return notice(503, PortalMessages.UNAVAILABLE_TITLE, PortalMessages.UNAVAILABLE,
+                Fragments.link(Fragments.loginPath(rd), PortalMessages.BACK_TO_SIGN_IN));
+    }
+
     /** GET {@link PortalPaths#HOME} with a full session. */
     public PortalPage account(String displayName, String username, String csrf) {
         return layout.page(200, PortalMessages.ACCOUNT_TITLE, AccountPage.content(displayName, username, csrf));
