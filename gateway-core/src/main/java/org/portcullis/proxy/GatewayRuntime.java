@@ -69,6 +69,15 @@ public final class GatewayRuntime {
     public GatewayRuntime(CurrentSnapshot current, UpstreamPools pools, Transport transport, Clock clock,
                           AuditSink audit, AccessLog accessLog, EmbeddedDatabase storage,
                           StorageExecutor storageThreads, SignIn signIn, AdminEventRelay adminEvents) {
+        this(current, pools, transport, clock, audit, accessLog, storage, storageThreads, signIn, adminEvents,
+                RequestObserver.NONE);
+    }
+
+    /** Like the constructor above, with {@code requests} told of every request's start and end (metrics, drain). */
+    public GatewayRuntime(CurrentSnapshot current, UpstreamPools pools, Transport transport, Clock clock,
+                          AuditSink audit, AccessLog accessLog, EmbeddedDatabase storage,
+                          StorageExecutor storageThreads, SignIn signIn, AdminEventRelay adminEvents,
+                          RequestObserver requests) {
         this.current = Objects.requireNonNull(current, "current");
         this.pools = Objects.requireNonNull(pools, "pools");
         this.transport = Objects.requireNonNull(transport, "transport");
@@ -93,7 +102,7 @@ public final class GatewayRuntime {
                     new IdentityStage(signIn.identity()));
         }
         this.requestPath = new RequestPath(this::snapshot, admission, portal,
-                new RequestJournal(accessLog, audit, new RefusalLog(clock)), Optional.ofNullable(tunnels));
+                new RequestJournal(accessLog, audit, new RefusalLog(clock), requests), Optional.ofNullable(tunnels));
     }
 
     public AuditSink audit() {

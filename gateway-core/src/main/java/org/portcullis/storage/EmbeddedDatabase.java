@@ -74,6 +74,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final BlockingQueue<Connection> idleReaders;
     private final int schemaVersion;
     private volatile boolean closed;
+    private volatile StoreObserver observer = StoreObserver.NONE;
 
     private EmbeddedDatabase(Path file, Connection writer, List<Connection> readers, int schemaVersion) {
         this.file = file;
@@ -144,6 +145,23 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * the busy timeout for a free connection.
      */
     public <T> T read(SqlWork<T> work) {
+        long start = System.nanoTime();
+        boolean failed = true;
+        try {
+            T result = readObserved(work);
+            failed = false;
+            return result;
+        } finally {
+            observer.done(false, System.nanoTime() - start, failed);
+        }
+    }
+
+    /** Tells {@code observer} of every read and write from now on (set once, at the gateway's start). */
+    public void observe(StoreObserver observer) {
+        this.observer = java.util.Objects.requireNonNull(observer, "observer");
+    }
+
+    private <T> T readObserved(SqlWork<T> work) {
         rejectClosed();
         Connection connection;
         try {
@@ -170,6 +188,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * process holding the file's write lock is waited for up to the busy timeout.
      */
     public <T> T write(SqlWork<T> work) {
+        long start = System.nanoTime();
+        boolean failed = true;
+        try {
+            T result = writeObserved(work);
+            failed = false;
+            return result;
+        } finally {
+            observer.done(true, System.nanoTime() - start, failed);
+        }
+    }
+
+    private <T> T writeObserved(SqlWork<T> work) {
         rejectClosed();
         lockWriter();
         try {
