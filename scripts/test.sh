@@ -7,8 +7,9 @@
 set -euo pipefail
 
 # Everything the tests start or call: the JDK and Maven, nginx and wrk (benchmark smoke tests), oathtool (TOTP
-# cross-checks), Chromium and its driver (portal tests with WebAuthn), Redis and PostgreSQL (cluster stores).
-SYSTEM_PACKAGES="maven openjdk-17-jdk-headless nginx wrk oathtool chromium chromium-driver redis-server postgresql"
+# cross-checks), Chromium and its driver (portal tests with WebAuthn), Redis and PostgreSQL (cluster stores),
+# systemd (systemd-analyze verify checks docs/deploy/portcullis.service).
+SYSTEM_PACKAGES="maven openjdk-17-jdk-headless nginx wrk oathtool chromium chromium-driver redis-server postgresql systemd"
 
 APT_ATTEMPTS=5
 APT_RETRY_PAUSE_S=10

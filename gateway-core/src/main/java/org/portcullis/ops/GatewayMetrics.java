@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -71,7 +70,12 @@ public final class GatewayMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
-            new NettyAllocatorMetrics(provider).bindTo(registry);
+            Gauge.builder("portcullis.netty.allocator.used", provider, p -> p.metric().usedHeapMemory())
+                    .description("Memory Netty's buffer allocator holds").baseUnit("bytes").tag("memory", "heap")
+                    .register(registry);
+            Gauge.builder("portcullis.netty.allocator.used", provider, p -> p.metric().usedDirectMemory())
+                    .description("Memory Netty's buffer allocator holds").baseUnit("bytes").tag("memory", "direct")
+                    .register(registry);
         }
         Gauge.builder("portcullis.netty.direct.memory.used", PlatformDependent::usedDirectMemory)
                 .description("Direct memory Netty holds (buffers of every allocator)").baseUnit("bytes")

@@ -143,9 +143,19 @@ class GracefulStopProcessTest {
         return socket;
     }
 
+    /** {@code portcullis health} (the container image's HEALTHCHECK) against the running process's admin listener. */
+    private static int health(int adminPort) {
+        picocli.CommandLine health = PortcullisMain.commandLine();
+        health.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
+        health.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
+        return health.execute("health", "--address", "127.0.0.1:" + adminPort);
+    }
+
     @Test
     void sigtermAnswersTheRequestInFlightClosesTheWebSocketWithACloseFrameFlushesAndExitsZero() throws Exception {
         Running gateway = run("20s");
+        int adminPort = gateway.admin().port();
+        assertThat(health(adminPort)).as("portcullis health: ready").isZero();
         try (RawHttpClient webSocket = openWebSocket(gateway.port());
              RawHttpClient slow = RawHttpClient.connect(gateway.port())) {
             // 100 bytes, 20 ms each: the answer takes about 2 s, so SIGTERM comes while it is in flight.
@@ -164,6 +174,7 @@ class GracefulStopProcessTest {
                     socket.connect(new InetSocketAddress("127.0.0.1", gateway.port()), 2000);
                 }
             });
+            int healthWhileDraining = health(adminPort);
             RawResponse answered = slow.readResponse(WAIT);
 
             assertThat(close.opcode()).isEqualTo(WebSocketTestClient.OPCODE_CLOSE);
@@ -171,6 +182,7 @@ class GracefulStopProcessTest {
             assertThat(close.payload()).containsExactly(0x03, (byte) 0xE9); // 1001 Going Away
             assertThat(webSocket.isClosedByPeer(WAIT)).isTrue();
             assertThat(draining.body()).contains("\"status\":\"not_ready\"", "\"shutdown\":\"shutting down\"");
+            assertThat(healthWhileDraining).as("portcullis health: not ready").isEqualTo(1);
             assertThat(newConnection).as("no longer accepting").isInstanceOf(ConnectException.class);
             assertThat(answered.status()).isEqualTo(200);
             assertThat(answered.body()).hasSize(100);

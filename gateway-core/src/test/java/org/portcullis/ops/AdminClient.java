@@ -24,6 +24,10 @@ public final class AdminClient {
         this.address = address;
     }
 
+    public int port() {
+        return address.getPort();
+    }
+
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return send("GET", path);
     }

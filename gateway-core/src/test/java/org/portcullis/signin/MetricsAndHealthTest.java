@@ -145,6 +145,31 @@ class MetricsAndHealthTest {
         assertThat(back.statusCode()).isEqualTo(200);
     }
 
+    /**
+     * docs/grafana/portcullis-dashboard.json is built on the metrics this gateway serves: every series name in every
+     * query of the dashboard (and of the label query of its variable) is in {@code /metrics}.
+     */
+    @Test
+    void everyMetricTheGrafanaDashboardQueriesIsServed() throws Exception {
+        String dashboard = Files.readString(Path.of("../docs/grafana/portcullis-dashboard.json"));
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        java.util.regex.Matcher expr = java.util.regex.Pattern.compile("\"(?:expr|query)\": \"((?:[^\"\\\\]|\\\\.)*)\"")
+                .matcher(dashboard);
+        while (expr.find()) {
+            java.util.regex.Matcher name = java.util.regex.Pattern.compile(
+                    "\\b((?:portcullis|jvm|netty|process)_[a-z0-9_]+)\\b").matcher(expr.group(1));
+            while (name.find()) {
+                queried.add(name.group(1));
+            }
+        }
+        gateway.send("GET", "app.test", "/public/warm-up", "", null); // a pool and a request series exist
+
+        Metrics served = admin.scrape();
+
+        assertThat(queried).as("the dashboard queries something").hasSizeGreaterThan(15);
+        assertThat(queried).allSatisfy(name -> assertThat(served.has(name)).as(name + " is served").isTrue());
+    }
+
     @Test
     void answersOnlyItsOwnPathsAndOnlyGet() throws Exception {
         assertThat(admin.get("/metrics/").statusCode()).isEqualTo(404);
