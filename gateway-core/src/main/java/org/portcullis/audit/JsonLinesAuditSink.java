@@ -365,13 +365,22 @@ public final class JsonLinesAuditSink implements AuditSink {
         if (lifecycle) {
             stop = new GatewayLifecycle(GatewayLifecycle.ACTION_STOP, GatewayLifecycle.REASON_STOP, configPath(),
                     configSha256(), null);
-            files.append(stopped, stop);
-            stopLine = files.lastLine();
+        }
+        if (stop != null) {
+            try {
+                files.append(stopped, stop);
+                stopLine = files.lastLine();
+            } catch (RuntimeException e) {
+                // A trail that can no longer be written (its directory gone at a rotation) must not stop the rest
+                // of the gateway from closing: the store, the access log and the listeners still need their close.
+                stop = null;
+                LOG.error("audit: writing the stop event failed: {}", e.toString());
+            }
         }
         try {
             files.close(); // writes and forces what is pending
             recordAnchor();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.error("closing the audit file failed: {}", e.toString());
         }
         if (stop != null && syslog != null) {

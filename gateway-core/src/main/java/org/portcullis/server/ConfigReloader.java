@@ -147,6 +147,10 @@ public final class ConfigReloader implements AutoCloseable {
             LOG.warn("config reloaded, but users.file changed: restart Portcullis to apply it; the running users "
                     + "file stays in use");
         }
+        if (!Objects.equals(next.server().admin(), current.config().server().admin())) {
+            LOG.warn("config reloaded, but server.admin changed: restart Portcullis to apply it; the admin listener "
+                    + "stays as it is");
+        }
         if (transportChanged) {
             LOG.warn("config reloaded, but server.transport changed: restart Portcullis to apply it; the running "
                     + "transport ({}) stays in use", current.config().server().transport().yaml());

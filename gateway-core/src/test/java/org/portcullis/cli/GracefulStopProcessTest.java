@@ -158,6 +158,12 @@ class GracefulStopProcessTest {
         assertThat(health(adminPort)).as("portcullis health: ready").isZero();
         try (RawHttpClient webSocket = openWebSocket(gateway.port());
              RawHttpClient slow = RawHttpClient.connect(gateway.port())) {
+            // SIGHUP reloads without cutting the open tunnel.
+            new ProcessBuilder("kill", "-HUP", Long.toString(gateway.process().pid())).start().waitFor();
+            awaitTrue("SIGHUP reloaded the config", () -> gateway.admin().scrape()
+                    .value("portcullis_config_reloads_total", "result", "success") == 1);
+            webSocket.send(WebSocketTestClient.maskedTextFrame("after the reload"));
+            assertThat(webSocket.readWebSocketFrame(WAIT).text()).isEqualTo("after the reload");
             // 100 bytes, 20 ms each: the answer takes about 2 s, so SIGTERM comes while it is in flight.
             slow.send("GET /misbehave/slow-body/bytes/100 HTTP/1.1\r\nHost: app.test\r\n\r\n");
             awaitTrue("the upstream got the slow request", () -> upstream.requests().stream()
