@@ -7,8 +7,10 @@
 set -euo pipefail
 
 # Everything the tests start or call: the JDK and Maven, nginx and wrk (benchmark smoke tests), oathtool (TOTP
-# cross-checks), Chromium and its driver (portal tests with WebAuthn), Redis and PostgreSQL (cluster stores).
-SYSTEM_PACKAGES="maven openjdk-17-jdk-headless nginx wrk oathtool chromium chromium-driver redis-server postgresql xrdp tigervnc-standalone-server freerdp2-x11 xvfb openssh-server openssh-client expect python3-pexpect slapd ldap-utils"
+# cross-checks), Chromium and its driver (portal tests with WebAuthn), Redis and PostgreSQL (cluster stores), xrdp,
+# Xvnc, FreeRDP and xvfb (remote desktops), OpenSSH, expect and pexpect (SSH jump host), slapd (LDAP directory),
+# systemd (systemd-analyze verify checks docs/deploy/portcullis.service).
+SYSTEM_PACKAGES="maven openjdk-17-jdk-headless nginx wrk oathtool chromium chromium-driver redis-server postgresql xrdp tigervnc-standalone-server freerdp2-x11 xvfb openssh-server openssh-client expect python3-pexpect slapd ldap-utils systemd"
 
 APT_ATTEMPTS=5
 APT_RETRY_PAUSE_S=10

@@ -128,6 +128,17 @@ final class Messages {
         return value + " is not a listen address (allowed: IPv4:PORT, [IPv6]:PORT or localhost:PORT, port 0 to 65535, e.g. 0.0.0.0:8443)";
     }
 
+    static String adminOnPublicListener(String address, String listenerPath) {
+        return "the admin listener " + address + " shares its address and port with " + listenerPath
+                + " (allowed: a loopback or management address on a port of its own, e.g. 127.0.0.1:9464): metrics"
+                + " and health answer without authentication and never go on a public listener";
+    }
+
+    static String adminNotLoopback(String address) {
+        return "the admin listener " + address + " is not on loopback: whoever reaches that network can read the"
+                + " metrics and health (no user names, addresses or secrets); use it on a management network only";
+    }
+
     static String plainHttpNotAllowed(String address) {
         return "plain HTTP on non-loopback address " + address
                 + " (allowed: add tls, or set allow_plain_http: true behind a TLS-terminating proxy)";

@@ -1,5 +1,6 @@
 package org.portcullis.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -8,9 +9,12 @@ import java.util.List;
  * @param transport how sockets are driven; {@link Transport#AUTO} (native epoll on Linux, else NIO) by default
  * @param tlsProvider which TLS engine serves the TLS listeners; {@link TlsProvider#AUTO} by default
  * @param accessLog where and how the access log is written; {@link AccessLogConfig#defaults()} (text on stderr)
+ * @param admin the admin listener ({@code /metrics}, {@code /health/*}), or null when {@code server.admin} is absent
+ * @param shutdownGrace how long SIGTERM waits for requests in flight before it cuts them; 30 s by default
  */
 public record ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies, Transport transport,
-                           HstsConfig hsts, TlsProvider tlsProvider, AccessLogConfig accessLog) {
+                           HstsConfig hsts, TlsProvider tlsProvider, AccessLogConfig accessLog, AdminConfig admin,
+                           Duration shutdownGrace) {
 
     /**
      * {@code server.transport}. {@code io_uring} is opt-in: it batches system calls (less CPU per request, see
@@ -58,6 +62,19 @@ public record ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedPro
         hsts = hsts == null ? HstsConfig.defaults() : hsts;
         tlsProvider = tlsProvider == null ? TlsProvider.AUTO : tlsProvider;
         accessLog = accessLog == null ? AccessLogConfig.defaults() : accessLog;
+        shutdownGrace = shutdownGrace == null ? AdminValidator.DEFAULT_SHUTDOWN_GRACE : shutdownGrace;
+    }
+
+    /** Without an admin listener, with the default shutdown grace. */
+    public ServerConfig(List<ListenerConfig> listeners, List<Cidr> trustedProxies, Transport transport,
+                        HstsConfig hsts, TlsProvider tlsProvider, AccessLogConfig accessLog) {
+        this(listeners, trustedProxies, transport, hsts, tlsProvider, accessLog, null, null);
+    }
+
+    /** This config with {@code admin} and {@code shutdownGrace} (what a restart would apply) from {@code other}. */
+    public ServerConfig withOperations(ServerConfig other) {
+        return new ServerConfig(listeners, trustedProxies, transport, hsts, tlsProvider, accessLog, other.admin(),
+                other.shutdownGrace());
     }
 
     /** With the default TLS provider and access log. */

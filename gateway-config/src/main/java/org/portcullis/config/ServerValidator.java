@@ -21,7 +21,8 @@ final class ServerValidator {
     static final String HSTS = "hsts";
     static final String TLS_PROVIDER = "tls_provider";
     static final String ACCESS_LOG = "access_log";
-    static final List<String> KEYS = List.of(LISTENERS, TRUSTED_PROXIES, TRANSPORT, HSTS, TLS_PROVIDER, ACCESS_LOG);
+    static final List<String> KEYS = List.of(LISTENERS, TRUSTED_PROXIES, TRANSPORT, HSTS, TLS_PROVIDER, ACCESS_LOG,
+            AdminValidator.ADMIN, AdminValidator.SHUTDOWN_GRACE);
     static final String MAX_AGE = "max_age";
     static final String INCLUDE_SUBDOMAINS = "include_subdomains";
     static final String PORTAL = "portal";
@@ -66,12 +67,17 @@ final class ServerValidator {
         Optional<AccessLogConfig> accessLog = server.get().get(ACCESS_LOG).isPresent()
                 ? server.get().get(ACCESS_LOG).flatMap(n -> new AccessLogValidator(reader).validate(n))
                 : Optional.of(AccessLogConfig.defaults());
+        AdminValidator operations = new AdminValidator(reader);
+        Optional<YamlNode> adminNode = server.get().get(AdminValidator.ADMIN);
+        Optional<AdminConfig> admin = adminNode.flatMap(n -> operations.admin(n, listeners.orElse(List.of())));
+        Optional<Duration> grace = operations.shutdownGrace(server.get().get(AdminValidator.SHUTDOWN_GRACE));
         if (listeners.isEmpty() || proxies.isEmpty() || transport.isEmpty() || hsts.isEmpty()
-                || tlsProvider.isEmpty() || accessLog.isEmpty()) {
+                || tlsProvider.isEmpty() || accessLog.isEmpty() || (adminNode.isPresent() && admin.isEmpty())
+                || grace.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new ServerConfig(listeners.get(), proxies.get(), transport.get(), hsts.get(),
-                tlsProvider.get(), accessLog.get()));
+                tlsProvider.get(), accessLog.get(), admin.orElse(null), grace.get()));
     }
 
     /** {@code server.hsts}: every key optional, defaults from {@link HstsConfig#defaults()}. */

@@ -92,7 +92,7 @@ class ConfigMessagesTest {
     void unknownKeyWithoutCloseMatch() {
         assertThat(files.onlyError(MINIMAL + "  backlog: 10\n"))
                 .isEqualTo(files.at(4, "server.backlog: unknown key (allowed: listeners, trusted_proxies, transport, hsts,"
-                        + " tls_provider, access_log)"));
+                        + " tls_provider, access_log, admin, shutdown_grace)"));
     }
 
     @Test

@@ -65,6 +65,8 @@ public final class JsonLinesAuditSink implements AuditSink {
     /** The sequence last noted in the store; touched by the writer thread only (start-up and close excepted). */
     private long anchoredSequence;
     private volatile boolean closed;
+    /** Set by the writer thread when a write or a force to disk failed, cleared when one succeeds (readiness). */
+    private volatile boolean failing;
     private boolean unforced;
     private long forceDeadline;
 
@@ -231,8 +233,20 @@ public final class JsonLinesAuditSink implements AuditSink {
     }
 
     /** Events dropped since the sink was opened (queue full, or recorded after close). */
+    @Override
     public long dropped() {
         return droppedTotal.get();
+    }
+
+    @Override
+    public java.util.Optional<String> problem() {
+        if (closed) {
+            return java.util.Optional.of("closed");
+        }
+        if (!writer.isAlive()) {
+            return java.util.Optional.of("writer stopped");
+        }
+        return failing ? java.util.Optional.of("writing the audit file failed") : java.util.Optional.empty();
     }
 
     private void writeLoop() {
@@ -276,7 +290,9 @@ public final class JsonLinesAuditSink implements AuditSink {
                 urgent |= !(each.event() instanceof AccessDecision);
             }
             files.write();
+            failing = false;
         } catch (IOException | RuntimeException e) {
+            failing = true;
             LOG.error("audit write failed, events lost: {}", e.toString());
         }
         forward();
@@ -312,6 +328,7 @@ public final class JsonLinesAuditSink implements AuditSink {
             files.force();
             recordAnchor();
         } catch (IOException e) {
+            failing = true;
             LOG.error("audit: forcing the file to disk failed: {}", e.toString());
         }
     }
@@ -348,13 +365,22 @@ public final class JsonLinesAuditSink implements AuditSink {
         if (lifecycle) {
             stop = new GatewayLifecycle(GatewayLifecycle.ACTION_STOP, GatewayLifecycle.REASON_STOP, configPath(),
                     configSha256(), null);
-            files.append(stopped, stop);
-            stopLine = files.lastLine();
+        }
+        if (stop != null) {
+            try {
+                files.append(stopped, stop);
+                stopLine = files.lastLine();
+            } catch (RuntimeException e) {
+                // A trail that can no longer be written (its directory gone at a rotation) must not stop the rest
+                // of the gateway from closing: the store, the access log and the listeners still need their close.
+                stop = null;
+                LOG.error("audit: writing the stop event failed: {}", e.toString());
+            }
         }
         try {
             files.close(); // writes and forces what is pending
             recordAnchor();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.error("closing the audit file failed: {}", e.toString());
         }
         if (stop != null && syslog != null) {

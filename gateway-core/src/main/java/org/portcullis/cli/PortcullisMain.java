@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
             UsersCommand.class,
             HashPasswordCommand.class,
             SshHostKeyCommand.class,
+            HealthCommand.class,
             CommandLine.HelpCommand.class})
 public final class PortcullisMain implements Runnable {
 

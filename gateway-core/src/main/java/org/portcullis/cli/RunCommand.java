@@ -3,7 +3,6 @@ package org.portcullis.cli;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.portcullis.config.LoadedConfig;
 import org.portcullis.server.ConfigReloader;
 import org.portcullis.server.GatewayServer;
@@ -14,8 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code portcullis run --config FILE}: starts the gateway and keeps it running until SIGTERM/SIGINT; reloads the
- * config on change and on SIGHUP. Exit 1 when the config is invalid, 2 when it cannot start (port in use, bad key).
+ * {@code portcullis run --config FILE}: starts the gateway and keeps it running until SIGTERM/SIGINT, which stop it
+ * gracefully ({@link GracefulStop}, exit 0); reloads the config on change and on SIGHUP. Exit 1 when the config is
+ * invalid, 2 when it cannot start (port in use, bad key).
  */
 @Command(name = "run", description = "Start the gateway.")
 final class RunCommand implements Callable<Integer> {
@@ -40,15 +40,13 @@ final class RunCommand implements Callable<Integer> {
         }
         ConfigReloader reloader = new ConfigReloader(config, server);
         reloader.start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            reloader.close();
-            server.close();
-            stopped.countDown();
-        }, "portcullis-shutdown"));
+        GracefulStop stop = new GracefulStop(server, reloader, loaded.config().server().shutdownGrace());
+        stop.install();
         spec.commandLine().getOut().println("Portcullis is running on " + server.boundAddresses());
+        server.operations().adminAddress().ifPresent(admin -> spec.commandLine().getOut().println(
+                "Admin listener (metrics, health) on " + admin));
         spec.commandLine().getOut().flush();
-        stopped.await();
+        stop.await();
         return 0;
     }
 }

@@ -36,6 +36,7 @@ public final class UpstreamPool {
     private final UpstreamTls tls;
     private final int maxConnections;
     private final AtomicInteger open = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong connectFailures = new java.util.concurrent.atomic.AtomicLong();
     private final Map<EventLoop, ArrayDeque<UpstreamConnection>> idleByLoop = new ConcurrentHashMap<>();
 
     UpstreamPool(UpstreamKey key, Transport transport, UpstreamTls tls, int maxConnections) {
@@ -47,6 +48,21 @@ public final class UpstreamPool {
 
     public UpstreamKey key() {
         return key;
+    }
+
+    /** Connections open now, busy or idle (for the metrics). */
+    public int openConnections() {
+        return Math.max(0, open.get());
+    }
+
+    /** The most connections this pool opens at once. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Connections that could not be made since start: unresolvable, refused, timed out, TLS failed. */
+    public long connectFailures() {
+        return connectFailures.get();
     }
 
     /** Must be called on {@code loop}. Completes with a connection owned by the caller until release or discard. */
@@ -130,6 +146,7 @@ public final class UpstreamPool {
         resolved.addListener(r -> {
             if (!r.isSuccess()) {
                 open.decrementAndGet();
+                connectFailures.incrementAndGet();
                 promise.tryFailure(r.cause());
                 return;
             }
@@ -153,6 +170,7 @@ public final class UpstreamPool {
         UpstreamConnection connection = new UpstreamConnection(channel, decoder, handler, this);
         connectFuture.addListener(f -> {
             if (!f.isSuccess()) {
+                connectFailures.incrementAndGet();
                 promise.tryFailure(f.cause());
                 return;
             }
@@ -164,6 +182,7 @@ public final class UpstreamPool {
                 if (h.isSuccess()) {
                     promise.trySuccess(connection);
                 } else {
+                    connectFailures.incrementAndGet();
                     channel.close();
                     promise.tryFailure(h.cause());
                 }

@@ -31,6 +31,11 @@ public final class UpstreamPools {
         return pools.computeIfAbsent(key, k -> new UpstreamPool(k, transport, tls, maxConnections));
     }
 
+    /** Every pool made so far (for the metrics). */
+    public java.util.Collection<UpstreamPool> all() {
+        return java.util.List.copyOf(pools.values());
+    }
+
     public void closeIdle() {
         pools.values().forEach(UpstreamPool::closeIdle);
     }

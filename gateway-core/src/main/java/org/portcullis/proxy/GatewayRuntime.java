@@ -72,6 +72,15 @@ public final class GatewayRuntime {
     public GatewayRuntime(CurrentSnapshot current, UpstreamPools pools, Transport transport, Clock clock,
                           AuditSink audit, AccessLog accessLog, Database storage,
                           StorageExecutor storageThreads, SignIn signIn, AdminEventRelay adminEvents) {
+        this(current, pools, transport, clock, audit, accessLog, storage, storageThreads, signIn, adminEvents,
+                RequestObserver.NONE);
+    }
+
+    /** Like the constructor above, with {@code requests} told of every request's start and end (metrics, drain). */
+    public GatewayRuntime(CurrentSnapshot current, UpstreamPools pools, Transport transport, Clock clock,
+                          AuditSink audit, AccessLog accessLog, Database storage,
+                          StorageExecutor storageThreads, SignIn signIn, AdminEventRelay adminEvents,
+                          RequestObserver requests) {
         this.current = Objects.requireNonNull(current, "current");
         this.pools = Objects.requireNonNull(pools, "pools");
         this.transport = Objects.requireNonNull(transport, "transport");
@@ -97,7 +106,7 @@ public final class GatewayRuntime {
         }
         Optional<RdgGateway> remoteDesktops = Optional.ofNullable(signIn).map(SignIn::remoteDesktops);
         this.requestPath = new RequestPath(this::snapshot, admission, portal,
-                new RequestJournal(accessLog, audit, new RefusalLog(clock)), Optional.ofNullable(tunnels),
+                new RequestJournal(accessLog, audit, new RefusalLog(clock), requests), Optional.ofNullable(tunnels),
                 remoteDesktops);
     }
 

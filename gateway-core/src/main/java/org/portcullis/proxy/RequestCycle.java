@@ -215,6 +215,9 @@ final class RequestCycle implements ExchangeOwner {
             exchange.abort();
             exchange = null;
         }
+        if (record != null) {
+            record.abandon(); // nothing when the exchange's abort already closed it
+        }
         pinned.closeAll();
     }
 

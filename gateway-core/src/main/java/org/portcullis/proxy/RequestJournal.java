@@ -25,17 +25,35 @@ final class RequestJournal {
     private final AccessLog accessLog;
     private final AuditSink audit;
     private final RefusalLog refusals;
+    private final RequestObserver observer;
 
     RequestJournal(AccessLog accessLog, AuditSink audit, RefusalLog refusals) {
+        this(accessLog, audit, refusals, RequestObserver.NONE);
+    }
+
+    RequestJournal(AccessLog accessLog, AuditSink audit, RefusalLog refusals, RequestObserver observer) {
         this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.refusals = Objects.requireNonNull(refusals, "refusals");
+        this.observer = Objects.requireNonNull(observer, "observer");
+    }
+
+    /** A request started (its record was opened). */
+    void started() {
+        observer.started();
+    }
+
+    /** A request's connection ended before it was answered: nothing to write, but it is no longer in flight. */
+    void abandoned() {
+        observer.abandoned();
     }
 
     void write(RequestRecord record, int status, String outcome) {
         CanonicalRequest request = record.request();
-        accessLog.record(record.id(), record.client(), request, status, record.route(), record.rule(), outcome,
-                record.elapsedMicros());
+        long micros = record.elapsedMicros();
+        String route = record.route();
+        observer.ended(route, record.kind().metricName(), status, outcome, micros);
+        accessLog.record(record.id(), record.client(), request, status, route, record.rule(), outcome, micros);
         switch (record.kind()) {
             case REFUSED -> {
                 if (record.cause() != null) {

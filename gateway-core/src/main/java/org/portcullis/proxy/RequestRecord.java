@@ -12,7 +12,20 @@ import org.portcullis.signin.ResolvedSession;
  */
 final class RequestRecord {
     /** How the request was decided; says which records it earns (see {@link RequestJournal}). */
-    enum Kind { REFUSED, CHALLENGED, PORTAL, FORWARDED }
+    enum Kind {
+        REFUSED("refused"), CHALLENGED("challenged"), PORTAL("portal"), FORWARDED("forwarded");
+
+        private final String metricName;
+
+        Kind(String metricName) {
+            this.metricName = metricName;
+        }
+
+        /** The {@code decision} tag of the request metrics. */
+        String metricName() {
+            return metricName;
+        }
+    }
 
     /** The route name the access log gives requests the gateway answers itself. */
     static final String PORTAL_ROUTE = "portal";
@@ -32,6 +45,7 @@ final class RequestRecord {
         this.client = client;
         this.ticker = ticker;
         this.startedNanos = ticker.nanoTime();
+        journal.started();
     }
 
     /** The request was decided: what the records name (request, route, rule, session) comes from here. */
@@ -55,6 +69,15 @@ final class RequestRecord {
         }
         closed = true;
         journal.write(this, status, outcome);
+    }
+
+    /** The connection ended before the request was answered: no record is written; later calls do nothing. */
+    void abandon() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        journal.abandoned();
     }
 
     String id() {

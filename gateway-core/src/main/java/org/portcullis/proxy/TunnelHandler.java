@@ -21,6 +21,9 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
     private final Channel peer;
     private final LiveStreams.Stream watched;
     private final Side side;
+    /** On the target side: where the frames towards the client end, for the shutdown's close frame. */
+    private final WebSocketFrameBoundary frames;
+    private boolean goingAway;
 
     /**
      * @param watched the live-stream entry of a signed-in tunnel, which counts its bytes; null for a bypassed one
@@ -30,6 +33,7 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
         this.peer = peer;
         this.watched = watched;
         this.side = side;
+        this.frames = side == Side.TARGET ? new WebSocketFrameBoundary() : null;
     }
 
     @Override
@@ -44,19 +48,74 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        ByteBuf bytes = (ByteBuf) msg;
+        if (frames != null && goingAway) {
+            relayUpToBoundary(ctx, bytes);
+            return;
+        }
+        if (frames != null) {
+            frames.follow(bytes, false);
+        }
         if (watched != null) {
             // Counted as handed to the peer, so the audit's figures are what the other side was sent.
-            int bytes = ((ByteBuf) msg).readableBytes();
+            int count = bytes.readableBytes();
             if (side == Side.CLIENT) {
-                watched.fromClient(bytes);
+                watched.fromClient(count);
             } else {
-                watched.toClient(bytes);
+                watched.toClient(count);
             }
         }
         peer.write(msg);
         if (!peer.isWritable()) {
             ctx.channel().config().setAutoRead(false);
         }
+    }
+
+    /**
+     * The gateway shuts down ({@link GoingAway}): the client side hands the event to the target side, which knows the
+     * frames towards the client; it sends the close frame at once when between frames, else after the current frame.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt != GoingAway.INSTANCE) {
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
+        if (side == Side.CLIENT) {
+            peer.pipeline().fireUserEventTriggered(evt);
+            return;
+        }
+        if (goingAway) {
+            return;
+        }
+        goingAway = true;
+        if (watched != null) {
+            watched.endedBy(StreamCloseReason.SHUTDOWN);
+        }
+        if (frames.atBoundary()) {
+            sayGoingAway(ctx);
+        }
+    }
+
+    /** Relays the rest of the frame in flight, then the close frame; bytes after that frame are dropped. */
+    private void relayUpToBoundary(ChannelHandlerContext ctx, ByteBuf bytes) {
+        int taken = frames.follow(bytes, true);
+        if (watched != null) {
+            watched.toClient(taken);
+        }
+        peer.write(bytes.retainedSlice(bytes.readerIndex(), taken));
+        bytes.release();
+        if (frames.atBoundary()) {
+            sayGoingAway(ctx);
+        }
+    }
+
+    /** Close frame 1001 (unmasked, server to client), then both connections close. */
+    private void sayGoingAway(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(false);
+        io.netty.buffer.ByteBuf close = peer.alloc().buffer(4).writeByte(0x88).writeByte(2).writeShort(1001);
+        peer.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE);
+        ctx.close();
     }
 
     @Override

@@ -147,6 +147,10 @@ public final class ConfigReloader implements AutoCloseable {
             LOG.warn("config reloaded, but users (file or ldap) changed: restart Portcullis to apply it; the running "
                     + "users file and directory stay in use");
         }
+        if (!Objects.equals(next.server().admin(), current.config().server().admin())) {
+            LOG.warn("config reloaded, but server.admin changed: restart Portcullis to apply it; the admin listener "
+                    + "stays as it is");
+        }
         if (transportChanged) {
             LOG.warn("config reloaded, but server.transport changed: restart Portcullis to apply it; the running "
                     + "transport ({}) stays in use", current.config().server().transport().yaml());
@@ -184,7 +188,7 @@ public final class ConfigReloader implements AutoCloseable {
     private static GatewayConfig withListeners(GatewayConfig next, GatewayConfig running) {
         ServerConfig server = new ServerConfig(running.server().listeners(), next.server().trustedProxies(),
                 running.server().transport(), next.server().hsts(), next.server().tlsProvider(),
-                next.server().accessLog());
+                next.server().accessLog()).withOperations(next.server());
         List<Path> files = new java.util.ArrayList<>(next.referencedFiles());
         running.server().listeners().stream().filter(l -> l.isTls())
                 .forEach(l -> files.addAll(List.of(l.tls().certificate(), l.tls().privateKey())));
@@ -194,7 +198,7 @@ public final class ConfigReloader implements AutoCloseable {
     private static GatewayConfig withAccessLog(GatewayConfig next, AccessLogConfig running) {
         ServerConfig server = next.server();
         return next.withServer(new ServerConfig(server.listeners(), server.trustedProxies(), server.transport(),
-                server.hsts(), running), next.referencedFiles());
+                server.hsts(), server.tlsProvider(), running).withOperations(server), next.referencedFiles());
     }
 
     /** Starts watching the config file and the files it references, and reloading on SIGHUP. */
@@ -206,15 +210,22 @@ public final class ConfigReloader implements AutoCloseable {
 
     private void installSighup() {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+            sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
                 LOG.info("SIGHUP received: reloading {}", configFile);
                 // The users file is reloaded by SIGHUP too, like the config (its watcher covers edits).
                 users.ifPresent(UsersFileReloader::reload);
                 reload();
             });
-            sighup = true;
+            // A parent that ignores SIGHUP (nohup) leaves it ignored: the JVM then installs nothing and says so only
+            // through the handler it returns.
+            sighup = previous != sun.misc.SignalHandler.SIG_IGN;
+            if (!sighup) {
+                LOG.warn("SIGHUP is ignored by this process (started under nohup?), so SIGHUP will not reload the "
+                        + "config; the file watcher still reloads it on every change of the config or a file it names");
+            }
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            LOG.warn("SIGHUP reload not available on this platform: {}", e.getMessage());
+            LOG.warn("cannot install the SIGHUP handler ({}), so SIGHUP will not reload the config; the file watcher "
+                    + "still reloads it on every change of the config or a file it names", e.getMessage());
         }
     }
 

@@ -23,6 +23,7 @@ import org.portcullis.config.IdentityConfig;
 import org.portcullis.config.ListenerConfig;
 import org.portcullis.crypto.EncryptionKey;
 import org.portcullis.crypto.SecretBox;
+import org.portcullis.ops.GatewayMetrics;
 import org.portcullis.pool.Transport;
 import org.portcullis.pool.UpstreamPools;
 import org.portcullis.proxy.AccessLog;
@@ -56,9 +57,11 @@ public final class GatewayServer implements AutoCloseable {
     private final SignInAssembly signIn;
     /** Set once, right after start, when there is an {@code ssh} section. */
     private volatile SshJumpHost jumpHost;
+    private final Operations operations;
 
     private GatewayServer(GatewayRuntime runtime, SignInAssembly signIn, EventLoopGroup boss, EventLoopGroup workers,
-                          List<ListenerConfig> listeners) {
+                          List<ListenerConfig> listeners, Operations operations) {
+        this.operations = operations;
         this.runtime = runtime;
         this.signIn = signIn;
         this.boss = boss;
@@ -125,6 +128,11 @@ public final class GatewayServer implements AutoCloseable {
             }
             throw e;
         }
+        GatewayMetrics metrics = new GatewayMetrics();
+        audit = metrics.metered(audit);
+        if (storage != null) {
+            storage.observe(metrics.store());
+        }
         AccessLog accessLog;
         try {
             accessLog = AccessLog.open(config.server().accessLog(), clock);
@@ -160,14 +168,19 @@ public final class GatewayServer implements AutoCloseable {
                 : new AdminEventRelay(new AdminEvents(storage), audit, new StorageExecutor(1, 16));
         GatewayRuntime runtime = new GatewayRuntime(current, pools, transport, clock, audit, accessLog, storage,
                 storageThreads, signIn == null ? null : new GatewayRuntime.SignIn(signIn.requestSessions(),
-                        signIn.tunnels(), signIn.portal(), identity, signIn.remoteDesktops()), adminEvents);
+                        signIn.tunnels(), signIn.portal(), identity, signIn.remoteDesktops()), adminEvents,
+                metrics.requests());
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(io.netty.util.NettyRuntime.availableProcessors());
-        GatewayServer server = new GatewayServer(runtime, signIn, boss, workers, config.server().listeners());
+        Operations operations = new Operations(metrics, runtime,
+                signIn == null ? Optional.empty() : Optional.of(signIn.liveStreams()));
+        GatewayServer server = new GatewayServer(runtime, signIn, boss, workers, config.server().listeners(),
+                operations);
         try {
             for (ListenerConfig listener : config.server().listeners()) {
                 server.bind(listener);
             }
+            operations.startAdmin(config.server().admin());
         } catch (Exception e) {
             server.close();
             throw e;
@@ -205,6 +218,7 @@ public final class GatewayServer implements AutoCloseable {
                 .channel(runtime.transport().serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(operations.connections().tracker())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.AUTO_READ, true)
                 // A 64 KiB response fits without the client connection turning unwritable, so common responses
@@ -248,12 +262,31 @@ public final class GatewayServer implements AutoCloseable {
         return Optional.ofNullable(jumpHost);
     }
 
+    /** The metrics, the admin listener and the count of open connections (issue 19). */
+    public Operations operations() {
+        return operations;
+    }
+
+    /**
+     * The graceful stop of SIGTERM: stops accepting, tells open WebSocket tunnels with a close frame, waits up to
+     * {@code grace} for the requests in flight to be answered, then {@link #close()}s (which cuts what is left and
+     * writes out the audit trail and the access log). Readiness turns false at once, so a load balancer stops sending.
+     */
+    public void shutdown(java.time.Duration grace) {
+        operations.drain(serverChannels, grace);
+        close();
+    }
+
     /** Stops accepting, lets the event loops finish what they are doing (bounded), and closes everything. */
     @Override
     public void close() {
+        if (!operations.closing()) {
+            return; // closed already (a shutdown hook after a graceful stop)
+        }
         for (Channel channel : serverChannels) {
             channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+        operations.closeAdmin();
         // Open streams end with the gateway (remote.close, reason shutdown), while the event loops still run.
         signIn().ifPresent(s -> s.liveStreams().endAll());
         if (jumpHost != null) {
@@ -270,5 +303,6 @@ public final class GatewayServer implements AutoCloseable {
         runtime.accessLog().close();
         runtime.audit().close();
         runtime.storage().ifPresent(Database::close);
+        operations.metrics().close();
     }
 }

@@ -33,6 +33,9 @@ public interface Database extends AutoCloseable {
      */
     <T> T write(SqlWork<T> work);
 
+    /** Tells {@code observer} of every read and write from now on (set once, at the gateway's start: metrics). */
+    void observe(StoreObserver observer);
+
     /** A number that changes whenever another process committed to the store (the session cache's check). */
     long writesByOthersVersion();
 

@@ -74,6 +74,7 @@ public final class EmbeddedDatabase implements Database {
     private final BlockingQueue<Connection> idleReaders;
     private final int schemaVersion;
     private volatile boolean closed;
+    private volatile StoreObserver observer = StoreObserver.NONE;
 
     private EmbeddedDatabase(Path file, Connection writer, List<Connection> readers, int schemaVersion) {
         this.file = file;
@@ -151,6 +152,23 @@ public final class EmbeddedDatabase implements Database {
      */
     @Override
     public <T> T read(SqlWork<T> work) {
+        long start = System.nanoTime();
+        boolean failed = true;
+        try {
+            T result = readObserved(work);
+            failed = false;
+            return result;
+        } finally {
+            observer.done(false, System.nanoTime() - start, failed);
+        }
+    }
+
+    @Override
+    public void observe(StoreObserver observer) {
+        this.observer = java.util.Objects.requireNonNull(observer, "observer");
+    }
+
+    private <T> T readObserved(SqlWork<T> work) {
         rejectClosed();
         Connection connection;
         try {
@@ -178,6 +196,18 @@ public final class EmbeddedDatabase implements Database {
      */
     @Override
     public <T> T write(SqlWork<T> work) {
+        long start = System.nanoTime();
+        boolean failed = true;
+        try {
+            T result = writeObserved(work);
+            failed = false;
+            return result;
+        } finally {
+            observer.done(true, System.nanoTime() - start, failed);
+        }
+    }
+
+    private <T> T writeObserved(SqlWork<T> work) {
         rejectClosed();
         lockWriter();
         try {

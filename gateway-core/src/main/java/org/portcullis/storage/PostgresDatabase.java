@@ -48,6 +48,7 @@ public final class PostgresDatabase implements Database {
     static final long WRITE_LOCK_KEY = 0x706f7274_6375_6c6cL;
 
     private final HikariDataSource pool;
+    private volatile StoreObserver observer = StoreObserver.NONE;
     private final String description;
     private final int schemaVersion;
     private final WriteCounter writes = new WriteCounter();
@@ -123,15 +124,28 @@ public final class PostgresDatabase implements Database {
 
     @Override
     public <T> T read(SqlWork<T> work) {
+        long start = System.nanoTime();
+        boolean failed = true;
         try (Connection connection = pool.getConnection()) {
-            return work.run(connection);
+            T result = work.run(connection);
+            failed = false;
+            return result;
         } catch (SQLException e) {
             throw new StorageException("read failed on " + description + ": " + e.getMessage(), e);
+        } finally {
+            observer.done(false, System.nanoTime() - start, failed);
         }
     }
 
     @Override
+    public void observe(StoreObserver observer) {
+        this.observer = java.util.Objects.requireNonNull(observer, "observer");
+    }
+
+    @Override
     public <T> T write(SqlWork<T> work) {
+        long start = System.nanoTime();
+        boolean failed = true;
         try {
             long[] counter = new long[2];
             T result = inWriteTransaction(pool, c -> {
@@ -147,9 +161,12 @@ public final class PostgresDatabase implements Database {
                 return work.run(c);
             });
             writes.own(counter[0], counter[1]);
+            failed = false;
             return result;
         } catch (SQLException e) {
             throw new StorageException("write failed on " + description + ": " + e.getMessage(), e);
+        } finally {
+            observer.done(true, System.nanoTime() - start, failed);
         }
     }
 

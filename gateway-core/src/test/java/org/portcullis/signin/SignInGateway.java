@@ -96,7 +96,7 @@ final class SignInGateway implements AutoCloseable {
     static SignInGateway start(Path dir, Clock clock, String policyYaml, String extraYaml, String keyText)
             throws Exception {
         return start(dir, clock, policyYaml, extraYaml, keyText, new StorageExecutor(),
-                GatewayServer.StartOptions.DEFAULT);
+                GatewayServer.StartOptions.DEFAULT, "", "", "");
     }
 
     /** Like {@link #start(Path, Clock, String, String)} on the storage threads {@code storageThreads} (as run wires). */
@@ -105,7 +105,7 @@ final class SignInGateway implements AutoCloseable {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         return start(dir, clock, policyYaml, extraYaml, HexFormat.of().formatHex(key), storageThreads,
-                GatewayServer.StartOptions.DEFAULT);
+                GatewayServer.StartOptions.DEFAULT, "", "", "");
     }
 
     /** Like {@link #start(Path, Clock, String, String, StorageExecutor)}, started with {@code options}. */
@@ -113,7 +113,16 @@ final class SignInGateway implements AutoCloseable {
                                StorageExecutor storageThreads, GatewayServer.StartOptions options) throws Exception {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        return start(dir, clock, policyYaml, extraYaml, HexFormat.of().formatHex(key), storageThreads, options);
+        return start(dir, clock, policyYaml, extraYaml, HexFormat.of().formatHex(key), storageThreads, options, "", "", "");
+    }
+
+    /** Like {@link #start(Path, Clock, String, String)} with {@code serverYaml} added to the {@code server} section. */
+    static SignInGateway startWithServer(Path dir, Clock clock, String policyYaml, String extraYaml,
+                                         String serverYaml) throws Exception {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return start(dir, clock, policyYaml, extraYaml, HexFormat.of().formatHex(key), new StorageExecutor(),
+                GatewayServer.StartOptions.DEFAULT, serverYaml, "", "");
     }
 
     /** Like {@link #start(Path, Clock, String, String)} with {@code usersYaml} added under {@code users:} (e.g. ldap). */
@@ -122,13 +131,13 @@ final class SignInGateway implements AutoCloseable {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         return start(dir, clock, policyYaml, extraYaml, HexFormat.of().formatHex(key), new StorageExecutor(),
-                GatewayServer.StartOptions.DEFAULT, "", usersYaml);
+                GatewayServer.StartOptions.DEFAULT, "", "", usersYaml);
     }
 
     private static SignInGateway start(Path dir, Clock clock, String policyYaml, String extraYaml, String keyText,
                                        StorageExecutor storageThreads, GatewayServer.StartOptions options)
             throws Exception {
-        return start(dir, clock, policyYaml, extraYaml, keyText, storageThreads, options, "", "");
+        return start(dir, clock, policyYaml, extraYaml, keyText, storageThreads, options, "", "", "");
     }
 
     /**
@@ -139,12 +148,13 @@ final class SignInGateway implements AutoCloseable {
     static SignInGateway startNode(Path dir, Clock clock, String policyYaml, String keyText, String storageYaml)
             throws Exception {
         return start(dir, clock, policyYaml, "", keyText, new StorageExecutor(), GatewayServer.StartOptions.DEFAULT,
-                storageYaml, "");
+                "", storageYaml, "");
     }
 
     private static SignInGateway start(Path dir, Clock clock, String policyYaml, String extraYaml, String keyText,
                                        StorageExecutor storageThreads, GatewayServer.StartOptions options,
-                                       String storageYaml, String usersYaml) throws Exception {
+                                       String serverYaml, String storageYaml, String usersYaml)
+            throws Exception {
         TestCertificates certs = TestCertificates.create(dir.resolve("certs"));
         EchoUpstream upstream = EchoUpstream.start();
         int port = freePort();
@@ -173,7 +183,7 @@ final class SignInGateway implements AutoCloseable {
                   trusted_proxies: [127.0.0.2/32]
                   access_log:
                     file: access.log
-                routes:
+                %sroutes:
                   - name: app
                     host: app.test
                     upstream: http://127.0.0.1:%d
@@ -200,10 +210,9 @@ final class SignInGateway implements AutoCloseable {
                   file: %s
                   key: "%s"
                   rotate: never
-                """.formatted(port, certs.certificateChainPem(), certs.privateKeyPem(), upstream.port(),
+                """.formatted(port, certs.certificateChainPem(), certs.privateKeyPem(), serverYaml, upstream.port(),
                 upstream.port(), port, dir.resolve("data"), keyText, storageYaml.stripTrailing(), users,
-                usersYaml.indent(2).stripTrailing(),
-                dir.resolve("audit.jsonl"), AUDIT_KEY) + extraYaml + policyYaml;
+                usersYaml.indent(2).stripTrailing(), dir.resolve("audit.jsonl"), AUDIT_KEY) + extraYaml + policyYaml;
         Path config = dir.resolve("portcullis.yaml");
         Files.writeString(config, yaml);
         GatewayServer server;
