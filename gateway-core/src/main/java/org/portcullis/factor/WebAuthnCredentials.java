@@ -135,7 +135,9 @@ public final class WebAuthnCredentials implements CredentialRepository {
     public boolean update(CredentialRecord record) {
         return database.write(c -> {
             try (PreparedStatement update = c.prepareStatement("UPDATE webauthn_credentials SET sign_count = ?,"
-                    + " last_used_ms = ?, disabled = max(disabled, ?), disabled_reason = CASE WHEN ? = 1"
+                    + " last_used_ms = ?, disabled = CASE WHEN ? = 1 THEN 1 ELSE disabled END,"
+                    // CASE, not SQLite's two-argument max(): PostgreSQL has no such function (GREATEST instead).
+                    + " disabled_reason = CASE WHEN ? = 1"
                     + " THEN coalesce(disabled_reason, ?) ELSE disabled_reason END"
                     + " WHERE credential_id = ? AND user_name = ?")) {
                 update.setLong(1, record.signCount());

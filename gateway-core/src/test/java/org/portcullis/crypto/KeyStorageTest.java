@@ -12,12 +12,24 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.portcullis.storage.Database;
+import org.portcullis.storage.StoreUnderTest;
 
 /** Encrypted rows, the start-up key check and key rotation against a real SQLite store. */
+/* Runs on both backends: the SQLite file and a fresh PostgreSQL database (StoreUnderTest). */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"sqlite", "postgresql"})
 class KeyStorageTest {
+    @Parameter
+    String backend;
+    StoreUnderTest backendStore;
+
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-01T09:00:00Z"), ZoneOffset.UTC);
     private static final SecretContext ALICE = new SecretContext("totp", "alice", "cred-1");
     private static final SecretContext BOB = new SecretContext("totp", "bob", "cred-1");
@@ -27,11 +39,16 @@ class KeyStorageTest {
     @TempDir
     Path dataDir;
 
+    @BeforeEach
+    void freshStore() {
+        backendStore = StoreUnderTest.fresh(backend, dataDir);
+    }
+
     private final EncryptionKey oldKey = EncryptionKey.generate();
     private final EncryptionKey newKey = EncryptionKey.generate();
 
-    private EmbeddedDatabase storeWithTwoSecrets() {
-        EmbeddedDatabase db = EmbeddedDatabase.open(dataDir);
+    private Database storeWithTwoSecrets() {
+        Database db = backendStore.open();
         KeyCheck.verify(db, new SecretBox(oldKey), CLOCK);
         EncryptedSecrets secrets = new EncryptedSecrets(db, new SecretBox(oldKey), CLOCK);
         secrets.put(ALICE, ALICE_SECRET);
@@ -39,7 +56,7 @@ class KeyStorageTest {
         return db;
     }
 
-    private static List<String> envelopes(EmbeddedDatabase db) {
+    private static List<String> envelopes(Database db) {
         return db.read(c -> {
             List<String> all = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT envelope FROM encrypted_secrets");
@@ -54,7 +71,7 @@ class KeyStorageTest {
 
     @Test
     void secretsAreStoredEncryptedAndReadBack() {
-        try (EmbeddedDatabase db = storeWithTwoSecrets()) {
+        try (Database db = storeWithTwoSecrets()) {
             EncryptedSecrets secrets = new EncryptedSecrets(db, new SecretBox(oldKey), CLOCK);
 
             assertThat(secrets.get(ALICE)).hasValue(ALICE_SECRET);
@@ -68,7 +85,7 @@ class KeyStorageTest {
 
     @Test
     void anEnvelopeCopiedIntoAnotherUsersRowIsRefusedNotReturned() {
-        try (EmbeddedDatabase db = storeWithTwoSecrets()) {
+        try (Database db = storeWithTwoSecrets()) {
             db.write(c -> {
                 try (PreparedStatement swap = c.prepareStatement("UPDATE encrypted_secrets SET envelope = (SELECT"
                         + " envelope FROM encrypted_secrets WHERE user_name = 'alice') WHERE user_name = 'bob'")) {
@@ -88,7 +105,7 @@ class KeyStorageTest {
     @Test
     void startingWithAnotherKeyStopsWithBothKeyIds() {
         storeWithTwoSecrets().close();
-        try (EmbeddedDatabase db = EmbeddedDatabase.openExisting(dataDir)) {
+        try (Database db = backendStore.open()) {
             assertThatThrownBy(() -> KeyCheck.verify(db, new SecretBox(newKey), CLOCK))
                     .isInstanceOf(SecretBoxException.class)
                     .hasMessageContaining("encrypted under key " + oldKey.id())
@@ -99,7 +116,7 @@ class KeyStorageTest {
 
     @Test
     void aMissingSentinelDoesNotHideSecretsUnderAnotherKey() {
-        try (EmbeddedDatabase db = storeWithTwoSecrets()) {
+        try (Database db = storeWithTwoSecrets()) {
             db.write(c -> c.createStatement().executeUpdate("DELETE FROM encrypted_secrets WHERE kind = 'key_check'"));
 
             assertThatThrownBy(() -> KeyCheck.verify(db, new SecretBox(newKey), CLOCK))
@@ -109,7 +126,7 @@ class KeyStorageTest {
 
     @Test
     void rotationReEncryptsEverythingAndTheOldKeyOpensNothing() {
-        try (EmbeddedDatabase db = storeWithTwoSecrets()) {
+        try (Database db = storeWithTwoSecrets()) {
             int rotated = KeyRotation.rotate(db, oldKey, newKey, CLOCK);
 
             assertThat(rotated).isEqualTo(2);
@@ -132,7 +149,7 @@ class KeyStorageTest {
 
     @Test
     void rotationWithTheWrongOldKeyChangesNothing() {
-        try (EmbeddedDatabase db = storeWithTwoSecrets()) {
+        try (Database db = storeWithTwoSecrets()) {
             List<String> before = envelopes(db);
 
             assertThatThrownBy(() -> KeyRotation.rotate(db, EncryptionKey.generate(), newKey, CLOCK))
@@ -143,7 +160,7 @@ class KeyStorageTest {
 
     @Test
     void oneTamperedRowAbortsTheWholeRotation() {
-        try (EmbeddedDatabase db = storeWithTwoSecrets()) {
+        try (Database db = storeWithTwoSecrets()) {
             db.write(c -> c.createStatement().executeUpdate("UPDATE encrypted_secrets SET envelope ="
                     + " (SELECT envelope FROM encrypted_secrets WHERE user_name = 'alice') WHERE user_name = 'bob'"));
             List<String> before = envelopes(db);
@@ -156,7 +173,7 @@ class KeyStorageTest {
 
     @Test
     void rotatingToTheSameKeyIsRefused() {
-        try (EmbeddedDatabase db = storeWithTwoSecrets()) {
+        try (Database db = storeWithTwoSecrets()) {
             assertThatThrownBy(() -> KeyRotation.rotate(db, oldKey, EncryptionKey.parse(oldKey.revealBase64()), CLOCK))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageNotContaining(oldKey.revealBase64());

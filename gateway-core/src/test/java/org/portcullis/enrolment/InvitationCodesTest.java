@@ -17,20 +17,37 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.portcullis.storage.Database;
+import org.portcullis.storage.StoreUnderTest;
 
+/* Runs on both backends: the SQLite file and a fresh PostgreSQL database (StoreUnderTest). */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"sqlite", "postgresql"})
 class InvitationCodesTest {
+    @Parameter
+    String backend;
+    StoreUnderTest backendStore;
+
     private static final Instant T0 = Instant.parse("2026-03-01T09:00:00Z");
     private static final Duration DAY = Duration.ofHours(24);
 
     @TempDir
     Path dataDir;
 
+    @BeforeEach
+    void freshStore() {
+        backendStore = StoreUnderTest.fresh(backend, dataDir);
+    }
+
     @Test
     void aCodeIsTwentyUnambiguousCharactersAndWorksOnceForItsUser() {
-        try (EmbeddedDatabase db = EmbeddedDatabase.open(dataDir)) {
+        try (Database db = backendStore.open()) {
             InvitationCodes invitations = new InvitationCodes(db);
             InvitationCode code = invitations.issue("alice", DAY, T0);
 
@@ -48,7 +65,7 @@ class InvitationCodesTest {
 
     @Test
     void theCodeIsNeverStoredOrPrinted() {
-        try (EmbeddedDatabase db = EmbeddedDatabase.open(dataDir)) {
+        try (Database db = backendStore.open()) {
             InvitationCode code = new InvitationCodes(db).issue("alice", DAY, T0);
             String plain = code.reveal().replace("-", "");
 
@@ -73,7 +90,7 @@ class InvitationCodesTest {
 
     @Test
     void expiryIsExclusive() {
-        try (EmbeddedDatabase db = EmbeddedDatabase.open(dataDir)) {
+        try (Database db = backendStore.open()) {
             InvitationCodes invitations = new InvitationCodes(db);
             InvitationCode late = invitations.issue("alice", DAY, T0);
             InvitationCode justInTime = invitations.issue("bob", DAY, T0);
@@ -86,7 +103,7 @@ class InvitationCodesTest {
 
     @Test
     void aNewInvitationReplacesTheUnusedOldOne() {
-        try (EmbeddedDatabase db = EmbeddedDatabase.open(dataDir)) {
+        try (Database db = backendStore.open()) {
             InvitationCodes invitations = new InvitationCodes(db);
             InvitationCode first = invitations.issue("alice", DAY, T0);
             InvitationCode second = invitations.issue("alice", DAY, T0);
@@ -98,7 +115,7 @@ class InvitationCodesTest {
 
     @Test
     void malformedInputAndOutOfRangeValidityAreRefused() {
-        try (EmbeddedDatabase db = EmbeddedDatabase.open(dataDir)) {
+        try (Database db = backendStore.open()) {
             InvitationCodes invitations = new InvitationCodes(db);
             invitations.issue("alice", DAY, T0);
 
@@ -114,7 +131,7 @@ class InvitationCodesTest {
 
     @Test
     void ofTenConcurrentRedemptionsExactlyOneWins() throws Exception {
-        try (EmbeddedDatabase db = EmbeddedDatabase.open(dataDir)) {
+        try (Database db = backendStore.open()) {
             InvitationCodes invitations = new InvitationCodes(db);
             String code = invitations.issue("alice", DAY, T0).reveal();
             int threads = 10;

@@ -16,24 +16,41 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.portcullis.storage.Database;
+import org.portcullis.storage.StoreUnderTest;
 
+/* Runs on both backends: the SQLite file and a fresh PostgreSQL database (StoreUnderTest). */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"sqlite", "postgresql"})
 class RecoveryCodesTest {
+    @Parameter
+    String backend;
+    StoreUnderTest backendStore;
+
     private static final Instant T0 = Instant.parse("2026-03-01T09:00:00Z");
     private static final String ALPHABET = "[23456789ABCDEFGHJKMNPQRSTVWXYZ]";
 
     @TempDir
     Path dataDir;
 
-    private static RecoveryCodes fast(EmbeddedDatabase db) {
+    @BeforeEach
+    void freshStore() {
+        backendStore = StoreUnderTest.fresh(backend, dataDir);
+    }
+
+    private static RecoveryCodes fast(Database db) {
         return new RecoveryCodes(db, RecoveryCodes.MIN_ITERATIONS);
     }
 
     @Test
     void tenDistinctCodesEachAcceptedOnceAndCounted() {
-        try (EmbeddedDatabase db = EmbeddedDatabase.open(dataDir)) {
+        try (Database db = backendStore.open()) {
             RecoveryCodes recovery = fast(db);
             RecoveryCodeSet set = recovery.generate("alice", T0);
             List<String> codes = set.reveal();
@@ -55,7 +72,7 @@ class RecoveryCodesTest {
 
     @Test
     void aNewSetInvalidatesTheOldOne() {
-        try (EmbeddedDatabase db = EmbeddedDatabase.open(dataDir)) {
+        try (Database db = backendStore.open()) {
             RecoveryCodes recovery = fast(db);
             String old = recovery.generate("alice", T0).reveal().get(0);
             recovery.generate("alice", T0);
@@ -67,7 +84,7 @@ class RecoveryCodesTest {
 
     @Test
     void codesAreStoredSaltedAndNeverPrinted() {
-        try (EmbeddedDatabase db = EmbeddedDatabase.open(dataDir)) {
+        try (Database db = backendStore.open()) {
             RecoveryCodes recovery = fast(db);
             RecoveryCodeSet alice = recovery.generate("alice", T0);
             recovery.generate("bob", T0);
@@ -107,7 +124,7 @@ class RecoveryCodesTest {
 
     @Test
     void concurrentRedemptionsOfOneCodeAcceptItOnce() throws Exception {
-        try (EmbeddedDatabase db = EmbeddedDatabase.open(dataDir)) {
+        try (Database db = backendStore.open()) {
             RecoveryCodes recovery = fast(db);
             String code = recovery.generate("alice", T0).reveal().get(3);
             CountDownLatch start = new CountDownLatch(1);
@@ -135,7 +152,7 @@ class RecoveryCodesTest {
 
     @Test
     void theDefaultIterationCountIsUsedAndTooFewAreRefused() {
-        try (EmbeddedDatabase db = EmbeddedDatabase.open(dataDir)) {
+        try (Database db = backendStore.open()) {
             RecoveryCodes recovery = new RecoveryCodes(db);
             String code = recovery.generate("alice", T0).reveal().get(0);
             int stored = db.read(c -> {

@@ -8,11 +8,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.portcullis.crypto.EncryptionKey;
 import org.portcullis.crypto.SecretBox;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.portcullis.storage.Database;
+import org.portcullis.storage.StoreUnderTest;
 import org.portcullis.totp.TotpParameters;
 import org.portcullis.webauthn.CredentialRecord;
 import org.portcullis.webauthn.WebAuthnUser;
@@ -21,11 +26,23 @@ import org.portcullis.webauthn.WebAuthnUser;
  * Security keys at rest (schema 7): ids unique across users, one stable opaque handle per user, a clone signal that
  * disables with a reason until an admin re-enables, and "never the last second factor" across apps and keys.
  */
+/* Runs on both backends: the SQLite file and a fresh PostgreSQL database (StoreUnderTest). */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"sqlite", "postgresql"})
 class WebAuthnStorageTest {
+    @Parameter
+    String backend;
+    StoreUnderTest backendStore;
+
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-29T09:00:00Z"), ZoneOffset.UTC);
 
     @TempDir
     Path dataDir;
+
+    @BeforeEach
+    void freshStore() {
+        backendStore = StoreUnderTest.fresh(backend, dataDir);
+    }
 
     private static CredentialRecord key(String id, WebAuthnUser user, String name) {
         return new CredentialRecord(id, user.name(), user.userHandle(), new byte[] {1, 2, 3}, 5,
@@ -34,7 +51,7 @@ class WebAuthnStorageTest {
 
     @Test
     void aFactorResetRemovesTheUsersKeysAndNoOneElses() {
-        try (EmbeddedDatabase db = EmbeddedDatabase.open(dataDir)) {
+        try (Database db = backendStore.open()) {
             WebAuthnCredentials store = new WebAuthnCredentials(db, new SecureRandom());
             store.add(key("AAAA", store.user("alice"), "Blue key"));
             store.add(key("BBBB", store.user("alice"), "Spare key"));
@@ -52,7 +69,7 @@ class WebAuthnStorageTest {
 
     @Test
     void idsAreUniqueAcrossUsersAndTheHandleIsStableAndOpaque() {
-        try (EmbeddedDatabase db = EmbeddedDatabase.open(dataDir)) {
+        try (Database db = backendStore.open()) {
             WebAuthnCredentials store = new WebAuthnCredentials(db, new SecureRandom());
             WebAuthnUser alice = store.user("alice");
             assertThat(store.user("alice")).isEqualTo(alice);
@@ -75,7 +92,7 @@ class WebAuthnStorageTest {
 
     @Test
     void aCloneSignalDisablesWithAReasonUntilAnAdminEnables() {
-        try (EmbeddedDatabase db = EmbeddedDatabase.open(dataDir)) {
+        try (Database db = backendStore.open()) {
             WebAuthnCredentials store = new WebAuthnCredentials(db, new SecureRandom());
             WebAuthnUser alice = store.user("alice");
             store.add(key("AAAA", alice, "Blue key"));
@@ -101,7 +118,7 @@ class WebAuthnStorageTest {
 
     @Test
     void theLastUsableSecondFactorIsNeverRemovedWhateverItsKind() {
-        try (EmbeddedDatabase db = EmbeddedDatabase.open(dataDir)) {
+        try (Database db = backendStore.open()) {
             SecondFactors factors = new SecondFactors(db, new SecretBox(EncryptionKey.generate()), CLOCK,
                     new SecureRandom());
             WebAuthnCredentials keys = factors.webauthn();

@@ -13,12 +13,24 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.portcullis.storage.Database;
+import org.portcullis.storage.StoreUnderTest;
 
 /** The SQLite store: atomic counting under concurrency, persistence, and the row bound. */
+/* Runs on both backends: the SQLite file and a fresh PostgreSQL database (StoreUnderTest). */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"sqlite", "postgresql"})
 class SqliteFailureCounterTest {
+    @Parameter
+    String backend;
+    StoreUnderTest backendStore;
+
     private static final Instant NOW = Instant.parse("2026-03-01T09:00:00Z");
     /** Never trips, so every failure stays in the counted window. */
     private static final FailureLimit HIGH = new FailureLimit(1_000, Duration.ofHours(1), Duration.ofMinutes(1));
@@ -26,10 +38,15 @@ class SqliteFailureCounterTest {
     @TempDir
     Path dataDir;
 
+    @BeforeEach
+    void freshStore() {
+        backendStore = StoreUnderTest.fresh(backend, dataDir);
+    }
+
     @Test
     void twoThreadsRecordingAtOnceLoseNoFailure() throws Exception {
         int perThread = 200;
-        try (EmbeddedDatabase database = EmbeddedDatabase.open(dataDir)) {
+        try (Database database = backendStore.open()) {
             FailureCounter counters = new SqliteFailureCounter(database);
             Subject alice = Subject.account("alice");
             ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -61,8 +78,8 @@ class SqliteFailureCounterTest {
     @Test
     void twoGatewaysOnOneFileShareTheirCounters() throws Exception {
         // A second connection set on the same file (the admin CLI, or a second gateway process) sees every count.
-        try (EmbeddedDatabase first = EmbeddedDatabase.open(dataDir);
-             EmbeddedDatabase second = EmbeddedDatabase.open(dataDir)) {
+        try (Database first = backendStore.open();
+             Database second = backendStore.open()) {
             Subject address = Subject.address(InetAddress.getByName("192.0.2.1"));
             FailureLimit limit = FailureLimit.addressDefaults();
             for (int i = 0; i < 10; i++) {
@@ -78,12 +95,12 @@ class SqliteFailureCounterTest {
     void aLockSurvivesReopeningTheDatabase() {
         Subject alice = Subject.account("alice");
         FailureLimit limit = RegulationSettings.defaults().limit();
-        try (EmbeddedDatabase database = EmbeddedDatabase.open(dataDir)) {
+        try (Database database = backendStore.open()) {
             for (int i = 0; i < 5; i++) {
                 new SqliteFailureCounter(database).recordFailure(CounterKind.TOTP, alice, NOW, limit);
             }
         }
-        try (EmbeddedDatabase database = EmbeddedDatabase.open(dataDir)) {
+        try (Database database = backendStore.open()) {
             FailureState state = new SqliteFailureCounter(database).state(CounterKind.TOTP, alice);
             assertThat(state).isEqualTo(new FailureState(0, 5, NOW.plus(Duration.ofMinutes(15))));
             assertThat(state.lockedAt(NOW.plus(Duration.ofMinutes(14)))).isTrue();
@@ -93,7 +110,7 @@ class SqliteFailureCounterTest {
     @Test
     void aRowKeepsNoMoreFailureTimesThanTheLimitNeeds() {
         FailureLimit limit = new FailureLimit(3, Duration.ofHours(1), Duration.ofMinutes(1));
-        try (EmbeddedDatabase database = EmbeddedDatabase.open(dataDir)) {
+        try (Database database = backendStore.open()) {
             FailureCounter counters = new SqliteFailureCounter(database);
             Subject alice = Subject.account("alice");
             FailureState state = null;
@@ -116,7 +133,7 @@ class SqliteFailureCounterTest {
 
     @Test
     void resetAccountEverywhereClearsEveryKindOfThatAccountOnly() throws Exception {
-        try (EmbeddedDatabase database = EmbeddedDatabase.open(dataDir)) {
+        try (Database database = backendStore.open()) {
             FailureCounter counters = new SqliteFailureCounter(database);
             FailureLimit limit = RegulationSettings.defaults().limit();
             Subject alice = Subject.account("alice");

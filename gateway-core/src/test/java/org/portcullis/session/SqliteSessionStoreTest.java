@@ -21,9 +21,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.portcullis.policy.AuthFactor;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.portcullis.storage.Database;
 import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.StoreUnderTest;
 
+/* Runs on both backends: the SQLite file and a fresh PostgreSQL database (StoreUnderTest). */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"sqlite", "postgresql"})
 class SqliteSessionStoreTest {
+    @Parameter
+    String backend;
+    StoreUnderTest backendStore;
+
 
     static final Instant T0 = Instant.parse("2026-03-01T08:00:00.123Z");
     static final SecureRandom RANDOM = new SecureRandom();
@@ -31,12 +43,13 @@ class SqliteSessionStoreTest {
     @TempDir
     Path dataDir;
 
-    EmbeddedDatabase database;
+    Database database;
     SqliteSessionStore store;
 
     @BeforeEach
     void open() {
-        database = EmbeddedDatabase.open(dataDir);
+        backendStore = StoreUnderTest.fresh(backend, dataDir);
+        database = backendStore.open();
         store = new SqliteSessionStore(database);
     }
 
@@ -58,13 +71,14 @@ class SqliteSessionStoreTest {
         store.create(s);
         database.close();
 
-        database = EmbeddedDatabase.open(dataDir);
+        database = backendStore.open();
         store = new SqliteSessionStore(database);
         assertThat(store.get(s.idHash())).contains(s);
     }
 
     @Test
     void keepsOnlyTheHashNeverTheId() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(backendStore.isSqlite(), "reads the SQLite file");
         SessionId id = SessionId.generate(RANDOM);
         Session s = new Session(id.hash(), "alice", T0, T0, T0.plusSeconds(60), T0.plusSeconds(600),
                 Map.of(AuthFactor.PASSWORD, T0), Map.of(), 0);
@@ -72,7 +86,7 @@ class SqliteSessionStoreTest {
         database.close();
         byte[] file = java.nio.file.Files.readAllBytes(dataDir.resolve(EmbeddedDatabase.FILE_NAME));
         assertThat(new String(file, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(id.cookieValue());
-        database = EmbeddedDatabase.open(dataDir);
+        database = backendStore.open();
         store = new SqliteSessionStore(database);
     }
 
