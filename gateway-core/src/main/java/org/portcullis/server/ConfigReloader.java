@@ -143,6 +143,10 @@ public final class ConfigReloader implements AutoCloseable {
             LOG.warn("config reloaded, but storage (data_dir or encryption_key) changed: restart Portcullis to apply "
                     + "it; the running store and key stay in use");
         }
+        if (!Objects.equals(next.cache(), current.config().cache())) {
+            LOG.warn("config reloaded, but cache changed: restart Portcullis to apply it; the running Redis"
+                    + " connection (or its absence) stays in use");
+        }
         if (!Objects.equals(next.users(), current.config().users())) {
             LOG.warn("config reloaded, but users (file or ldap) changed: restart Portcullis to apply it; the running "
                     + "users file and directory stay in use");

@@ -138,6 +138,42 @@ final class ClusterNodes implements AutoCloseable {
                 + "Sec-Fetch-Site: none\r\n" + cookieHeader(cookies), null);
     }
 
+    /** A JSON POST from the portal's own page (the security-key script's fetch), with the session's CSRF header. */
+    RawResponse postJson(int number, String target, String cookie, String csrf, String json) throws IOException {
+        try (RawHttpClient client = RawHttpClient.connectTls(ports.get(number - 1), certs, "login.test", null)) {
+            client.send("POST " + target + " HTTP/1.1\r\nHost: login.test\r\nOrigin: " + PORTAL
+                    + "\r\nSec-Fetch-Site: same-origin\r\nX-CSRF-Token: " + csrf + "\r\n" + cookieHeader(cookie)
+                    + "Content-Type: application/json\r\nContent-Length: "
+                    + json.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + json);
+            return client.readResponse(Duration.ofSeconds(10));
+        }
+    }
+
+    /** Alice signed in at the portal itself on {@code number} (no protected host); returns the portal cookie pair. */
+    String portalSignIn(int number) throws IOException {
+        RawResponse form = navigate(number, "login.test", "/.portcullis/login?rd=", "");
+        Matcher token = CSRF_FIELD.matcher(form.bodyText());
+        if (form.status() != 200 || !token.find()) {
+            throw new AssertionError("no login form: " + form.statusLine());
+        }
+        RawResponse answer = postForm(number, "/.portcullis/login", cookiePair(form, "__Host-portcullis-csrf"),
+                "username=alice&password=" + encode(PASSWORD) + "&csrf=" + encode(token.group(1)) + "&rd=");
+        String cookie = cookiePair(answer, "__Host-portcullis");
+        if (answer.status() != 303 || cookie == null) {
+            throw new AssertionError("sign-in refused: " + answer.statusLine());
+        }
+        return cookie;
+    }
+
+    /** The CSRF token of the form on the portal page {@code target} for {@code cookie}. */
+    String csrf(int number, String target, String cookie) throws IOException {
+        Matcher token = CSRF_FIELD.matcher(navigate(number, "login.test", target, cookie).bodyText());
+        if (!token.find()) {
+            throw new AssertionError("no form at " + target);
+        }
+        return token.group(1);
+    }
+
     /** A form POST from the portal's own page. */
     RawResponse postForm(int number, String target, String cookies, String body) throws IOException {
         return send(number, "POST", "login.test", target, "Origin: " + PORTAL + "\r\nSec-Fetch-Site: same-origin\r\n"

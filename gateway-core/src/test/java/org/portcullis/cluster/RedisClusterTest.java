@@ -2,7 +2,18 @@ package org.portcullis.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.webauthn4j.converter.util.ObjectConverter;
+import com.webauthn4j.data.AuthenticatorAttestationResponse;
+import com.webauthn4j.data.PublicKeyCredential;
+import com.webauthn4j.data.PublicKeyCredentialCreationOptions;
+import com.webauthn4j.data.client.Origin;
+import com.webauthn4j.data.extension.client.RegistrationExtensionClientOutput;
+import com.webauthn4j.test.authenticator.webauthn.PackedAuthenticator;
+import com.webauthn4j.test.authenticator.webauthn.WebAuthnAuthenticatorAdaptor;
+import com.webauthn4j.test.client.ClientPlatform;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +25,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.portcullis.enrolment.InvitationCode;
 import org.portcullis.fixtures.RawResponse;
 import org.portcullis.fixtures.RedisServer;
 import org.portcullis.server.SignInAssembly;
@@ -50,6 +62,49 @@ class RedisClusterTest {
         if (redis != null) {
             redis.close();
         }
+    }
+
+    @Test
+    @Order(5) // last: alice has a key afterwards, and every later sign-in would owe a second factor
+    void aSecurityKeyCeremonyStartedOnNodeOneFinishesOnNodeTwoAndItsChallengeIsUsedOnce() throws Exception {
+        String cookie = cluster.portalSignIn(1);
+        String csrf = cluster.csrf(1, "/.portcullis/security-key", cookie);
+        InvitationCode invitation = cluster.node(1).signIn().orElseThrow().secondFactors().invitations()
+                .issue("alice", Duration.ofHours(1), Clock.systemUTC().instant());
+        RawResponse redeemed = cluster.postForm(1, "/.portcullis/security-key", cookie, "csrf="
+                + ClusterNodes.encode(csrf) + "&step=invitation&invitation="
+                + ClusterNodes.encode(invitation.reveal()));
+        assertThat(redeemed.status()).isEqualTo(200);
+
+        RawResponse options = cluster.postJson(1, "/.portcullis/webauthn/register/options", cookie, csrf,
+                "{\"name\":\"Blue key\"}");
+        assertThat(options.status()).as(options.bodyText()).isEqualTo(200);
+        String json = options.bodyText();
+        PublicKeyCredentialCreationOptions creation = new ObjectConverter().getJsonConverter().readValue(
+                json.substring("{\"publicKey\":".length(), json.length() - 1),
+                PublicKeyCredentialCreationOptions.class);
+        PublicKeyCredential<AuthenticatorAttestationResponse, RegistrationExtensionClientOutput> created =
+                new ClientPlatform(new Origin(ClusterNodes.PORTAL),
+                        new WebAuthnAuthenticatorAdaptor(new PackedAuthenticator())).create(creation);
+        String finish = "{\"name\":\"Blue key\",\"rd\":\"\",\"credential\":{\"response\":{\"clientDataJSON\":\""
+                + b64(created.getResponse().getClientDataJSON()) + "\",\"attestationObject\":\""
+                + b64(created.getResponse().getAttestationObject()) + "\",\"transports\":[\"usb\"]}}}";
+
+        // Finished on node 2: the challenge node 1 issued is there, in Redis.
+        RawResponse registered = cluster.postJson(2, "/.portcullis/webauthn/register", cookie, csrf, finish);
+        assertThat(registered.status()).as(registered.bodyText()).isEqualTo(200);
+        assertThat(cluster.node(2).signIn().orElseThrow().secondFactors().webauthn().keys("alice")).hasSize(1);
+
+        // The same answer again, on node 1, with the rotated session: the challenge is gone everywhere.
+        String rotated = ClusterNodes.cookiePair(registered, "__Host-portcullis");
+        String fresh = registered.bodyText().replaceAll(".*\"csrf\":\"([^\"]+)\".*", "$1");
+        RawResponse replayed = cluster.postJson(1, "/.portcullis/webauthn/register", rotated, fresh, finish);
+        assertThat(replayed.status()).isNotEqualTo(200);
+        assertThat(cluster.node(1).signIn().orElseThrow().secondFactors().webauthn().keys("alice")).hasSize(1);
+    }
+
+    private static String b64(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     @Test
