@@ -92,7 +92,7 @@ final class TargetChannel extends AbstractServerChannel {
     private final EventLoopGroup targets;
     private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
     private boolean writing;
-    private ChannelAsyncOutputStream out;
+    private volatile ChannelAsyncOutputStream out;
     private volatile Channel peer;
     private volatile LiveStreams.Stream stream;
 
