@@ -19,7 +19,9 @@ import java.util.Set;
  * {@link LimitsValidator}, {@link RoutesValidator}, {@link NetworksValidator}, {@link AccessControlValidator}, {@link AuditValidator},
  * {@link StorageValidator}, {@link SessionsValidator}, {@link UsersValidator}, {@link LockoutValidator},
  * {@link PortalValidator}, {@link IdentityValidator}, {@link EnrolmentValidator}, {@link TotpValidator},
- * {@link WebAuthnValidator}, {@link CacheValidator}, {@link TcpTargetsValidator}, {@link SshValidator}) →
+ * {@link WebAuthnValidator}, {@link CacheValidator}, {@link TcpTargetsValidator}, {@link SshValidator}, with
+ * {@link ExceptionChecks} holding the rules against the exception register and {@link EntryPointsValidator} checking
+ * {@code entry_points}) →
  * records. Validators never write defaults into anything: absent keys take the defaults the model defines
  * ({@link LimitsConfig#defaults()}, {@link AccessControlConfig#denyAll()}, …). Every problem is rendered as
  * {@code FILE:LINE: path.to.key: message} (see docs/configuration.md for the list).

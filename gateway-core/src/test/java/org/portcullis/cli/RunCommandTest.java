@@ -42,7 +42,7 @@ class RunCommandTest {
                     host: app.test
                     upstream: http://127.0.0.1:9
                 access_control:
-                  default_policy: bypass
+                  default_policy: deny
                 """.formatted(port);
     }
 
@@ -50,7 +50,7 @@ class RunCommandTest {
     void invalidConfigExitsOneWithItsErrorsAndStartsNothing() throws Exception {
         int port = freePort();
         Path file = dir.resolve("portcullis.yaml");
-        Files.writeString(file, config(port).replace("default_policy: bypass", "default_policy: allow"));
+        Files.writeString(file, config(port).replace("default_policy: deny", "default_policy: allow"));
 
         Run run = ConfigValidateCommandTest.run("run", "--config", file.toString());
 
