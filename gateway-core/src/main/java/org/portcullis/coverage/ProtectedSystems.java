@@ -6,12 +6,12 @@ import java.util.List;
 import org.portcullis.config.GatewayConfig;
 
 /**
- * Every protected system of a config, from every {@link ProtectedSystemSource}: routes today. Remote desktops
- * ({@code remote_desktops:}) and TCP targets ({@code tcp_targets:}) join by adding their source to {@link #SOURCES};
- * they always need two factors, so each is one {@link ProtectedSystem#alwaysTwoFactor} and never an exception.
+ * Every protected system of a config, from every {@link ProtectedSystemSource}: routes, then remote desktops
+ * ({@code remote_desktops:}) and TCP targets ({@code tcp_targets:}), which always need two factors, so each is one
+ * {@link ProtectedSystem#alwaysTwoFactor} and never an exception.
  */
 public final class ProtectedSystems {
-    static final List<ProtectedSystemSource> SOURCES = List.of(new RouteSystems());
+    static final List<ProtectedSystemSource> SOURCES = List.of(new RouteSystems(), new RemoteSystems());
 
     private ProtectedSystems() {
     }
