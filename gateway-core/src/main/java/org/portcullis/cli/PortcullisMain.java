@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
             StorageCommand.class,
             UsersCommand.class,
             HashPasswordCommand.class,
+            ConnectCommand.class,
             CommandLine.HelpCommand.class})
 public final class PortcullisMain implements Runnable {
 

@@ -18,6 +18,7 @@ import org.portcullis.snapshot.CurrentSnapshot;
 import org.portcullis.snapshot.GatewaySnapshot;
 import org.portcullis.storage.EmbeddedDatabase;
 import org.portcullis.storage.StorageExecutor;
+import org.portcullis.tcp.TcpConnect;
 import org.portcullis.upstream.UpstreamIdentity;
 
 /**
@@ -49,12 +50,17 @@ public final class GatewayRuntime {
      * the portal that answers the gateway's own pages, and the identity writer (with the JWT signer).
      */
     public record SignIn(RequestSessions sessions, TunnelWatch tunnels, PortalService portal,
-                         UpstreamIdentity identity) {
+                         UpstreamIdentity identity, TcpConnect connect) {
         public SignIn {
             Objects.requireNonNull(sessions, "sessions");
             Objects.requireNonNull(tunnels, "tunnels");
             Objects.requireNonNull(portal, "portal");
             Objects.requireNonNull(identity, "identity");
+        }
+
+        /** Sign-in without the tunnel endpoint of {@code portcullis connect}. */
+        public SignIn(RequestSessions sessions, TunnelWatch tunnels, PortalService portal, UpstreamIdentity identity) {
+            this(sessions, tunnels, portal, identity, null);
         }
     }
 
@@ -93,7 +99,8 @@ public final class GatewayRuntime {
                     new IdentityStage(signIn.identity()));
         }
         this.requestPath = new RequestPath(this::snapshot, admission, portal,
-                new RequestJournal(accessLog, audit, new RefusalLog(clock)), Optional.ofNullable(tunnels));
+                new RequestJournal(accessLog, audit, new RefusalLog(clock)), Optional.ofNullable(tunnels),
+                Optional.ofNullable(signIn == null ? null : signIn.connect()));
     }
 
     public AuditSink audit() {

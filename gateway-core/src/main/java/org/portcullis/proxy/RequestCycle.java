@@ -36,6 +36,10 @@ final class RequestCycle implements ExchangeOwner {
 
         /** The exchange's upstream accepted a WebSocket upgrade: the connection becomes a tunnel to it. */
         void becomeTunnel(Admission.Forward forward, Channel upstream);
+
+        /** A connect tunnel was admitted (issue 17): the connection relays WebSocket frames to {@code target}. */
+        void becomeConnectTunnel(ConnectExchange from, org.portcullis.tcp.TcpConnect.Admitted admitted,
+                                 Channel target, org.portcullis.tcp.TargetRelay relay);
     }
 
     private final RequestPath path;
@@ -128,6 +132,9 @@ final class RequestCycle implements ExchangeOwner {
             return new ProxyExchange(this, forward, request);
         }
         if (decided instanceof Admission.Portal portal) {
+            if (path.connect().isPresent() && org.portcullis.tcp.TcpConnect.isTunnelPath(portal.request().path())) {
+                return new ConnectExchange(this, portal, path.connect().get()); // issue 17: never a portal page
+            }
             return new PortalExchange(this, portal, request, path.portal(), record.id());
         }
         if (decided instanceof Admission.Challenge challenge) {
@@ -181,6 +188,15 @@ final class RequestCycle implements ExchangeOwner {
         exchange = null;
         pinned.closeAll();
         connection.becomeTunnel(from.admission(), upstream);
+    }
+
+    @Override
+    public void becomeConnectTunnel(ConnectExchange from, org.portcullis.tcp.TcpConnect.Admitted admitted,
+                                    Channel target, org.portcullis.tcp.TargetRelay relay) {
+        record.close(101, "CONNECT_OPENED");
+        exchange = null;
+        pinned.closeAll();
+        connection.becomeConnectTunnel(from, admitted, target, relay);
     }
 
     void flushUpstream() {

@@ -19,21 +19,30 @@ import org.portcullis.signin.ResolvedSession;
 import org.portcullis.signin.StreamKind;
 import org.portcullis.signin.TunnelWatch;
 import org.portcullis.snapshot.GatewaySnapshot;
+import org.portcullis.tcp.TcpConnect;
 
 /**
  * What a client connection's handler uses of the gateway, and nothing more: the current snapshot, the admission
  * stages, the portal, the journal that records each request, and the watch that ties WebSocket tunnels to sessions.
  *
  * @param tunnels the tunnel watch, empty on a gateway without sign-in (no tunnel has a session to follow)
+ * @param connect the tunnel endpoint of {@code portcullis connect}, empty on a gateway without sign-in
  */
 public record RequestPath(Supplier<GatewaySnapshot> snapshots, AdmissionPipeline admission, PortalService portal,
-                   RequestJournal journal, Optional<TunnelWatch> tunnels) {
+                   RequestJournal journal, Optional<TunnelWatch> tunnels, Optional<TcpConnect> connect) {
     public RequestPath {
         Objects.requireNonNull(snapshots, "snapshots");
         Objects.requireNonNull(admission, "admission");
         Objects.requireNonNull(portal, "portal");
         Objects.requireNonNull(journal, "journal");
         Objects.requireNonNull(tunnels, "tunnels");
+        Objects.requireNonNull(connect, "connect");
+    }
+
+    /** A request path without the tunnel endpoint of {@code portcullis connect}. */
+    public RequestPath(Supplier<GatewaySnapshot> snapshots, AdmissionPipeline admission, PortalService portal,
+                       RequestJournal journal, Optional<TunnelWatch> tunnels) {
+        this(snapshots, admission, portal, journal, tunnels, Optional.empty());
     }
 
     /**

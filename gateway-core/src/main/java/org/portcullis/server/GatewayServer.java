@@ -156,7 +156,9 @@ public final class GatewayServer implements AutoCloseable {
                 : new AdminEventRelay(new AdminEvents(storage), audit, new StorageExecutor(1, 16));
         GatewayRuntime runtime = new GatewayRuntime(current, pools, transport, clock, audit, accessLog, storage,
                 storageThreads, signIn == null ? null : new GatewayRuntime.SignIn(signIn.requestSessions(),
-                        signIn.tunnels(), signIn.portal(), identity), adminEvents);
+                        signIn.tunnels(), signIn.portal(), identity, new org.portcullis.tcp.TcpConnect(
+                        signIn.portal().connectGrants(), signIn.requestSessions(), storageThreads, signIn.tunnels(),
+                        current::get, transport.clientChannel())), adminEvents);
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(io.netty.util.NettyRuntime.availableProcessors());
         GatewayServer server = new GatewayServer(runtime, signIn, boss, workers, config.server().listeners());

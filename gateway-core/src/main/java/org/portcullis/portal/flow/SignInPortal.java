@@ -51,6 +51,7 @@ public final class SignInPortal implements PortalService {
     private final PortalRoutes routes;
 
     private final UpstreamIdentity identity;
+    private final ConnectEndpoint connect;
 
     /**
      * Builds every endpoint with the parts it uses, once at start.
@@ -95,6 +96,7 @@ public final class SignInPortal implements PortalService {
         SecurityKeyEndpoint securityKey = new SecurityKeyEndpoint(context, webauthn, storage, factors, regulators,
                 sessions, clock);
         RecoveryCodesFileEndpoint recoveryCodesFile = new RecoveryCodesFileEndpoint(context);
+        this.connect = new ConnectEndpoint(new org.portcullis.tcp.ConnectGrants(clock, random));
         PortalRoutes.Refusal verifyRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_VERIFY);
         PortalRoutes.Refusal enrolRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_ENROL);
         this.routes = new PortalRoutes(List.of(
@@ -132,6 +134,7 @@ public final class SignInPortal implements PortalService {
                 PortalRoutes.onlyWhen(SignInPortal::passwordless, PortalRoutes.change(
                         PortalPaths.WEBAUTHN_PASSKEY, Csrf.PRE_SESSION_HEADER, false, passkey::signIn,
                         passkey::csrfRefused)),
+                PortalRoutes.read(PortalPaths.CONNECT_AUTHORIZE, false, r -> done(connect.authorize(r))),
                 PortalRoutes.read(PortalPaths.HOME, false, account::home),
                 PortalRoutes.read(HOME_WITHOUT_SLASH, false, account::home)));
     }
@@ -161,6 +164,10 @@ public final class SignInPortal implements PortalService {
             return CompletableFuture.completedFuture(PortalResponse.redirect(302, PortalPaths.HOME, "TO_HOME",
                     List.of()));
         }
+        if (path.equals(PortalPaths.CONNECT_TOKEN)) {
+            // portcullis connect's code exchange: no cookie, so no CSRF; the code and PKCE verifier are the credential.
+            return "POST".equals(request.method()) ? done(connect.token(request)) : notAllowed();
+        }
         if (!routes.knows(path)) {
             return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().notFound(), "NOT_FOUND"));
         }
@@ -188,6 +195,11 @@ public final class SignInPortal implements PortalService {
         }
         CsrfVerdict verdict = PortalCsrf.check(route.csrf(), request);
         return verdict.allowed() ? route.handler().handle(request) : route.refusal().refuse(request, verdict);
+    }
+
+    /** The codes and tokens of {@code portcullis connect}, which its tunnel endpoint checks. */
+    public org.portcullis.tcp.ConnectGrants connectGrants() {
+        return connect.grants();
     }
 
     /** The passkey routes exist only while passwordless sign-in is on. */
