@@ -50,6 +50,7 @@ class ConnectTunnelTest {
     TotpFlow flow;
     TcpEchoTarget echo;
     TcpEchoTarget restricted;
+    TcpEchoTarget briefTarget;
     String aliceSecret;
     String bobSecret;
 
@@ -57,6 +58,7 @@ class ConnectTunnelTest {
     void start(@TempDir Path dir) throws Exception {
         echo = new TcpEchoTarget();
         restricted = new TcpEchoTarget();
+        briefTarget = new TcpEchoTarget();
         gateway = SignInGateway.start(dir, clock, TotpFlow.POLICY, """
                 tcp_targets:
                   - name: echo
@@ -65,7 +67,12 @@ class ConnectTunnelTest {
                   - name: records-db
                     address: 127.0.0.1:%d
                     subjects: [user:alice]
-                """.formatted(echo.port(), restricted.port()));
+                  - name: brief
+                    address: 127.0.0.1:%d
+                    groups: [staff]
+                    idle_timeout: 2m
+                    max_duration: 10m
+                """.formatted(echo.port(), restricted.port(), briefTarget.port()));
         flow = new TotpFlow(gateway, clock);
         aliceSecret = flow.enrol("alice");
         bobSecret = flow.enrol("bob");
@@ -88,6 +95,7 @@ class ConnectTunnelTest {
         gateway.close();
         echo.close();
         restricted.close();
+        briefTarget.close();
     }
 
     // --- carrying bytes ----------------------------------------------------------------------------------------
@@ -348,8 +356,37 @@ class ConnectTunnelTest {
     }
 
     @Test
-    void theTargetsIdleTimeoutEndsASilentStream() throws Exception {
-        // records-db has no idle timeout; the watch enforces the session's own idle timeout on the moved clock.
+    void theTargetsIdleTimeoutEndsASilentStreamWithinASecond() throws Exception {
+        assertCutAfter(Duration.ofMinutes(3), "idle_timeout");
+    }
+
+    @Test
+    void theTargetsMaxDurationEndsABusyStreamWithinASecond() throws Exception {
+        assertCutAfter(Duration.ofMinutes(11), "max_duration");
+    }
+
+    /** Opens a stream to {@code brief}, moves the clock by {@code later}, and expects a cut for {@code reason}. */
+    void assertCutAfter(Duration later, String reason) throws Exception {
+        ConnectBrowser browser = new ConnectBrowser(flow, "alice", SignInGateway.PASSWORD, aliceSecret);
+        int from = gateway.auditLines().size();
+        try (ConnectClient client = client("brief", browser);
+             Socket local = new Socket("127.0.0.1", listening)) {
+            local.setSoTimeout(10_000);
+            assertThat(echoes(local, "tick")).isEqualTo("tick");
+            gateway.server.runtime().tunnels().orElseThrow().checkNow().join();
+            clock.advance(later);
+            long moved = System.nanoTime();
+            assertThat(local.getInputStream().read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - moved)).isLessThan(ONE_SECOND);
+        }
+        String close = LiveConnectionsTest.awaitLine(gateway, from, "remote.close", reason);
+        assertThat(LiveConnectionsTest.field(close, "route")).isEqualTo("brief");
+        assertThat(LiveConnectionsTest.field(close, "source.bytes")).isEqualTo("4");
+    }
+
+    @Test
+    void theSessionsIdleTimeoutOnTheClockEndsASilentStream() throws Exception {
+        // echo has no idle timeout of its own; the watch enforces the session's idle timeout on the moved clock.
         ConnectBrowser browser = new ConnectBrowser(flow, "alice", SignInGateway.PASSWORD, aliceSecret);
         int from = gateway.auditLines().size();
         try (ConnectClient client = client("echo", browser);
