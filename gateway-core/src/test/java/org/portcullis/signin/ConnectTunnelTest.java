@@ -155,6 +155,50 @@ class ConnectTunnelTest {
         }
     }
 
+    @Test
+    void theCommandAsAUserRunsItWithNoBrowser() throws Exception {
+        int port = ConnectTools.freePort();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        picocli.CommandLine cli = org.portcullis.cli.PortcullisMain.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int[] exit = {-1};
+        Thread command = new Thread(() -> exit[0] = cli.execute("connect", "--gateway", gateway.portalOrigin(), "echo",
+                "--listen", "127.0.0.1:" + port, "--no-browser", "--ca-file",
+                gateway.certs.caCertificatePem().toString(), "--connect-to", "127.0.0.1"));
+        command.start();
+        try {
+            String url = awaitMatch(err, "https://login\\.test:\\d+/\\.portcullis/connect/authorize\\?\\S+");
+            new ConnectBrowser(flow, "alice", SignInGateway.PASSWORD, aliceSecret).open(url);
+            awaitMatch(err, "Signed in");
+            assertThat(out.toString()).contains("portcullis connect: echo on 127.0.0.1:" + port + " (through "
+                    + gateway.portalOrigin() + ")");
+            try (Socket local = new Socket("127.0.0.1", port)) {
+                local.setSoTimeout(10_000);
+                assertThat(echoes(local, "typed by a person")).isEqualTo("typed by a person");
+            }
+        } finally {
+            command.interrupt();
+            command.join(10_000);
+        }
+        assertThat(exit[0]).isZero();
+        assertThat(err.toString()).doesNotContain("access_token").doesNotContain("code=");
+    }
+
+    static String awaitMatch(StringWriter text, String regex) {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            java.util.regex.Matcher matcher = pattern.matcher(text.toString());
+            if (matcher.find()) {
+                return matcher.group();
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+        throw new AssertionError("no " + regex + " in: " + text);
+    }
+
     // --- what the tunnel endpoint refuses ----------------------------------------------------------------------
 
     /** Each row: the case, and what the endpoint answers; the target never sees a connection. */
