@@ -429,6 +429,32 @@ class ConnectTunnelTest {
     }
 
     @Test
+    void aReloadThatNoLongerAllowsTheUserEndsTheirStreamWithinASecond() throws Exception {
+        Path config = gateway.dir.resolve("portcullis.yaml");
+        String original = java.nio.file.Files.readString(config);
+        org.portcullis.server.ConfigReloader reloader = new org.portcullis.server.ConfigReloader(config,
+                gateway.server);
+        ConnectBrowser browser = new ConnectBrowser(flow, "alice", SignInGateway.PASSWORD, aliceSecret);
+        int from = gateway.auditLines().size();
+        try (ConnectClient client = client("records-db", browser);
+             Socket local = new Socket("127.0.0.1", listening)) {
+            local.setSoTimeout(10_000);
+            assertThat(echoes(local, "before")).isEqualTo("before");
+            java.nio.file.Files.writeString(config, original.replace("    subjects: [user:alice]\n",
+                    "    subjects: [user:bob]\n"));
+            assertThat(reloader.reload()).isEqualTo(org.portcullis.server.ConfigReloader.Outcome.APPLIED);
+            long reloaded = System.nanoTime();
+            assertThat(local.getInputStream().read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - reloaded)).isLessThan(ONE_SECOND);
+        } finally {
+            java.nio.file.Files.writeString(config, original);
+            reloader.reload();
+        }
+        String close = LiveConnectionsTest.awaitLine(gateway, from, "remote.close", "policy_changed");
+        assertThat(LiveConnectionsTest.field(close, "route")).isEqualTo("records-db");
+    }
+
+    @Test
     void theSessionsIdleTimeoutOnTheClockEndsASilentStream() throws Exception {
         // echo has no idle timeout of its own; the watch enforces the session's idle timeout on the moved clock.
         ConnectBrowser browser = new ConnectBrowser(flow, "alice", SignInGateway.PASSWORD, aliceSecret);
