@@ -162,9 +162,14 @@ public final class ConnectClient implements Closeable {
             while ((n = fromLocal.read(buffer)) > 0) {
                 tunnel.sendBinary(buffer, 0, n);
             }
+        } catch (IOException e) {
+            // the local side went away (or the gateway did: then the close below fails too, harmlessly)
+        }
+        try {
+            // However the local side ended, the gateway is told at once, so the stream ends there now.
             tunnel.sendClose();
         } catch (IOException e) {
-            // the local side or the gateway went away; the other direction ends the rest
+            // the gateway already ended the stream
         }
         try {
             if (!gatewayDone.await(5, TimeUnit.SECONDS)) {
