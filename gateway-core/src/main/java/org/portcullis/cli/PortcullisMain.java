@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
             HashPasswordCommand.class,
             SshHostKeyCommand.class,
             HealthCommand.class,
+            ConnectCommand.class,
             CommandLine.HelpCommand.class})
 public final class PortcullisMain implements Runnable {
 

@@ -29,4 +29,10 @@ interface ExchangeOwner {
 
     /** The upstream accepted {@code exchange}'s WebSocket upgrade: join the client and {@code upstream} in a tunnel. */
     void becomeTunnel(ProxyExchange exchange, Channel upstream);
+
+    /** A connect tunnel was admitted and its target connected (issue 17): the connection relays WebSocket frames. */
+    default void becomeConnectTunnel(ConnectExchange exchange, org.portcullis.tcp.TcpConnect.Admitted admitted,
+                                     Channel target, org.portcullis.tcp.TargetRelay relay) {
+        throw new IllegalStateException("ExchangeOwner: this owner takes no connect tunnel");
+    }
 }

@@ -140,6 +140,21 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     @Override
+    public void becomeConnectTunnel(ConnectExchange from, org.portcullis.tcp.TcpConnect.Admitted admitted,
+                                    Channel target, org.portcullis.tcp.TargetRelay relay) {
+        tunnel = true;
+        timeouts.tunnel();
+        if (!queued.isEmpty() || path.connect().isEmpty()) {
+            // The client spoke before the 101: it does not follow RFC 6455, so nothing is relayed.
+            releaseQueued();
+            target.close();
+            ctx.close();
+            return;
+        }
+        ConnectSwitch.open(ctx, target, path.connect().get(), admitted, relay, from.websocketKey());
+    }
+
+    @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         cycle.flushUpstream();
         ctx.fireChannelReadComplete();

@@ -19,6 +19,7 @@ import org.portcullis.snapshot.CurrentSnapshot;
 import org.portcullis.snapshot.GatewaySnapshot;
 import org.portcullis.storage.Database;
 import org.portcullis.storage.StorageExecutor;
+import org.portcullis.tcp.TcpConnect;
 import org.portcullis.upstream.UpstreamIdentity;
 
 /**
@@ -47,17 +48,21 @@ public final class GatewayRuntime {
 
     /**
      * What sign-in adds to the request path: the session lookup, the watch that cuts tunnels when their session ends,
-     * the portal that answers the gateway's own pages, the identity writer (with the JWT signer) and the RD Gateway
-     * endpoint.
+     * the portal that answers the gateway's own pages, the identity writer (with the JWT signer), the RD Gateway
+     * endpoint and the tunnel endpoint of {@code portcullis connect} (either null: none).
      */
     public record SignIn(RequestSessions sessions, TunnelWatch tunnels, PortalService portal,
-                         UpstreamIdentity identity, RdgGateway remoteDesktops) {
+                         UpstreamIdentity identity, RdgGateway remoteDesktops, TcpConnect connect) {
         public SignIn {
-            Objects.requireNonNull(remoteDesktops, "remoteDesktops");
             Objects.requireNonNull(sessions, "sessions");
             Objects.requireNonNull(tunnels, "tunnels");
             Objects.requireNonNull(portal, "portal");
             Objects.requireNonNull(identity, "identity");
+        }
+
+        /** Sign-in without the RD Gateway endpoint and the tunnel endpoint of {@code portcullis connect}. */
+        public SignIn(RequestSessions sessions, TunnelWatch tunnels, PortalService portal, UpstreamIdentity identity) {
+            this(sessions, tunnels, portal, identity, null, null);
         }
     }
 
@@ -107,7 +112,7 @@ public final class GatewayRuntime {
         Optional<RdgGateway> remoteDesktops = Optional.ofNullable(signIn).map(SignIn::remoteDesktops);
         this.requestPath = new RequestPath(this::snapshot, admission, portal,
                 new RequestJournal(accessLog, audit, new RefusalLog(clock), requests), Optional.ofNullable(tunnels),
-                remoteDesktops);
+                remoteDesktops, Optional.ofNullable(signIn == null ? null : signIn.connect()));
     }
 
     public AuditSink audit() {

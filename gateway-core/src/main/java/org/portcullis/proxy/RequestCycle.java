@@ -39,6 +39,10 @@ final class RequestCycle implements ExchangeOwner {
 
         /** The request opened an RD Gateway channel: the connection leaves HTTP for MS-TSGU. */
         void becomeRemoteDesktop(Admission.RemoteDesktop admission);
+
+        /** A connect tunnel was admitted (issue 17): the connection relays WebSocket frames to {@code target}. */
+        void becomeConnectTunnel(ConnectExchange from, org.portcullis.tcp.TcpConnect.Admitted admitted,
+                                 Channel target, org.portcullis.tcp.TargetRelay relay);
     }
 
     private final RequestPath path;
@@ -139,6 +143,9 @@ final class RequestCycle implements ExchangeOwner {
             return new ProxyExchange(this, forward, request);
         }
         if (decided instanceof Admission.Portal portal) {
+            if (path.connect().isPresent() && org.portcullis.tcp.TcpConnect.isTunnelPath(portal.request().path())) {
+                return new ConnectExchange(this, portal, path.connect().get()); // issue 17: never a portal page
+            }
             return new PortalExchange(this, portal, request, path.portal(), record.id());
         }
         if (decided instanceof Admission.Challenge challenge) {
@@ -192,6 +199,15 @@ final class RequestCycle implements ExchangeOwner {
         exchange = null;
         pinned.closeAll();
         connection.becomeTunnel(from.admission(), upstream);
+    }
+
+    @Override
+    public void becomeConnectTunnel(ConnectExchange from, org.portcullis.tcp.TcpConnect.Admitted admitted,
+                                    Channel target, org.portcullis.tcp.TargetRelay relay) {
+        record.close(101, "CONNECT_OPENED");
+        exchange = null;
+        pinned.closeAll();
+        connection.becomeConnectTunnel(from, admitted, target, relay);
     }
 
     void flushUpstream() {

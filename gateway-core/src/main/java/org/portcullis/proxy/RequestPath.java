@@ -20,6 +20,7 @@ import org.portcullis.signin.ResolvedSession;
 import org.portcullis.signin.StreamKind;
 import org.portcullis.signin.TunnelWatch;
 import org.portcullis.snapshot.GatewaySnapshot;
+import org.portcullis.tcp.TcpConnect;
 
 /**
  * What a client connection's handler uses of the gateway, and nothing more: the current snapshot, the admission
@@ -27,9 +28,11 @@ import org.portcullis.snapshot.GatewaySnapshot;
  *
  * @param tunnels the tunnel watch, empty on a gateway without sign-in (no tunnel has a session to follow)
  * @param remoteDesktops the RD Gateway endpoint, empty on a gateway without sign-in
+ * @param connect the tunnel endpoint of {@code portcullis connect}, empty on a gateway without sign-in
  */
 public record RequestPath(Supplier<GatewaySnapshot> snapshots, AdmissionPipeline admission, PortalService portal,
-                   RequestJournal journal, Optional<TunnelWatch> tunnels, Optional<RdgGateway> remoteDesktops) {
+                   RequestJournal journal, Optional<TunnelWatch> tunnels, Optional<RdgGateway> remoteDesktops,
+                   Optional<TcpConnect> connect) {
     public RequestPath {
         Objects.requireNonNull(snapshots, "snapshots");
         Objects.requireNonNull(admission, "admission");
@@ -37,12 +40,13 @@ public record RequestPath(Supplier<GatewaySnapshot> snapshots, AdmissionPipeline
         Objects.requireNonNull(journal, "journal");
         Objects.requireNonNull(tunnels, "tunnels");
         Objects.requireNonNull(remoteDesktops, "remoteDesktops");
+        Objects.requireNonNull(connect, "connect");
     }
 
-    /** A request path without the RD Gateway endpoint (no sign-in, hence no desktop tokens). */
+    /** A request path without the RD Gateway endpoint and the tunnel endpoint of {@code portcullis connect}. */
     public RequestPath(Supplier<GatewaySnapshot> snapshots, AdmissionPipeline admission, PortalService portal,
                        RequestJournal journal, Optional<TunnelWatch> tunnels) {
-        this(snapshots, admission, portal, journal, tunnels, Optional.empty());
+        this(snapshots, admission, portal, journal, tunnels, Optional.empty(), Optional.empty());
     }
 
     /**

@@ -168,8 +168,10 @@ public final class GatewayServer implements AutoCloseable {
                 : new AdminEventRelay(new AdminEvents(storage), audit, new StorageExecutor(1, 16));
         GatewayRuntime runtime = new GatewayRuntime(current, pools, transport, clock, audit, accessLog, storage,
                 storageThreads, signIn == null ? null : new GatewayRuntime.SignIn(signIn.requestSessions(),
-                        signIn.tunnels(), signIn.portal(), identity, signIn.remoteDesktops()), adminEvents,
-                metrics.requests());
+                        signIn.tunnels(), signIn.portal(), identity, signIn.remoteDesktops(),
+                        new org.portcullis.tcp.TcpConnect(signIn.portal().connectGrants(), signIn.requestSessions(),
+                                storageThreads, signIn.tunnels(), current::get, transport.clientChannel())),
+                adminEvents, metrics.requests());
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(io.netty.util.NettyRuntime.availableProcessors());
         Operations operations = new Operations(metrics, runtime,

@@ -52,6 +52,7 @@ public final class SignInPortal implements PortalService {
     private final PortalRoutes routes;
 
     private final UpstreamIdentity identity;
+    private final ConnectEndpoint connect;
 
     /**
      * Builds every endpoint with the parts it uses, once at start.
@@ -101,6 +102,7 @@ public final class SignInPortal implements PortalService {
                 sessions, clock);
         RecoveryCodesFileEndpoint recoveryCodesFile = new RecoveryCodesFileEndpoint(context);
         DesktopsEndpoint desktops = new DesktopsEndpoint(context, desktopTokens);
+        this.connect = new ConnectEndpoint(new org.portcullis.tcp.ConnectGrants(clock, random));
         PortalRoutes.Refusal verifyRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_VERIFY);
         PortalRoutes.Refusal enrolRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_ENROL);
         this.routes = new PortalRoutes(List.of(
@@ -141,6 +143,7 @@ public final class SignInPortal implements PortalService {
                 PortalRoutes.read(PortalPaths.DESKTOPS, false, desktops::show),
                 PortalRoutes.change(PortalPaths.DESKTOPS, Csrf.SESSION_FORM, false, desktops::open,
                         desktops::csrfRefused),
+                PortalRoutes.read(PortalPaths.CONNECT_AUTHORIZE, false, r -> done(connect.authorize(r))),
                 PortalRoutes.read(PortalPaths.HOME, false, account::home),
                 PortalRoutes.read(HOME_WITHOUT_SLASH, false, account::home)));
     }
@@ -170,6 +173,10 @@ public final class SignInPortal implements PortalService {
             return CompletableFuture.completedFuture(PortalResponse.redirect(302, PortalPaths.HOME, "TO_HOME",
                     List.of()));
         }
+        if (path.equals(PortalPaths.CONNECT_TOKEN)) {
+            // portcullis connect's code exchange: no cookie, so no CSRF; the code and PKCE verifier are the credential.
+            return "POST".equals(request.method()) ? done(connect.token(request)) : notAllowed();
+        }
         if (!routes.knows(path)) {
             return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().notFound(), "NOT_FOUND"));
         }
@@ -197,6 +204,11 @@ public final class SignInPortal implements PortalService {
         }
         CsrfVerdict verdict = PortalCsrf.check(route.csrf(), request);
         return verdict.allowed() ? route.handler().handle(request) : route.refusal().refuse(request, verdict);
+    }
+
+    /** The codes and tokens of {@code portcullis connect}, which its tunnel endpoint checks. */
+    public org.portcullis.tcp.ConnectGrants connectGrants() {
+        return connect.grants();
     }
 
     /** The passkey routes exist only while passwordless sign-in is on. */

@@ -34,6 +34,9 @@ public final class PortalPaths {
     public static final String WEBAUTHN_PASSKEY = PREFIX + "webauthn/passkey";
     public static final String WEBAUTHN_REGISTER_OPTIONS = PREFIX + "webauthn/register/options";
     public static final String WEBAUTHN_REGISTER = PREFIX + "webauthn/register";
+    /** {@code portcullis connect}'s loopback sign-in (GET) and its code-for-token exchange (POST), issue 17. */
+    public static final String CONNECT_AUTHORIZE = PREFIX + "connect/authorize";
+    public static final String CONNECT_TOKEN = PREFIX + "connect/token";
     /** The header the script sends the session's CSRF token in (not {@code X-Portcullis-*}: ingress strips those). */
     public static final String CSRF_HEADER = "X-CSRF-Token";
     public static final String JWKS = "/.well-known/portcullis/jwks.json";
