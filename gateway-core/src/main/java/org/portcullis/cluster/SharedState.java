@@ -79,6 +79,20 @@ public final class SharedState implements AutoCloseable {
         return failures;
     }
 
+    /** Whether this state is shared with other nodes (Redis), so that readiness has a part to check. */
+    public boolean shared() {
+        return redis != null;
+    }
+
+    /**
+     * Why the shared state cannot be trusted now (readiness): with Redis, the fan-out channel has not been heard
+     * within its staleness budget (signed-in requests are refused meanwhile). Always empty for one node's own memory.
+     */
+    public java.util.Optional<String> problem() {
+        return freshness().fresh() ? java.util.Optional.empty()
+                : java.util.Optional.of("fan-out channel not heard within the staleness budget");
+    }
+
     /** Whether signed-in requests may be answered now (always, on a single gateway). */
     public CacheFreshness freshness() {
         return freshness;

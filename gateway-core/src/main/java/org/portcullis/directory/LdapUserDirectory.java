@@ -97,6 +97,19 @@ public final class LdapUserDirectory implements UserDirectory, PasswordDirectory
                 TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Why the directory cannot serve sign-ins now (readiness): it does not answer a read of its root DSE within the
+     * pool's timeouts. A fixed phrase: no address or name.
+     */
+    public Optional<String> problem() {
+        try {
+            connections.pool().getRootDSE();
+            return Optional.empty();
+        } catch (com.unboundid.ldap.sdk.LDAPException | RuntimeException e) {
+            return Optional.of("directory does not answer");
+        }
+    }
+
     /** Opens the connection pool (the directory may be down: sign-ins then fail closed) and starts the re-check. */
     public static LdapUserDirectory start(LdapConfig config, Clock clock) {
         return new LdapUserDirectory(LdapConnections.open(config), config, clock);

@@ -32,15 +32,18 @@ public final class GatewayChecks {
     /**
      * @param storage        the store, or null when none is configured (then no store check)
      * @param storageThreads the threads the request path's store calls run on
+     * @param more           the checks of optional parts (the directory, Redis), after the standard ones
      */
     public static List<HealthCheck> standard(Supplier<GatewaySnapshot> snapshot, Database storage,
-                                             StorageExecutor storageThreads, AuditSink audit) {
+                                             StorageExecutor storageThreads, AuditSink audit,
+                                             List<HealthCheck> more) {
         List<HealthCheck> checks = new ArrayList<>();
         checks.add(check("config", () -> snapshot.get() == null ? Optional.of("no config loaded") : Optional.empty()));
         if (storage != null) {
             checks.add(check("store", () -> store(storage, storageThreads)));
         }
         checks.add(check("audit", audit::problem));
+        checks.addAll(more);
         return checks;
     }
 
@@ -69,7 +72,8 @@ public final class GatewayChecks {
         }
     }
 
-    private static HealthCheck check(String name, Supplier<Optional<String>> problem) {
+    /** A check named {@code name} whose problem {@code problem} tells (a fixed phrase, or empty). */
+    public static HealthCheck check(String name, Supplier<Optional<String>> problem) {
         return new HealthCheck() {
             @Override
             public String name() {

@@ -175,7 +175,8 @@ public final class GatewayServer implements AutoCloseable {
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(io.netty.util.NettyRuntime.availableProcessors());
         Operations operations = new Operations(metrics, runtime,
-                signIn == null ? Optional.empty() : Optional.of(signIn.liveStreams()));
+                signIn == null ? Optional.empty() : Optional.of(signIn.liveStreams()),
+                signIn == null ? List.of() : signIn.healthChecks());
         GatewayServer server = new GatewayServer(runtime, signIn, boss, workers, config.server().listeners(),
                 operations);
         try {

@@ -10,6 +10,7 @@ import java.util.function.BooleanSupplier;
 import org.portcullis.config.AdminConfig;
 import org.portcullis.ops.AdminServer;
 import org.portcullis.ops.GatewayChecks;
+import org.portcullis.ops.HealthCheck;
 import org.portcullis.ops.GatewayMetrics;
 import org.portcullis.ops.Readiness;
 import org.portcullis.proxy.GatewayRuntime;
@@ -36,7 +37,8 @@ public final class Operations {
     private final Readiness readiness;
     private AdminServer admin;
 
-    Operations(GatewayMetrics metrics, GatewayRuntime runtime, Optional<LiveStreams> streams) {
+    Operations(GatewayMetrics metrics, GatewayRuntime runtime, Optional<LiveStreams> streams,
+               List<HealthCheck> moreChecks) {
         this.metrics = metrics;
         this.runtime = runtime;
         metrics.watchLogs(runtime.accessLog(), runtime.audit());
@@ -45,7 +47,7 @@ public final class Operations {
         runtime.storage().ifPresent(storage -> metrics.watchSessions(storage, streams, runtime.clock()));
         BooleanSupplier draining = shuttingDown::get;
         this.readiness = new Readiness(GatewayChecks.standard(runtime::snapshot, runtime.storage().orElse(null),
-                runtime.storageThreads(), runtime.audit()), draining);
+                runtime.storageThreads(), runtime.audit(), moreChecks), draining);
     }
 
     /** Starts the admin listener when {@code server.admin} is configured. */

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.portcullis.audit.AuditOutcome;
@@ -39,6 +41,8 @@ import org.portcullis.session.SessionInvalidation;
 import org.portcullis.session.SessionInvalidations;
 import org.portcullis.session.SessionManagers;
 import org.portcullis.session.SqliteSessionStore;
+import org.portcullis.ops.GatewayChecks;
+import org.portcullis.ops.HealthCheck;
 import org.portcullis.remote.RdgGateway;
 import org.portcullis.signin.DesktopTokens;
 import org.portcullis.signin.LiveStreams;
@@ -235,6 +239,21 @@ public final class SignInAssembly implements AutoCloseable {
     /** Ends WebSocket tunnels whose session ended; the runtime's (the server closes it). */
     public TunnelWatch tunnels() {
         return tunnels;
+    }
+
+    /**
+     * The readiness checks of the optional parts sign-in depends on: the directory ({@code users.ldap}) must answer,
+     * and with {@code cache.redis} the fan-out channel must have been heard within its staleness budget.
+     */
+    public List<HealthCheck> healthChecks() {
+        List<HealthCheck> checks = new ArrayList<>();
+        if (ldap != null) {
+            checks.add(GatewayChecks.check("directory", ldap::problem));
+        }
+        if (shared.shared()) {
+            checks.add(GatewayChecks.check("cache", shared::problem));
+        }
+        return List.copyOf(checks);
     }
 
     /** The RD Gateway endpoint: remote desktops opened with the portal's access tokens. */

@@ -71,12 +71,17 @@ class LdapSignInTest {
     String carolSecret;
     Path dir;
 
+    org.portcullis.ops.AdminClient admin;
+
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         this.dir = dir;
         directory = LdapDirectory.start(dir);
-        gateway = SignInGateway.startWithUsers(dir.resolve("gateway"), clock, POLICY, LOCKOUT,
-                directory.usersYaml(""));
+        gateway = SignInGateway.startWithServerAndUsers(dir.resolve("gateway"), clock, POLICY, LOCKOUT, """
+                  admin:
+                    address: 127.0.0.1:0
+                """, directory.usersYaml(""));
+        admin = new org.portcullis.ops.AdminClient(gateway.server.operations().adminAddress().orElseThrow());
         flow = new TotpFlow(gateway, clock);
         carolSecret = flow.enrol("carol");
     }
@@ -213,10 +218,14 @@ class LdapSignInTest {
                     .anyMatch(line -> line.contains("directory_unavailable"));
             // The users file is asked first: a local (break-glass) account still signs in.
             assertThat(signedIn("alice", SignInGateway.PASSWORD)).isNotNull();
+            var ready = admin.get("/health/ready");
+            assertThat(ready.statusCode()).as("readiness names the directory").isEqualTo(503);
+            assertThat(ready.body()).contains("directory").doesNotContain("127.0.0.1");
         } finally {
             directory.slapd.restart();
         }
         assertThat(signedIn("dave", LdapDirectory.DAVE_PASSWORD)).as("no gateway restart needed").isNotNull();
+        assertThat(admin.get("/health/ready").statusCode()).as("ready again").isEqualTo(200);
         var regulator = gateway.server.signIn().orElseThrow().regulators()
                 .forConfig(gateway.server.runtime().snapshot().config());
         assertThat(regulator.check(CounterKind.PASSWORD, "dave", java.net.InetAddress.getLoopbackAddress()))

@@ -125,6 +125,15 @@ final class SignInGateway implements AutoCloseable {
                 GatewayServer.StartOptions.DEFAULT, serverYaml, "", "");
     }
 
+    /** Like {@link #startWithUsers} with {@code serverYaml} added to the {@code server} section (e.g. admin). */
+    static SignInGateway startWithServerAndUsers(Path dir, Clock clock, String policyYaml, String extraYaml,
+                                                 String serverYaml, String usersYaml) throws Exception {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return start(dir, clock, policyYaml, extraYaml, HexFormat.of().formatHex(key), new StorageExecutor(),
+                GatewayServer.StartOptions.DEFAULT, serverYaml, "", usersYaml);
+    }
+
     /** Like {@link #start(Path, Clock, String, String)} with {@code usersYaml} added under {@code users:} (e.g. ldap). */
     static SignInGateway startWithUsers(Path dir, Clock clock, String policyYaml, String extraYaml, String usersYaml)
             throws Exception {
