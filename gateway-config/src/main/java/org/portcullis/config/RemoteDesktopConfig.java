@@ -2,7 +2,6 @@ package org.portcullis.config;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -36,16 +35,6 @@ public record RemoteDesktopConfig(String name, HostPort address, String portalHo
 
     /** Whether {@code user} in {@code groups} may open this desktop (names compare case-insensitively). */
     public boolean allows(String user, Set<String> groups) {
-        String lowerUser = user.toLowerCase(Locale.ROOT);
-        for (Subject subject : subjects) {
-            if (subject.kind() == Subject.Kind.USER && subject.name().equals(lowerUser)) {
-                return true;
-            }
-            if (subject.kind() == Subject.Kind.GROUP
-                    && groups.stream().anyMatch(g -> g.toLowerCase(Locale.ROOT).equals(subject.name()))) {
-                return true;
-            }
-        }
-        return false;
+        return Subject.anyAllows(subjects, user, groups);
     }
 }

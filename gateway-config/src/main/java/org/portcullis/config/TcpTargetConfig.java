@@ -37,17 +37,7 @@ public record TcpTargetConfig(String name, HostPort address, List<Subject> subje
 
     /** Whether {@code user} in {@code groups} may reach this target (names compare case-insensitively). */
     public boolean allows(String user, Set<String> groups) {
-        String lowerUser = user.toLowerCase(Locale.ROOT);
-        for (Subject subject : subjects) {
-            if (subject.kind() == Subject.Kind.USER && subject.name().equals(lowerUser)) {
-                return true;
-            }
-            if (subject.kind() == Subject.Kind.GROUP
-                    && groups.stream().anyMatch(g -> g.toLowerCase(Locale.ROOT).equals(subject.name()))) {
-                return true;
-            }
-        }
-        return false;
+        return Subject.anyAllows(subjects, user, groups);
     }
 
     /** Whether a second factor of kind {@code factor} counts for this target. */
