@@ -68,6 +68,7 @@ public final class LdapUserDirectory implements UserDirectory, PasswordDirectory
     private final Map<String, String> usernameByLogin = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor signIns;
     private final ScheduledExecutorService checker;
+    private volatile DirectoryObserver observer = DirectoryObserver.NONE;
 
     /** A user as the directory last vouched for them, and when; {@code lastUsed} moves on every {@link #find}. */
     private static final class Kept {
@@ -120,9 +121,14 @@ public final class LdapUserDirectory implements UserDirectory, PasswordDirectory
         CompletableFuture<FirstFactorResult> result = new CompletableFuture<>();
         try {
             signIns.execute(() -> {
+                long start = System.nanoTime();
                 try {
-                    result.complete(authenticateNow(login, password));
+                    FirstFactorResult answer = authenticateNow(login, password);
+                    observer.done(DirectoryObserver.SIGN_IN, System.nanoTime() - start,
+                            answer instanceof FirstFactorResult.Unavailable);
+                    result.complete(answer);
                 } catch (RuntimeException e) {
+                    observer.done(DirectoryObserver.SIGN_IN, System.nanoTime() - start, true);
                     LOG.warn("users.ldap: sign-in check failed: {}", e.toString());
                     result.complete(new FirstFactorResult.Unavailable());
                 } finally {
@@ -201,9 +207,22 @@ public final class LdapUserDirectory implements UserDirectory, PasswordDirectory
         return refresh(username);
     }
 
+    /** Tells {@code observer} of every question asked of the directory from now on (set once, at start: metrics). */
+    public void observe(DirectoryObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
+    }
+
     /** Asks the directory about {@code username} now and keeps the answer. */
     private Optional<User> refresh(String username) {
-        Optional<DirectoryEntry> entry = accounts.byUsername(username);
+        long start = System.nanoTime();
+        Optional<DirectoryEntry> entry;
+        try {
+            entry = accounts.byUsername(username);
+        } catch (RuntimeException e) {
+            observer.done(DirectoryObserver.LOOKUP, System.nanoTime() - start, true);
+            throw e;
+        }
+        observer.done(DirectoryObserver.LOOKUP, System.nanoTime() - start, false);
         if (entry.isEmpty() || !entry.get().username().equals(username)) {
             if (byUsername.remove(username) != null) {
                 LOG.info("users.ldap: a signed-in user is no longer in the directory; their access ends");

@@ -33,6 +33,7 @@ import org.portcullis.pool.UpstreamPools;
 import org.portcullis.proxy.AccessLog;
 import org.portcullis.signin.LiveStreams;
 import org.portcullis.signin.StreamKind;
+import org.portcullis.directory.DirectoryObserver;
 import org.portcullis.storage.Database;
 import org.portcullis.storage.StoreObserver;
 
@@ -119,6 +120,19 @@ public final class GatewayMetrics implements AutoCloseable {
             (write ? storeWrites : storeReads).record(nanos, TimeUnit.NANOSECONDS);
             if (failed) {
                 (write ? storeWriteErrors : storeReadErrors).increment();
+            }
+        };
+    }
+
+    /** Told of every question asked of the directory ({@code users.ldap}): latency and errors by operation. */
+    public DirectoryObserver directory() {
+        return (operation, nanos, failed) -> {
+            Timer.builder("portcullis.directory.requests").description("Questions asked of the user directory")
+                    .tag("operation", operation).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+            if (failed) {
+                Counter.builder("portcullis.directory.errors")
+                        .description("Questions the user directory could not answer (down, timed out, TLS refused)")
+                        .tag("operation", operation).register(registry).increment();
             }
         };
     }

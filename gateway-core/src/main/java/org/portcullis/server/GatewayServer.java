@@ -174,6 +174,9 @@ public final class GatewayServer implements AutoCloseable {
                 adminEvents, metrics.requests());
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(io.netty.util.NettyRuntime.availableProcessors());
+        if (signIn != null) {
+            signIn.observeDirectory(metrics.directory());
+        }
         Operations operations = new Operations(metrics, runtime,
                 signIn == null ? Optional.empty() : Optional.of(signIn.liveStreams()),
                 signIn == null ? List.of() : signIn.healthChecks());

@@ -241,6 +241,13 @@ public final class SignInAssembly implements AutoCloseable {
         return tunnels;
     }
 
+    /** Tells {@code observer} of every question asked of the directory, when there is one (metrics). */
+    public void observeDirectory(org.portcullis.directory.DirectoryObserver observer) {
+        if (ldap != null) {
+            ldap.observe(observer);
+        }
+    }
+
     /**
      * The readiness checks of the optional parts sign-in depends on: the directory ({@code users.ldap}) must answer,
      * and with {@code cache.redis} the fan-out channel must have been heard within its staleness budget.

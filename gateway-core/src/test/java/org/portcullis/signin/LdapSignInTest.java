@@ -207,6 +207,7 @@ class LdapSignInTest {
     @Test
     void directoryDownRefusesSignInWith503AuditedAndItWorksAgainWhenTheDirectoryIsBack() throws Exception {
         int from = gateway.auditLines().size();
+        double errorsBefore = admin.scrape().value("portcullis_directory_errors_total", "operation", "sign_in");
         directory.slapd.kill();
         try {
             RawResponse down = login("dave", LdapDirectory.DAVE_PASSWORD);
@@ -221,11 +222,15 @@ class LdapSignInTest {
             var ready = admin.get("/health/ready");
             assertThat(ready.statusCode()).as("readiness names the directory").isEqualTo(503);
             assertThat(ready.body()).contains("directory").doesNotContain("127.0.0.1");
+            assertThat(admin.scrape().value("portcullis_directory_errors_total", "operation", "sign_in"))
+                    .as("the refused sign-in is a directory error in the metrics").isGreaterThan(errorsBefore);
         } finally {
             directory.slapd.restart();
         }
         assertThat(signedIn("dave", LdapDirectory.DAVE_PASSWORD)).as("no gateway restart needed").isNotNull();
         assertThat(admin.get("/health/ready").statusCode()).as("ready again").isEqualTo(200);
+        assertThat(admin.scrape().value("portcullis_directory_requests_seconds_count", "operation", "sign_in"))
+                .as("directory latency is measured").isGreaterThan(0);
         var regulator = gateway.server.signIn().orElseThrow().regulators()
                 .forConfig(gateway.server.runtime().snapshot().config());
         assertThat(regulator.check(CounterKind.PASSWORD, "dave", java.net.InetAddress.getLoopbackAddress()))
