@@ -1,9 +1,13 @@
 package org.portcullis.proxy;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -76,6 +80,8 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
     private boolean responseCloses;
     private boolean finished;
     private boolean retried;
+    /** The trailer section that ended a request without body bytes: sent again, with the end, on a retry. */
+    private HttpHeaders requestTrailers;
     private boolean upstreamReusable = true;
     private long bodyBytes;
     private int status;
@@ -141,6 +147,10 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
             }
         }
         if (last) {
+            HttpHeaders trailers = ((LastHttpContent) content).trailingHeaders();
+            if (bodyBytes == 0) {
+                requestTrailers = trailers.isEmpty() ? EmptyHttpHeaders.INSTANCE : trailers.copy();
+            }
             requestComplete = true;
             owner.requestBodyComplete();
             if (upstream != null) {
@@ -217,7 +227,14 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
         connection.attach(this);
         connection.expectResponseTo(HttpMethod.valueOf(request.method()));
         Channel channel = connection.channel();
-        channel.write(head);
+        ChannelFuture headWrite = channel.write(head);
+        if (headWrite.isDone() && !headWrite.isSuccess()) {
+            // The connection's request encoder refused the head (it was left in the middle of another request):
+            // nothing of this request went out, and its body must not follow on its own, where the upstream would
+            // read it as a request of its own that the gateway never checked.
+            fail(ExchangeOutcome.UPSTREAM_ERROR);
+            return;
+        }
         while (!pendingBody.isEmpty()) {
             channel.write(pendingBody.poll());
         }
@@ -399,6 +416,11 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
             // Detached first, so the old connection's own close report cannot end the retried exchange.
             upstream.discard();
             upstream = null;
+            // The request is sent whole again: its end went out on the dropped connection. Without it the fresh
+            // connection's encoder would stay in the middle of this request once the exchange completed, and on
+            // reuse it would refuse the next head and send that request's body alone: a request smuggled past
+            // every check of the gateway.
+            pendingBody.add(new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, requestTrailers));
             acquire();
             return;
         }

@@ -228,6 +228,61 @@ class UpstreamMisbehaviourTest {
         }
     }
 
+    static Stream<Arguments> retriedRequestsAndTheRequestsAfterThem() {
+        // Every idempotent request the gateway retries (GET, HEAD, OPTIONS; without a body, with Content-Length: 0,
+        // with an empty chunked body, which only OPTIONS may have), each followed on the same client connection by a plain GET and by a POST whose
+        // body is itself a complete request: on an upstream connection whose request encoder was left expecting the
+        // end of the retried request, the next head cannot be written and the body goes out as a request of its own.
+        Stream<String> retried = Stream.of(
+                "GET @PATH@ HTTP/1.1\r\nHost: app.test\r\n\r\n",
+                "HEAD @PATH@ HTTP/1.1\r\nHost: app.test\r\n\r\n",
+                "OPTIONS @PATH@ HTTP/1.1\r\nHost: app.test\r\n\r\n",
+                "GET @PATH@ HTTP/1.1\r\nHost: app.test\r\nContent-Length: 0\r\n\r\n",
+                "OPTIONS @PATH@ HTTP/1.1\r\nHost: app.test\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+        return retried.flatMap(request -> Stream.of(
+                Arguments.of(request, "GET /next HTTP/1.1\r\nHost: app.test\r\n\r\n", ""),
+                Arguments.of(request, "POST /next HTTP/1.1\r\nHost: app.test\r\nContent-Length: "
+                        + SMUGGLED.length() + "\r\n\r\n" + SMUGGLED, SMUGGLED)));
+    }
+
+    private static final String SMUGGLED = "GET /smuggled HTTP/1.1\r\nHost: app.test\r\n\r\n";
+
+    @ParameterizedTest
+    @MethodSource("retriedRequestsAndTheRequestsAfterThem")
+    void upstreamConnectionOfARetriedRequestServesTheNextRequestWholeAndOnlyIt(String retriedTemplate,
+            String nextRequest, String nextBody) throws Exception {
+        String retriedPath = "/misbehave/close-if-reused/retried";
+        String retriedRequest = retriedTemplate.replace("@PATH@", retriedPath);
+        boolean head = retriedRequest.startsWith("HEAD ");
+        try (RawHttpClient client = RawHttpClient.connect(gateway.port())) {
+            // Warm the pool, so the retried request goes out first on a reused connection, which the upstream drops.
+            client.send("GET /warm HTTP/1.1\r\nHost: app.test\r\n\r\n");
+            assertThat(client.readResponse(WAIT).status()).isEqualTo(200);
+            client.send(retriedRequest);
+            assertThat(client.readResponse(WAIT, head).status()).as("answered on the retry").isEqualTo(200);
+
+            client.send(nextRequest);
+            RawResponse next = client.readResponse(WAIT);
+            assertThat(next.status()).isEqualTo(200);
+            assertThat(next.bodyText()).contains("\"/next\"").doesNotContain("/smuggled");
+        }
+        RecordedRequest warm = gateway.upstream().takeRequest(WAIT);
+        RecordedRequest dropped = gateway.upstream().takeRequest(WAIT);
+        RecordedRequest retry = gateway.upstream().takeRequest(WAIT);
+        RecordedRequest after = gateway.upstream().takeRequest(WAIT);
+        assertThat(warm.path()).isEqualTo("/warm");
+        assertThat(dropped.path()).isEqualTo(retriedPath);
+        assertThat(dropped.connectionIndex()).as("first try on the pooled connection").isEqualTo(warm.connectionIndex());
+        assertThat(retry.path()).isEqualTo(retriedPath);
+        assertThat(retry.indexOnConnection()).as("the retry on a fresh connection").isZero();
+        assertThat(after).as("the request after the retry reached the upstream").isNotNull();
+        assertThat(after.connectionIndex()).as("it reuses the connection the retry opened: the case under test")
+                .isEqualTo(retry.connectionIndex());
+        assertThat(after.requestLine()).isEqualTo(nextRequest.substring(0, nextRequest.indexOf("\r\n")));
+        assertThat(after.bodyText()).isEqualTo(nextBody);
+        assertThat(gateway.upstream().takeRequest(NOTHING)).as("nothing else, above all no smuggled request").isNull();
+    }
+
     @Test
     void upstreamPortWithNothingListeningIs502() throws Exception {
         RawResponse response = RawHttpClient.exchange(gateway.port(),
