@@ -1,13 +1,10 @@
 package org.portcullis.proxy;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -80,8 +77,6 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
     private boolean responseCloses;
     private boolean finished;
     private boolean retried;
-    /** The trailer section that ended a request without body bytes: sent again, with the end, on a retry. */
-    private HttpHeaders requestTrailers;
     private boolean upstreamReusable = true;
     private long bodyBytes;
     private int status;
@@ -147,10 +142,6 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
             }
         }
         if (last) {
-            HttpHeaders trailers = ((LastHttpContent) content).trailingHeaders();
-            if (bodyBytes == 0) {
-                requestTrailers = trailers.isEmpty() ? EmptyHttpHeaders.INSTANCE : trailers.copy();
-            }
             requestComplete = true;
             owner.requestBodyComplete();
             if (upstream != null) {
@@ -419,8 +410,8 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
             // The request is sent whole again: its end went out on the dropped connection. Without it the fresh
             // connection's encoder would stay in the middle of this request once the exchange completed, and on
             // reuse it would refuse the next head and send that request's body alone: a request smuggled past
-            // every check of the gateway.
-            pendingBody.add(new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, requestTrailers));
+            // every check of the gateway. The end is empty (no body bytes; the request decoder drops trailers).
+            pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
             acquire();
             return;
         }
