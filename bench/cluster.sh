@@ -13,7 +13,8 @@
 # count): a wrong cookie would otherwise measure the redirect to the sign-in page. See bench/README.md.
 #
 # Environment (all optional):
-#   ROUNDS=3 DURATION=10 WARMUP=10 THREADS=2 CONNECTIONS=64   as in run.sh
+#   ROUNDS=3 DURATION=10 THREADS=2 CONNECTIONS=64   as in run.sh
+#   WARMUP=20            seconds of wrk per contender before measuring (each of the two cluster nodes gets half)
 #   PORTCULLIS_JAVA_OPTS=""        extra JVM options for every gateway node
 #   PORTCULLIS_TLS_PROVIDER=auto   server.tls_provider of the nodes: auto (BoringSSL), openssl, jdk
 #   CONTENDERS="nginx-tls pc-sqlite pc-pg pc-2pg-lb"   a subset, in this order (nginx-tls is always measured)
@@ -31,7 +32,7 @@ STREAM_MODULE=/usr/lib/nginx/modules/ngx_stream_module.so
 
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-10}"
-WARMUP="${WARMUP:-10}"
+WARMUP="${WARMUP:-20}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-64}"
 PORTCULLIS_JAVA_OPTS="${PORTCULLIS_JAVA_OPTS:-}"
