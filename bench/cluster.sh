@@ -14,7 +14,7 @@
 #
 # Environment (all optional):
 #   ROUNDS=3 DURATION=10 THREADS=2 CONNECTIONS=64   as in run.sh
-#   WARMUP=20            seconds of wrk per contender before measuring (each of the two cluster nodes gets half)
+#   WARMUP=20                      seconds of wrk per contender before measuring (each of the two cluster nodes gets half)
 #   PORTCULLIS_JAVA_OPTS=""        extra JVM options for every gateway node
 #   PORTCULLIS_TLS_PROVIDER=auto   server.tls_provider of the nodes: auto (BoringSSL), openssl, jdk
 #   CONTENDERS="nginx-tls pc-sqlite pc-pg pc-2pg-lb"   a subset, in this order (nginx-tls is always measured)
