@@ -16,6 +16,7 @@
 #   CIPHER=aes128-gcm@openssh.com   the only cipher offered, on the target and on both SSH jump legs
 #   PORTCULLIS_JAVA_OPTS=""         extra JVM options of the gateway (e.g. a JFR recording)
 #   CONNECT_JAVA_OPTS=""            extra JVM options of `portcullis connect`
+#   PATHS="openssh-jump portcullis-jump portcullis-connect"   the paths to measure (a subset, e.g. to profile one)
 #   KEEP_TMP=1         keep the temp dir (configs, logs, gateway audit trail)
 # Exit status: 0 when every transfer moved exactly its bytes, 2 when one did not, 1 when the setup failed.
 set -euo pipefail
@@ -31,8 +32,8 @@ SIZE_MIB="${SIZE_MIB:-100}"
 CIPHER="${CIPHER:-aes128-gcm@openssh.com}"
 PORTCULLIS_JAVA_OPTS="${PORTCULLIS_JAVA_OPTS:-}"
 CONNECT_JAVA_OPTS="${CONNECT_JAVA_OPTS:-}"
-READY_TIMEOUT_S=60
-PATHS=(openssh-jump portcullis-jump portcullis-connect)
+READY_TIMEOUT_S="${READY_TIMEOUT_S:-180}"  # a loaded machine starts a JVM slowly
+read -r -a PATHS <<<"${PATHS:-openssh-jump portcullis-jump portcullis-connect}"
 BENCH_USER=benchuser
 BENCH_PASSWORD="bench user's long password $RANDOM$RANDOM"
 
@@ -44,6 +45,10 @@ for n in "$ROUNDS" "$WARMUP" "$SIZE_MIB"; do
 done
 ((ROUNDS > 0 && SIZE_MIB > 0)) || die "ROUNDS and SIZE_MIB must be at least 1"
 [[ "$CIPHER" =~ ^[a-z0-9@.-]+$ ]] || die "CIPHER must be one OpenSSH cipher name"
+((${#PATHS[@]} > 0)) || die "PATHS names no path"
+for path in "${PATHS[@]}"; do
+  [[ " openssh-jump portcullis-jump portcullis-connect " == *" $path "* ]] || die "PATHS: unknown path '$path'"
+done
 SIZE_BYTES=$((SIZE_MIB * 1024 * 1024))
 
 # --- tools -------------------------------------------------------------------------------------------------------
@@ -249,35 +254,40 @@ declare -A DEST=([openssh-jump]="-J jump-openssh via-openssh" [portcullis-jump]=
                  [portcullis-connect]="via-connect")
 
 cat >"$T/dialogue.exp" <<'EOF'
-# Types PC_PASSWORD at the password prompt and PC_CODE at the code prompt, as a user would.
+# Types PC_PASSWORD at the password prompt and PC_CODE at the code prompt, as a user would; then stays with ssh
+# until it ends (a ControlMaster running in the foreground).
 set timeout 60
 log_user 1
 spawn -noecho {*}$argv
 expect {
   -re {password: ?$} { send -- "$env(PC_PASSWORD)\r"; exp_continue }
-  -re {code: ?$} { send -- "$env(PC_CODE)\r"; exp_continue }
+  -re {code: ?$} { send -- "$env(PC_CODE)\r"; set timeout -1; exp_continue }
   eof
 }
 lassign [wait] pid spawnid os_error value
 exit $value
 EOF
 
-master() { # $1 = jump host alias: starts its ControlMaster, in the background after sign-in
-  local pid
+# Starts the ControlMaster of jump host $1 in the foreground of a background process (ssh's own -f/ControlPersist
+# detaching races with the terminal's hangup when expect ends), and waits until it is signed in.
+master() {
+  local pid deadline=$((SECONDS + READY_TIMEOUT_S))
   if [[ "$1" == jump-portcullis ]]; then
     # A code of a TOTP step after the one the enrolment used (each step is accepted once).
-    local now=$(($(date +%s)))
+    local now
+    now=$(date +%s)
     log "waiting $((30 - now % 30 + 1))s for the next TOTP step"
     sleep $((30 - now % 30 + 1))
     PC_PASSWORD="$BENCH_PASSWORD" PC_CODE="$(oathtool --totp=sha1 --base32 --digits=6 "$TOTP_SECRET")" \
-      expect "$T/dialogue.exp" "${SSH[@]}" -M -N -f -o ControlPersist=yes "$1" >"$T/master-$1.log" 2>&1 \
-      || { cat "$T/master-$1.log" >&2; die "sign-in at the Portcullis SSH jump host failed"; }
+      start "master-$1" expect "$T/dialogue.exp" "${SSH[@]}" -M -N "$1"
   else
-    "${SSH[@]}" -M -N -f -o ControlPersist=yes "$1" >"$T/master-$1.log" 2>&1 \
-      || { cat "$T/master-$1.log" >&2; die "connection to the OpenSSH jump host failed"; }
+    start "master-$1" "${SSH[@]}" -M -N "$1"
   fi
-  pid="$("${SSH[@]}" -O check "$1" 2>&1 | sed -n 's/.*pid=\([0-9]*\).*/\1/p')"
-  [[ -n "$pid" ]] || die "no ControlMaster running for $1"
+  until pid="$("${SSH[@]}" -O check "$1" 2>&1 | sed -n 's/.*pid=\([0-9]*\).*/\1/p')" && [[ -n "$pid" ]]; do
+    kill -0 "${PROC[master-$1]}" 2>/dev/null || { cat "$T/master-$1.log" >&2; die "the connection to $1 failed"; }
+    ((SECONDS < deadline)) || { cat "$T/master-$1.log" >&2; die "no connection to $1 after ${READY_TIMEOUT_S}s"; }
+    sleep 0.2
+  done
   PIDS+=("$pid")
 }
 master jump-openssh
