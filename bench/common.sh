@@ -3,12 +3,12 @@
 
 # Makes sure the system tools a script runs exist. As root, missing ones are installed with apt-get (retried while
 # another apt holds the dpkg lock); otherwise the script stops and names them.
-# Usage: ensure_tools TOOL... (each tool is also its Debian package).
+# Usage: ensure_tools TOOL... (each tool is also its Debian package; TOOL:PACKAGE when they differ).
 ensure_tools() {
   local missing=() tool attempt
   for tool in "$@"; do
-    # nginx lives in /usr/sbin, which a non-root PATH may lack.
-    command -v "$tool" >/dev/null || [[ -x "/usr/sbin/$tool" ]] || missing+=("$tool")
+    # nginx and sshd live in /usr/sbin, which a non-root PATH may lack.
+    command -v "${tool%%:*}" >/dev/null || [[ -x "/usr/sbin/${tool%%:*}" ]] || missing+=("${tool#*:}")
   done
   if ((${#missing[@]} == 0)); then return; fi
   if [[ "$(id -u)" != 0 ]]; then

@@ -157,11 +157,35 @@ final class OpenSsh implements AutoCloseable {
         return new Run(process.exitValue(), output(process));
     }
 
+    /**
+     * {@code ssh -F CONFIG ARGS… | wc -c} through expect: the prompts come on the terminal, what ssh writes to its
+     * standard output (binary, e.g. a {@code -W} stream) is only counted; the count is in the output.
+     */
+    Run sshCountingOutput(String password, List<String> codes, String... args) throws Exception {
+        // sh -c with the paths and arguments as positional parameters: nothing is quoted into the script.
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
+                "ssh=$0; config=$1; shift; \"$ssh\" -F \"$config\" \"$@\" </dev/null | wc -c"));
+        command.addAll(List.of(SSH.toString(), config.toString()));
+        command.addAll(List.of(args));
+        Process process = startSpawned(password, codes, command);
+        if (!process.waitFor(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail("ssh did not end within " + RUN_LIMIT + ": " + output(process));
+        }
+        return new Run(process.exitValue(), output(process));
+    }
+
     /** Starts {@code ssh} through expect without waiting (a stream the test cuts, a -L listener). */
     Process start(String password, List<String> codes, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(EXPECT.toString(), script.toString(), SSH.toString(), "-F",
-                config.toString()));
+        List<String> command = new ArrayList<>(List.of(SSH.toString(), "-F", config.toString()));
         command.addAll(List.of(args));
+        return startSpawned(password, codes, command);
+    }
+
+    /** Runs {@code command} under expect, which answers the password and code prompts. */
+    private Process startSpawned(String password, List<String> codes, List<String> spawned) throws IOException {
+        List<String> command = new ArrayList<>(List.of(EXPECT.toString(), script.toString()));
+        command.addAll(spawned);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.redirectOutput(Files.createTempFile(dir, "ssh-", ".out").toFile());
         Map<String, String> environment = builder.environment();

@@ -46,6 +46,9 @@ class SshJumpHostTest {
     static Path config;
     static String originalConfig;
     static org.portcullis.server.ConfigReloader reloader;
+    /** A target that sends {@link #BURST_BYTES} at once on every connection and closes it. */
+    static java.net.ServerSocket burst;
+    static final int BURST_BYTES = 8 * 1024 * 1024;
 
     @BeforeAll
     static void start() throws Exception {
@@ -53,6 +56,10 @@ class SshJumpHostTest {
         sshPort = OpenSsh.freePort();
         openSsh = OpenSsh.start(dir.resolve("openssh"), sshPort);
         int closedPort = OpenSsh.freePort();
+        burst = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+        Thread sender = new Thread(SshJumpHostTest::sendBurstsAndClose, "burst-target");
+        sender.setDaemon(true);
+        sender.start();
         gateway = SignInGateway.start(dir.resolve("gateway"), clock, TotpFlow.POLICY, """
                 tcp_targets:
                   - name: db01
@@ -62,10 +69,13 @@ class SshJumpHostTest {
                   - name: ops
                     address: 127.0.0.1:%d
                     groups: [admins]
+                  - name: burst
+                    address: 127.0.0.1:%d
+                    groups: [clinicians]
                 ssh:
                   address: 127.0.0.1:%d
                   login_timeout: 30s
-                """.formatted(openSsh.targetPort, closedPort, sshPort));
+                """.formatted(openSsh.targetPort, closedPort, burst.getLocalPort(), sshPort));
         totp = new TotpFlow(gateway, clock);
         aliceSecret = totp.enrol("alice");
         config = dir.resolve("gateway").resolve("portcullis.yaml");
@@ -74,7 +84,10 @@ class SshJumpHostTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
+        if (burst != null) {
+            burst.close();
+        }
         if (gateway != null) {
             gateway.close();
         }
@@ -272,13 +285,25 @@ class SshJumpHostTest {
                 assertThat(through.getInputStream().read()).isEqualTo(-1);
             }
             awaitLines(from, "\"event.reason\":\"port_forwarding\"");
-            assertThat(openSsh.output(forwarding)).contains("administratively prohibited: portcullis: port forwarding"
-                    + " (-L, -D) is not offered");
+            // The refusal is audited before it goes out to the client, which prints it a moment later.
+            awaitOutput(forwarding, "administratively prohibited: portcullis: port forwarding (-L, -D) is not offered");
         } finally {
             forwarding.destroy();
             forwarding.waitFor(5, TimeUnit.SECONDS);
         }
         assertThat(auditLines(from)).noneMatch(l -> l.contains("remote.open"));
+    }
+
+    // --- the relay ---------------------------------------------------------------------------------------------------
+
+    @Test
+    void everyByteATargetSendsBeforeClosingReachesTheClient() throws Exception {
+        // The target writes 8 MiB as fast as it can and closes: the gateway reads its end while megabytes still
+        // wait to go to the client, and must send all of them before the channel's EOF.
+        OpenSsh.Run run = openSsh.sshCountingOutput(SignInGateway.PASSWORD, List.of(totp.code(aliceSecret)), "-W",
+                "burst:9", "alice@gateway");
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).containsPattern("(?m)^\\s*" + BURST_BYTES + "\\s*$");
     }
 
     // --- the stream lives no longer than its session -----------------------------------------------------------------
@@ -354,6 +379,22 @@ class SshJumpHostTest {
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------------
+
+    static void sendBurstsAndClose() {
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'b');
+        while (!burst.isClosed()) {
+            try (Socket socket = burst.accept()) {
+                java.io.OutputStream out = socket.getOutputStream();
+                for (int sent = 0; sent < BURST_BYTES; sent += chunk.length) {
+                    out.write(chunk);
+                }
+                out.flush();
+            } catch (java.io.IOException e) {
+                // closed at the end of the class, or the gateway went away
+            }
+        }
+    }
 
     static OpenSsh.Run jump(String code, String target, String command) throws Exception {
         return jump(List.of(code), target, command);
