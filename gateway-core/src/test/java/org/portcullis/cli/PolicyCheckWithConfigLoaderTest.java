@@ -122,4 +122,49 @@ class PolicyCheckWithConfigLoaderTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
     }
+
+    /** A Windows route as an admin writes it: {@code paths: case_insensitive}, read from the file (rule 22). */
+    static final String WINDOWS_YAML = """
+            server:
+              listeners:
+                - address: 127.0.0.1:8080
+            routes:
+              - name: iis
+                host: iis.example.org
+                upstream: http://127.0.0.1:9000
+                paths: case_insensitive
+              - name: plain
+                host: plain.example.org
+                upstream: http://127.0.0.1:9000
+            access_control:
+              default_policy: bypass
+              rules:
+                - id: admin-closed
+                  paths: [/admin]
+                  policy: deny
+                - id: admin-closed-again
+                  paths: [/Admin]
+                  policy: deny
+            """;
+
+    @Test
+    void aCaseInsensitiveRouteFromYamlIsDecidedAsTheGatewayDecidesIt() throws IOException {
+        Files.writeString(config, WINDOWS_YAML);
+
+        Run upper = run("check", "--config", config.toString(), "--url", "https://iis.example.org/ADMIN/users");
+        Run shortName = run("check", "--config", config.toString(), "--url", "https://iis.example.org/ADMINI~1/");
+        Run plain = run("check", "--config", config.toString(), "--url", "https://plain.example.org/ADMIN/users");
+
+        assertThat(upper.out()).startsWith("route:    iis (paths: case_insensitive)\n"
+                + "decision: deny (denied_by_rule)\nrule:     admin-closed\n");
+        assertThat(upper.exitCode()).isEqualTo(1);
+        assertThat(shortName.out()).contains("decision: refuse with 400 (windows_path_alias)\n");
+        assertThat(shortName.exitCode()).isEqualTo(1);
+        assertThat(plain.out()).startsWith("route:    plain\ndecision: allow (bypass");
+        assertThat(plain.exitCode()).isZero();
+        // The rule that differs from an earlier one only by case is named, FILE:LINE first.
+        assertThat(upper.err()).contains("warning: " + config + ":19: access_control.rules[1].paths[0]:"
+                + " path '/Admin' differs from '/admin' (access_control.rules[0].paths[0]) only by case:"
+                + " on route 'iis'");
+    }
 }

@@ -61,6 +61,11 @@ class PendingSessionAllowListTest {
                 Arguments.of("POST", "/.portcullis/webauthn/register", true, false),
                 Arguments.of("POST", "/.portcullis/webauthn/passkey/options", true, false),
                 Arguments.of("POST", "/.portcullis/webauthn/passkey", true, false),
+                Arguments.of("GET", "/.portcullis/desktops", false, false),
+                Arguments.of("POST", "/.portcullis/desktops", false, false),
+                Arguments.of("GET", "/.portcullis/connect/authorize?response_type=code&target=db"
+                        + "&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&code_challenge="
+                        + "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=s", false, false),
                 Arguments.of("GET", "/.portcullis/second-factor", false, true),
                 Arguments.of("GET", "/.portcullis/webauthn.js", false, true),
                 Arguments.of("GET", "/.portcullis/logout", false, true),

@@ -85,7 +85,9 @@ class PortalCsrfMatrixTest {
             new Endpoint("/.portcullis/webauthn/authenticate/options", Kind.SESSION_JSON, JSON),
             new Endpoint("/.portcullis/webauthn/authenticate", Kind.SESSION_JSON, JSON),
             new Endpoint("/.portcullis/webauthn/register/options", Kind.SESSION_JSON, JSON),
-            new Endpoint("/.portcullis/webauthn/register", Kind.SESSION_JSON, JSON));
+            new Endpoint("/.portcullis/webauthn/register", Kind.SESSION_JSON, JSON),
+            // Opening a remote desktop issues a single-use access token (an .rdp file) for the session.
+            new Endpoint("/.portcullis/desktops", Kind.SESSION_FORM, "desktop=server-room"));
 
     /** What a forgery changes in the otherwise right request. */
     enum Forgery {
