@@ -265,6 +265,9 @@ def report(runs_path, meta_path, out_path):
         if any(v is not None for v in by_thread.values()):
             print(f"{s['contender']}: gateway CPU us/req by JVM thread: " + ", ".join(
                 f"{k} {fmt(v, '.1f')}" for k, v in by_thread.items()) + " (work: event loops and the gateway's own threads)")
+            if by_thread["jit"] and s["cpu_us_per_req"] and by_thread["jit"] > 0.1 * s["cpu_us_per_req"]:
+                print(f"  {s['contender']} was still compiling: the JIT took {by_thread['jit'] / s['cpu_us_per_req']:.0%} "
+                      f"of its CPU per request; raise WARMUP (or ROUNDS) before reading its ratios")
     print("CPU counted: nginx-tls = its master and workers; pc-* = the gateway JVM(s), plus for the PostgreSQL "
           "contenders every PostgreSQL process of their cluster and their redis-server, plus the TCP load balancer "
           "(nginx stream) for pc-2pg-lb. Not counted: wrk and the upstream nginx (the same for every contender).")
