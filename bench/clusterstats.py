@@ -49,11 +49,74 @@ def node_counters(port):
     return {"requests": requests, "store": store}
 
 
+def tree_pids(root):
+    """root and its live descendants (as wrkstats.cpu_ticks walks them)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    data = f.read().decode("ascii", "replace")
+                parents[int(entry)] = int(data[data.rindex(")") + 2:].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue  # ended while we looked
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    return tree
+
+
+def thread_kind(name):
+    """A JVM thread's job from its name (as the kernel keeps it, 15 characters): the JIT compilers, the garbage
+    collector and the VM's own safepoint thread, or the rest (event loops, storage and keeper threads)."""
+    if "CompilerThre" in name:
+        return "jit"
+    if name.startswith(("GC Thread", "G1 ", "VM Thread")):
+        return "gc"
+    return "work"
+
+
+def kernel_ticks_and_switches(root):
+    """(system ticks, context switches of every thread, ticks by thread kind) of root and its live descendants:
+    where the CPU went (kernel or user; for a JVM, JIT and GC or the work itself) and how often the processes were
+    woken or preempted."""
+    sys_ticks = switches = 0
+    kinds = {}
+    for pid in tree_pids(root):
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                data = f.read().decode("ascii", "replace")
+            sys_ticks += int(data[data.rindex(")") + 2:].split()[12])
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/stat", "rb") as f:
+                    data = f.read().decode("ascii", "replace")
+                fields = data[data.rindex(")") + 2:].split()
+                kind = thread_kind(data[data.index("(") + 1:data.rindex(")")])
+                kinds[kind] = kinds.get(kind, 0) + int(fields[11]) + int(fields[12])
+                with open(f"/proc/{pid}/task/{tid}/status", encoding="ascii", errors="replace") as f:
+                    for line in f:
+                        if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                            switches += int(line.split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # a thread or process ended while we looked
+    return sys_ticks, switches, kinds
+
+
 def snapshot(args):
-    out = {"cpu": {}, "nodes": {}}
+    out = {"cpu": {}, "sys": {}, "switches": {}, "jvm_threads": {}, "nodes": {}}
     for item in args.cpu or []:
         part, pid = item.split("=")
         out["cpu"][part] = out["cpu"].get(part, 0) + cpu_ticks(int(pid))
+        sys_ticks, switches, kinds = kernel_ticks_and_switches(int(pid))
+        out["sys"][part] = out["sys"].get(part, 0) + sys_ticks
+        out["switches"][part] = out["switches"].get(part, 0) + switches
+        if part == "gateway":
+            for kind, ticks in kinds.items():
+                out["jvm_threads"][kind] = out["jvm_threads"].get(kind, 0) + ticks
     for item in args.admin or []:
         node, port = item.split("=")
         out["nodes"][node] = node_counters(int(port))
@@ -78,6 +141,16 @@ def record(args):
         "cpu_seconds": cpu,
         "cpu_us_per_req": {part: s * 1e6 / requests if requests else None for part, s in cpu.items()},
         "cpu_us_per_req_total": sum(cpu.values()) * 1e6 / requests if requests else None,
+        # Share of each part's CPU spent in the kernel, and its context switches per request (all threads).
+        "kernel_share": {part: (after["sys"][part] - before["sys"][part]) / args.clk_tck / s if s else None
+                         for part, s in cpu.items()},
+        "switches_per_req": {part: (after["switches"][part] - before["switches"][part]) / requests
+                             if requests else None for part in cpu},
+        # The gateway JVMs' CPU per request by thread kind: JIT compilers, GC, the rest (the work itself). Threads
+        # that ended between the snapshots are missing here, so the kinds may sum to less than the gateway's total.
+        "gateway_us_per_req_by_thread": {kind: (after["jvm_threads"][kind] - before["jvm_threads"].get(kind, 0))
+                                         / args.clk_tck * 1e6 / requests if requests else None
+                                         for kind in after.get("jvm_threads", {})},
         "errors": run["non_2xx_3xx"] + sum(run["socket_errors"].values()),
     })
     problems = []
@@ -141,6 +214,11 @@ def report(runs_path, meta_path, out_path):
             "p50_ms": median([r["p50_ms"] for r in mine]), "p99_ms": median([r["p99_ms"] for r in mine]),
             "cpu_us_per_req": median([r["cpu_us_per_req_total"] for r in mine]),
             "cpu_us_per_req_by_part": {p: median([r["cpu_us_per_req"].get(p) for r in mine]) for p in parts},
+            "kernel_share_by_part": {p: median([r.get("kernel_share", {}).get(p) for r in mine]) for p in parts},
+            "switches_per_req_by_part": {p: median([r.get("switches_per_req", {}).get(p) for r in mine])
+                                         for p in parts},
+            "gateway_us_per_req_by_thread": {k: median([r.get("gateway_us_per_req_by_thread", {}).get(k)
+                                                        for r in mine]) for k in ("work", "jit", "gc")},
             "node_share": {n: median([r["nodes"][n]["forwarded_200"] / max(1, sum(
                 s["forwarded_200"] for s in r["nodes"].values())) for r in mine]) for n in nodes},
             "store_reads_per_1000_req": {n: median([r["nodes"][n]["store_reads"] * 1000 / max(1, r["requests"])
@@ -178,6 +256,18 @@ def report(runs_path, meta_path, out_path):
             writes = ", ".join(f"{n} {fmt(v, '.0f')}" for n, v in s["store_writes_per_run"].items())
             print(f"{s['contender']}: forwarded 200s by node: {shares}; store reads per 1000 requests: {reads}; "
                   f"store writes per run: {writes}")
+    for s in summary:
+        print(f"{s['contender']}: kernel share of CPU and context switches per request by part: " + ", ".join(
+            f"{p} {fmt(s['kernel_share_by_part'][p] * 100 if s['kernel_share_by_part'][p] is not None else None, '.0f')} %"
+            f" / {fmt(s['switches_per_req_by_part'][p], '.2f')}" for p in s["cpu_us_per_req_by_part"]))
+    for s in summary:
+        by_thread = s["gateway_us_per_req_by_thread"]
+        if any(v is not None for v in by_thread.values()):
+            print(f"{s['contender']}: gateway CPU us/req by JVM thread: " + ", ".join(
+                f"{k} {fmt(v, '.1f')}" for k, v in by_thread.items()) + " (work: event loops and the gateway's own threads)")
+            if by_thread["jit"] and s["cpu_us_per_req"] and by_thread["jit"] > 0.1 * s["cpu_us_per_req"]:
+                print(f"  {s['contender']} was still compiling: the JIT took {by_thread['jit'] / s['cpu_us_per_req']:.0%} "
+                      f"of its CPU per request; raise WARMUP (or ROUNDS) before reading its ratios")
     print("CPU counted: nginx-tls = its master and workers; pc-* = the gateway JVM(s), plus for the PostgreSQL "
           "contenders every PostgreSQL process of their cluster and their redis-server, plus the TCP load balancer "
           "(nginx stream) for pc-2pg-lb. Not counted: wrk and the upstream nginx (the same for every contender).")
@@ -186,7 +276,8 @@ def report(runs_path, meta_path, out_path):
         print(f"INVALID round {rnd} {name}: {p}")
     if not problems:
         print("Every run checked: wrk saw no error, the upstream counted every request, and every gateway answer "
-              "was a forwarded 200 (no sign-in page, no refusal); each node of pc-2pg-lb served requests.")
+              "was a forwarded 200 (no sign-in page, no refusal)"
+              + ("; each node of pc-2pg-lb served requests." if "pc-2pg-lb" in contenders else "."))
     result = {"meta": meta, "summary": summary, "runs": runs, "valid": not problems}
     with open(out_path, "w", encoding="utf-8") as f:
         json.dump(result, f, indent=2, sort_keys=True)
