@@ -62,8 +62,7 @@ import org.portcullis.signin.StreamKind;
  * for a session reason also disconnects the SSH connection, with the reason.
  *
  * <p>Flow control both ways: bytes from the client are acknowledged to it (the SSH window) only once the target's
- * socket took them; bytes from the target are read while less than {@link #QUEUED_HIGH} of them wait for the client
- * (MINA takes one write at a time), so reading the target overlaps with encrypting and sending towards the client.
+ * socket took them; bytes from the target are read only while the previous write towards the client is done.
  */
 final class TargetChannel extends AbstractServerChannel {
     static final String TYPE = "direct-tcpip";
@@ -71,13 +70,6 @@ final class TargetChannel extends AbstractServerChannel {
     /** The originator OpenSSH sends for a stdio forward (it has no socket to name); PuTTY-style clients send port 0. */
     private static final String STDIO_ORIGINATOR = "127.0.0.1";
     private static final Set<Integer> STDIO_ORIGINATOR_PORTS = Set.of(65535, 0);
-    /**
-     * Bytes from the target waiting for the client above which reading the target pauses; it resumes once they are
-     * down to {@link #QUEUED_LOW}. A few MINA packets' worth: enough that the target's reads and the client's writes
-     * overlap (waiting for each write before the next read halved the download rate), little memory per stream.
-     */
-    static final int QUEUED_HIGH = 256 * 1024;
-    static final int QUEUED_LOW = 64 * 1024;
 
     /** Makes a channel per {@code direct-tcpip} open request. */
     static ChannelFactory factory(SshSignInParts parts, SshAudit audit, EventLoopGroup targets) {
@@ -98,11 +90,7 @@ final class TargetChannel extends AbstractServerChannel {
     private final SshAudit audit;
     private final EventLoopGroup targets;
     private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
-    /** Guarded by {@code waiting}: a write towards the client is under way; bytes queued or being written. */
     private boolean writing;
-    private long queued;
-    /** Guarded by {@code waiting}: the target has closed; close the channel once the queue is written. */
-    private boolean closeWhenWritten;
     private volatile ChannelAsyncOutputStream out;
     private volatile Channel peer;
     private volatile LiveStreams.Stream stream;
@@ -276,8 +264,8 @@ final class TargetChannel extends AbstractServerChannel {
             throw new IOException("TargetChannel: data before the target was connected");
         }
         counted.fromClient(len);
-        // MINA reuses data after this returns, so it is copied, into a pooled direct buffer: the socket writes that
-        // as it is (a heap buffer would be copied once more into a direct one), and no garbage per packet.
+        // MINA reuses data once this returns, so it is copied: into a pooled direct buffer, which the socket writes
+        // as it is (a heap copy would be copied again into a direct buffer on write, and left as garbage).
         ByteBuf copy = target.alloc().directBuffer((int) len).writeBytes(data, off, (int) len);
         target.writeAndFlush(copy).addListener(written -> {
             if (!written.isSuccess()) {
@@ -329,16 +317,9 @@ final class TargetChannel extends AbstractServerChannel {
         }
     }
 
-    /**
-     * Bytes from the target (on its event loop), in order, one write towards the client at a time (MINA allows one);
-     * reading the target pauses while more than {@link #QUEUED_HIGH} bytes wait.
-     */
+    /** Bytes from the target, in order, one write towards the client at a time. */
     private void toClient(byte[] bytes) {
         synchronized (waiting) {
-            queued += bytes.length;
-            if (queued > QUEUED_HIGH) {
-                peer.config().setAutoRead(false);
-            }
             if (writing) {
                 waiting.add(bytes);
                 return;
@@ -350,6 +331,7 @@ final class TargetChannel extends AbstractServerChannel {
 
     private void write(byte[] bytes) {
         Channel target = peer;
+        target.config().setAutoRead(false);
         IoWriteFuture written;
         try {
             written = out.writeBuffer(new ByteArrayBuffer(bytes));
@@ -363,36 +345,18 @@ final class TargetChannel extends AbstractServerChannel {
                 return;
             }
             byte[] next;
-            boolean closeNow = false;
             synchronized (waiting) {
-                queued -= bytes.length;
                 next = waiting.poll();
                 if (next == null) {
                     writing = false;
-                    closeNow = closeWhenWritten;
-                }
-                // Under the lock, so a pause decided on the target's loop is never undone by an older resume.
-                if (queued <= QUEUED_LOW && !target.config().isAutoRead()) {
-                    target.config().setAutoRead(true);
                 }
             }
             if (next != null) {
                 write(next);
-            } else if (closeNow) {
-                close(false);
+            } else {
+                target.config().setAutoRead(true);
             }
         });
-    }
-
-    /** The target closed: the channel closes (flush, then EOF) once every byte it sent went towards the client. */
-    private void closeOnceWritten() {
-        synchronized (waiting) {
-            if (writing) {
-                closeWhenWritten = true;
-                return;
-            }
-        }
-        close(false);
     }
 
     /** The target side of the relay (on a Netty event loop). */
@@ -427,7 +391,7 @@ final class TargetChannel extends AbstractServerChannel {
                 login.farewell(SshMessages.sessionEnded(reason.code()));
                 SshJumpHost.closeWithFarewell(getSession(), login);
             } else {
-                closeOnceWritten();
+                close(false);
             }
         }
 
