@@ -35,15 +35,22 @@ public final class UpstreamPool {
     private final Transport transport;
     private final UpstreamTls tls;
     private final int maxConnections;
+    private final HeldUpstreams held;
     private final AtomicInteger open = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong connectFailures = new java.util.concurrent.atomic.AtomicLong();
     private final Map<EventLoop, ArrayDeque<UpstreamConnection>> idleByLoop = new ConcurrentHashMap<>();
 
-    UpstreamPool(UpstreamKey key, Transport transport, UpstreamTls tls, int maxConnections) {
+    UpstreamPool(UpstreamKey key, Transport transport, UpstreamTls tls, int maxConnections, HeldUpstreams held) {
+        this.held = held;
         this.key = key;
         this.transport = transport;
         this.tls = tls;
         this.maxConnections = maxConnections;
+    }
+
+    /** The node's register of held connection-bound connections (see {@link PinnedUpstreams}). */
+    HeldUpstreams held() {
+        return held;
     }
 
     public UpstreamKey key() {

@@ -12,6 +12,7 @@ import org.portcullis.config.RouteConfig;
 public final class UpstreamPools {
     private final Transport transport;
     private final Map<UpstreamKey, UpstreamPool> pools = new ConcurrentHashMap<>();
+    private final HeldUpstreams held = new HeldUpstreams();
 
     public UpstreamPools(Transport transport) {
         this.transport = transport;
@@ -28,7 +29,12 @@ public final class UpstreamPools {
             return existing;
         }
         UpstreamTls tls = key.tls() ? new UpstreamTls(key.caBundle()) : null;
-        return pools.computeIfAbsent(key, k -> new UpstreamPool(k, transport, tls, maxConnections));
+        return pools.computeIfAbsent(key, k -> new UpstreamPool(k, transport, tls, maxConnections, held));
+    }
+
+    /** The client connections holding a connection-bound upstream connection; told when sessions end. */
+    public HeldUpstreams held() {
+        return held;
     }
 
     /** Every pool made so far (for the metrics). */

@@ -61,6 +61,7 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
     private final boolean headRequest;
     /** Whose held upstream connections this exchange may use: its signed-in session, or null for none. */
     private final SessionId pinOwner;
+    private final String pinUser;
 
     private UpstreamConnection upstream;
     private boolean requestComplete;
@@ -96,6 +97,7 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
         this.requestComplete = false;
         this.headRequest = HttpMethod.HEAD.name().equals(request.method());
         this.pinOwner = admission.session().signedIn() ? admission.session().id() : null;
+        this.pinUser = admission.session().signedIn() ? admission.session().user().username() : null;
     }
 
     Admission.Forward admission() {
@@ -460,7 +462,7 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
         finished = true;
         cancelTimer();
         if (upstreamReusable && requestComplete && upstream.connectionBound()) {
-            owner.pinnedUpstreams().keep(upstream, pinOwner);
+            owner.pinnedUpstreams().keep(upstream, pinOwner, pinUser);
         } else if (upstreamReusable && requestComplete) {
             upstream.release();
         } else {

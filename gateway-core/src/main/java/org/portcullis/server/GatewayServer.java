@@ -164,6 +164,10 @@ public final class GatewayServer implements AutoCloseable {
                 throw e;
             }
         }
+        if (signIn != null) {
+            // A held Windows login ends with its session, not at the client connection's next request.
+            signIn.sessionInvalidations().subscribe(pools.held());
+        }
         AdminEventRelay adminEvents = storage == null ? null
                 : new AdminEventRelay(new AdminEvents(storage), audit, new StorageExecutor(1, 16));
         GatewayRuntime runtime = new GatewayRuntime(current, pools, transport, clock, audit, accessLog, storage,

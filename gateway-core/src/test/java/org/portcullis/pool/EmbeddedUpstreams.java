@@ -29,7 +29,7 @@ public final class EmbeddedUpstreams {
         channel.pipeline().addLast("upstream", handler);
         UpstreamConnection connection = new UpstreamConnection(channel, decoder, handler, pool);
         pinned.take(pool, session); // makes session the owner of what is held
-        pinned.keep(connection, session);
+        pinned.keep(connection, session, session == null ? null : "user");
         return connection;
     }
 }

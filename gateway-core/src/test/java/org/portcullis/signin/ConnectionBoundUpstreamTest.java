@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.portcullis.cli.PortcullisMain;
 import org.portcullis.fixtures.EchoUpstream;
 import org.portcullis.fixtures.MutableClock;
 import org.portcullis.fixtures.RawHttpClient;
@@ -206,6 +207,42 @@ class ConnectionBoundUpstreamTest {
         assertThat(gateway.upstream.connectionEnded(bound)).isFalse();
         victim.close();
         assertThat(gateway.upstream.awaitConnectionEnded(bound, WAIT)).isTrue();
+    }
+
+    @Test
+    void aHeldConnectionClosesWhenItsSessionIsSignedOutWhileTheClientConnectionStaysOpen() throws Exception {
+        SignInGateway.SignIn portal = gateway.signIn("alice", SignInGateway.PASSWORD,
+                "https://app.test:" + gateway.port + "/");
+        String cookie = gateway.callback(portal.location()).cookie();
+        try (RawHttpClient victim = connect()) {
+            int bound = windowsLogin(victim, "/records", cookie, "NTLM", "alice");
+            RawResponse account = gateway.navigate("login.test", "/.portcullis/", portal.cookie());
+            String token = account.bodyText().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
+            RawResponse out = gateway.send("POST", "login.test", "/.portcullis/logout", "Origin: "
+                    + gateway.portalOrigin() + "\r\nSec-Fetch-Site: same-origin\r\nCookie: " + portal.cookie()
+                    + "\r\n", "csrf=" + SignInGateway.encode(token));
+            assertThat(out.status()).isEqualTo(200);
+
+            // Closed by the sign-out itself, while the client connection is still open and sends nothing.
+            assertThat(gateway.upstream.awaitConnectionEnded(bound, Duration.ofSeconds(1))).isTrue();
+            assertThat(victim.isClosedByPeer(Duration.ofMillis(100))).isFalse();
+        }
+    }
+
+    @Test
+    void aHeldConnectionClosesWhenTheUsersSessionsAreRevokedFromTheCommandLine() throws Exception {
+        try (RawHttpClient victim = connect()) {
+            int bound = windowsLogin(victim, "/records", bob, "Negotiate", "bob");
+            int exit = PortcullisMain.commandLine().execute("sessions", "revoke", "--user", "bob",
+                    "--data-dir", gateway.dataDir.toString());
+            assertThat(exit).isZero();
+
+            // Another process wrote the store: this node's store watch hears it and closes the held connection.
+            assertThat(gateway.upstream.awaitConnectionEnded(bound, Duration.ofSeconds(1))).isTrue();
+            assertThat(victim.isClosedByPeer(Duration.ofMillis(100))).isFalse();
+        } finally {
+            bob = appCookie("bob", SignInGateway.BOB_PASSWORD);
+        }
     }
 
     static Stream<Arguments> nextOnTheSameClientConnection() {
