@@ -45,7 +45,6 @@ import org.portcullis.ops.GatewayChecks;
 import org.portcullis.ops.HealthCheck;
 import org.portcullis.remote.RdgGateway;
 import org.portcullis.signin.DesktopTokens;
-import org.portcullis.tcp.ConnectGrants;
 import org.portcullis.signin.LiveStreams;
 import org.portcullis.signin.OpenStreamsPublisher;
 import org.portcullis.signin.OpenStreamsTable;
@@ -60,6 +59,7 @@ import org.portcullis.signin.TunnelWatch;
 import org.portcullis.storage.Database;
 import org.portcullis.ssh.SshSignInParts;
 import org.portcullis.storage.StorageExecutor;
+import org.portcullis.tcp.ConnectGrants;
 import org.portcullis.upstream.UpstreamIdentity;
 
 /**

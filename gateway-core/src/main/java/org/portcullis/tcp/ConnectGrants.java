@@ -148,6 +148,11 @@ public final class ConnectGrants {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(verifier));
     }
 
+    /** True for text of a token's form (43 base64url characters), before any look-up. */
+    public static boolean wellFormedToken(String token) {
+        return token != null && SECRET.matcher(token).matches();
+    }
+
     /** True for a syntactically valid S256 challenge (43 base64url characters). */
     public static boolean validChallenge(String challenge) {
         return challenge != null && SECRET.matcher(challenge).matches();

@@ -126,6 +126,10 @@ public final class TcpConnect {
         if (token.isEmpty()) {
             return done(401, "CONNECT_TOKEN_MISSING");
         }
+        if (!ConnectGrants.wellFormedToken(token.get())) {
+            // Refused here, on the event loop: junk never takes a storage thread's turn.
+            return done(401, "CONNECT_TOKEN_INVALID");
+        }
         GatewayConfig config = snapshot.config();
         // The token is looked up on a storage thread too: in a cluster its store is Redis.
         return storage.submit(() -> decide(token.get(), name, request, config));
