@@ -11,14 +11,16 @@ import org.portcullis.regulation.SplitFailureCounter;
 import org.portcullis.session.CacheFreshness;
 import org.portcullis.session.SessionFanOut;
 import org.portcullis.session.SessionInvalidations;
+import org.portcullis.tokens.InMemoryTokenStore;
+import org.portcullis.tokens.TokenStore;
 import org.portcullis.webauthn.ChallengeStore;
 import org.portcullis.webauthn.InMemoryChallengeStore;
 import org.portcullis.webauthn.RelyingPartySettings;
 
 /**
  * What a node shares with the others, or keeps to itself: without {@code cache.redis} (a single gateway) WebAuthn
- * challenges and SSO callback codes stay in memory and the failure counters in the durable store, as before; with it,
- * challenges, codes and the per-address counters are in Redis and the node's session invalidations travel on the
+ * challenges, SSO callback codes and the remote-access tokens ({@link #tokenStore}) stay in memory and the failure
+ * counters in the durable store, as before; with it, challenges, codes, tokens and the per-address counters are in Redis and the node's session invalidations travel on the
  * fan-out channel ({@link SessionFanOut}), whose silence beyond the staleness budget makes the node refuse signed-in
  * requests ({@link #freshness()}). Built once by the server's sign-in assembly; closed with it.
  */
@@ -29,22 +31,24 @@ public final class SharedState implements AutoCloseable {
     private final CacheFreshness freshness;
     private final SessionFanOut fanOut;
     private final RedisConnections redis;
+    private final Clock clock;
 
     private SharedState(CallbackCodeStore callbackCodes, ChallengeStore challenges, FailureCounter failures,
-                        CacheFreshness freshness, SessionFanOut fanOut, RedisConnections redis) {
+                        CacheFreshness freshness, SessionFanOut fanOut, RedisConnections redis, Clock clock) {
         this.callbackCodes = callbackCodes;
         this.challenges = challenges;
         this.failures = failures;
         this.freshness = freshness;
         this.fanOut = fanOut;
         this.redis = redis;
+        this.clock = clock;
     }
 
     /** A single gateway's: everything in this process, the counters in {@code durable}. */
     public static SharedState local(FailureCounter durable, Clock clock, SecureRandom random) {
         return new SharedState(new InMemoryCallbackCodeStore(clock),
                 new InMemoryChallengeStore(random, clock, RelyingPartySettings.DEFAULT_CHALLENGE_TTL), durable,
-                CacheFreshness.ALWAYS, null, null);
+                CacheFreshness.ALWAYS, null, null, clock);
     }
 
     /**
@@ -60,7 +64,7 @@ public final class SharedState implements AutoCloseable {
                     config.stalenessBudget());
             return new SharedState(new RedisCallbackCodeStore(redis),
                     new RedisChallengeStore(redis, random, clock, RelyingPartySettings.DEFAULT_CHALLENGE_TTL),
-                    new SplitFailureCounter(durable, new RedisFailureCounter(redis)), fanOut, fanOut, redis);
+                    new SplitFailureCounter(durable, new RedisFailureCounter(redis)), fanOut, fanOut, redis, clock);
         } catch (RuntimeException e) {
             redis.close();
             throw e;
@@ -69,6 +73,14 @@ public final class SharedState implements AutoCloseable {
 
     public CallbackCodeStore callbackCodes() {
         return callbackCodes;
+    }
+
+    /**
+     * A store for one kind of token (remote-desktop tokens, connect codes, connect tokens): this process's memory,
+     * holding at most {@code maxInMemory}, or Redis, where every node takes what any node issued.
+     */
+    public TokenStore tokenStore(int maxInMemory) {
+        return redis == null ? new InMemoryTokenStore(clock, maxInMemory) : new RedisTokenStore(redis, clock);
     }
 
     public ChallengeStore challenges() {

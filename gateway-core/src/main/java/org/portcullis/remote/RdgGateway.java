@@ -15,6 +15,7 @@ import org.portcullis.config.GatewayConfig;
 import org.portcullis.signin.DesktopTokens;
 import org.portcullis.signin.RequestSessions;
 import org.portcullis.signin.TunnelWatch;
+import org.portcullis.storage.StorageExecutor;
 
 /**
  * The RD Gateway endpoint of one running gateway: takes over client connections admitted as {@link
@@ -28,6 +29,7 @@ public final class RdgGateway {
 
     final DesktopTokens tokens;
     final RequestSessions sessions;
+    final StorageExecutor storage;
     final TunnelWatch streams;
     final Supplier<GatewayConfig> config;
     final AuditSink audit;
@@ -38,15 +40,17 @@ public final class RdgGateway {
     /**
      * @param tokens   the access tokens the portal put in .rdp files
      * @param sessions what a token's session is checked with, on a storage thread
+     * @param storage  the threads a token is redeemed and its session checked on (the token store may be Redis)
      * @param streams  the watch every open desktop is registered with, so it ends with its session
      * @param config   the config served now (a desktop is re-decided under it when its token is redeemed)
      * @param audit    where refusals go ({@code remote.open}/{@code remote.close} come from the stream registry)
      * @param clock    the gateway's clock (token expiry, max_duration, idle_timeout)
      */
-    public RdgGateway(DesktopTokens tokens, RequestSessions sessions, TunnelWatch streams,
+    public RdgGateway(DesktopTokens tokens, RequestSessions sessions, StorageExecutor storage, TunnelWatch streams,
                       Supplier<GatewayConfig> config, AuditSink audit, Clock clock) {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.storage = Objects.requireNonNull(storage, "storage");
         this.streams = Objects.requireNonNull(streams, "streams");
         this.config = Objects.requireNonNull(config, "config");
         this.audit = Objects.requireNonNull(audit, "audit");

@@ -128,30 +128,42 @@ final class RdgTunnel {
         }
     }
 
-    /** The token decides who and what; the session must still be good and the desktop still allowed now. */
-    private void redeem(ClientPacket.TunnelCreate create) {
-        DesktopTokens.Redeemed redeemed = gateway.tokens.redeem(create.paaCookie());
-        if (redeemed.grant() == null) {
-            refuse(redeemed.refusal().name().toLowerCase(Locale.ROOT), ServerPackets.tunnelResponse(
-                    ErrorCodes.E_PROXY_COOKIE_AUTHENTICATION_ACCESS_DENIED, 0, null));
-            return;
-        }
-        grant = redeemed.grant();
-        busy = true;
-        gateway.sessions.resolver().resolveFromStore(grant.session(), gateway.sessions.sessions(gateway.config.get()))
-                .whenComplete((resolved, error) -> client.eventLoop().execute(() -> sessionChecked(resolved, error)));
+    /** What a storage thread found: the token's grant and its session as stored now, or why there is none. */
+    private record Checked(DesktopTokens.Redeemed redeemed, ResolvedSession resolved) {
     }
 
-    private void sessionChecked(ResolvedSession resolved, Throwable error) {
+    /**
+     * The token decides who and what; the session must still be good and the desktop still allowed now. Both the
+     * token (whose store may be Redis: single use across the cluster) and the session are read on a storage thread,
+     * never on this event loop; a failure of either refuses ({@code store_failed}).
+     */
+    private void redeem(ClientPacket.TunnelCreate create) {
+        String token = create.paaCookie();
+        var sessions = gateway.sessions.sessions(gateway.config.get());
+        busy = true;
+        gateway.storage.submit(() -> {
+            DesktopTokens.Redeemed redeemed = gateway.tokens.redeem(token);
+            return new Checked(redeemed, redeemed.grant() == null ? null
+                    : gateway.sessions.resolver().resolveNow(redeemed.grant().session(), sessions));
+        }).whenComplete((checked, error) -> client.eventLoop().execute(() -> sessionChecked(checked, error)));
+    }
+
+    private void sessionChecked(Checked checked, Throwable error) {
         busy = false;
         if (ended) {
             return;
         }
         byte[] denied = ServerPackets.tunnelResponse(ErrorCodes.E_PROXY_COOKIE_AUTHENTICATION_ACCESS_DENIED, 0, null);
-        if (error != null || resolved == null) {
+        if (error != null || checked == null) {
             refuse("store_failed", ServerPackets.tunnelResponse(ErrorCodes.E_PROXY_INTERNALERROR, 0, null));
             return;
         }
+        if (checked.redeemed().grant() == null) {
+            refuse(checked.redeemed().refusal().name().toLowerCase(Locale.ROOT), denied);
+            return;
+        }
+        grant = checked.redeemed().grant();
+        ResolvedSession resolved = checked.resolved();
         if (!resolved.signedIn() || !resolved.user().username().equals(grant.user())) {
             refuse("session_gone", denied);
             return;

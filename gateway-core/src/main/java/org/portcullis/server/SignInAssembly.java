@@ -59,6 +59,7 @@ import org.portcullis.signin.TunnelWatch;
 import org.portcullis.storage.Database;
 import org.portcullis.ssh.SshSignInParts;
 import org.portcullis.storage.StorageExecutor;
+import org.portcullis.tcp.ConnectGrants;
 import org.portcullis.upstream.UpstreamIdentity;
 
 /**
@@ -202,15 +203,21 @@ public final class SignInAssembly implements AutoCloseable {
 
         CallbackCodes codes = new CallbackCodes(shared.callbackCodes(), clock, CallbackCodes.DEFAULT_TTL, random);
         // Remote desktops (issue 16): the portal issues single-use access tokens, the RD Gateway endpoint redeems them.
-        DesktopTokens desktopTokens = new DesktopTokens(clock, random);
+        // They, and the codes and tokens of portcullis connect (issue 17), wait in the shared state: with cache.redis
+        // any node redeems what another issued (issue 18).
+        DesktopTokens desktopTokens = new DesktopTokens(shared.tokenStore(DesktopTokens.MAX_OUTSTANDING), clock,
+                random);
+        ConnectGrants connectGrants = new ConnectGrants(shared.tokenStore(ConnectGrants.MAX_ENTRIES),
+                shared.tokenStore(ConnectGrants.MAX_ENTRIES), clock, random);
         SignInPortal portal = new SignInPortal(audit, codes, clock, random, portalWork, sessions, regulators,
                 secondFactors, gate, firstFactor, accounts, unknownLogins, identity, invalidations,
-                shared.challenges(), desktopTokens);
+                shared.challenges(), desktopTokens, connectGrants);
         // A reload publishes a new config object: the watch re-decides every open stream with its policy.
         TunnelWatch tunnels = new TunnelWatch(liveStreams, clock, storage, resolver, sqlite, accounts,
                 secondFactors::hasSecondFactor, () -> sessions.forConfig(currentConfig.get()), currentConfig::get);
         RequestSessions requestSessions = new RequestSessions(resolver, sessions);
-        RdgGateway remoteDesktops = new RdgGateway(desktopTokens, requestSessions, tunnels, currentConfig, audit, clock);
+        RdgGateway remoteDesktops = new RdgGateway(desktopTokens, requestSessions, storage, tunnels, currentConfig, audit,
+                clock);
         // Last: it starts a thread, and asks the store at once whether another process wrote to it.
         SessionCacheKeeper cacheKeeper = new SessionCacheKeeper(sessionCache, sqlite, database::writesByOthersVersion,
                 invalidations);

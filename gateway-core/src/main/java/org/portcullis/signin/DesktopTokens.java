@@ -1,35 +1,36 @@
 package org.portcullis.signin;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import org.portcullis.session.SessionId;
+import org.portcullis.tokens.GrantFields;
+import org.portcullis.tokens.HashedTokens;
+import org.portcullis.tokens.TokenStore;
 
 /**
  * The remote-desktop access tokens the portal hands out in {@code .rdp} files (the {@code gatewayaccesstoken}), and
  * that the RD Gateway endpoint redeems (SECURITY-RULES 24): 256 random bits, single use, valid for {@link #LIFETIME}
- * to start a connection, bound to the session that asked for it and to one desktop. Only the SHA-256 of a token is
- * kept; the token itself lives in the user's file and nowhere on the gateway.
+ * to start a connection, bound to the session that asked for it and to one desktop. Made, hashed, sealed and checked
+ * by {@link HashedTokens}: the store keeps only the token's hash and the grant sealed under a key the token alone
+ * gives; the token itself lives in the user's file and nowhere on the gateway.
  *
- * <p>In memory, not in the store: a token lives five minutes and is redeemed by the process that issued it (the
- * portal and the endpoint are one process); a restart forgets every unredeemed token, which fails closed (the user
- * downloads a new file). A spent token's hash is kept until it would have expired, so a second use is told apart from
- * a made-up token in the audit trail. Thread-safe.
+ * <p>The store is this process's memory on a single gateway (a restart forgets every unredeemed token, which fails
+ * closed: the user downloads a new file), or Redis with {@code cache.redis}, so that the node the RDP client reaches
+ * redeems a token another node's portal issued, once for the whole cluster. A spent token stays marked until it would
+ * have expired, so a second use is told apart from a made-up token in the audit trail. Store calls block (Redis):
+ * callers run them on storage threads, never on an event loop; a store failure throws and the caller refuses.
+ * Thread-safe.
  */
 public final class DesktopTokens {
     /** How long a token may wait before it starts a connection. */
     public static final Duration LIFETIME = Duration.ofMinutes(5);
-    /** Outstanding tokens are bounded: a user clicking "Open" in a loop cannot grow the map without end. */
-    static final int MAX_OUTSTANDING = 10_000;
+    /** Outstanding tokens in memory are bounded: a user clicking "Open" in a loop cannot grow the map without end. */
+    public static final int MAX_OUTSTANDING = 10_000;
+    /** The tokens' kind in the store's keys. */
+    static final String KIND = "rdp-token";
 
     /** What a token was issued for. The session id never leaves the gateway ({@link SessionId} prints redacted). */
     public record Grant(SessionId session, String user, String desktop, Instant expires) {
@@ -48,66 +49,46 @@ public final class DesktopTokens {
     public record Redeemed(Grant grant, Refusal refusal) {
     }
 
+    private final HashedTokens tokens;
     private final Clock clock;
-    private final SecureRandom random;
-    private final Map<String, Grant> outstanding = new ConcurrentHashMap<>();
-    private final Map<String, Instant> spent = new ConcurrentHashMap<>();
 
-    public DesktopTokens(Clock clock, SecureRandom random) {
+    /** @param store where tokens wait: in memory (at most {@link #MAX_OUTSTANDING}) or the cluster's Redis */
+    public DesktopTokens(TokenStore store, Clock clock, SecureRandom random) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.random = Objects.requireNonNull(random, "random");
+        this.tokens = new HashedTokens(store, KIND, clock, random);
     }
 
-    /** A new token for {@code desktop}, bound to {@code session}; the caller puts it in the user's .rdp file. */
+    /**
+     * A new token for {@code desktop}, bound to {@code session}; the caller puts it in the user's .rdp file.
+     *
+     * @throws IllegalStateException when too many tokens are outstanding (the portal answers with an error page)
+     */
     public String issue(SessionId session, String user, String desktop) {
-        Instant now = clock.instant();
-        sweep(now);
-        if (outstanding.size() >= MAX_OUTSTANDING) {
-            throw new IllegalStateException("too many outstanding desktop tokens");
-        }
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        outstanding.put(hash(token), new Grant(session, user, desktop, now.plus(LIFETIME)));
-        return token;
+        Instant expires = clock.instant().plus(LIFETIME);
+        // The session id is sealed with the grant: only whoever holds the token can read it back.
+        byte[] grant = GrantFields.write(session.cookieValue(), user, desktop);
+        return tokens.issue(grant, expires).orElseThrow(
+                () -> new IllegalStateException("too many outstanding desktop tokens"));
     }
 
-    /** Takes {@code token} once: a later call with the same token is {@link Refusal#REUSED_TOKEN}. */
+    /** Takes {@code token} once: a later call with the same token, on any node, is {@link Refusal#REUSED_TOKEN}. */
     public Redeemed redeem(String token) {
         if (token == null || token.isEmpty()) {
             return new Redeemed(null, Refusal.NO_TOKEN);
         }
-        Instant now = clock.instant();
-        String hash = hash(token);
-        Grant grant = outstanding.remove(hash);
-        if (grant == null) {
-            Instant until = spent.get(hash);
-            return new Redeemed(null, until != null && now.isBefore(until) ? Refusal.REUSED_TOKEN
-                    : Refusal.UNKNOWN_TOKEN);
-        }
-        spent.put(hash, grant.expires());
-        if (!now.isBefore(grant.expires())) {
-            return new Redeemed(null, Refusal.EXPIRED_TOKEN);
-        }
-        return new Redeemed(grant, null);
+        HashedTokens.Redemption redemption = tokens.take(token);
+        return switch (redemption.outcome()) {
+            case VALID -> new Redeemed(grant(redemption), null);
+            case EXPIRED -> new Redeemed(null, Refusal.EXPIRED_TOKEN);
+            case SPENT -> new Redeemed(null, Refusal.REUSED_TOKEN);
+            case MALFORMED, UNKNOWN -> new Redeemed(null, Refusal.UNKNOWN_TOKEN);
+        };
     }
 
-    /** How many tokens wait to be redeemed (tests). */
-    public int outstanding() {
-        return outstanding.size();
-    }
-
-    private void sweep(Instant now) {
-        outstanding.values().removeIf(grant -> !now.isBefore(grant.expires()));
-        spent.values().removeIf(until -> !now.isBefore(until));
-    }
-
-    private static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    private static Grant grant(HashedTokens.Redemption redemption) {
+        String[] fields = GrantFields.read(redemption.grant(), 3);
+        SessionId session = SessionId.parse(fields[0]).orElseThrow(
+                () -> new IllegalStateException("DesktopTokens: a grant without a session"));
+        return new Grant(session, fields[1], fields[2], redemption.expiresAt());
     }
 }

@@ -66,14 +66,9 @@ public final class SessionResolver {
     }
 
     /**
-     * Resolves the session {@code id} from the store, never from the cache, on a storage thread: a remote desktop's
-     * access token names a session, and its first use checks the session as stored now.
+     * The store work itself, on the calling thread (a storage thread), never from the cache: a remote-access token
+     * names a session, and its use checks the session as stored now.
      */
-    public CompletableFuture<ResolvedSession> resolveFromStore(SessionId id, SessionManager sessions) {
-        return storage.submit(() -> resolveNow(id, sessions));
-    }
-
-    /** The store work itself, on the calling thread (a storage thread). */
     public ResolvedSession resolveNow(SessionId id, SessionManager sessions) {
         SessionValidation validation = sessions.validate(id);
         if (validation instanceof SessionValidation.Expired expired) {

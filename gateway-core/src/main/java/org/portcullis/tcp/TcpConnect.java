@@ -39,8 +39,9 @@ import org.portcullis.storage.StorageExecutor;
  * <ol>
  *   <li>the portal's host, a target name of the config's syntax, a WebSocket upgrade without a body, no {@code Origin}
  *       (a browser page never holds a connect token, so a browser's request is refused outright);</li>
- *   <li>exactly one {@code Authorization: Bearer} token that {@link ConnectGrants} knows and that has not expired
- *       (401), issued for this very target (403);</li>
+ *   <li>exactly one {@code Authorization: Bearer} token (401); then, on a storage thread (the token store may be
+ *       Redis), one that {@link ConnectGrants} knows and that has not expired (401), issued for this very target
+ *       (403);</li>
  *   <li>the target still configured (404);</li>
  *   <li>on a storage thread: the token's session still signed in, read from the store like a cookie's (401), with
  *       two factors of a kind the target accepts (403), and the user (with their present groups) among the target's
@@ -125,27 +126,32 @@ public final class TcpConnect {
         if (token.isEmpty()) {
             return done(401, "CONNECT_TOKEN_MISSING");
         }
-        ConnectGrants.Lookup lookup = grants.lookup(token.get());
+        if (!ConnectGrants.wellFormedToken(token.get())) {
+            // Refused here, on the event loop: junk never takes a storage thread's turn.
+            return done(401, "CONNECT_TOKEN_INVALID");
+        }
+        GatewayConfig config = snapshot.config();
+        // The token is looked up on a storage thread too: in a cluster its store is Redis.
+        return storage.submit(() -> decide(token.get(), name, request, config));
+    }
+
+    private Verdict decide(String token, String name, CanonicalRequest request, GatewayConfig config) {
+        ConnectGrants.Lookup lookup = grants.lookup(token);
         if (lookup.refusal() == ConnectGrants.Refusal.EXPIRED) {
-            return done(401, "CONNECT_TOKEN_EXPIRED");
+            return new Refused(401, "CONNECT_TOKEN_EXPIRED");
         }
         if (lookup.grant() == null) {
-            return done(401, "CONNECT_TOKEN_INVALID");
+            return new Refused(401, "CONNECT_TOKEN_INVALID");
         }
         ConnectGrants.Grant grant = lookup.grant();
         if (!grant.target().equals(name)) {
-            return done(403, "CONNECT_TOKEN_OTHER_TARGET");
+            return new Refused(403, "CONNECT_TOKEN_OTHER_TARGET");
         }
-        GatewayConfig config = snapshot.config();
-        Optional<TcpTargetConfig> target = TcpTargets.named(config, name);
-        if (target.isEmpty()) {
-            return done(404, "CONNECT_NOT_FOUND");
+        Optional<TcpTargetConfig> configured = TcpTargets.named(config, name);
+        if (configured.isEmpty()) {
+            return new Refused(404, "CONNECT_NOT_FOUND");
         }
-        return storage.submit(() -> decide(grant, target.get(), request, config));
-    }
-
-    private Verdict decide(ConnectGrants.Grant grant, TcpTargetConfig target, CanonicalRequest request,
-                           GatewayConfig config) {
+        TcpTargetConfig target = configured.get();
         ResolvedSession resolved = sessions.resolver().resolveNow(grant.session(), sessions.sessions(config));
         if (!resolved.signedIn()) {
             return new Refused(401, "CONNECT_SESSION_ENDED");
@@ -166,7 +172,6 @@ public final class TcpConnect {
         LiveStreams.Entry entry = new LiveStreams.Entry(grant.session().hash(), resolved.user().username(),
                 targetText, target.name(), clock.instant(), resolved.session().factors(),
                 request.clientAddress().getHostAddress(), StreamKind.TCP);
-        String name = target.name();
         LiveStreams.Opening opening = new LiveStreams.Opening(grant.session(), entry,
                 resolved.session().absoluteExpiry(), target.maxDuration(), target.idleTimeout(),
                 now -> stillAllowed(name, targetText, now));

@@ -6,11 +6,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.portcullis.fixtures.RedisServer;
 
 /** A machine without redis-server skips the Redis tests, but CI must not: there they fail (as BrowserRequirement). */
-final class RedisRequirement {
+public final class RedisRequirement {
     private RedisRequirement() {
     }
 
-    static void require() {
+    public static void require() {
         if (RedisServer.installed()) {
             return;
         }

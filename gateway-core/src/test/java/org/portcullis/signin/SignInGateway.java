@@ -160,6 +160,13 @@ final class SignInGateway implements AutoCloseable {
                 "", storageYaml, "");
     }
 
+    /** Like {@link #startNode(Path, Clock, String, String, String)} with {@code extraYaml} (e.g. cache, targets). */
+    static SignInGateway startNode(Path dir, Clock clock, String policyYaml, String keyText, String storageYaml,
+                                   String extraYaml) throws Exception {
+        return start(dir, clock, policyYaml, extraYaml, keyText, new StorageExecutor(),
+                GatewayServer.StartOptions.DEFAULT, "", storageYaml, "");
+    }
+
     private static SignInGateway start(Path dir, Clock clock, String policyYaml, String extraYaml, String keyText,
                                        StorageExecutor storageThreads, GatewayServer.StartOptions options,
                                        String serverYaml, String storageYaml, String usersYaml)

@@ -16,6 +16,7 @@ import org.portcullis.portal.page.PortalPage;
 import org.portcullis.signin.DesktopAccess;
 import org.portcullis.signin.DesktopTokens;
 import org.portcullis.snapshot.PortalSite;
+import org.portcullis.storage.StorageExecutor;
 
 /**
  * The remote desktops page ({@code /.portcullis/desktops}, issue 16): the desktops the signed-in user may open, each
@@ -29,10 +30,13 @@ final class DesktopsEndpoint {
     static final String ACTION_TOKEN = "remote.token";
     private final PortalContext context;
     private final DesktopTokens tokens;
+    private final StorageExecutor storage;
 
-    DesktopsEndpoint(PortalContext context, DesktopTokens tokens) {
+    /** @param storage where tokens are issued: their store may be Redis, never waited for on an event loop */
+    DesktopsEndpoint(PortalContext context, DesktopTokens tokens, StorageExecutor storage) {
         this.context = context;
         this.tokens = tokens;
+        this.storage = storage;
     }
 
     CompletableFuture<PortalResponse> show(PortalRequest request) {
@@ -79,18 +83,32 @@ final class DesktopsEndpoint {
                     "Remote desktops", "<h1>Remote desktops</h1>\n<p>You may not open this desktop.</p>\n"),
                     "DESKTOP_NOT_ALLOWED"));
         }
-        String token = tokens.issue(request.session().id(), user, desktop.get().name());
+        return storage.submit(() -> {
+            String token;
+            try {
+                token = tokens.issue(request.session().id(), user, desktop.get().name());
+            } catch (RuntimeException e) {
+                // The token store (Redis in a cluster) failed or is full: no file, an error page (fail closed).
+                context.record(ACTION_TOKEN, AuditOutcome.FAILURE, "store_failed", user, request,
+                        request.session().sessionHash());
+                throw e;
+            }
+            return file(request, desktop.get(), user, token);
+        });
+    }
+
+    private PortalResponse file(PortalRequest request, RemoteDesktopConfig desktop, String user, String token) {
         context.record(ACTION_TOKEN, AuditOutcome.SUCCESS, "issued", user, request, request.session().sessionHash());
         String gatewayHost = PortalContext.site(request).origin().host();
         int port = PortalContext.site(request).origin().port();
-        byte[] body = RdpFile.text(desktop.get(), port == 443 ? gatewayHost : gatewayHost + ":" + port, token)
+        byte[] body = RdpFile.text(desktop, port == 443 ? gatewayHost : gatewayHost + ":" + port, token)
                 .getBytes(StandardCharsets.UTF_8);
-        return CompletableFuture.completedFuture(new PortalResponse(200, List.of(
+        return new PortalResponse(200, List.of(
                 new PortalResponse.Header("Content-Type", "application/x-rdp"),
-                new PortalResponse.Header("Content-Disposition", "attachment; filename=\"" + desktop.get().name()
+                new PortalResponse.Header("Content-Disposition", "attachment; filename=\"" + desktop.name()
                         + ".rdp\""),
                 new PortalResponse.Header("Cache-Control", "no-store"),
-                new PortalResponse.Header("X-Content-Type-Options", "nosniff")), body, "DESKTOP_FILE"));
+                new PortalResponse.Header("X-Content-Type-Options", "nosniff")), body, "DESKTOP_FILE");
     }
 
     CompletableFuture<PortalResponse> csrfRefused(PortalRequest request, CsrfVerdict verdict) {

@@ -53,6 +53,8 @@ public final class SignInPortal implements PortalService {
 
     private final UpstreamIdentity identity;
     private final ConnectEndpoint connect;
+    /** Where the connect endpoints run: their codes and tokens may be in Redis, never waited for on an event loop. */
+    private final StorageExecutor storage;
 
     /**
      * Builds every endpoint with the parts it uses, once at start.
@@ -73,14 +75,16 @@ public final class SignInPortal implements PortalService {
      * @param invalidations where a factor change on the account pages is announced (the session cache drops it)
      * @param challenges    where WebAuthn challenges wait for their answer (in memory, or Redis in a cluster)
      * @param desktopTokens the single-use access tokens the remote desktops page puts in .rdp files
+     * @param connectGrants the codes and tokens of {@code portcullis connect}
      */
     public SignInPortal(AuditSink audit, CallbackCodes codes, Clock clock, SecureRandom random,
                         StorageExecutor storage, SessionManagers sessions, Regulators regulators,
                         SecondFactors factors, SignInGate gate, FirstFactorVerifier firstFactor,
                         UserDirectory directory, UnknownLoginNames unknownLogins, UpstreamIdentity identity,
                         SessionInvalidations invalidations, org.portcullis.webauthn.ChallengeStore challenges,
-                        DesktopTokens desktopTokens) {
+                        DesktopTokens desktopTokens, org.portcullis.tcp.ConnectGrants connectGrants) {
         this.identity = identity;
+        this.storage = storage;
         this.context = new PortalContext(audit, new CsrfTokens(random));
         Continuation continuation = new Continuation(codes);
         LoginEndpoint login = new LoginEndpoint(context, continuation, storage, gate, firstFactor, directory,
@@ -101,8 +105,8 @@ public final class SignInPortal implements PortalService {
         SecurityKeyEndpoint securityKey = new SecurityKeyEndpoint(context, webauthn, storage, factors, regulators,
                 sessions, clock);
         RecoveryCodesFileEndpoint recoveryCodesFile = new RecoveryCodesFileEndpoint(context);
-        DesktopsEndpoint desktops = new DesktopsEndpoint(context, desktopTokens);
-        this.connect = new ConnectEndpoint(new org.portcullis.tcp.ConnectGrants(clock, random));
+        DesktopsEndpoint desktops = new DesktopsEndpoint(context, desktopTokens, storage);
+        this.connect = new ConnectEndpoint(connectGrants);
         PortalRoutes.Refusal verifyRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_VERIFY);
         PortalRoutes.Refusal enrolRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_ENROL);
         this.routes = new PortalRoutes(List.of(
@@ -143,7 +147,8 @@ public final class SignInPortal implements PortalService {
                 PortalRoutes.read(PortalPaths.DESKTOPS, false, desktops::show),
                 PortalRoutes.change(PortalPaths.DESKTOPS, Csrf.SESSION_FORM, false, desktops::open,
                         desktops::csrfRefused),
-                PortalRoutes.read(PortalPaths.CONNECT_AUTHORIZE, false, r -> done(connect.authorize(r))),
+                PortalRoutes.read(PortalPaths.CONNECT_AUTHORIZE, false,
+                        r -> storage.submit(() -> connect.authorize(r))),
                 PortalRoutes.read(PortalPaths.HOME, false, account::home),
                 PortalRoutes.read(HOME_WITHOUT_SLASH, false, account::home)));
     }
@@ -175,7 +180,7 @@ public final class SignInPortal implements PortalService {
         }
         if (path.equals(PortalPaths.CONNECT_TOKEN)) {
             // portcullis connect's code exchange: no cookie, so no CSRF; the code and PKCE verifier are the credential.
-            return "POST".equals(request.method()) ? done(connect.token(request)) : notAllowed();
+            return "POST".equals(request.method()) ? storage.submit(() -> connect.token(request)) : notAllowed();
         }
         if (!routes.knows(path)) {
             return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().notFound(), "NOT_FOUND"));
