@@ -57,6 +57,38 @@ final class ClusterClient {
                 + "\r\nSec-Fetch-Site: same-origin\r\n" + cookieHeader(cookies), body);
     }
 
+    /** A JSON POST from the portal's own page (the security-key script's fetch), with the session's CSRF header. */
+    RawResponse postJson(int port, String target, String cookie, String csrf, String json) throws IOException {
+        return sendJson(port, target, "Origin: " + site.portal() + "\r\nSec-Fetch-Site: same-origin\r\nX-CSRF-Token: "
+                + csrf + "\r\n" + cookieHeader(cookie), json);
+    }
+
+    private RawResponse sendJson(int port, String target, String headers, String json) throws IOException {
+        try (RawHttpClient client = RawHttpClient.connectTls(port, site.certs, "login.test", null)) {
+            client.send("POST " + target + " HTTP/1.1\r\nHost: login.test:" + site.balancerPort + "\r\n" + headers
+                    + "Content-Type: application/json\r\nContent-Length: "
+                    + json.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + json);
+            return client.readResponse(READ);
+        }
+    }
+
+    /** {@code user} signed in at the portal itself on {@code port} (no protected host); the portal cookie pair. */
+    String portalSignIn(int port, String user) throws IOException {
+        RawResponse form = navigate(port, "login.test", "/.portcullis/login?rd=", "");
+        Matcher token = CSRF_FIELD.matcher(form.bodyText());
+        if (form.status() != 200 || !token.find()) {
+            throw new AssertionError("no login form: " + form.statusLine());
+        }
+        RawResponse answer = postForm(port, "/.portcullis/login", cookiePair(form, "__Host-portcullis-csrf"),
+                "username=" + encode(user) + "&password=" + encode(ClusterSite.PASSWORD) + "&csrf="
+                        + encode(token.group(1)) + "&rd=");
+        String cookie = cookiePair(answer, "__Host-portcullis");
+        if (answer.status() != 303 || cookie == null) {
+            throw new AssertionError("sign-in refused: " + answer.statusLine());
+        }
+        return cookie;
+    }
+
     /** The CSRF token of the form on the portal page {@code target} for {@code cookie}. */
     String csrf(int port, String target, String cookie) throws IOException {
         RawResponse page = navigate(port, "login.test", target, cookie);

@@ -92,7 +92,7 @@ final class ClusterSite implements AutoCloseable {
                   redis:
                     url: %s
                     staleness_budget: %s
-                    command_timeout: 500ms
+                    command_timeout: 2s
                 """.formatted(redis.url(), stalenessBudget);
         EchoUpstream upstream = EchoUpstream.start();
         return new ClusterSite(dir, certs, upstream, balancerPort, storage, cache, users, "7c".repeat(32));
