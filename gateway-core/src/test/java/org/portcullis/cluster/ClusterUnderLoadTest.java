@@ -266,4 +266,115 @@ class ClusterUnderLoadTest {
             assertThat(nodesOf(load.since(start))).contains(1, 2, 3);
         }
     }
+
+    @Test
+    @Order(3)
+    void postgresqlGoneUnderLoadIsRefusedNeverPassedAndServiceReturnsWithoutARestart() throws Exception {
+        outageUnderLoad(postgres::stop, postgres::start);
+    }
+
+    @Test
+    @Order(4)
+    void redisGoneUnderLoadIsRefusedNeverPassedAndServiceReturnsWithoutARestart() throws Exception {
+        outageUnderLoad(redis::stop, redis::start);
+    }
+
+    /**
+     * Under the steady load, plus a client that keeps sending a session that was signed out before ({@code dave}):
+     * {@code stop} takes a shared part away; every node ends up refusing every signed-in request with 503 (within the
+     * documented budget), and from then on nothing at all reaches the upstream; the signed-out session is never
+     * answered 200 at any moment; {@code start} brings the part back and every node serves again, as the same users,
+     * without a restart.
+     */
+    private void outageUnderLoad(Runnable stop, Runnable start) throws Exception {
+        Map<String, String> withRevoked = new LinkedHashMap<>(cookies);
+        withRevoked.put("dave", signedOutSession());
+        Predicate<SteadyLoad.Outcome> normal = o -> o.user().equals("dave") ? o.status() == 302
+                : answeredAsThemselves().test(o);
+        try (SteadyLoad load = new SteadyLoad(site, balancer, withRevoked)) {
+            long before = load.mark();
+            assertThat(load.awaitEach(before, 3, normal, WAIT)).isTrue();
+
+            long down = load.mark();
+            stop.run();
+            try {
+                for (int node = 1; node <= 3; node++) {
+                    awaitStatus(node, cookies.get("u1"), 503);
+                }
+                // Every node refuses now; each user's thread is sequential, so once each has had an answer to a
+                // request sent after this mark, nothing sent before it is still in flight.
+                long refusing = load.mark();
+                assertThat(load.awaitEach(refusing, 1, o -> true, WAIT)).isTrue();
+                drainUpstream();
+                assertThat(load.awaitEach(refusing, 4, o -> true, WAIT)).isTrue();
+                List<SteadyLoad.Outcome> during = load.since(refusing);
+                assertThat(during).as("refused, never passed, never signed out, never cut: " + during)
+                        .allMatch(o -> o.status() == 503);
+                assertThat(site.upstream.takeRequest(Duration.ofMillis(100))).as("nothing reached the upstream")
+                        .isNull();
+                assertThat(load.since(down)).filteredOn(o -> o.user().equals("dave"))
+                        .as("the signed-out session never passes").noneMatch(o -> o.status() == 200);
+            } finally {
+                start.run();
+            }
+
+            long up = load.mark();
+            assertThat(load.awaitEach(up, 3, normal, WAIT)).as("service returns without a restart").isTrue();
+            assertThat(awaitNodes(load, up, normal)).as("on every node").contains(1, 2, 3);
+            assertThat(load.since(down)).filteredOn(o -> o.user().equals("dave")).noneMatch(o -> o.status() == 200);
+        }
+        assertThat(nodes).as("no node restarted or died").allMatch(NodeProcess::alive);
+    }
+
+    /** dave signed in on node 2 and signed out on node 1; returns his app.test cookie, refused everywhere now. */
+    private String signedOutSession() throws Exception {
+        ClusterClient.PasswordStep step = client.password(port(2), port(2), "dave", "/notes/load");
+        RawResponse callback = client.navigate(port(2), "app.test", client.onApp(step.answer().header("Location")),
+                step.hostState());
+        String cookie = ClusterClient.cookiePair(callback, "__Host-portcullis");
+        assertThat(client.navigate(port(3), "app.test", "/notes/load", cookie).status()).isEqualTo(200);
+        String token = client.csrf(port(1), "/.portcullis/", step.portalCookie());
+        assertThat(client.postForm(port(1), "/.portcullis/logout", step.portalCookie(),
+                "csrf=" + ClusterClient.encode(token)).status()).isEqualTo(200);
+        for (int node = 1; node <= 3; node++) {
+            awaitStatus(node, cookie, 302);
+        }
+        return cookie;
+    }
+
+    /** Polls node {@code node} with {@code cookie} until it answers {@code status}; only 200, 302 or 503 meanwhile. */
+    private void awaitStatus(int node, String cookie, int status) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        RawResponse last = null;
+        while (System.nanoTime() < deadline) {
+            last = client.navigate(port(node), "app.test", "/notes/load", cookie);
+            if (last.status() == status) {
+                return;
+            }
+            assertThat(last.status()).isIn(200, 302, 503);
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+        throw new AssertionError("node " + node + " did not answer " + status + " within " + WAIT + "; last "
+                + (last == null ? "none" : last.statusLine()));
+    }
+
+    /** The nodes that gave {@code matching} answers after {@code mark}, once all three have (at most {@link #WAIT}). */
+    private static Set<Integer> awaitNodes(SteadyLoad load, long mark, Predicate<SteadyLoad.Outcome> matching) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Set<Integer> seen = Set.of();
+        while (System.nanoTime() < deadline) {
+            seen = nodesOf(load.since(mark).stream().filter(matching).toList());
+            if (seen.containsAll(List.of(1, 2, 3))) {
+                return seen;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+        return seen;
+    }
+
+    private void drainUpstream() {
+        while (site.upstream.takeRequest(Duration.ofMillis(1)) != null) {
+            // dropped
+        }
+    }
 }

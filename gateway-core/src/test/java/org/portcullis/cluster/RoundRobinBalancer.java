@@ -40,6 +40,8 @@ final class RoundRobinBalancer implements AutoCloseable {
     });
     /** Client port → node number (1-based) of every connection passed on so far. */
     private final Map<Integer, Integer> nodeByClientPort = new ConcurrentHashMap<>();
+    /** Client address → node number of the latest connection from it. */
+    private final Map<InetAddress, Integer> latestNodeByClientAddress = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicInteger> connectionsPerNode = new ConcurrentHashMap<>();
     private final List<Socket> open = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -72,6 +74,14 @@ final class RoundRobinBalancer implements AutoCloseable {
         return Optional.ofNullable(nodeByClientPort.get(clientPort));
     }
 
+    /**
+     * The node (1-based) the latest connection from {@code clientAddress} was passed to: for a client that keeps one
+     * connection at a time on an address of its own and never learnt its port (its TLS handshake failed).
+     */
+    Optional<Integer> latestNodeFrom(InetAddress clientAddress) {
+        return Optional.ofNullable(latestNodeByClientAddress.get(clientAddress));
+    }
+
     /** How many connections node {@code node} (1-based) was given so far. */
     int connectionsTo(int node) {
         return connectionsPerNode.computeIfAbsent(node, n -> new AtomicInteger()).get();
@@ -101,7 +111,9 @@ final class RoundRobinBalancer implements AutoCloseable {
                 closeQuietly(node);
                 continue; // a dead node: the next one, as proxy_next_upstream does
             }
+            // Recorded before a byte flows, so a client that fails on this connection finds it here.
             nodeByClientPort.put(client.getPort(), index + 1);
+            latestNodeByClientAddress.put(client.getInetAddress(), index + 1);
             connectionsPerNode.computeIfAbsent(index + 1, n -> new AtomicInteger()).incrementAndGet();
             open.add(node);
             threads.execute(() -> pump(node, client));

@@ -1,6 +1,7 @@
 package org.portcullis.cluster;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,8 @@ import org.portcullis.fixtures.RawResponse;
  * sending {@code GET app.test/notes/load} with its session cookie on a new connection every time (so the balancer
  * spreads each user's requests over every node), and recording every outcome: the status, the user the upstream was
  * told ({@code Remote-User} in the echo), or the I/O failure, with the node the balancer gave the connection to.
+ * Each user's thread connects from a loopback address of its own (127.0.1.N), so a connection whose TLS handshake
+ * failed, and whose port the client never learnt, is still found at the balancer.
  */
 final class SteadyLoad implements AutoCloseable {
     /** Between two requests of one user: a steady trickle, not a flood (the machine runs other builds too). */
@@ -48,26 +51,36 @@ final class SteadyLoad implements AutoCloseable {
         this.client = new ClusterClient(site);
         this.balancer = balancer;
         this.cookies = Map.copyOf(cookies);
+        int address = 1;
         for (Map.Entry<String, String> user : this.cookies.entrySet()) {
-            Thread thread = new Thread(() -> run(user.getKey(), user.getValue()), "load-" + user.getKey());
+            InetAddress from = loopback(address++);
+            Thread thread = new Thread(() -> run(user.getKey(), user.getValue(), from), "load-" + user.getKey());
             thread.setDaemon(true);
             threads.add(thread);
             thread.start();
         }
     }
 
-    private void run(String user, String cookie) {
+    private static InetAddress loopback(int last) {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 1, (byte) last});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void run(String user, String cookie, InetAddress from) {
         while (running.get()) {
-            outcomes.add(once(user, cookie));
+            outcomes.add(once(user, cookie, from));
             LockSupport.parkNanos(PACE.toNanos());
         }
     }
 
-    private Outcome once(String user, String cookie) {
+    private Outcome once(String user, String cookie, InetAddress from) {
         long number = sequence.incrementAndGet();
         RawHttpClient connection = null;
         try {
-            connection = RawHttpClient.connectTls(balancer.port(), site.certs, "app.test", null);
+            connection = RawHttpClient.connectTls(balancer.port(), site.certs, "app.test", from);
             int localPort = connection.localPort();
             RawResponse answer = client.exchange(connection, "GET", "app.test", "/notes/load",
                     ClusterClient.navigation(cookie), null);
@@ -75,7 +88,8 @@ final class SteadyLoad implements AutoCloseable {
             return new Outcome(number, user, answer.status(), remoteUser.find() ? remoteUser.group(1) : null,
                     balancer.nodeOf(localPort).orElse(0), null);
         } catch (IOException | RuntimeException e) {
-            int node = connection == null ? 0 : balancer.nodeOf(connection.localPort()).orElse(0);
+            int node = connection == null ? balancer.latestNodeFrom(from).orElse(0)
+                    : balancer.nodeOf(connection.localPort()).orElse(0);
             return new Outcome(number, user, -1, null, node, e.toString());
         } finally {
             if (connection != null) {
