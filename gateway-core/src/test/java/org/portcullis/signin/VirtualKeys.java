@@ -7,12 +7,12 @@ import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 import org.portcullis.browser.Browser;
 
 /** What the Chromium key tests share: the virtual authenticator they hold, and pressing a key button. */
-final class VirtualKeys {
+public final class VirtualKeys {
     private VirtualKeys() {
     }
 
     /** A platform passkey with user verification (CTAP2, internal transport, resident keys). */
-    static VirtualAuthenticatorOptions platformPasskey() {
+    public static VirtualAuthenticatorOptions platformPasskey() {
         return new VirtualAuthenticatorOptions()
                 .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
                 .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
@@ -23,7 +23,7 @@ final class VirtualKeys {
     }
 
     /** Clicks a ceremony button and waits until the page's script has moved the browser on to another page. */
-    static void useKey(Browser b, String buttonText) {
+    public static void useKey(Browser b, String buttonText) {
         WebElement oldRoot = b.driver().findElement(By.tagName("html"));
         b.driver().findElement(By.xpath("//button[normalize-space()='" + buttonText + "']")).click();
         new WebDriverWait(b.driver(), Browser.WAIT)
