@@ -51,6 +51,8 @@ public record SignInEvent(String action, AuditOutcome outcome, String reason, St
      * have been copied. The sign-in was refused; {@code disabled} when the key was disabled for it.
      */
     public static final String ACTION_FACTOR_CLONE_SUSPECTED = "factor.clone_suspected";
+    /** The SSH jump host's security-key approval link: issued, approved, denied, refused or expired (issue 17). */
+    public static final String ACTION_SSH_APPROVE = "ssh.approve";
 
     public SignInEvent {
         Objects.requireNonNull(action, "action");

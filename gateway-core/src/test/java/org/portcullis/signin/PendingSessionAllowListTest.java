@@ -57,6 +57,8 @@ class PendingSessionAllowListTest {
                 Arguments.of("GET", "/.portcullis/security-key", false, false),
                 Arguments.of("POST", "/.portcullis/security-key", false, false),
                 Arguments.of("POST", "/.portcullis/recovery-codes.txt", false, false),
+                Arguments.of("GET", "/.portcullis/ssh/approve", false, false),
+                Arguments.of("POST", "/.portcullis/ssh/approve", false, false),
                 Arguments.of("POST", "/.portcullis/webauthn/register/options", true, false),
                 Arguments.of("POST", "/.portcullis/webauthn/register", true, false),
                 Arguments.of("POST", "/.portcullis/webauthn/passkey/options", true, false),

@@ -53,6 +53,7 @@ public final class SignInPortal implements PortalService {
 
     private final UpstreamIdentity identity;
     private final ConnectEndpoint connect;
+    private final org.portcullis.ssh.SshApprovals sshApprovals;
 
     /**
      * Builds every endpoint with the parts it uses, once at start.
@@ -103,6 +104,8 @@ public final class SignInPortal implements PortalService {
         RecoveryCodesFileEndpoint recoveryCodesFile = new RecoveryCodesFileEndpoint(context);
         DesktopsEndpoint desktops = new DesktopsEndpoint(context, desktopTokens);
         this.connect = new ConnectEndpoint(new org.portcullis.tcp.ConnectGrants(clock, random));
+        this.sshApprovals = new org.portcullis.ssh.SshApprovals(clock, random);
+        SshApprovalEndpoint sshApproval = new SshApprovalEndpoint(context, sshApprovals);
         PortalRoutes.Refusal verifyRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_VERIFY);
         PortalRoutes.Refusal enrolRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_ENROL);
         this.routes = new PortalRoutes(List.of(
@@ -144,6 +147,9 @@ public final class SignInPortal implements PortalService {
                 PortalRoutes.change(PortalPaths.DESKTOPS, Csrf.SESSION_FORM, false, desktops::open,
                         desktops::csrfRefused),
                 PortalRoutes.read(PortalPaths.CONNECT_AUTHORIZE, false, r -> done(connect.authorize(r))),
+                PortalRoutes.read(PortalPaths.SSH_APPROVE, false, sshApproval::show),
+                PortalRoutes.change(PortalPaths.SSH_APPROVE, Csrf.SESSION_FORM, false, sshApproval::decide,
+                        sshApproval::csrfRefused),
                 PortalRoutes.read(PortalPaths.HOME, false, account::home),
                 PortalRoutes.read(HOME_WITHOUT_SLASH, false, account::home)));
     }
@@ -209,6 +215,11 @@ public final class SignInPortal implements PortalService {
     /** The codes and tokens of {@code portcullis connect}, which its tunnel endpoint checks. */
     public org.portcullis.tcp.ConnectGrants connectGrants() {
         return connect.grants();
+    }
+
+    /** The SSH jump host's approval links, which this portal's page decides (issue 17). */
+    public org.portcullis.ssh.SshApprovals sshApprovals() {
+        return sshApprovals;
     }
 
     /** The passkey routes exist only while passwordless sign-in is on. */
