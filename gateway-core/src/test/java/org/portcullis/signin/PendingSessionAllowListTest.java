@@ -59,6 +59,8 @@ class PendingSessionAllowListTest {
                 Arguments.of("POST", "/.portcullis/recovery-codes.txt", false, false),
                 Arguments.of("GET", "/.portcullis/ssh/approve", false, false),
                 Arguments.of("POST", "/.portcullis/ssh/approve", false, false),
+                Arguments.of("GET", "/.portcullis/connect/device-approve", false, false),
+                Arguments.of("POST", "/.portcullis/connect/device-approve", false, false),
                 Arguments.of("POST", "/.portcullis/webauthn/register/options", true, false),
                 Arguments.of("POST", "/.portcullis/webauthn/register", true, false),
                 Arguments.of("POST", "/.portcullis/webauthn/passkey/options", true, false),

@@ -54,6 +54,7 @@ public final class SignInPortal implements PortalService {
     private final UpstreamIdentity identity;
     private final ConnectEndpoint connect;
     private final org.portcullis.ssh.SshApprovals sshApprovals;
+    private final DeviceCodeEndpoint devices;
 
     /**
      * Builds every endpoint with the parts it uses, once at start.
@@ -106,6 +107,8 @@ public final class SignInPortal implements PortalService {
         this.connect = new ConnectEndpoint(new org.portcullis.tcp.ConnectGrants(clock, random));
         this.sshApprovals = new org.portcullis.ssh.SshApprovals(clock, random);
         SshApprovalEndpoint sshApproval = new SshApprovalEndpoint(context, sshApprovals);
+        this.devices = new DeviceCodeEndpoint(context, new org.portcullis.tcp.DeviceCodes(clock, random),
+                connect.grants(), random);
         PortalRoutes.Refusal verifyRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_VERIFY);
         PortalRoutes.Refusal enrolRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_ENROL);
         this.routes = new PortalRoutes(List.of(
@@ -148,6 +151,9 @@ public final class SignInPortal implements PortalService {
                         desktops::csrfRefused),
                 PortalRoutes.read(PortalPaths.CONNECT_AUTHORIZE, false, r -> done(connect.authorize(r))),
                 PortalRoutes.read(PortalPaths.SSH_APPROVE, false, sshApproval::show),
+                PortalRoutes.read(PortalPaths.CONNECT_DEVICE_APPROVE, false, devices::show),
+                PortalRoutes.change(PortalPaths.CONNECT_DEVICE_APPROVE, Csrf.SESSION_FORM, false, devices::decide,
+                        devices::csrfRefused),
                 PortalRoutes.change(PortalPaths.SSH_APPROVE, Csrf.SESSION_FORM, false, sshApproval::decide,
                         sshApproval::csrfRefused),
                 PortalRoutes.read(PortalPaths.HOME, false, account::home),
@@ -181,7 +187,12 @@ public final class SignInPortal implements PortalService {
         }
         if (path.equals(PortalPaths.CONNECT_TOKEN)) {
             // portcullis connect's code exchange: no cookie, so no CSRF; the code and PKCE verifier are the credential.
-            return "POST".equals(request.method()) ? done(connect.token(request)) : notAllowed();
+            return "POST".equals(request.method()) ? done(DeviceCodeEndpoint.isDeviceGrant(request)
+                    ? devices.token(request) : connect.token(request)) : notAllowed();
+        }
+        if (path.equals(PortalPaths.CONNECT_DEVICE)) {
+            // portcullis connect --device asks for its codes: no cookie, so no CSRF (off unless configured).
+            return "POST".equals(request.method()) ? done(devices.start(request)) : notAllowed();
         }
         if (!routes.knows(path)) {
             return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().notFound(), "NOT_FOUND"));

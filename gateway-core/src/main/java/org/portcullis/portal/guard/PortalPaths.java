@@ -39,6 +39,9 @@ public final class PortalPaths {
     public static final String CONNECT_TOKEN = PREFIX + "connect/token";
     /** The SSH jump host's security-key approval link: the request (GET, {@code ?c=…}) and the decision (POST). */
     public static final String SSH_APPROVE = PREFIX + "ssh/approve";
+    /** {@code portcullis connect --device}: the codes (POST, no cookie) and the page the user code is typed on. */
+    public static final String CONNECT_DEVICE = PREFIX + "connect/device";
+    public static final String CONNECT_DEVICE_APPROVE = PREFIX + "connect/device-approve";
     /** The header the script sends the session's CSRF token in (not {@code X-Portcullis-*}: ingress strips those). */
     public static final String CSRF_HEADER = "X-CSRF-Token";
     public static final String JWKS = "/.well-known/portcullis/jwks.json";
