@@ -47,9 +47,10 @@ public final class ConfigLoader {
     static final String TCP_TARGETS = "tcp_targets";
     static final String SSH = "ssh";
     static final String ENTRY_POINTS = "entry_points";
+    static final String CONNECT = "connect";
     static final List<String> KEYS = List.of(SERVER, LIMITS, ROUTES, NETWORKS, ACCESS_CONTROL, AUDIT, STORAGE,
             SESSIONS, USERS, LOCKOUT, PORTAL, IDENTITY, ENROLMENT, TOTP, WEBAUTHN, REMOTE_DESKTOPS, CACHE, TCP_TARGETS,
-            SSH, ENTRY_POINTS);
+            SSH, ENTRY_POINTS, CONNECT);
 
     private final Map<String, String> environment;
     private final Clock clock;
@@ -188,6 +189,8 @@ public final class ConfigLoader {
         // Streams belong to stored sessions of users in the users file; the jump host forwards only to tcp_targets.
         requireSections(view, reader, TCP_TARGETS, STORAGE, USERS);
         requireSections(view, reader, SSH, STORAGE, USERS, TCP_TARGETS);
+        Optional<ConnectConfig> connect = view.get(CONNECT).flatMap(n -> new ConnectValidator(reader).validate(n));
+        requireSections(view, reader, CONNECT, PORTAL, STORAGE, USERS, TCP_TARGETS);
         if (reader.problems().hasErrors() || remoteDesktops.isEmpty() || tcpTargets.isEmpty()
                 || (view.has(SSH) && ssh.isEmpty()) || server.isEmpty() || limits.isEmpty() || routes.isEmpty()
                 || accessControl.isEmpty() || (auditNode.isPresent() && audit.isEmpty())
@@ -195,14 +198,14 @@ public final class ConfigLoader {
                 || (view.has(USERS) && users.isEmpty()) || lockout.isEmpty()
                 || (view.has(PORTAL) && portal.isEmpty()) || (view.has(IDENTITY) && identity.isEmpty())
                 || enrolment.isEmpty() || totp.isEmpty() || webauthn.isEmpty() || entryPoints.isEmpty()
-                || (view.has(CACHE) && cache.isEmpty())) {
+                || (view.has(CACHE) && cache.isEmpty()) || (view.has(CONNECT) && connect.isEmpty())) {
             return Optional.empty();
         }
         return Optional.of(new GatewayConfig(file, List.copyOf(referencedFiles), server.get(), limits.get(),
                 routes.get(), networks, accessControl.get(), audit.orElse(null), storage.orElse(null),
                 sessions.get(), users.orElse(null), lockout.get(), portal.orElse(null), identity.orElse(null),
                 enrolment.get(), totp.get(), webauthn.get(), remoteDesktops.get(), cache.orElse(null), tcpTargets.get(),
-                ssh.orElse(null), entryPoints.get()));
+                ssh.orElse(null), entryPoints.get(), connect.orElse(null)));
     }
 
     private static void requireSections(MappingView view, NodeReader reader, String section, String... needed) {

@@ -31,6 +31,7 @@ import java.util.Objects;
  * @param ssh             the SSH jump host, or null when it is off
  * @param entryPoints     the protected systems' own addresses as seen from outside ({@code entry_points}), for
  *                        {@code coverage check}; empty when none are declared
+ * @param connect         options of {@code portcullis connect}; null means {@link ConnectConfig#defaults()}
  */
 public record GatewayConfig(
         Path source,
@@ -54,7 +55,8 @@ public record GatewayConfig(
         CacheConfig cache,
         List<TcpTargetConfig> tcpTargets,
         SshConfig ssh,
-        List<EntryPoint> entryPoints) {
+        List<EntryPoint> entryPoints,
+        ConnectConfig connect) {
 
     public GatewayConfig {
         Objects.requireNonNull(source, "source");
@@ -72,6 +74,20 @@ public record GatewayConfig(
         remoteDesktops = remoteDesktops == null ? List.of() : List.copyOf(remoteDesktops);
         tcpTargets = tcpTargets == null ? List.of() : List.copyOf(tcpTargets);
         entryPoints = entryPoints == null ? List.of() : List.copyOf(entryPoints);
+        connect = connect == null ? ConnectConfig.defaults() : connect;
+    }
+
+    /** A config with the default {@code connect} section (the shape before that section existed). */
+    public GatewayConfig(Path source, List<Path> referencedFiles, ServerConfig server, LimitsConfig limits,
+                         List<RouteConfig> routes, Map<String, NetworkRef> networks,
+                         AccessControlConfig accessControl, AuditConfig audit, StorageConfig storage,
+                         SessionsConfig sessions, UsersConfig users, LockoutConfig lockout, PortalConfig portal,
+                         IdentityConfig identity, EnrolmentConfig enrolment, TotpConfig totp,
+                         WebAuthnConfig webauthn, List<RemoteDesktopConfig> remoteDesktops, CacheConfig cache,
+                         List<TcpTargetConfig> tcpTargets, SshConfig ssh, List<EntryPoint> entryPoints) {
+        this(source, referencedFiles, server, limits, routes, networks, accessControl, audit, storage, sessions, users,
+                lockout, portal, identity, enrolment, totp, webauthn, remoteDesktops, cache, tcpTargets, ssh,
+                entryPoints, null);
     }
 
     /** A config without remote desktops, {@code cache}, TCP targets, SSH and {@code entry_points} (the shape before those sections existed). */
@@ -119,20 +135,20 @@ public record GatewayConfig(
     public GatewayConfig withAudit(AuditConfig other) {
         return new GatewayConfig(source, referencedFiles, server, limits, routes, networks, accessControl, other,
                 storage, sessions, users, lockout, portal, identity, enrolment, totp, webauthn, remoteDesktops,
-                cache, tcpTargets, ssh, entryPoints);
+                cache, tcpTargets, ssh, entryPoints, connect);
     }
 
     /** This config with {@code storage} in place of its own (a reload keeps the open store). */
     public GatewayConfig withStorage(StorageConfig other) {
         return new GatewayConfig(source, referencedFiles, server, limits, routes, networks, accessControl, audit,
                 other, sessions, users, lockout, portal, identity, enrolment, totp, webauthn, remoteDesktops,
-                cache, tcpTargets, ssh, entryPoints);
+                cache, tcpTargets, ssh, entryPoints, connect);
     }
 
     /** This config with {@code server} and the files to watch in place of its own (a reload keeps the listeners). */
     public GatewayConfig withServer(ServerConfig other, List<Path> files) {
         return new GatewayConfig(source, files, other, limits, routes, networks, accessControl, audit, storage,
                 sessions, users, lockout, portal, identity, enrolment, totp, webauthn, remoteDesktops,
-                cache, tcpTargets, ssh, entryPoints);
+                cache, tcpTargets, ssh, entryPoints, connect);
     }
 }

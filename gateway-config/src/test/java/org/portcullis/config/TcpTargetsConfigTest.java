@@ -145,6 +145,30 @@ class TcpTargetsConfigTest {
     }
 
     @Test
+    void theDeviceCodeSignInIsOffUnlessTurnedOn() throws Exception {
+        assertThat(files.load(MINIMAL).config().connect().deviceCode()).isFalse();
+        String sections = "portal:\n  url: https://login.example.org\ntcp_targets:\n  - {name: a, address: \"h:22\","
+                + " groups: [g]}\n";
+        assertThat(files.load(MINIMAL + sections + "connect:\n  device_code: false\n").config().connect()
+                .deviceCode()).isFalse();
+        assertThat(files.load(MINIMAL + sections + "connect:\n  device_code: true\n").config().connect()
+                .deviceCode()).isTrue();
+    }
+
+    @Test
+    void badConnectKeysAndMissingSectionsAreRefused() {
+        assertThat(files.errors(MINIMAL + "portal:\n  url: https://login.example.org\ntcp_targets:\n  - {name: a,"
+                + " address: \"h:22\", groups: [g]}\nconnect:\n  device_code: maybe\n  polling: fast\n"))
+                .containsExactly(
+                        files.at(9, "connect.device_code: 'maybe' is not a boolean (allowed: true, false)"),
+                        files.at(10, "connect.polling: unknown key (allowed: device_code)"));
+        assertThat(files.errors(MINIMAL + "connect:\n  device_code: true\n")).containsExactly(
+                files.at(4, "connect: connect needs a 'portal' section (allowed: add portal, or remove connect)"),
+                files.at(4, "connect: connect needs a 'tcp_targets' section (allowed: add tcp_targets, or remove"
+                        + " connect)"));
+    }
+
+    @Test
     void badSshKeysAreRefused() {
         assertThat(files.errors(MINIMAL + """
                 tcp_targets:

@@ -51,6 +51,10 @@ public record SignInEvent(String action, AuditOutcome outcome, String reason, St
      * have been copied. The sign-in was refused; {@code disabled} when the key was disabled for it.
      */
     public static final String ACTION_FACTOR_CLONE_SUSPECTED = "factor.clone_suspected";
+    /** The SSH jump host's security-key approval link: issued, approved, denied, refused or expired (issue 17). */
+    public static final String ACTION_SSH_APPROVE = "ssh.approve";
+    /** {@code portcullis connect}'s device-code sign-in: codes issued, approved, denied or refused (issue 17). */
+    public static final String ACTION_CONNECT_DEVICE = "connect.device";
 
     public SignInEvent {
         Objects.requireNonNull(action, "action");

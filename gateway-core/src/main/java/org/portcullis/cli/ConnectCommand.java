@@ -57,6 +57,10 @@ public final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--no-browser", description = "Print the sign-in address instead of opening a browser.")
     boolean noBrowser;
 
+    @Option(names = "--device", description = {"Sign in with a code typed into the portal on another device (for a"
+            + " computer without a browser).", "Only where the gateway allows it (connect.device_code)."})
+    boolean device;
+
     @Option(names = "--ca-file", paramLabel = "FILE",
             description = "Trust only the CA certificates in this PEM file for the gateway (a private CA).")
     Path caFile;
@@ -76,8 +80,11 @@ public final class ConnectCommand implements Callable<Integer> {
         SSLContext tls = trust();
         PrintWriter out = new PrintWriter(spec.commandLine().getOut(), true);
         PrintWriter err = new PrintWriter(spec.commandLine().getErr(), true);
-        ConnectClient client = new ConnectClient(new GatewayEndpoint(url, dial, tls), name, address,
-                noBrowser ? Browser.printing(err) : Browser.system(err), err, Duration.ofMinutes(5));
+        GatewayEndpoint endpoint = new GatewayEndpoint(url, dial, tls);
+        ConnectClient client = device
+                ? ConnectClient.withDeviceCode(endpoint, name, address, err, Duration.ofMinutes(5))
+                : new ConnectClient(endpoint, name, address, noBrowser ? Browser.printing(err) : Browser.system(err),
+                        err, Duration.ofMinutes(5));
         InetSocketAddress bound;
         try {
             bound = client.start();

@@ -41,11 +41,25 @@ public final class ConnectClient implements Closeable {
      */
     public ConnectClient(GatewayEndpoint gateway, String target, InetSocketAddress listen, Browser browser,
                          PrintWriter log, Duration wait) {
+        this(gateway, target, listen, log, new LoopbackSignIn(gateway, browser, wait));
+    }
+
+    private ConnectClient(GatewayEndpoint gateway, String target, InetSocketAddress listen, PrintWriter log,
+                          SignIn signIn) {
         this.gateway = Objects.requireNonNull(gateway, "gateway");
         this.target = Objects.requireNonNull(target, "target");
         this.listen = Objects.requireNonNull(listen, "listen");
         this.log = Objects.requireNonNull(log, "log");
-        this.tokens = new Tokens(new LoopbackSignIn(gateway, browser, wait), target, log);
+        this.tokens = new Tokens(signIn, target, log);
+    }
+
+    /**
+     * A client that signs in with a device code ({@code --device}, {@link DeviceSignIn}): the user types a short code
+     * into the portal on another device. {@code wait} bounds one sign-in (the code itself lives 5 minutes).
+     */
+    public static ConnectClient withDeviceCode(GatewayEndpoint gateway, String target, InetSocketAddress listen,
+                                               PrintWriter log, Duration wait) {
+        return new ConnectClient(gateway, target, listen, log, new DeviceSignIn(gateway, log, wait));
     }
 
     /** Binds the listener and starts accepting; returns the address it listens on. */

@@ -29,7 +29,7 @@ import javax.net.ssl.SSLSocket;
  * then the redirect's code (only with the same {@code state}) exchanged with the verifier for the token. The browser
  * does the portal's normal sign-in with both factors; the command never sees a password or a code of the user's.
  */
-final class LoopbackSignIn {
+final class LoopbackSignIn implements SignIn {
     static final Duration DEFAULT_WAIT = Duration.ofMinutes(5);
     static final String AUTHORIZE = "/.portcullis/connect/authorize";
     static final String TOKEN = "/.portcullis/connect/token";
@@ -56,7 +56,8 @@ final class LoopbackSignIn {
     }
 
     /** Signs in for {@code target}; returns the token. */
-    String signIn(String target) throws IOException, SignInFailed {
+    @Override
+    public String signIn(String target) throws IOException, SignInFailed {
         String verifier = random(32);
         String state = random(16);
         try (ServerSocket loopback = new ServerSocket(0, 8, InetAddress.getByName("127.0.0.1"))) {

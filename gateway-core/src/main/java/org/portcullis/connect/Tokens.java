@@ -9,12 +9,12 @@ import java.io.PrintWriter;
  * arrive meanwhile wait for it.
  */
 final class Tokens {
-    private final LoopbackSignIn signIn;
+    private final SignIn signIn;
     private final String target;
     private final PrintWriter log;
     private String token;
 
-    Tokens(LoopbackSignIn signIn, String target, PrintWriter log) {
+    Tokens(SignIn signIn, String target, PrintWriter log) {
         this.signIn = signIn;
         this.target = target;
         this.log = log;

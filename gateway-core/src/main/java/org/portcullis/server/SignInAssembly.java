@@ -226,7 +226,7 @@ public final class SignInAssembly implements AutoCloseable {
                 remoteDesktops, shared,
                 // The SSH jump host signs in with these very parts: one lockout, one TOTP ledger, one session store.
                 new SshSignInParts(currentConfig, audit, clock, portalWork, gate, firstFactor, accounts,
-                        unknownLogins, regulators, sessions, secondFactors, tunnels)));
+                        unknownLogins, regulators, sessions, secondFactors, tunnels, portal.sshApprovals())));
     }
 
     /**

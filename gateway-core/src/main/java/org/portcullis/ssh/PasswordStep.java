@@ -30,8 +30,10 @@ import org.portcullis.signin.SignInGate;
  * factor due" (good for nothing yet, SECURITY-RULES 12). It runs asynchronously ({@link AsyncAuthException}): no
  * MINA thread waits for a hash.
  *
- * <p>A user with no second factor that SSH can use (none, or only a security key and no recovery code) is told so and
- * disconnected after the right password: every target needs two factors, so there is nothing else to do.
+ * <p>A user whose second factor is a security key (and no authenticator app) goes on to the approval link
+ * ({@link SshApprovals}) when the gateway has a portal to approve in. A user with no second factor that SSH can use
+ * (none; or only a security key, no recovery code and no portal) is told so and disconnected after the right
+ * password: every target needs two factors, so there is nothing else to do.
  */
 final class PasswordStep implements PasswordAuthenticator {
     /** Longer than any username (64) or email address (254) the users file accepts (as the portal's form). */
@@ -129,7 +131,9 @@ final class PasswordStep implements PasswordAuthenticator {
         regulator.recordSuccess(CounterKind.PASSWORD, name);
         boolean totp = parts.factors().totp().hasActive(name);
         boolean recovery = parts.factors().recoveryCodes().remaining(name) > 0;
-        if (!totp && !recovery) {
+        // A security key cannot answer over SSH; with a portal, the approval link stands in for it (SshApprovals).
+        boolean byLink = !totp && config.portal() != null && parts.factors().webauthn().hasAny(name);
+        if (!totp && !recovery && !byLink) {
             boolean keyOnly = parts.factors().webauthn().hasAny(name);
             audit.signIn(SignInEvent.ACTION_SIGN_IN, AuditOutcome.FAILURE,
                     keyOnly ? "ssh_security_key_only" : "no_second_factor", name, login, null);
@@ -141,6 +145,7 @@ final class PasswordStep implements PasswordAuthenticator {
         attributes.put(CHANNEL_ATTRIBUTE, SshAudit.HOST);
         IssuedSession issued = parts.sessions().forConfig(config).start(name, AuthFactor.PASSWORD, attributes);
         login.passwordAccepted(name, issued.id(), totp, recovery);
+        login.approvesByLink(byLink);
         String hash = issued.id().hash().displayId();
         audit.signIn(SignInEvent.ACTION_SIGN_IN, AuditOutcome.SUCCESS, "password_second_factor_due", name, login, hash);
         audit.signIn(SignInEvent.ACTION_SESSION_CREATE, AuditOutcome.SUCCESS, "first_factor", name, login, hash);

@@ -10,6 +10,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -48,15 +49,19 @@ public final class SshJumpHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SshJumpHost.class);
     static final String IDENTIFICATION = "Portcullis";
     static final int MAX_AUTH_REQUESTS = 10;
+    /** How often approval links are checked for expiry: a waiting connection learns it within this. */
+    static final Duration APPROVAL_SWEEP = Duration.ofMillis(250);
 
     private final SshServer server;
     private final EventLoopGroup targets;
     private final String fingerprint;
+    private final ScheduledFuture<?> sweep;
 
-    private SshJumpHost(SshServer server, EventLoopGroup targets, String fingerprint) {
+    private SshJumpHost(SshServer server, EventLoopGroup targets, String fingerprint, ScheduledFuture<?> sweep) {
         this.server = server;
         this.targets = targets;
         this.fingerprint = fingerprint;
+        this.sweep = sweep;
     }
 
     /**
@@ -110,7 +115,10 @@ public final class SshJumpHost implements AutoCloseable {
             throw e;
         }
         String fingerprint = SshHostKeys.fingerprint(hostKey);
-        SshJumpHost host = new SshJumpHost(server, targets, fingerprint);
+        // Expired approval links end their waiting sign-ins (on the injected clock, checked on one of our own threads).
+        ScheduledFuture<?> sweep = targets.next().scheduleAtFixedRate(parts.approvals()::sweep,
+                APPROVAL_SWEEP.toMillis(), APPROVAL_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+        SshJumpHost host = new SshJumpHost(server, targets, fingerprint, sweep);
         LOG.info("SSH jump host listening on {}, host key {} {}", host.boundAddress(), SshHostKeys.type(hostKey),
                 fingerprint);
         return host;
@@ -125,6 +133,9 @@ public final class SshJumpHost implements AutoCloseable {
             return;
         }
         login.closedByClient();
+        if (login.approval() != null) {
+            parts.approvals().cancel(login.approval());
+        }
         SessionId id = login.session();
         if (id == null) {
             return;
@@ -174,6 +185,7 @@ public final class SshJumpHost implements AutoCloseable {
     /** Stops listening and closes every connection (their streams end: remote.close). */
     @Override
     public void close() {
+        sweep.cancel(false);
         try {
             server.stop(true);
         } catch (IOException e) {

@@ -25,6 +25,8 @@ final class SshLogin {
     private volatile boolean signedIn;
     private volatile boolean totp;
     private volatile boolean recoveryCodes;
+    private volatile boolean securityKey;
+    private volatile SshApprovals.Issued approval;
     private volatile String retryNote;
     private volatile String farewell;
     private final java.util.Map<Long, String> refusals = new java.util.concurrent.ConcurrentHashMap<>();
@@ -99,6 +101,24 @@ final class SshLogin {
 
     boolean hasRecoveryCodes() {
         return recoveryCodes;
+    }
+
+    /** The user's second factor is a security key (and no authenticator app): the approval link is offered. */
+    boolean approvesByLink() {
+        return securityKey;
+    }
+
+    void approvesByLink(boolean byLink) {
+        this.securityKey = byLink;
+    }
+
+    /** The approval link shown to this connection, or null before the first prompt. */
+    SshApprovals.Issued approval() {
+        return approval;
+    }
+
+    void approval(SshApprovals.Issued issued) {
+        this.approval = issued;
     }
 
     /** What the next code prompt says first (after a refused code); null when nothing went wrong. */

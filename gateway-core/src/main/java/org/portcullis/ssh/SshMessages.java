@@ -18,6 +18,18 @@ final class SshMessages {
             + " codes).";
     static final String KEY_ONLY_INSTRUCTION = "Your security key cannot be used over SSH: enter one of your recovery"
             + " codes, or add an authenticator app in the portal.";
+    static final String APPROVE_PROMPT = "Press Enter once approved, or type a recovery code: ";
+    static final String APPROVE_ONLY_PROMPT = "Press Enter once approved: ";
+    static final String APPROVAL_UNAVAILABLE = PREFIX + "the gateway cannot make an approval link now; try again in a"
+            + " minute";
+    static final String APPROVAL_EXPIRED = PREFIX + "the approval link expired (it works for 2 minutes); connect again"
+            + " for a new one";
+    static final String APPROVAL_DENIED = PREFIX + "the connection was refused in the browser (\"This was not me\")";
+    static final String APPROVAL_OTHER_USER = PREFIX + "the approval link was opened in a browser signed in as another"
+            + " user, so it no longer works; connect again and open the new link where you are signed in as yourself";
+    static final String APPROVAL_NO_SECOND_FACTOR = PREFIX + "the approval link was opened in a browser session"
+            + " without your second factor, so it no longer works; sign in there with your security key, then connect"
+            + " again";
     static final String CODE_REFUSED = "That code was not accepted. Try again with the next code.";
 
     static final String NO_SHELL = PREFIX + "this gateway runs no shell and no command; use it as a jump host:"
@@ -34,6 +46,14 @@ final class SshMessages {
     static final String ERROR = PREFIX + "the gateway could not check your sign-in; try again later";
 
     private SshMessages() {
+    }
+
+    /** What is shown above the prompt of a security-key user: the link, what to do with it, and for how long. */
+    static String approveInstruction(String link, boolean recoveryCodes) {
+        return "Your second factor is a security key. Open this link in a browser where you are signed in to the"
+                + " portal (or sign in there with your key), check the details and approve this connection:\n\n  "
+                + link + "\n\nThe link works once, for 2 minutes."
+                + (recoveryCodes ? " Without a browser, type one of your recovery codes instead." : "");
     }
 
     static String locked(Verdict.Locked locked, Instant now) {

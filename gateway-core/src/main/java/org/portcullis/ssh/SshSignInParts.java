@@ -23,11 +23,12 @@ import org.portcullis.storage.StorageExecutor;
  * @param storage       the threads store work and slow crypto run on (the portal's sign-in pool)
  * @param gate          the sign-in gate (bounded parallel sign-ins, parked waiters)
  * @param tunnels       where streams are registered and watched
+ * @param approvals     the security-key approval links, shared with the portal page that approves them
  */
 public record SshSignInParts(Supplier<GatewayConfig> config, AuditSink audit, Clock clock, StorageExecutor storage,
                              SignInGate gate, FirstFactorVerifier firstFactor, UserDirectory directory,
                              UnknownLoginNames unknownLogins, Regulators regulators, SessionManagers sessions,
-                             SecondFactors factors, TunnelWatch tunnels) {
+                             SecondFactors factors, TunnelWatch tunnels, SshApprovals approvals) {
     public SshSignInParts {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(audit, "audit");
@@ -41,5 +42,6 @@ public record SshSignInParts(Supplier<GatewayConfig> config, AuditSink audit, Cl
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(factors, "factors");
         Objects.requireNonNull(tunnels, "tunnels");
+        Objects.requireNonNull(approvals, "approvals");
     }
 }

@@ -55,6 +55,8 @@ public final class SignInPortal implements PortalService {
     private final ConnectEndpoint connect;
     /** Where the connect endpoints run: their codes and tokens may be in Redis, never waited for on an event loop. */
     private final StorageExecutor storage;
+    private final org.portcullis.ssh.SshApprovals sshApprovals;
+    private final DeviceCodeEndpoint devices;
 
     /**
      * Builds every endpoint with the parts it uses, once at start.
@@ -107,6 +109,10 @@ public final class SignInPortal implements PortalService {
         RecoveryCodesFileEndpoint recoveryCodesFile = new RecoveryCodesFileEndpoint(context);
         DesktopsEndpoint desktops = new DesktopsEndpoint(context, desktopTokens, storage);
         this.connect = new ConnectEndpoint(connectGrants);
+        this.sshApprovals = new org.portcullis.ssh.SshApprovals(clock, random);
+        SshApprovalEndpoint sshApproval = new SshApprovalEndpoint(context, sshApprovals);
+        this.devices = new DeviceCodeEndpoint(context, new org.portcullis.tcp.DeviceCodes(clock, random),
+                connectGrants, random);
         PortalRoutes.Refusal verifyRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_VERIFY);
         PortalRoutes.Refusal enrolRefused = webauthn.csrfRefusal(org.portcullis.audit.SignInEvent.ACTION_FACTOR_ENROL);
         this.routes = new PortalRoutes(List.of(
@@ -149,6 +155,12 @@ public final class SignInPortal implements PortalService {
                         desktops::csrfRefused),
                 PortalRoutes.read(PortalPaths.CONNECT_AUTHORIZE, false,
                         r -> storage.submit(() -> connect.authorize(r))),
+                PortalRoutes.read(PortalPaths.SSH_APPROVE, false, sshApproval::show),
+                PortalRoutes.read(PortalPaths.CONNECT_DEVICE_APPROVE, false, devices::show),
+                PortalRoutes.change(PortalPaths.CONNECT_DEVICE_APPROVE, Csrf.SESSION_FORM, false, devices::decide,
+                        devices::csrfRefused),
+                PortalRoutes.change(PortalPaths.SSH_APPROVE, Csrf.SESSION_FORM, false, sshApproval::decide,
+                        sshApproval::csrfRefused),
                 PortalRoutes.read(PortalPaths.HOME, false, account::home),
                 PortalRoutes.read(HOME_WITHOUT_SLASH, false, account::home)));
     }
@@ -180,7 +192,12 @@ public final class SignInPortal implements PortalService {
         }
         if (path.equals(PortalPaths.CONNECT_TOKEN)) {
             // portcullis connect's code exchange: no cookie, so no CSRF; the code and PKCE verifier are the credential.
-            return "POST".equals(request.method()) ? storage.submit(() -> connect.token(request)) : notAllowed();
+            return "POST".equals(request.method()) ? storage.submit(() -> DeviceCodeEndpoint.isDeviceGrant(request)
+                    ? devices.token(request) : connect.token(request)) : notAllowed();
+        }
+        if (path.equals(PortalPaths.CONNECT_DEVICE)) {
+            // portcullis connect --device asks for its codes: no cookie, so no CSRF (off unless configured).
+            return "POST".equals(request.method()) ? done(devices.start(request)) : notAllowed();
         }
         if (!routes.knows(path)) {
             return CompletableFuture.completedFuture(PortalContext.page(site, site.pages().notFound(), "NOT_FOUND"));
@@ -214,6 +231,11 @@ public final class SignInPortal implements PortalService {
     /** The codes and tokens of {@code portcullis connect}, which its tunnel endpoint checks. */
     public org.portcullis.tcp.ConnectGrants connectGrants() {
         return connect.grants();
+    }
+
+    /** The SSH jump host's approval links, which this portal's page decides (issue 17). */
+    public org.portcullis.ssh.SshApprovals sshApprovals() {
+        return sshApprovals;
     }
 
     /** The passkey routes exist only while passwordless sign-in is on. */

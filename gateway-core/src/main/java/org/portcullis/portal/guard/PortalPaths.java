@@ -37,6 +37,11 @@ public final class PortalPaths {
     /** {@code portcullis connect}'s loopback sign-in (GET) and its code-for-token exchange (POST), issue 17. */
     public static final String CONNECT_AUTHORIZE = PREFIX + "connect/authorize";
     public static final String CONNECT_TOKEN = PREFIX + "connect/token";
+    /** The SSH jump host's security-key approval link: the request (GET, {@code ?c=…}) and the decision (POST). */
+    public static final String SSH_APPROVE = PREFIX + "ssh/approve";
+    /** {@code portcullis connect --device}: the codes (POST, no cookie) and the page the user code is typed on. */
+    public static final String CONNECT_DEVICE = PREFIX + "connect/device";
+    public static final String CONNECT_DEVICE_APPROVE = PREFIX + "connect/device-approve";
     /** The header the script sends the session's CSRF token in (not {@code X-Portcullis-*}: ingress strips those). */
     public static final String CSRF_HEADER = "X-CSRF-Token";
     public static final String JWKS = "/.well-known/portcullis/jwks.json";
