@@ -99,6 +99,16 @@ public final class PostgresDatabase implements Database {
         hikari.setAutoCommit(true);
         // Start-up fails on a server unreachable for connect_timeout (fail closed: no node serves without its store).
         hikari.setInitializationFailTimeout(Math.max(250, config.connectTimeout().toMillis()));
+        hikari.setDataSourceProperties(driverProperties(config, "portcullis"));
+        return hikari;
+    }
+
+    /**
+     * The driver settings every connection to {@code config}'s server gets (TLS, timeouts, the statement and lock
+     * timeouts), without the credentials; also the fan-out channel's ({@code cluster.PostgresInvalidationChannel}),
+     * which keeps connections of its own. {@code applicationName} shows in {@code pg_stat_activity}.
+     */
+    public static Properties driverProperties(PostgresqlConfig config, String applicationName) {
         Properties driver = new Properties();
         driver.setProperty("sslmode", config.sslMode().yamlName());
         if (config.sslRootCert() != null) {
@@ -114,12 +124,11 @@ public final class PostgresDatabase implements Database {
         long querySeconds = Math.max(1, (config.queryTimeout().toMillis() + 999) / 1000);
         driver.setProperty("socketTimeout", Long.toString(querySeconds + 5));
         driver.setProperty("tcpKeepAlive", "true");
-        driver.setProperty("ApplicationName", "portcullis");
+        driver.setProperty("ApplicationName", applicationName);
         driver.setProperty("options", "-c statement_timeout=" + config.queryTimeout().toMillis()
                 + " -c lock_timeout=" + config.queryTimeout().toMillis()
                 + " -c idle_in_transaction_session_timeout=" + Math.max(1_000, config.queryTimeout().toMillis() * 2));
-        hikari.setDataSourceProperties(driver);
-        return hikari;
+        return driver;
     }
 
     @Override
