@@ -12,7 +12,7 @@ import org.portcullis.audit.AuditKey;
 import org.portcullis.audit.AuditLineReader;
 import org.portcullis.audit.AuditVerifier;
 import org.portcullis.config.AuditConfig;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,7 +71,7 @@ final class AuditVerifyCommand implements java.util.concurrent.Callable<Integer>
                 unchecked = audit == null ? "the end is not checked against the store's note of it (give --config)"
                         : "the end is not checked: the config has no storage section to note it in";
             } else {
-                try (EmbeddedDatabase store = EmbeddedDatabase.openExisting(resolved.storage().dataDir())) {
+                try (Database store = StoreLocation.of(resolved.storage()).openExisting()) {
                     anchor = new AuditAnchors(store).read(AuditAnchors.trailName(audit.file())).orElse(null);
                 } catch (RuntimeException e) {
                     err.println("error: cannot read where the trail ended from the store: " + e.getMessage());

@@ -64,7 +64,20 @@ public final class PostgresDatabase implements Database {
         return open(config, StorageSchema.MIGRATIONS);
     }
 
+    /**
+     * Like {@link #open(PostgresqlConfig)}, for the admin commands: a database in which no gateway ever created its
+     * schema is refused (a {@link StorageException} naming it), instead of being given an empty store the gateway
+     * does not use. A schema made by an older release is brought up to date, as a node's start would.
+     */
+    public static PostgresDatabase openExisting(PostgresqlConfig config) {
+        return open(config, StorageSchema.MIGRATIONS, true);
+    }
+
     static PostgresDatabase open(PostgresqlConfig config, List<Migration> migrations) {
+        return open(config, migrations, false);
+    }
+
+    private static PostgresDatabase open(PostgresqlConfig config, List<Migration> migrations, boolean mustExist) {
         Objects.requireNonNull(config, "config");
         HikariDataSource pool;
         try {
@@ -73,6 +86,10 @@ public final class PostgresDatabase implements Database {
             throw new StorageException("cannot connect to " + config.describe() + ": " + rootMessage(e), e);
         }
         try {
+            if (mustExist && !hasSchema(pool)) {
+                throw new StorageException("no gateway store in " + config.describe() + " (no schema_migrations"
+                        + " table: is it the database of storage.postgresql, and has a gateway node started on it?)");
+            }
             int version = inWriteTransaction(pool, c -> migrate(c, migrations));
             return new PostgresDatabase(pool, config.describe(), version);
         } catch (SQLException | RuntimeException e) {
@@ -283,6 +300,13 @@ public final class PostgresDatabase implements Database {
             current = migration.version();
         }
         return current;
+    }
+
+    private static boolean hasSchema(HikariDataSource pool) throws SQLException {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet row = s.executeQuery("SELECT to_regclass('schema_migrations') IS NOT NULL")) {
+            return row.next() && row.getBoolean(1);
+        }
     }
 
     private static String rootMessage(Throwable e) {
