@@ -104,6 +104,6 @@ class DockerClusterFilesTest {
         assertThat(gateway.storage().backend()).isEqualTo(StorageBackend.POSTGRESQL);
         assertThat(gateway.storage().postgresql().describe()).isEqualTo("postgresql://postgres:5432/portcullis");
         assertThat(gateway.cache()).isNotNull();
-        assertThat(gateway.audit()).isNotNull();
+        assertThat(gateway.audit().nodeId()).isEqualTo("portcullis-1");
     }
 }
