@@ -67,8 +67,11 @@ class ClusterAuditTrailsTest {
                 SignInGateway.SignIn portal = node1.signIn("alice", SignInGateway.PASSWORD,
                         "https://app.test:" + node1.port + "/records");
                 String cookie = node1.reach(portal.location(), portal.cookie()).cookie();
+                clock.advance(Duration.ofMinutes(1));
                 assertThat(node2.navigate("app.test", "/records", cookie).status()).isEqualTo(200);
                 assertThat(node2.navigate("app.test", "/nothing-here", "").status()).isEqualTo(302);
+                clock.advance(Duration.ofMinutes(1));
+                assertThat(node1.navigate("app.test", "/later", "").status()).isEqualTo(302);
             }
 
             for (Path trail : List.of(trail1, trail2)) {
@@ -85,6 +88,28 @@ class ClusterAuditTrailsTest {
             assertThat(both.out().lines().toList()).hasSize(2)
                     .satisfiesExactly(line -> assertThat(line).startsWith("node-1: OK: "),
                             line -> assertThat(line).startsWith("node-2: OK: "));
+
+            // The query reads both nodes' trails and prints their events merged by time: node 2's events of minute 1
+            // come before node 1's of minute 2, which a plain concatenation (node 1's trail, then node 2's) would not.
+            Run query = audit("query", "--trail", trail1.toString(), "--trail", trail2.toString(), "--format",
+                    "json");
+            assertThat(query.exitCode()).as(query.err()).isZero();
+            List<String> merged = query.out().lines().toList();
+            assertThat(merged).hasSize(Files.readAllLines(trail1).size() + Files.readAllLines(trail2).size());
+            List<Instant> times = merged.stream().map(line -> Instant.parse(line.replaceAll(
+                    ".*\"@timestamp\":\"([^\"]+)\".*", "$1"))).toList();
+            assertThat(times).isSorted();
+            int lastOfNodeOne = -1;
+            int firstOfNodeTwoAfterTheStart = -1;
+            for (int i = 0; i < merged.size(); i++) {
+                if (merged.get(i).contains("\"service.node.name\":\"node-1\"")) {
+                    lastOfNodeOne = i;
+                } else if (firstOfNodeTwoAfterTheStart < 0 && times.get(i).isAfter(times.get(0))) {
+                    firstOfNodeTwoAfterTheStart = i;
+                }
+            }
+            assertThat(firstOfNodeTwoAfterTheStart).as("a node-2 event comes before node 1's last").isPositive()
+                    .isLessThan(lastOfNodeOne);
 
             // Node 2's end is in the shared store under its own name, not confused with node 1's.
             Run own = audit("verify", "--config", config2.toString());
