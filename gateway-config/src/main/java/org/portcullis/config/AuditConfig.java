@@ -21,9 +21,13 @@ import java.util.Objects;
  * @param flushInterval with {@link Flush#INTERVAL}, the longest time a line waits in memory before it is written and
  *                      forced to the disk
  * @param syslog        where a copy of every line is sent, or null for none
+ * @param nodeId        {@code audit.node_id}: the gateway node this trail belongs to, written on every line as
+ *                      {@code service.node.name} and naming the trail's end in a shared store; null when not set (a
+ *                      node on a PostgreSQL store then takes its host name when it starts)
  */
 public record AuditConfig(Path file, boolean logAllowed, String keyText, Rotation rotation, long maxSize,
-                          boolean compress, Flush flush, Duration flushInterval, AuditSyslogConfig syslog) {
+                          boolean compress, Flush flush, Duration flushInterval, AuditSyslogConfig syslog,
+                          String nodeId) {
 
     /** {@code audit.rotate}. */
     public enum Rotation {
@@ -82,6 +86,18 @@ public record AuditConfig(Path file, boolean logAllowed, String keyText, Rotatio
         }
     }
 
+    /** Without a node id. */
+    public AuditConfig(Path file, boolean logAllowed, String keyText, Rotation rotation, long maxSize,
+                       boolean compress, Flush flush, Duration flushInterval, AuditSyslogConfig syslog) {
+        this(file, logAllowed, keyText, rotation, maxSize, compress, flush, flushInterval, syslog, null);
+    }
+
+    /** This config naming node {@code id} (a cluster node's trail). */
+    public AuditConfig withNodeId(String id) {
+        return new AuditConfig(file, logAllowed, keyText, rotation, maxSize, compress, flush, flushInterval, syslog,
+                id);
+    }
+
     /** Without syslog output. */
     public AuditConfig(Path file, boolean logAllowed, String keyText, Rotation rotation, long maxSize,
                        boolean compress, Flush flush, Duration flushInterval) {
@@ -96,13 +112,14 @@ public record AuditConfig(Path file, boolean logAllowed, String keyText, Rotatio
 
     /** This config with {@code log_allowed} as given: the one setting that applies on reload without a restart. */
     public AuditConfig withLogAllowed(boolean value) {
-        return new AuditConfig(file, value, keyText, rotation, maxSize, compress, flush, flushInterval, syslog);
+        return new AuditConfig(file, value, keyText, rotation, maxSize, compress, flush, flushInterval, syslog,
+                nodeId);
     }
 
     @Override
     public String toString() {
         return "AuditConfig[file=" + file + ", logAllowed=" + logAllowed + ", keyText="
                 + ValueDisplay.redacted(keyText) + ", rotation=" + rotation + ", maxSize=" + maxSize + ", compress="
-                + compress + ", flush=" + flush + ", flushInterval=" + flushInterval + ", syslog=" + syslog + "]";
+                + compress + ", flush=" + flush + ", flushInterval=" + flushInterval + ", syslog=" + syslog + ", nodeId=" + nodeId + "]";
     }
 }

@@ -25,8 +25,11 @@ final class AuditValidator {
     static final String FLUSH = "flush";
     static final String FLUSH_INTERVAL = "flush_interval";
     static final String SYSLOG = "syslog";
+    static final String NODE_ID = "node_id";
     static final List<String> KEYS = List.of(FILE, LOG_ALLOWED, KEY, ROTATE, MAX_SIZE, COMPRESS, FLUSH, FLUSH_INTERVAL,
-            SYSLOG);
+            SYSLOG, NODE_ID);
+    /** A node id as it appears in every line and in messages: short, no spaces, nothing to escape. */
+    static final java.util.regex.Pattern NODE_ID_CHARS = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final String SYSLOG_ADDRESS = "address";
     static final String SYSLOG_TLS = "tls";
     static final String SYSLOG_CA_BUNDLE = "ca_bundle";
@@ -66,13 +69,19 @@ final class AuditValidator {
         Optional<Duration> interval = flushInterval(view, flush);
         Optional<YamlNode> syslogNode = view.get(SYSLOG);
         Optional<AuditSyslogConfig> syslog = syslogNode.flatMap(this::syslog);
+        Optional<YamlNode> nodeIdNode = view.get(NODE_ID);
+        Optional<String> nodeId = nodeIdNode.flatMap(n -> reader.parsed(n,
+                text -> Optional.of(text).filter(t -> NODE_ID_CHARS.matcher(t).matches()), Messages::notNodeId));
+        if (nodeIdNode.isPresent() && nodeId.isEmpty()) {
+            return Optional.empty();
+        }
         if (file.isEmpty() || logAllowed.isEmpty() || key.isEmpty() || rotation.isEmpty() || maxSize.isEmpty()
                 || compress.isEmpty() || flush.isEmpty() || interval.isEmpty()
                 || (syslogNode.isPresent() && syslog.isEmpty())) {
             return Optional.empty();
         }
         return Optional.of(new AuditConfig(file.get(), logAllowed.get(), key.get(), rotation.get(), maxSize.get(),
-                compress.get(), flush.get(), interval.get(), syslog.orElse(null)));
+                compress.get(), flush.get(), interval.get(), syslog.orElse(null), nodeId.orElse(null)));
     }
 
     private Optional<AuditSyslogConfig> syslog(YamlNode node) {

@@ -533,4 +533,9 @@ final class Messages {
     static String sectionNeeds(String section, String needed) {
         return section + " needs a '" + needed + "' section (allowed: add " + needed + ", or remove " + section + ")";
     }
+
+    /** {@code audit.node_id} (issue 18). */
+    static String notNodeId(String value) {
+        return value + " is not a node id (allowed: 1 to 64 of A-Z a-z 0-9 . _ -)";
+    }
 }

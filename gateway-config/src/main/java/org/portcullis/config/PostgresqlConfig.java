@@ -21,15 +21,19 @@ import java.util.Objects;
  * @param poolSize         connections per gateway node
  * @param connectTimeout   how long a request waits for a connection (new or from the pool) before it is refused
  * @param queryTimeout     longest a statement (or a wait for the store's write lock) may run before it is refused
+ * @param stalenessBudget  without {@code cache.redis}: how long signed-in requests are still answered after the
+ *                         {@code LISTEN/NOTIFY} fan-out channel was last heard; after it they are refused (503) until
+ *                         the channel answers again (with Redis, {@code cache.redis.staleness_budget} governs)
  */
 public record PostgresqlConfig(String host, int port, String database, String user, String password,
                                PostgresqlSslMode sslMode, Path sslRootCert, int poolSize, Duration connectTimeout,
-                               Duration queryTimeout) {
+                               Duration queryTimeout, Duration stalenessBudget) {
     public static final int DEFAULT_PORT = 5432;
     public static final int DEFAULT_POOL_SIZE = 10;
     public static final int MAX_POOL_SIZE = 200;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_STALENESS_BUDGET = Duration.ofSeconds(5);
 
     public PostgresqlConfig {
         Objects.requireNonNull(host, "host");
@@ -38,12 +42,21 @@ public record PostgresqlConfig(String host, int port, String database, String us
         Objects.requireNonNull(sslMode, "sslMode");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(queryTimeout, "queryTimeout");
+        Objects.requireNonNull(stalenessBudget, "stalenessBudget");
         if (port < 1 || port > 65_535) {
             throw new IllegalArgumentException("PostgresqlConfig: port must be 1 to 65535 but is " + port);
         }
         if (poolSize < 1 || poolSize > MAX_POOL_SIZE) {
             throw new IllegalArgumentException("PostgresqlConfig: pool size must be 1 to " + MAX_POOL_SIZE);
         }
+    }
+
+    /** The settings with the default staleness budget (tools and tests, which run no fan-out). */
+    public PostgresqlConfig(String host, int port, String database, String user, String password,
+                            PostgresqlSslMode sslMode, Path sslRootCert, int poolSize, Duration connectTimeout,
+                            Duration queryTimeout) {
+        this(host, port, database, user, password, sslMode, sslRootCert, poolSize, connectTimeout, queryTimeout,
+                DEFAULT_STALENESS_BUDGET);
     }
 
     /**
@@ -76,6 +89,6 @@ public record PostgresqlConfig(String host, int port, String database, String us
         return "PostgresqlConfig[" + describe() + ", user=" + user + ", password="
                 + (password == null ? "none" : ValueDisplay.redacted(password)) + ", sslMode=" + sslMode
                 + ", sslRootCert=" + sslRootCert + ", poolSize=" + poolSize + ", connectTimeout=" + connectTimeout
-                + ", queryTimeout=" + queryTimeout + "]";
+                + ", queryTimeout=" + queryTimeout + ", stalenessBudget=" + stalenessBudget + "]";
     }
 }

@@ -24,7 +24,9 @@ import org.portcullis.config.YamlNode.YamlScalar;
  *   <li>{@code user} (required), {@code password} (optional, best as {@code ${env:…}} or {@code ${file:…}}),
  *       {@code ssl_mode} ({@code disable | require | verify-ca | verify-full}, default {@code verify-full}),
  *       {@code ssl_root_cert} (a readable file), {@code pool_size} (1 to 200, default 10),
- *       {@code connect_timeout} (100ms to 60s, default 5s), {@code query_timeout} (100ms to 5m, default 10s).</li>
+ *       {@code connect_timeout} (100ms to 60s, default 5s), {@code query_timeout} (100ms to 5m, default 10s),
+ *       {@code staleness_budget} (1s to 5m, default 5s: the {@code LISTEN/NOTIFY} fan-out's, as
+ *       {@code cache.redis.staleness_budget} is Redis's).</li>
  * </ul>
  */
 final class PostgresqlValidator {
@@ -36,8 +38,11 @@ final class PostgresqlValidator {
     static final String POOL_SIZE = "pool_size";
     static final String CONNECT_TIMEOUT = "connect_timeout";
     static final String QUERY_TIMEOUT = "query_timeout";
+    static final String STALENESS_BUDGET = "staleness_budget";
     static final List<String> KEYS = List.of(URL, USER, PASSWORD, SSL_MODE, SSL_ROOT_CERT, POOL_SIZE, CONNECT_TIMEOUT,
-            QUERY_TIMEOUT);
+            QUERY_TIMEOUT, STALENESS_BUDGET);
+    static final Duration MIN_BUDGET = Duration.ofSeconds(1);
+    static final Duration MAX_BUDGET = Duration.ofMinutes(5);
 
     static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
     static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(60);
@@ -85,14 +90,16 @@ final class PostgresqlValidator {
                 .orElse(PostgresqlConfig.DEFAULT_CONNECT_TIMEOUT);
         Duration queryTimeout = pg.get(QUERY_TIMEOUT).map(n -> timeout(n, MAX_QUERY_TIMEOUT))
                 .orElse(PostgresqlConfig.DEFAULT_QUERY_TIMEOUT);
+        Duration budget = pg.get(STALENESS_BUDGET).map(n -> inRange(n, MIN_BUDGET, MAX_BUDGET))
+                .orElse(PostgresqlConfig.DEFAULT_STALENESS_BUDGET);
         if (url.isEmpty() || user.isEmpty() || passwordBroken || sslMode == null || rootCertBroken
-                || poolSize == null || connectTimeout == null || queryTimeout == null) {
+                || poolSize == null || connectTimeout == null || queryTimeout == null || budget == null) {
             return Optional.empty();
         }
         URI u = url.get();
         return Optional.of(new PostgresqlConfig(hostOf(u), u.getPort() == -1 ? PostgresqlConfig.DEFAULT_PORT
                 : u.getPort(), u.getPath().substring(1), user.get(), password.orElse(null), sslMode,
-                rootCert.orElse(null), poolSize, connectTimeout, queryTimeout));
+                rootCert.orElse(null), poolSize, connectTimeout, queryTimeout, budget));
     }
 
     /** A refused URL is quoted in the message, unless it may hold a password ({@code user:pw@}): then redacted. */
@@ -120,13 +127,17 @@ final class PostgresqlValidator {
     }
 
     private Duration timeout(YamlNode node, Duration max) {
+        return inRange(node, MIN_TIMEOUT, max);
+    }
+
+    private Duration inRange(YamlNode node, Duration min, Duration max) {
         Optional<Duration> value = reader.duration(node);
         if (value.isEmpty()) {
             return null;
         }
-        if (value.get().compareTo(MIN_TIMEOUT) < 0 || value.get().compareTo(max) > 0) {
+        if (value.get().compareTo(min) < 0 || value.get().compareTo(max) > 0) {
             reader.problems().error(node, Messages.outOfRange(reader.show((YamlScalar) node),
-                    Durations.format(MIN_TIMEOUT), Durations.format(max)));
+                    Durations.format(min), Durations.format(max)));
             return null;
         }
         return value.get();

@@ -225,6 +225,19 @@ class ConfigMessagesTest {
     }
 
     @Test
+    void auditNodeIdWithASpace() {
+        assertThat(files.onlyError(MINIMAL + "audit:\n  file: audit.jsonl\n  key: " + AUDIT_KEY
+                + "\n  node_id: node 1\n")).isEqualTo(files.at(7,
+                "audit.node_id: 'node 1' is not a node id (allowed: 1 to 64 of A-Z a-z 0-9 . _ -)"));
+    }
+
+    @Test
+    void auditNodeIdIsRead() throws Exception {
+        assertThat(files.load(MINIMAL + "audit:\n  file: audit.jsonl\n  key: " + AUDIT_KEY
+                + "\n  node_id: node-1.eu\n").config().audit().nodeId()).isEqualTo("node-1.eu");
+    }
+
+    @Test
     void auditRotationIsNotKnown() {
         assertThat(files.onlyError(MINIMAL + "audit:\n  file: audit.jsonl\n  key: " + AUDIT_KEY
                 + "\n  rotate: weekly\n")).isEqualTo(files.at(7,

@@ -57,6 +57,18 @@ class PostgresqlConfigTest {
         assertThat(pg.poolSize()).isEqualTo(10);
         assertThat(pg.port()).isEqualTo(5432);
         assertThat(pg.password()).isNull();
+        assertThat(pg.stalenessBudget()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void stalenessBudgetOfTheListenNotifyFanOut() throws ConfigException {
+        PostgresqlConfig pg = files.load(MINIMAL + STORAGE + "  backend: postgresql\n  postgresql:\n"
+                + "    url: postgresql://db/gateway\n    user: portcullis\n    staleness_budget: 2s\n")
+                .config().storage().postgresql();
+        assertThat(pg.stalenessBudget()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(files.errors(MINIMAL + STORAGE + "  backend: postgresql\n  postgresql:\n"
+                + "    url: postgresql://db/gateway\n    user: u\n    staleness_budget: 500ms\n")).containsExactly(
+                files.at(11, "storage.postgresql.staleness_budget: '500ms' is out of range (allowed: 1s to 5m)"));
     }
 
     @Test

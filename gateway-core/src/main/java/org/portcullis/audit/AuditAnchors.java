@@ -38,6 +38,16 @@ public final class AuditAnchors {
         return activeFile.toAbsolutePath().normalize().toString();
     }
 
+    /**
+     * The name of {@code audit}'s trail: with a node id, {@code NODE:PATH}, so that nodes writing the same path on
+     * different hosts keep apart ends in a store they share; without one, the path alone (as a single gateway always
+     * named it).
+     */
+    public static String trailName(org.portcullis.config.AuditConfig audit) {
+        String path = trailName(audit.file());
+        return audit.nodeId() == null ? path : audit.nodeId() + ":" + path;
+    }
+
     public Optional<Anchor> read(String trail) {
         return database.read(c -> {
             try (PreparedStatement select = c.prepareStatement(

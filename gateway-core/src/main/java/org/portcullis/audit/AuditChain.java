@@ -33,6 +33,8 @@ final class AuditChain {
     private final ByteArrayOutputStream scratch = new ByteArrayOutputStream(1024);
     private long lastSequence;
     private byte[] lastHash;
+    /** {@code audit.node_id}, written on every line; null: not written (a single gateway's trail, as before). */
+    private String nodeId;
 
     /** A chain that continues after the line with {@code lastSequence} and {@code lastHash} (0 and zeros: new). */
     AuditChain(AuditKey key, long lastSequence, byte[] lastHash) {
@@ -50,7 +52,7 @@ final class AuditChain {
     void append(Instant time, AuditEvent event, boolean fileStart, ByteArrayOutputStream out) {
         long sequence = lastSequence + 1;
         scratch.reset();
-        json.write(time, event, sequence, fileStart ? HEX.formatHex(lastHash) : null, fileStart ? key.id() : null,
+        json.write(time, event, nodeId, sequence, fileStart ? HEX.formatHex(lastHash) : null, fileStart ? key.id() : null,
                 scratch);
         byte[] object = scratch.toByteArray();
         int contentLength = object.length - 1; // everything but the closing brace
@@ -69,6 +71,11 @@ final class AuditChain {
         mac.update(previousHash);
         mac.update(content, 0, contentLength);
         return mac.doFinal();
+    }
+
+    /** Names the node on every line from now on (set once, before the first line is written). */
+    void nodeId(String id) {
+        this.nodeId = id;
     }
 
     long lastSequence() {

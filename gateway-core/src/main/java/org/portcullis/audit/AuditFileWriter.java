@@ -94,6 +94,7 @@ final class AuditFileWriter implements AutoCloseable {
         AuditLine last = tail.lastLine != null ? tail.lastLine : lastOfRotated(active);
         AuditChain chain = last == null ? AuditChain.start(key)
                 : new AuditChain(key, last.sequence(), HexFormat.of().parseHex(last.hash()));
+        chain.nodeId(config.nodeId());
         AuditFileWriter writer = new AuditFileWriter(config, key, chain);
         writer.lastActionAtOpen = last == null ? null : last.action();
         writer.channel = OwnerOnlyFiles.openForAppend(active);

@@ -14,6 +14,8 @@ import tools.jackson.core.json.JsonFactory;
 final class AuditJson {
     static final String TIMESTAMP = "@timestamp";
     static final String ACTION = "event.action";
+    /** ECS {@code service.node.name}: the cluster node whose trail this is ({@code audit.node_id}, issue 18). */
+    static final String NODE = "service.node.name";
     static final String OUTCOME = "event.outcome";
     static final String REASON = "event.reason";
     static final String USER = "user.name";
@@ -66,11 +68,14 @@ final class AuditJson {
      * {@code event.sequence}, and on a file's first line {@code chain.previous_hash} and {@code chain.key_id} (both
      * null otherwise). {@link AuditChain} appends {@code event.hash} after them.
      */
-    void write(Instant time, AuditEvent event, long sequence, String previousHash, String keyId,
+    void write(Instant time, AuditEvent event, String nodeId, long sequence, String previousHash, String keyId,
                ByteArrayOutputStream out) {
         try (JsonGenerator json = factory.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringProperty(TIMESTAMP, time.toString());
+            if (nodeId != null) {
+                json.writeStringProperty(NODE, nodeId);
+            }
             json.writeStringProperty(ACTION, event.action());
             json.writeStringProperty(OUTCOME, event.outcome().ecsValue());
             json.writeStringProperty(REASON, event.reason());

@@ -105,7 +105,7 @@ public final class JsonLinesAuditSink implements AuditSink {
                                boolean lifecycle) throws IOException {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.anchors = anchors;
-        this.trailName = AuditAnchors.trailName(config.file());
+        this.trailName = AuditAnchors.trailName(config);
         this.configFile = configFile;
         this.lifecycle = lifecycle;
         this.queue = new ArrayBlockingQueue<>(capacity);

@@ -61,6 +61,11 @@ final class AuditQueryCommand implements Callable<Integer> {
     @Mixin
     AuditTrailOptions trail;
 
+    @Option(names = "--trail", paramLabel = "FILE",
+            description = {"A node's active audit file (its rotated files are read too); repeat it for every node of a",
+                "cluster: the matching events of all nodes are printed merged by time."})
+    List<Path> trails = new java.util.ArrayList<>();
+
     @Option(names = "--since", paramLabel = "TIME", description = "Only events at or after TIME.")
     String since;
 
@@ -107,27 +112,83 @@ final class AuditQueryCommand implements Callable<Integer> {
             if (filter == null) {
                 return EXIT_BAD_INPUT;
             }
+            if (!trails.isEmpty()) {
+                if (!trail.files.isEmpty() || trail.config != null) {
+                    err.println("error: give --trail FILE (repeated, one per node) without FILE… or --config");
+                    return EXIT_BAD_INPUT;
+                }
+                return runMerged(filter, err);
+            }
             AuditTrailOptions.Resolved resolved = trail.resolve(err);
             if (resolved == null) {
                 return EXIT_BAD_INPUT;
             }
             List<Path> files = resolved.files();
-            return run(files, filter, err);
+            return run(output -> AuditQuery.run(files, filter, output), err);
         } finally {
             err.flush();
         }
     }
 
-    private int run(List<Path> files, AuditFilter filter, PrintWriter err) {
+    /** Where the lines come from: one trail read in order, or several nodes' matching lines merged by time. */
+    @FunctionalInterface
+    private interface Source {
+        AuditQuery.Summary feed(AuditQuery.Output output) throws IOException;
+    }
+
+    /**
+     * Several nodes' trails (issue 18): each is read in its own order, the matching lines of all are merged by their
+     * {@code @timestamp} (a stable sort: one node's lines keep their order), then printed as from one trail. The
+     * matching lines are held in memory meanwhile: narrow the query (--since, --user) on large trails.
+     */
+    private int runMerged(AuditFilter filter, PrintWriter err) {
+        List<AuditLine> matched = new java.util.ArrayList<>();
+        long read = 0;
+        long skipped = 0;
+        try {
+            for (Path active : trails) {
+                List<Path> files = org.portcullis.audit.AuditFiles.trail(active);
+                if (files.isEmpty()) {
+                    err.println("error: no audit files at " + active);
+                    return EXIT_BAD_INPUT;
+                }
+                AuditQuery.Summary one = AuditQuery.run(files, filter, matched::add);
+                read += one.read();
+                skipped += one.skipped();
+            }
+        } catch (IOException e) {
+            err.println("error: cannot read the audit trail: " + e.getMessage());
+            return EXIT_BAD_INPUT;
+        }
+        matched.sort(java.util.Comparator.comparing(AuditQueryCommand::time));
+        AuditQuery.Summary summary = new AuditQuery.Summary(matched.size(), read, skipped);
+        return run(output -> {
+            for (AuditLine line : matched) {
+                output.accept(line);
+            }
+            return summary;
+        }, err);
+    }
+
+    /** A line's {@code @timestamp} (ISO-8601 of varying precision, so compared as instants, not as text). */
+    private static Instant time(AuditLine line) {
+        try {
+            return Instant.parse(line.field("@timestamp"));
+        } catch (RuntimeException e) {
+            return Instant.MIN;
+        }
+    }
+
+    private int run(Source source, PrintWriter err) {
         // Large results: write through a buffer, not line by line through the PrintWriter's autoflush.
         Writer out = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
         AuditLineFormat lineFormat = AuditLineFormat.of(format);
         try {
             if (lineFormat.measures()) {
-                AuditQuery.run(files, filter, lineFormat::measure);
+                source.feed(lineFormat::measure);
             }
             lineFormat.header(out);
-            AuditQuery.Summary summary = AuditQuery.run(files, filter, line -> lineFormat.line(line, out));
+            AuditQuery.Summary summary = source.feed(line -> lineFormat.line(line, out));
             out.flush();
             spec.commandLine().getOut().flush();
             if (format == Format.table) {

@@ -5,14 +5,16 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.portcullis.audit.AuditAnchors;
+import org.portcullis.audit.AuditFiles;
 import org.portcullis.audit.AuditKey;
 import org.portcullis.audit.AuditLineReader;
 import org.portcullis.audit.AuditVerifier;
 import org.portcullis.config.AuditConfig;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,6 +48,11 @@ final class AuditVerifyCommand implements java.util.concurrent.Callable<Integer>
             description = "Where the audit key is: an environment variable or a file (as audit.key in the config).")
     String key;
 
+    @Option(names = "--trail", paramLabel = "FILE",
+            description = {"A node's active audit file (its rotated files beside it are read too); repeat it for every",
+                "node of a cluster: each trail is verified on its own and reported under its node id."})
+    List<Path> trails = new ArrayList<>();
+
     /** The environment, replaceable in tests. */
     Function<String, String> environment = System::getenv;
 
@@ -54,6 +61,9 @@ final class AuditVerifyCommand implements java.util.concurrent.Callable<Integer>
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
+            if (!trails.isEmpty()) {
+                return verifyNodes(out, err);
+            }
             AuditTrailOptions.Resolved resolved = trail.resolve(err);
             if (resolved == null) {
                 return EXIT_BAD_INPUT;
@@ -71,8 +81,9 @@ final class AuditVerifyCommand implements java.util.concurrent.Callable<Integer>
                 unchecked = audit == null ? "the end is not checked against the store's note of it (give --config)"
                         : "the end is not checked: the config has no storage section to note it in";
             } else {
-                try (EmbeddedDatabase store = EmbeddedDatabase.openExisting(resolved.storage().dataDir())) {
-                    anchor = new AuditAnchors(store).read(AuditAnchors.trailName(audit.file())).orElse(null);
+                try (Database store = StoreLocation.of(resolved.storage()).openExisting()) {
+                    anchor = new AuditAnchors(store).read(AuditAnchors.trailName(
+                            org.portcullis.audit.AuditNode.named(resolved.config()))).orElse(null);
                 } catch (RuntimeException e) {
                     err.println("error: cannot read where the trail ended from the store: " + e.getMessage());
                     return EXIT_BAD_INPUT;
@@ -104,6 +115,46 @@ final class AuditVerifyCommand implements java.util.concurrent.Callable<Integer>
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * Several nodes' trails (issue 18): each chain is verified on its own, since each node seals its own, and one line
+     * per node says {@code NODE: OK: …} or {@code NODE: BROKEN: FILE:LINE: …}; broken if any is.
+     */
+    private int verifyNodes(PrintWriter out, PrintWriter err) {
+        if (!trail.files.isEmpty() || trail.config != null) {
+            err.println("error: give --trail FILE (repeated, one per node) without FILE… or --config");
+            return EXIT_BAD_INPUT;
+        }
+        AuditKey auditKey = key(null, err);
+        if (auditKey == null) {
+            return EXIT_BAD_INPUT;
+        }
+        boolean broken = false;
+        for (Path active : trails) {
+            List<Path> files;
+            try {
+                files = AuditFiles.trail(active);
+                if (files.isEmpty()) {
+                    err.println("error: no audit files at " + active);
+                    return EXIT_BAD_INPUT;
+                }
+                String node = NodeTrails.nodeOf(files, active);
+                AuditVerifier.Result result = AuditVerifier.verify(files, auditKey);
+                if (result instanceof AuditVerifier.Broken b) {
+                    broken = true;
+                    out.println(node + ": BROKEN: " + b.file() + ":" + b.line() + ": " + b.kind().label() + ": "
+                            + b.detail());
+                } else {
+                    AuditVerifier.Intact intact = (AuditVerifier.Intact) result;
+                    out.println(node + ": " + describe(intact) + runsNote(intact.runs()));
+                }
+            } catch (IOException e) {
+                err.println("error: cannot read the audit trail " + active + ": " + e.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+        }
+        return broken ? EXIT_BROKEN : EXIT_OK;
     }
 
     static String describe(AuditVerifier.Intact intact) {

@@ -7,15 +7,18 @@ import org.portcullis.config.LoadedConfig;
 
 /**
  * Where the admin commands find the gateway's files when given {@code --config portcullis.yaml}: the users file
- * ({@code users.file}) and the store ({@code storage.data_dir}), read from the same config the gateway runs with, so
+ * ({@code users.file}) and the store ({@code storage.data_dir} or {@code storage.postgresql}), read from the same config the gateway runs with, so
  * an admin does not have to repeat paths that may drift from it.
  */
 final class ConfigPaths {
     private ConfigPaths() {
     }
 
-    /** The config's {@code storage.data_dir}, or null after saying why not on {@code err}. */
-    static Path dataDir(Path config, PrintWriter err) {
+    /**
+     * The config's store ({@code storage.data_dir}, or {@code storage.postgresql} with {@code backend: postgresql}),
+     * or null after saying why not on {@code err}.
+     */
+    static StoreLocation store(Path config, PrintWriter err) {
         GatewayConfig loaded = load(config, err);
         if (loaded == null) {
             return null;
@@ -24,7 +27,7 @@ final class ConfigPaths {
             err.println("error: " + config + " has no storage section (storage.data_dir is where the store is)");
             return null;
         }
-        return loaded.storage().dataDir();
+        return StoreLocation.of(loaded.storage());
     }
 
     /** The config's {@code users.file}, or null after saying why not on {@code err}. */

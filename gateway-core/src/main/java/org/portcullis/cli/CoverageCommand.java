@@ -1,7 +1,6 @@
 package org.portcullis.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +15,7 @@ import org.portcullis.coverage.EntryPointProbe;
 import org.portcullis.coverage.Guard;
 import org.portcullis.coverage.ProbeResult;
 import org.portcullis.coverage.ProtectedSystem;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -148,12 +147,11 @@ final class CoverageCommand implements Runnable {
 
         /** Into the store's admin events, which the running gateway moves into the sealed trail. */
         private void record(CoverageCheck check, GatewayConfig config, PrintWriter out) {
-            if (config.storage() == null
-                    || !Files.isRegularFile(config.storage().dataDir().resolve(EmbeddedDatabase.FILE_NAME))) {
+            if (config.storage() == null || StoreLocation.of(config.storage()).missing().isPresent()) {
                 out.println("Not recorded in the audit trail: the config has no store yet (storage.data_dir)");
                 return;
             }
-            try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(config.storage().dataDir())) {
+            try (Database database = StoreLocation.of(config.storage()).openExisting()) {
                 new AdminEvents(database).record(clock, CoverageCheck.COMMAND, check.aroundTheGateway().isEmpty()
                         ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE, null, check.summary());
                 out.println("Recorded in the audit trail as " + CoverageCheck.COMMAND);

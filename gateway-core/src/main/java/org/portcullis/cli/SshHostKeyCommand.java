@@ -11,7 +11,7 @@ import org.portcullis.config.LoadedConfig;
 import org.portcullis.crypto.EncryptionKey;
 import org.portcullis.crypto.SecretBox;
 import org.portcullis.ssh.SshHostKeys;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,7 +46,7 @@ public final class SshHostKeyCommand implements Callable<Integer> {
             return 2;
         }
         Optional<KeyPair> key;
-        try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(gateway.storage().dataDir())) {
+        try (Database database = StoreLocation.of(gateway.storage()).openExisting()) {
             key = new SshHostKeys(database, new SecretBox(EncryptionKey.parse(
                     gateway.storage().encryptionKeyText())), Clock.systemUTC()).load();
         } catch (RuntimeException e) {

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
@@ -16,7 +15,7 @@ import java.util.function.Supplier;
 import org.portcullis.crypto.EncryptionKey;
 import org.portcullis.crypto.KeyRotation;
 import org.portcullis.crypto.SecretBoxException;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 import org.portcullis.storage.StorageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,8 +88,8 @@ public final class StorageCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             try {
-                Path dataDir = store.resolve(err);
-                if (dataDir == null || StoreArgument.reportMissingDatabase(dataDir, err)) {
+                StoreLocation location = store.resolve(err);
+                if (location == null || StoreArgument.reportMissing(location, err)) {
                     return EXIT_BAD_INPUT;
                 }
                 EncryptionKey oldKey;
@@ -112,7 +111,7 @@ public final class StorageCommand implements Runnable {
                     err.println("error: the new key is the old key (" + oldKey.id() + ")");
                     return EXIT_BAD_INPUT;
                 }
-                try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(dataDir)) {
+                try (Database database = location.openExisting()) {
                     int count = KeyRotation.rotate(database, oldKey, newKey, parent.clock);
                     new AdminEvents(database).record(parent.clock, "storage.rotate_key", AuditOutcome.SUCCESS, null,
                             "from=" + oldKey.id() + " to=" + newKey.id() + " secrets=" + count);

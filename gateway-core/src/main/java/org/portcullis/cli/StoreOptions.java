@@ -5,23 +5,26 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --data-dir DIR} or {@code --config FILE}: the store a command works on, given directly or read from the
- * gateway's config ({@code storage.data_dir}).
+ * {@code --data-dir DIR} or {@code --config FILE}: the store a command works on, given directly (a SQLite store) or
+ * read from the gateway's config: {@code storage.data_dir}, or with {@code storage.backend: postgresql} the shared
+ * database of {@code storage.postgresql} ({@link StoreLocation}).
  */
 final class StoreOptions {
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "The gateway's storage.data_dir.")
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "The gateway's storage.data_dir (a SQLite store; a PostgreSQL store needs --config).")
     Path dataDir;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "The gateway's config: its storage.data_dir is used (instead of --data-dir).")
+            description = "The gateway's config: its store is used (storage.data_dir, or storage.postgresql with"
+                    + " storage.backend: postgresql), instead of --data-dir.")
     Path config;
 
-    /** The data directory, or null after saying what is wrong on {@code err}. */
-    Path resolve(PrintWriter err) {
+    /** The store, or null after saying what is wrong on {@code err}. */
+    StoreLocation resolve(PrintWriter err) {
         Boolean fromConfig = ConfigPaths.useConfig(dataDir, "--data-dir DIR", config, err);
         if (fromConfig == null) {
             return null;
         }
-        return fromConfig ? ConfigPaths.dataDir(config, err) : dataDir;
+        return fromConfig ? ConfigPaths.store(config, err) : new StoreLocation.Embedded(dataDir);
     }
 }

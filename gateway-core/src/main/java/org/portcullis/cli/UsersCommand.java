@@ -25,7 +25,7 @@ import org.portcullis.config.UsersFileLoader;
 import org.portcullis.config.UsersFileWriter;
 import org.portcullis.identity.Argon2Parameters;
 import org.portcullis.identity.PasswordHasher;
-import org.portcullis.storage.EmbeddedDatabase;
+import org.portcullis.storage.Database;
 import org.portcullis.storage.StorageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,7 +84,8 @@ public final class UsersCommand implements Runnable {
         Path file;
 
         @Option(names = "--config", paramLabel = "FILE",
-                description = "The gateway's config: its users.file and storage.data_dir are used.")
+                description = "The gateway's config: its users.file and store (storage.data_dir, or storage.postgresql)"
+                        + " are used.")
         Path config;
 
         @Option(names = "--data-dir", paramLabel = "DIR",
@@ -105,7 +106,7 @@ public final class UsersCommand implements Runnable {
 
         /** The users file, and the store (null when not given), as resolved from the options. */
         Path usersFile;
-        Path dataDir;
+        StoreLocation store;
 
         @Override
         public final Integer call() {
@@ -123,10 +124,10 @@ public final class UsersCommand implements Runnable {
                     return fail(fileOption.config + " has no users section (users.file is where the users are)");
                 }
                 usersFile = loaded.config().users().file();
-                dataDir = loaded.config().storage() == null ? null : loaded.config().storage().dataDir();
+                store = loaded.config().storage() == null ? null : StoreLocation.of(loaded.config().storage());
             } else if (fileOption.file != null) {
                 usersFile = fileOption.file;
-                dataDir = fileOption.dataDir;
+                store = fileOption.dataDir == null ? null : new StoreLocation.Embedded(fileOption.dataDir);
             } else {
                 err().println("error: give --config FILE (the gateway's config) or --file USERS");
                 err().flush();
@@ -143,17 +144,17 @@ public final class UsersCommand implements Runnable {
          * users file, which does not say whom it concerned: the admin is told so.
          */
         void audit(String command, String user, String detail) {
-            if (dataDir == null) {
+            if (store == null) {
                 err().println("note: not recorded as an admin event (give --config, or --data-dir, to name '"
                         + user + "' in the audit trail)");
                 err().flush();
                 return;
             }
-            if (StoreArgument.reportMissingDatabase(dataDir, err())) {
+            if (StoreArgument.reportMissing(store, err())) {
                 err().flush();
                 return;
             }
-            try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(dataDir)) {
+            try (Database database = store.openExisting()) {
                 new AdminEvents(database).record(Clock.systemUTC(), command, AuditOutcome.SUCCESS, user, detail);
             } catch (StorageException e) {
                 err().println("warning: the change is made but not recorded as an admin event: " + e.getMessage());
@@ -361,12 +362,12 @@ public final class UsersCommand implements Runnable {
                 return FAILED;
             }
             Map<String, AccountFactors> factors = null;
-            if (dataDir != null) {
-                if (StoreArgument.reportMissingDatabase(dataDir, err())) {
+            if (store != null) {
+                if (StoreArgument.reportMissing(store, err())) {
                     err().flush();
                     return BAD_ARGUMENTS;
                 }
-                try (EmbeddedDatabase database = EmbeddedDatabase.openExisting(dataDir)) {
+                try (Database database = store.openExisting()) {
                     factors = AccountFactors.read(database);
                 } catch (StorageException e) {
                     return fail("cannot read the store: " + e.getMessage());

@@ -3,6 +3,8 @@ package org.portcullis.cluster;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Properties;
+import org.portcullis.config.PostgresqlConfig;
 import org.portcullis.config.RedisConfig;
 import org.portcullis.portal.guard.CallbackCodeStore;
 import org.portcullis.portal.guard.InMemoryCallbackCodeStore;
@@ -11,6 +13,7 @@ import org.portcullis.regulation.SplitFailureCounter;
 import org.portcullis.session.CacheFreshness;
 import org.portcullis.session.SessionFanOut;
 import org.portcullis.session.SessionInvalidations;
+import org.portcullis.storage.PostgresDatabase;
 import org.portcullis.tokens.InMemoryTokenStore;
 import org.portcullis.tokens.TokenStore;
 import org.portcullis.webauthn.ChallengeStore;
@@ -20,11 +23,16 @@ import org.portcullis.webauthn.RelyingPartySettings;
 /**
  * What a node shares with the others, or keeps to itself: without {@code cache.redis} (a single gateway) WebAuthn
  * challenges, SSO callback codes and the remote-access tokens ({@link #tokenStore}) stay in memory and the failure
- * counters in the durable store, as before; with it, challenges, codes, tokens and the per-address counters are in Redis and the node's session invalidations travel on the
+ * counters in the durable store, as before, and on a PostgreSQL store the invalidations travel on its
+ * {@code LISTEN/NOTIFY} ({@link #postgres}); with Redis, challenges, codes, tokens and the per-address counters are
+ * in Redis and the node's session invalidations travel on the
  * fan-out channel ({@link SessionFanOut}), whose silence beyond the staleness budget makes the node refuse signed-in
  * requests ({@link #freshness()}). Built once by the server's sign-in assembly; closed with it.
  */
 public final class SharedState implements AutoCloseable {
+    /** The {@code LISTEN/NOTIFY} channel of a PostgreSQL cluster (notifications are per database). */
+    public static final String CHANNEL = "portcullis_invalidations";
+
     private final CallbackCodeStore callbackCodes;
     private final ChallengeStore challenges;
     private final FailureCounter failures;
@@ -71,6 +79,27 @@ public final class SharedState implements AutoCloseable {
         }
     }
 
+    /**
+     * A node of a cluster on PostgreSQL without Redis: session invalidations travel on PostgreSQL
+     * {@code LISTEN/NOTIFY} ({@link PostgresInvalidationChannel}, on connections of its own), with the same staleness
+     * budget as on Redis ({@code storage.postgresql.staleness_budget}). Challenges and callback codes stay in this
+     * node's memory and the failure counters in the durable store (docs/cluster.md, "Without Redis").
+     */
+    public static SharedState postgres(PostgresqlConfig config, SessionInvalidations invalidations,
+                                       FailureCounter durable, Clock clock, SecureRandom random) {
+        Objects.requireNonNull(config, "config");
+        Properties properties = PostgresDatabase.driverProperties(config, "portcullis-fan-out");
+        properties.setProperty("user", config.user());
+        if (config.password() != null) {
+            properties.setProperty("password", config.password());
+        }
+        SessionFanOut fanOut = new SessionFanOut(new PostgresInvalidationChannel(config.jdbcUrl(), properties,
+                CHANNEL, random), invalidations, config.stalenessBudget());
+        return new SharedState(new InMemoryCallbackCodeStore(clock),
+                new InMemoryChallengeStore(random, clock, RelyingPartySettings.DEFAULT_CHALLENGE_TTL), durable,
+                fanOut, fanOut, null, clock);
+    }
+
     public CallbackCodeStore callbackCodes() {
         return callbackCodes;
     }
@@ -91,13 +120,13 @@ public final class SharedState implements AutoCloseable {
         return failures;
     }
 
-    /** Whether this state is shared with other nodes (Redis), so that readiness has a part to check. */
+    /** Whether this node has a fan-out channel (Redis or PostgreSQL), so that readiness has a part to check. */
     public boolean shared() {
-        return redis != null;
+        return fanOut != null;
     }
 
     /**
-     * Why the shared state cannot be trusted now (readiness): with Redis, the fan-out channel has not been heard
+     * Why the shared state cannot be trusted now (readiness): with Redis or PostgreSQL, the fan-out channel has not been heard
      * within its staleness budget (signed-in requests are refused meanwhile). Always empty for one node's own memory.
      */
     public java.util.Optional<String> problem() {
@@ -110,7 +139,7 @@ public final class SharedState implements AutoCloseable {
         return freshness;
     }
 
-    /** Stops the fan-out, then closes the connections to Redis. */
+    /** Stops the fan-out (closing its channel), then closes the connections to Redis if any. */
     @Override
     public void close() {
         if (fanOut != null) {

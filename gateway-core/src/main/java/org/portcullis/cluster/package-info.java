@@ -5,6 +5,6 @@
  * ({@link org.portcullis.cluster.RedisInvalidationChannel}). Each class implements a seam of the package that owns the
  * concept ({@code webauthn.ChallengeStore}, {@code portal.guard.CallbackCodeStore}, {@code tokens.TokenStore},
  * {@code regulation.FailureCounter},
- * {@code session.InvalidationChannel}); only {@code server} wires them. See docs/cluster-redis.md.
+ * {@code session.InvalidationChannel}); only {@code server} wires them. See docs/cluster.md.
  */
 package org.portcullis.cluster;

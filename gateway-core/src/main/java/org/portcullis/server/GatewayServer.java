@@ -121,7 +121,8 @@ public final class GatewayServer implements AutoCloseable {
         AuditSink audit;
         try {
             audit = config.audit() == null ? NoopAuditSink.INSTANCE : JsonLinesAuditSink.openForGateway(
-                    config.audit(), clock, storage == null ? null : new AuditAnchors(storage), config.source());
+                    org.portcullis.audit.AuditNode.named(config), clock,
+                    storage == null ? null : new AuditAnchors(storage), config.source());
         } catch (Exception e) {
             if (storage != null) {
                 storage.close();

@@ -167,10 +167,7 @@ public final class SignInAssembly implements AutoCloseable {
         // (SECURITY-RULES 11 and 23).
         SessionManagers sessions = new SessionManagers(new StreamCuttingSessionStore(
                 new InvalidatingSessionStore(sqlite, invalidations), liveStreams, clock), clock, random, sessionCache);
-        // Issue 18: with cache.redis, challenges, callback codes, address counters and the fan-out of invalidations.
-        SharedState shared = config.cache() == null ? SharedState.local(new SqliteFailureCounter(database), clock, random)
-                : SharedState.redis(config.cache().redis(), invalidations, new SqliteFailureCounter(database), clock,
-                random);
+        SharedState shared = sharedState(config, invalidations, new SqliteFailureCounter(database), clock, random);
         Regulators regulators = new Regulators(shared.failures(), clock);
         FileUserDirectory directory = new FileUserDirectory(users);
         // users.ldap: the directory after the file (docs/ldap.md, "Both sources"); null without one.
@@ -230,6 +227,22 @@ public final class SignInAssembly implements AutoCloseable {
     }
 
     /**
+     * Issue 18: with {@code cache.redis}, challenges, callback codes, address counters and the fan-out of
+     * invalidations in Redis; without it on a PostgreSQL store, the fan-out on its {@code LISTEN/NOTIFY}; otherwise
+     * everything in this process.
+     */
+    private static SharedState sharedState(GatewayConfig config, SessionInvalidations invalidations,
+                                           SqliteFailureCounter durable, Clock clock, SecureRandom random) {
+        if (config.cache() != null) {
+            return SharedState.redis(config.cache().redis(), invalidations, durable, clock, random);
+        }
+        if (config.storage().postgresql() != null) {
+            return SharedState.postgres(config.storage().postgresql(), invalidations, durable, clock, random);
+        }
+        return SharedState.local(durable, clock, random);
+    }
+
+    /**
      * Unknown logins are hashed against a dummy hash with the parameters of the first account, so that they cost
      * what a real account costs (a file with one cost setting, as {@code portcullis users} writes it).
      */
@@ -257,7 +270,8 @@ public final class SignInAssembly implements AutoCloseable {
 
     /**
      * The readiness checks of the optional parts sign-in depends on: the directory ({@code users.ldap}) must answer,
-     * and with {@code cache.redis} the fan-out channel must have been heard within its staleness budget.
+     * and with {@code cache.redis} or a PostgreSQL store the fan-out channel must have been heard within its staleness
+     * budget.
      */
     public List<HealthCheck> healthChecks() {
         List<HealthCheck> checks = new ArrayList<>();

@@ -2,7 +2,8 @@ package org.portcullis.session;
 
 /**
  * The wire between the nodes of a cluster for {@link SessionInvalidation}s (issue 18): Redis pub/sub today
- * ({@code cluster.RedisInvalidationChannel}); PostgreSQL {@code LISTEN/NOTIFY} could carry the same. Only
+ * ({@code cluster.RedisInvalidationChannel}) or, without Redis on a PostgreSQL store, {@code LISTEN/NOTIFY}
+ * ({@code cluster.PostgresInvalidationChannel}). Only
  * {@link SessionFanOut} uses it; it holds no policy: what a silent channel means is decided there.
  *
  * <p>Every message reaches every node subscribed at that moment, at most once, in the order one node sent them; a

@@ -64,7 +64,20 @@ public final class PostgresDatabase implements Database {
         return open(config, StorageSchema.MIGRATIONS);
     }
 
+    /**
+     * Like {@link #open(PostgresqlConfig)}, for the admin commands: a database in which no gateway ever created its
+     * schema is refused (a {@link StorageException} naming it), instead of being given an empty store the gateway
+     * does not use. A schema made by an older release is brought up to date, as a node's start would.
+     */
+    public static PostgresDatabase openExisting(PostgresqlConfig config) {
+        return open(config, StorageSchema.MIGRATIONS, true);
+    }
+
     static PostgresDatabase open(PostgresqlConfig config, List<Migration> migrations) {
+        return open(config, migrations, false);
+    }
+
+    private static PostgresDatabase open(PostgresqlConfig config, List<Migration> migrations, boolean mustExist) {
         Objects.requireNonNull(config, "config");
         HikariDataSource pool;
         try {
@@ -73,6 +86,10 @@ public final class PostgresDatabase implements Database {
             throw new StorageException("cannot connect to " + config.describe() + ": " + rootMessage(e), e);
         }
         try {
+            if (mustExist && !hasSchema(pool)) {
+                throw new StorageException("no gateway store in " + config.describe() + " (no schema_migrations"
+                        + " table: is it the database of storage.postgresql, and has a gateway node started on it?)");
+            }
             int version = inWriteTransaction(pool, c -> migrate(c, migrations));
             return new PostgresDatabase(pool, config.describe(), version);
         } catch (SQLException | RuntimeException e) {
@@ -99,6 +116,16 @@ public final class PostgresDatabase implements Database {
         hikari.setAutoCommit(true);
         // Start-up fails on a server unreachable for connect_timeout (fail closed: no node serves without its store).
         hikari.setInitializationFailTimeout(Math.max(250, config.connectTimeout().toMillis()));
+        hikari.setDataSourceProperties(driverProperties(config, "portcullis"));
+        return hikari;
+    }
+
+    /**
+     * The driver settings every connection to {@code config}'s server gets (TLS, timeouts, the statement and lock
+     * timeouts), without the credentials; also the fan-out channel's ({@code cluster.PostgresInvalidationChannel}),
+     * which keeps connections of its own. {@code applicationName} shows in {@code pg_stat_activity}.
+     */
+    public static Properties driverProperties(PostgresqlConfig config, String applicationName) {
         Properties driver = new Properties();
         driver.setProperty("sslmode", config.sslMode().yamlName());
         if (config.sslRootCert() != null) {
@@ -114,12 +141,11 @@ public final class PostgresDatabase implements Database {
         long querySeconds = Math.max(1, (config.queryTimeout().toMillis() + 999) / 1000);
         driver.setProperty("socketTimeout", Long.toString(querySeconds + 5));
         driver.setProperty("tcpKeepAlive", "true");
-        driver.setProperty("ApplicationName", "portcullis");
+        driver.setProperty("ApplicationName", applicationName);
         driver.setProperty("options", "-c statement_timeout=" + config.queryTimeout().toMillis()
                 + " -c lock_timeout=" + config.queryTimeout().toMillis()
                 + " -c idle_in_transaction_session_timeout=" + Math.max(1_000, config.queryTimeout().toMillis() * 2));
-        hikari.setDataSourceProperties(driver);
-        return hikari;
+        return driver;
     }
 
     @Override
@@ -274,6 +300,13 @@ public final class PostgresDatabase implements Database {
             current = migration.version();
         }
         return current;
+    }
+
+    private static boolean hasSchema(HikariDataSource pool) throws SQLException {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet row = s.executeQuery("SELECT to_regclass('schema_migrations') IS NOT NULL")) {
+            return row.next() && row.getBoolean(1);
+        }
     }
 
     private static String rootMessage(Throwable e) {
