@@ -11,7 +11,8 @@
 #
 # Environment (all optional):
 #   ROUNDS=3           measured rounds; each round moves SIZE_MIB up and down over every path
-#   WARMUP=1           unmeasured rounds first (the JVMs compile their hot paths during the first transfers)
+#   WARMUP=2           unmeasured rounds first (the JVMs compile their hot paths during the first transfers; after one
+#                      round the gateway still used 2-3x the CPU per 100 MiB of the third)
 #   SIZE_MIB=100       MiB per transfer
 #   CIPHER=aes128-gcm@openssh.com   the only cipher offered, on the target and on both SSH jump legs
 #   PORTCULLIS_JAVA_OPTS=""         extra JVM options of the gateway (e.g. a JFR recording)
@@ -27,7 +28,7 @@ JAR="$REPO_ROOT/gateway-core/target/portcullis.jar"
 STATS="$BENCH_DIR/sshstats.py"
 
 ROUNDS="${ROUNDS:-3}"
-WARMUP="${WARMUP:-1}"
+WARMUP="${WARMUP:-2}"
 SIZE_MIB="${SIZE_MIB:-100}"
 CIPHER="${CIPHER:-aes128-gcm@openssh.com}"
 PORTCULLIS_JAVA_OPTS="${PORTCULLIS_JAVA_OPTS:-}"

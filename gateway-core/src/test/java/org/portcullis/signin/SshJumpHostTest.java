@@ -298,8 +298,8 @@ class SshJumpHostTest {
 
     @Test
     void everyByteATargetSendsBeforeClosingReachesTheClient() throws Exception {
-        // The target writes 8 MiB as fast as it can and closes: the gateway reads its end while megabytes still
-        // wait to go to the client, and must send all of them before the channel's EOF.
+        // The target writes 8 MiB as fast as it can and closes at once: every byte must reach the client before the
+        // channel's EOF, none twice (counted by wc -c behind the client's -W stream).
         OpenSsh.Run run = openSsh.sshCountingOutput(SignInGateway.PASSWORD, List.of(totp.code(aliceSecret)), "-W",
                 "burst:9", "alice@gateway");
         assertThat(run.exit()).as(run.output()).isZero();
