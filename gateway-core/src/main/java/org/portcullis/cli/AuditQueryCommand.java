@@ -21,7 +21,6 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.portcullis.audit.AuditFilter;
-import org.portcullis.audit.AuditLine;
 import org.portcullis.audit.AuditQuery;
 import org.portcullis.audit.MergedTrails;
 import org.portcullis.audit.NodeTrail;
