@@ -23,13 +23,15 @@ import java.util.Objects;
  * @param verification the chain check over {@link #files}
  * @param mfa         the trail's MFA facts for the period (factor use, last coverage check, sealed range)
  * @param coverage    what the config says about MFA coverage, or null when the report was made without a config
+ * @param nodes       with several nodes' trails ({@link #readNodes}): each node's own chain check, in the order given;
+ *                    empty for one trail. {@link #verification} is then the first broken node's, else all intact
  */
 public record AuditReport(Instant since, Instant until, Instant generated, List<Path> files, long events,
                           long skipped, List<Day> days, Totals totals, Table<Failures> failuresByUser,
                           Table<Failures> failuresByAddress, Table<Suspicious> suspicious, Table<Reach> reach,
                           Table<Change> enrolments, Table<Change> adminActions, Table<Remote> remote,
                           AuditVerifier.Result verification, MfaTrail mfa,
-                          org.portcullis.coverage.MfaCoverage coverage) {
+                          org.portcullis.coverage.MfaCoverage coverage, List<NodeCheck> nodes) {
 
     /** Rows per table; beyond that the report names the count and points to {@code audit query}. */
     public static final int MAX_ROWS = 500;
@@ -41,12 +43,33 @@ public record AuditReport(Instant since, Instant until, Instant generated, List<
         days = List.copyOf(days);
         Objects.requireNonNull(verification, "verification");
         Objects.requireNonNull(mfa, "mfa");
+        nodes = List.copyOf(nodes);
+    }
+
+    /** Whether the report is over several nodes' trails (its rows then name their node). */
+    public boolean clustered() {
+        return !nodes.isEmpty();
+    }
+
+    /**
+     * One node's chain check over the files that hold the period.
+     *
+     * @param node         the node id
+     * @param files        its files read for the period
+     * @param verification its chain, verified on its own (each node seals its own)
+     */
+    public record NodeCheck(String node, List<Path> files, AuditVerifier.Result verification) {
+        public NodeCheck {
+            Objects.requireNonNull(node, "node");
+            files = List.copyOf(files);
+            Objects.requireNonNull(verification, "verification");
+        }
     }
 
     /** This report with the config's coverage (the trail alone does not know the systems or the register). */
     public AuditReport withCoverage(org.portcullis.coverage.MfaCoverage other) {
         return new AuditReport(since, until, generated, files, events, skipped, days, totals, failuresByUser,
-                failuresByAddress, suspicious, reach, enrolments, adminActions, remote, verification, mfa, other);
+                failuresByAddress, suspicious, reach, enrolments, adminActions, remote, verification, mfa, other, nodes);
     }
 
     /**
@@ -88,6 +111,15 @@ public record AuditReport(Instant since, Instant until, Instant generated, List<
     public static AuditReport read(List<Path> files, Instant since, Instant until, AuditKey key, Instant generated)
             throws IOException {
         return AuditReportCollector.collect(files, since, until, key, generated);
+    }
+
+    /**
+     * Reads several nodes' trails together (issue 18): each node's chain is verified on its own, and the events of
+     * all are merged by time ({@link MergedTrails}) and counted as one trail's; listed events name their node.
+     */
+    public static AuditReport readNodes(List<NodeTrail> trails, Instant since, Instant until, AuditKey key,
+                                        Instant generated) throws IOException {
+        return AuditReportCollector.collectNodes(trails, since, until, key, generated);
     }
 
     /** Rows of one table, at most {@link #MAX_ROWS}, and how many more there were. */
@@ -139,9 +171,12 @@ public record AuditReport(Instant since, Instant until, Instant generated, List<
         }
     }
 
-    /** One suspicious event; {@code detail} says what (the new network, the lockout's kind). */
+    /**
+     * One suspicious event; {@code detail} says what (the new network, the lockout's kind); {@code node} the node
+     * whose trail holds it (null for one trail), as on the other listed rows.
+     */
     public record Suspicious(Instant time, SuspiciousKind kind, String user, String source, String host,
-                             String detail) {
+                             String detail, String node) {
     }
 
     /**
@@ -157,11 +192,11 @@ public record AuditReport(Instant since, Instant until, Instant generated, List<
      */
     public record Remote(Instant opened, Instant closed, String user, String kind, String target, String source,
                          String session, String factors, long durationSeconds, long bytesFromClient,
-                         long bytesToClient, String reason) {
+                         long bytesToClient, String reason, String node) {
     }
 
     /** An enrolment, reset, admin command or config reload, as the trail has it. */
     public record Change(Instant time, String action, String outcome, String reason, String user, String target,
-                         String source, String detail) {
+                         String source, String detail, String node) {
     }
 }

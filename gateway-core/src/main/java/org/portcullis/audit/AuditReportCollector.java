@@ -53,6 +53,8 @@ final class AuditReportCollector {
     private AuditReport.Sealed lastSealed;
     private final List<String> configHashes = new ArrayList<>();
     private long reloads;
+    /** The node whose line is being taken, with several nodes' trails; null for one trail. */
+    private String node;
 
     private static final int SUCCEEDED = 0;
     private static final int FAILED = 1;
@@ -116,21 +118,79 @@ final class AuditReportCollector {
         try (AuditLineReader reader = new AuditLineReader(files)) {
             AuditLineReader.RawLine raw;
             while ((raw = reader.next()) != null) {
-                AuditLine line = raw.terminated() ? AuditLine.parse(raw.bytes(), raw.length()) : null;
-                Instant time = line == null ? null : time(line);
-                if (time == null) {
-                    skipped++;
-                } else if (time.isBefore(since)) {
-                    learnNetwork(line);
-                    coverageCheck(line, time);
-                } else if (time.isBefore(until)) {
-                    events++;
-                    count(line, time);
-                    coverageCheck(line, time);
-                    sealed(line, time);
-                }
+                take(raw.terminated() ? AuditLine.parse(raw.bytes(), raw.length()) : null);
             }
         }
+    }
+
+    /** One line of the trail, oldest first; null: not a sealed audit line. */
+    private void take(AuditLine line) {
+        Instant time = line == null ? null : time(line);
+        if (time == null) {
+            skipped++;
+        } else if (time.isBefore(since)) {
+            learnNetwork(line);
+            coverageCheck(line, time);
+        } else if (time.isBefore(until)) {
+            events++;
+            count(line, time);
+            coverageCheck(line, time);
+            sealed(line, time);
+        }
+    }
+
+    /**
+     * Several nodes' trails: the lines of all up to the end of the period merged by time (the merge {@code audit
+     * query --trail} uses) and taken as one trail's, each node's chain over the period verified on its own.
+     */
+    static AuditReport collectNodes(List<NodeTrail> trails, Instant since, Instant until, AuditKey key,
+                                    Instant generated) throws IOException {
+        if (!since.isBefore(until)) {
+            throw new IllegalArgumentException("the period is empty: " + since + " is not before " + until);
+        }
+        AuditReportCollector collector = new AuditReportCollector(since, until);
+        AuditFilter history = new AuditFilter(null, until, null, null, null, null, null);
+        AuditFilter period = new AuditFilter(since, until, null, null, null, null, null);
+        AuditFilter everyLine = new AuditFilter(null, null, null, null, null, null, null);
+        List<NodeTrail> upToUntil = new ArrayList<>();
+        List<AuditReport.NodeCheck> checks = new ArrayList<>();
+        List<Path> periodFiles = new ArrayList<>();
+        for (NodeTrail trail : trails) {
+            upToUntil.add(new NodeTrail(trail.node(), AuditQuery.filesInRange(trail.files(), history)));
+            List<Path> files = AuditQuery.filesInRange(trail.files(), period);
+            checks.add(new AuditReport.NodeCheck(trail.node(), files, files.isEmpty()
+                    ? new AuditVerifier.Intact(0, 0, 0, 0, null, false, 0) : AuditVerifier.verify(files, key)));
+            periodFiles.addAll(files);
+        }
+        AuditQuery.Summary summary = MergedTrails.run(upToUntil, everyLine, (node, line) -> {
+            collector.node = node;
+            collector.take(line);
+        });
+        collector.skipped += summary.skipped();
+        collector.node = null;
+        AuditReport one = collector.report(periodFiles, generated, overall(checks));
+        return new AuditReport(one.since(), one.until(), one.generated(), one.files(), one.events(), one.skipped(),
+                one.days(), one.totals(), one.failuresByUser(), one.failuresByAddress(), one.suspicious(),
+                one.reach(), one.enrolments(), one.adminActions(), one.remote(), one.verification(), one.mfa(), null,
+                checks);
+    }
+
+    /** The first broken node's result, else one intact result over all nodes. */
+    private static AuditVerifier.Result overall(List<AuditReport.NodeCheck> checks) {
+        long events = 0;
+        int files = 0;
+        int recovered = 0;
+        boolean fromStart = true;
+        for (AuditReport.NodeCheck check : checks) {
+            if (!(check.verification() instanceof AuditVerifier.Intact intact)) {
+                return check.verification();
+            }
+            events += intact.events();
+            files += intact.files();
+            recovered += intact.recovered();
+            fromStart &= intact.fromStart();
+        }
+        return new AuditVerifier.Intact(events, files, 0, 0, null, fromStart && events > 0, recovered);
     }
 
     private static final int PASSWORD_ONLY = 0;
@@ -178,7 +238,7 @@ final class AuditReportCollector {
                 && org.portcullis.coverage.CoverageCheck.COMMAND.equals(line.field(AuditJson.REASON))) {
             lastCoverageCheck = new AuditReport.Change(time, AdminCommand.ACTION, line.field(AuditJson.OUTCOME),
                     org.portcullis.coverage.CoverageCheck.COMMAND, line.field(AuditJson.USER), null, null,
-                    line.field(AuditJson.DETAIL));
+                    line.field(AuditJson.DETAIL), node);
         }
     }
 
@@ -251,30 +311,30 @@ final class AuditReportCollector {
                     reached(user, host, time).joins++;
                 }
             }
-            case RemoteAccess.ACTION_CLOSE -> remote.add(remoteRow(line, time, user, ip));
+            case RemoteAccess.ACTION_CLOSE -> remote.add(remoteRow(line, time, user, ip, node));
             case AdminCommand.ACTION -> admin.add(new AuditReport.Change(time, action, line.field(AuditJson.OUTCOME),
                     line.field(AuditJson.REASON), user, line.field(AuditJson.TARGET_USER), null,
-                    line.field(AuditJson.DETAIL)));
+                    line.field(AuditJson.DETAIL), node));
             case ConfigReload.ACTION -> admin.add(new AuditReport.Change(time, action, line.field(AuditJson.OUTCOME),
                     line.field(AuditJson.REASON), null, line.field(AuditJson.FILE), null,
-                    "errors=" + line.field(AuditJson.ERROR_COUNT)));
+                    "errors=" + line.field(AuditJson.ERROR_COUNT), node));
             default -> {
                 if (ENROLMENT_ACTIONS.contains(action)) {
                     enrolments.add(new AuditReport.Change(time, action, line.field(AuditJson.OUTCOME),
-                            line.field(AuditJson.REASON), user, null, ip, null));
+                            line.field(AuditJson.REASON), user, null, ip, null, node));
                 }
             }
         }
     }
 
-    private static AuditReport.Remote remoteRow(AuditLine line, Instant time, String user, String ip) {
+    private static AuditReport.Remote remoteRow(AuditLine line, Instant time, String user, String ip, String node) {
         Instant opened = parsed(line.field(AuditJson.EVENT_START));
         Instant closed = Optional.ofNullable(parsed(line.field(AuditJson.EVENT_END))).orElse(time);
         return new AuditReport.Remote(opened, closed, user, line.field(AuditJson.PROTOCOL),
                 line.field(AuditJson.DESTINATION), ip, line.field(AuditJson.SESSION_HASH),
                 line.field(AuditJson.FACTORS), number(line.field(AuditJson.DURATION)) / 1_000_000_000L,
                 number(line.field(AuditJson.SOURCE_BYTES)), number(line.field(AuditJson.DESTINATION_BYTES)),
-                line.field(AuditJson.REASON));
+                line.field(AuditJson.REASON), node);
     }
 
     private static Instant parsed(String text) {
@@ -334,7 +394,7 @@ final class AuditReportCollector {
 
     private void suspicious(Instant time, AuditReport.SuspiciousKind kind, AuditLine line, String detail) {
         suspicious.add(new AuditReport.Suspicious(time, kind, line.field(AuditJson.USER),
-                line.field(AuditJson.SOURCE_IP), line.field(AuditJson.DOMAIN), detail));
+                line.field(AuditJson.SOURCE_IP), line.field(AuditJson.DOMAIN), detail, node));
     }
 
     private void tally(String user, String ip, int column) {
@@ -393,7 +453,7 @@ final class AuditReportCollector {
                 remote.table(), verification, new AuditReport.MfaTrail(new AuditReport.FactorUse(
                         factorUse[PASSWORD_ONLY], factorUse[USE_TOTP], factorUse[USE_WEBAUTHN], factorUse[USE_PASSKEY],
                         factorUse[USE_RECOVERY]), lastCoverageCheck, firstSealed, lastSealed, configHashes, reloads),
-                null);
+                null, List.of());
     }
 
     private static AuditReport.Table<AuditReport.Failures> failures(Map<String, long[]> tallies) {

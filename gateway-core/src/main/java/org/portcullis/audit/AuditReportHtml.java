@@ -73,18 +73,23 @@ public final class AuditReportHtml {
                 .append(report.events()).append(report.events() == 1 ? " event" : " events").append(" in the period")
                 .append(report.skipped() > 0 ? "; " + report.skipped() + " lines were not audit lines" : "")
                 .append(".</p>\n");
-        verification(html, report);
+        if (report.clustered()) {
+            nodeVerifications(html, report.nodes());
+        } else {
+            verification(html, report);
+        }
         totals(html, report.totals());
         charts(html, report.days());
         failures(html, "Failures and lockouts by user", "failures-by-user", "User", report.failuresByUser());
         failures(html, "Failures and lockouts by address", "failures-by-address", "Address",
                 report.failuresByAddress());
-        suspicious(html, report.suspicious());
+        suspicious(html, report.suspicious(), report.clustered());
         reach(html, report.reach());
         MfaCoverageHtml.section(html, report);
-        remote(html, report.remote());
-        changes(html, "Enrolments and resets", "enrolments", report.enrolments(), false);
-        changes(html, "Admin commands and config reloads", "admin", report.adminActions(), true);
+        remote(html, report.remote(), report.clustered());
+        changes(html, "Enrolments and resets", "enrolments", report.enrolments(), false, report.clustered());
+        changes(html, "Admin commands and config reloads", "admin", report.adminActions(), true,
+                report.clustered());
         html.append("<p class=\"note\">Made by <code>portcullis audit report</code>. The trail is the record: ")
                 .append("<code>portcullis audit query</code> lists the events behind every figure.</p>\n")
                 .append("</body></html>\n");
@@ -129,6 +134,50 @@ public final class AuditReportHtml {
                     .append("</code>");
         }
         html.append(files.isEmpty() ? "none (no file holds the period)" : "").append(".</p>\n");
+    }
+
+    /**
+     * Several nodes' trails: one verdict per node, since each node seals its own chain; a broken one names its node,
+     * file and line, and the figures below cannot then be trusted as the record.
+     */
+    private static void nodeVerifications(StringBuilder html, List<AuditReport.NodeCheck> nodes) {
+        html.append("<h2>Chain verification</h2><p class=\"note\">").append(nodes.size())
+                .append(" nodes' trails, each chain verified on its own (each node seals its own); the figures below")
+                .append(" merge their events by time.</p><ul id=\"verification\">");
+        boolean broken = false;
+        for (AuditReport.NodeCheck check : nodes) {
+            html.append("<li class=\"verdict ").append(check.verification() instanceof AuditVerifier.Intact
+                    ? "ok" : "broken").append("\" data-node=\"").append(esc(check.node())).append("\">Node <code>")
+                    .append(esc(check.node())).append("</code>: ");
+            if (check.verification() instanceof AuditVerifier.Intact intact) {
+                html.append("OK: ").append(intact.events()).append(intact.events() == 1 ? " event" : " events")
+                        .append(" in ").append(intact.files()).append(intact.files() == 1 ? " file" : " files");
+                if (intact.events() > 0) {
+                    html.append(", sequence ").append(intact.firstSequence()).append(" to ")
+                            .append(intact.lastSequence());
+                }
+                if (intact.lastHash() != null) {
+                    html.append(", last hash <code>").append(esc(intact.lastHash())).append("</code>");
+                }
+            } else {
+                AuditVerifier.Broken failed = (AuditVerifier.Broken) check.verification();
+                broken = true;
+                html.append("BROKEN: ").append(esc(String.valueOf(failed.file()))).append(':').append(failed.line())
+                        .append(": ").append(esc(failed.kind().label())).append(": ").append(esc(failed.detail()));
+            }
+            html.append(". Files: ");
+            for (int i = 0; i < check.files().size(); i++) {
+                html.append(i == 0 ? "" : ", ").append("<code>")
+                        .append(esc(String.valueOf(check.files().get(i).getFileName()))).append("</code>");
+            }
+            html.append(check.files().isEmpty() ? "none (no file holds the period)" : "").append(".</li>");
+        }
+        html.append("</ul>");
+        if (broken) {
+            html.append("<p>A trail was changed after it was written: the figures below are what the files hold now ")
+                    .append("and cannot be trusted as the record.</p>");
+        }
+        html.append('\n');
     }
 
     private static void totals(StringBuilder html, AuditReport.Totals totals) {
@@ -190,14 +239,16 @@ public final class AuditReportHtml {
         omitted(html, table.omitted());
     }
 
-    private static void suspicious(StringBuilder html, AuditReport.Table<AuditReport.Suspicious> table) {
+    private static void suspicious(StringBuilder html, AuditReport.Table<AuditReport.Suspicious> table,
+                                   boolean clustered) {
         html.append("<h2>Suspicious events</h2><p class=\"note\">Replayed second-factor codes, suspected cloned ")
                 .append("authenticators, lockouts, successful sign-ins from a network (IPv4 /24, IPv6 /64) the user ")
                 .append("had not signed in from before in the trail (a user's first sign-in is not flagged), and ")
                 .append("crash recoveries of the trail.</p>");
-        rows(html, "suspicious", table, List.of("Time (UTC)", "What", "User", "Source", "Host", "Detail"),
-                row -> List.of(time(row.time()), esc(row.kind().label()), esc(row.user()), esc(row.source()),
-                        esc(row.host()), esc(row.detail())));
+        rows(html, "suspicious", table, withNode(clustered, List.of("Time (UTC)", "What", "User", "Source", "Host",
+                        "Detail")),
+                row -> withNode(clustered ? esc(row.node()) : null, List.of(time(row.time()), esc(row.kind().label()),
+                        esc(row.user()), esc(row.source()), esc(row.host()), esc(row.detail()))));
     }
 
     private static void reach(StringBuilder html, AuditReport.Table<AuditReport.Reach> table) {
@@ -222,27 +273,43 @@ public final class AuditReportHtml {
         omitted(html, table.omitted());
     }
 
-    private static void remote(StringBuilder html, AuditReport.Table<AuditReport.Remote> table) {
+    private static void remote(StringBuilder html, AuditReport.Table<AuditReport.Remote> table, boolean clustered) {
         html.append("<h2>Remote connections</h2><p class=\"note\">Who had a desktop or tunnel open, when, how long, ")
                 .append("and why it ended (<code>remote.close</code>). Bytes: client to target / target to client.</p>");
-        rows(html, "remote", table, List.of("Opened (UTC)", "Closed (UTC)", "User", "Kind", "Target", "Source",
-                "Session", "Factors", "Duration (s)", "Bytes in", "Bytes out", "Ended by"), row -> List.of(
+        rows(html, "remote", table, withNode(clustered, List.of("Opened (UTC)", "Closed (UTC)", "User", "Kind",
+                "Target", "Source", "Session", "Factors", "Duration (s)", "Bytes in", "Bytes out", "Ended by")),
+                row -> withNode(clustered ? esc(row.node()) : null, List.of(
                 time(row.opened()), time(row.closed()), esc(row.user()), esc(row.kind()), esc(row.target()),
                 esc(row.source()), esc(row.session()), esc(row.factors()), Long.toString(row.durationSeconds()),
-                Long.toString(row.bytesFromClient()), Long.toString(row.bytesToClient()), esc(row.reason())));
+                Long.toString(row.bytesFromClient()), Long.toString(row.bytesToClient()), esc(row.reason()))));
     }
 
     private static void changes(StringBuilder html, String title, String id, AuditReport.Table<AuditReport.Change> t,
-                                boolean admin) {
+                                boolean admin, boolean clustered) {
         html.append("<h2>").append(title).append("</h2>");
         List<String> headings = admin
                 ? List.of("Time (UTC)", "Action", "Outcome", "What", "By", "On", "Detail")
                 : List.of("Time (UTC)", "Action", "Outcome", "Reason", "User", "Source");
-        rows(html, id, t, headings, row -> admin
+        rows(html, id, t, withNode(clustered, headings), row -> withNode(clustered ? esc(row.node()) : null, admin
                 ? List.of(time(row.time()), esc(row.action()), esc(row.outcome()), esc(row.reason()), esc(row.user()),
                 esc(row.target()), esc(row.detail()))
                 : List.of(time(row.time()), esc(row.action()), esc(row.outcome()), esc(row.reason()), esc(row.user()),
-                esc(row.source())));
+                esc(row.source()))));
+    }
+
+    /** The headings with a "Node" column after the time, when the report merges several nodes' trails. */
+    private static List<String> withNode(boolean clustered, List<String> headings) {
+        return withNode(clustered ? "Node" : null, headings);
+    }
+
+    /** The cells with {@code node} after the time (the first cell), unless it is null (one trail). */
+    private static List<String> withNode(String node, List<String> cells) {
+        if (node == null) {
+            return cells;
+        }
+        List<String> out = new java.util.ArrayList<>(cells);
+        out.add(1, node);
+        return out;
     }
 
     /** A table whose cells are already escaped. */

@@ -21,8 +21,9 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.portcullis.audit.AuditFilter;
-import org.portcullis.audit.AuditLine;
 import org.portcullis.audit.AuditQuery;
+import org.portcullis.audit.MergedTrails;
+import org.portcullis.audit.NodeTrail;
 import org.portcullis.config.Cidr;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -137,14 +138,12 @@ final class AuditQueryCommand implements Callable<Integer> {
     }
 
     /**
-     * Several nodes' trails (issue 18): each is read in its own order, the matching lines of all are merged by their
-     * {@code @timestamp} (a stable sort: one node's lines keep their order), then printed as from one trail. The
-     * matching lines are held in memory meanwhile: narrow the query (--since, --user) on large trails.
+     * Several nodes' trails (issue 18): each is read in its own order and the matching lines of all are merged by
+     * their {@code @timestamp} ({@link MergedTrails}, the merge {@code audit report --trail} uses too), then printed
+     * as from one trail.
      */
     private int runMerged(AuditFilter filter, PrintWriter err) {
-        List<AuditLine> matched = new java.util.ArrayList<>();
-        long read = 0;
-        long skipped = 0;
+        List<NodeTrail> nodes = new java.util.ArrayList<>();
         try {
             for (Path active : trails) {
                 List<Path> files = org.portcullis.audit.AuditFiles.trail(active);
@@ -152,31 +151,13 @@ final class AuditQueryCommand implements Callable<Integer> {
                     err.println("error: no audit files at " + active);
                     return EXIT_BAD_INPUT;
                 }
-                AuditQuery.Summary one = AuditQuery.run(files, filter, matched::add);
-                read += one.read();
-                skipped += one.skipped();
+                nodes.add(new NodeTrail(NodeTrails.nodeOf(files, active), files));
             }
         } catch (IOException e) {
             err.println("error: cannot read the audit trail: " + e.getMessage());
             return EXIT_BAD_INPUT;
         }
-        matched.sort(java.util.Comparator.comparing(AuditQueryCommand::time));
-        AuditQuery.Summary summary = new AuditQuery.Summary(matched.size(), read, skipped);
-        return run(output -> {
-            for (AuditLine line : matched) {
-                output.accept(line);
-            }
-            return summary;
-        }, err);
-    }
-
-    /** A line's {@code @timestamp} (ISO-8601 of varying precision, so compared as instants, not as text). */
-    private static Instant time(AuditLine line) {
-        try {
-            return Instant.parse(line.field("@timestamp"));
-        } catch (RuntimeException e) {
-            return Instant.MIN;
-        }
+        return run(output -> MergedTrails.run(nodes, filter, (node, line) -> output.accept(line)), err);
     }
 
     private int run(Source source, PrintWriter err) {

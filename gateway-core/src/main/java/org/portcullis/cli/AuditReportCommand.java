@@ -13,11 +13,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.portcullis.audit.AuditFiles;
 import org.portcullis.audit.AuditKey;
 import org.portcullis.audit.AuditReport;
 import org.portcullis.audit.AuditReportHtml;
 import org.portcullis.audit.AuditVerifier;
-import org.portcullis.config.AuditConfig;
+import org.portcullis.audit.NodeTrail;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,9 +26,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code portcullis audit report [FILE…|--config FILE] [--since TIME] [--until TIME] --out report.html
+ * {@code portcullis audit report [FILE…|--config FILE|--trail FILE…] [--since TIME] [--until TIME] --out report.html
  * [--key env:NAME|file:PATH]}: writes one self-contained HTML page for auditors ({@link AuditReportHtml}) over the
- * period, with the result of checking the hash chain of the files that hold it.
+ * period, with the result of checking the hash chain of the files that hold it. With {@code --trail} once per node of
+ * a cluster (issue 18), each node's chain is checked on its own and the events of all are merged by time.
  *
  * <p>The page is written to a temporary file beside {@code --out} and renamed over it, so a reader never sees half a
  * report. Exit codes: {@value #EXIT_OK} written and the chain intact, {@value #EXIT_BROKEN} written but the chain is
@@ -36,7 +38,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Write an HTML report of the audit trail over a period, for auditors.",
         footer = {"", "TIME: 2026-11-01 (a UTC day), 2026-11-01T08:00:00Z, or an age such as 30d, 12h, 15m.",
-                "Exit codes: 0 written and the chain intact, 1 written but the chain is broken, 2 bad input."})
+                "A cluster: --trail FILE once per node (its active audit file); each node's chain is checked on its",
+                "own, the events of all nodes are merged by time, and listed events name their node.",
+                "Exit codes: 0 written and the chain intact (every node's), 1 written but a chain is broken, 2 bad "
+                        + "input."})
 final class AuditReportCommand implements Callable<Integer> {
     static final int EXIT_OK = 0;
     static final int EXIT_BROKEN = 1;
@@ -48,6 +53,11 @@ final class AuditReportCommand implements Callable<Integer> {
 
     @Mixin
     AuditTrailOptions trail;
+
+    @Option(names = "--trail", paramLabel = "FILE",
+            description = {"A node's active audit file (its rotated files are read too); repeat it for every node of a",
+                "cluster: each chain verified on its own, the events of all nodes merged by time."})
+    List<Path> trails = new java.util.ArrayList<>();
 
     @Option(names = "--since", paramLabel = "TIME", description = "Start of the period (default: 30d, 30 days ago).")
     String since = DEFAULT_SINCE;
@@ -91,24 +101,13 @@ final class AuditReportCommand implements Callable<Integer> {
                 err.println("error: --since " + from + " is not before --until " + to);
                 return EXIT_BAD_INPUT;
             }
-            AuditTrailOptions.Resolved resolved = trail.resolve(err);
-            if (resolved == null) {
-                return EXIT_BAD_INPUT;
-            }
-            AuditConfig audit = resolved.audit();
-            List<Path> files = resolved.files();
-            AuditKey auditKey = AuditVerifyCommand.readKey(key, audit, environment, err);
-            if (auditKey == null) {
-                return EXIT_BAD_INPUT;
-            }
             AuditReport report;
-            try {
-                report = AuditReport.read(files, from, to, auditKey, now);
-                if (resolved.config() != null) {
-                    report = report.withCoverage(org.portcullis.coverage.MfaCoverage.of(resolved.config(), now));
-                }
-            } catch (IOException e) {
-                err.println("error: cannot read the audit trail: " + e.getMessage());
+            if (!trails.isEmpty()) {
+                report = clusterReport(from, to, now, err);
+            } else {
+                report = oneTrailReport(from, to, now, err);
+            }
+            if (report == null) {
                 return EXIT_BAD_INPUT;
             }
             try {
@@ -119,12 +118,74 @@ final class AuditReportCommand implements Callable<Integer> {
             }
             boolean intact = report.verification() instanceof AuditVerifier.Intact;
             stdout.println("wrote " + out + ": " + report.events() + (report.events() == 1 ? " event" : " events")
-                    + " from " + from + " to " + to + "; chain " + (intact ? "OK" : "BROKEN (see the report)"));
+                    + " from " + from + " to " + to + "; " + chains(report));
             return intact ? EXIT_OK : EXIT_BROKEN;
         } finally {
             stdout.flush();
             err.flush();
         }
+    }
+
+    /** The report of one trail (FILE… or --config), or null after saying what is wrong on {@code err}. */
+    private AuditReport oneTrailReport(Instant from, Instant to, Instant now, PrintWriter err) {
+        AuditTrailOptions.Resolved resolved = trail.resolve(err);
+        if (resolved == null) {
+            return null;
+        }
+        AuditKey auditKey = AuditVerifyCommand.readKey(key, resolved.audit(), environment, err);
+        if (auditKey == null) {
+            return null;
+        }
+        try {
+            AuditReport report = AuditReport.read(resolved.files(), from, to, auditKey, now);
+            if (resolved.config() != null) {
+                report = report.withCoverage(org.portcullis.coverage.MfaCoverage.of(resolved.config(), now));
+            }
+            return report;
+        } catch (IOException e) {
+            err.println("error: cannot read the audit trail: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Several nodes' trails (--trail, repeated), or null after saying what is wrong on {@code err}. */
+    private AuditReport clusterReport(Instant from, Instant to, Instant now, PrintWriter err) {
+        if (!trail.files.isEmpty() || trail.config != null) {
+            err.println("error: give --trail FILE (repeated, one per node) without FILE… or --config");
+            return null;
+        }
+        AuditKey auditKey = AuditVerifyCommand.readKey(key, null, environment, err);
+        if (auditKey == null) {
+            return null;
+        }
+        List<NodeTrail> nodes = new java.util.ArrayList<>();
+        try {
+            for (Path active : trails) {
+                List<Path> files = AuditFiles.trail(active);
+                if (files.isEmpty()) {
+                    err.println("error: no audit files at " + active);
+                    return null;
+                }
+                nodes.add(new NodeTrail(NodeTrails.nodeOf(files, active), files));
+            }
+            return AuditReport.readNodes(nodes, from, to, auditKey, now);
+        } catch (IOException e) {
+            err.println("error: cannot read the audit trail: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** "chain OK", or per node with several nodes' trails ("chains: node-1 OK, node-2 BROKEN …"). */
+    private static String chains(AuditReport report) {
+        if (!report.clustered()) {
+            return "chain " + (report.verification() instanceof AuditVerifier.Intact ? "OK" : "BROKEN (see the report)");
+        }
+        StringBuilder text = new StringBuilder("chains:");
+        for (AuditReport.NodeCheck check : report.nodes()) {
+            text.append(text.length() > 7 ? ", " : " ").append(check.node()).append(' ')
+                    .append(check.verification() instanceof AuditVerifier.Intact ? "OK" : "BROKEN (see the report)");
+        }
+        return text.toString();
     }
 
     private void writeAtomically(AuditReport report) throws IOException {
