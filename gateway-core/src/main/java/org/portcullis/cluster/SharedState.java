@@ -24,10 +24,10 @@ import org.portcullis.webauthn.RelyingPartySettings;
  * What a node shares with the others, or keeps to itself: without {@code cache.redis} (a single gateway) WebAuthn
  * challenges, SSO callback codes and the remote-access tokens ({@link #tokenStore}) stay in memory on a SQLite store
  * and the failure counters in the durable store, as before; on a PostgreSQL store they are rows of that store and the
- * invalidations travel on its {@code LISTEN/NOTIFY} ({@link #postgres}); with Redis, challenges, codes, tokens and the per-address counters are
- * in Redis and the node's session invalidations travel on the
- * fan-out channel ({@link SessionFanOut}), whose silence beyond the staleness budget makes the node refuse signed-in
- * requests ({@link #freshness()}). Built once by the server's sign-in assembly; closed with it.
+ * invalidations travel on its {@code LISTEN/NOTIFY} ({@link #postgres}); with Redis, challenges, codes, tokens and
+ * the per-address counters are in Redis and the node's session invalidations travel on the fan-out channel
+ * ({@link SessionFanOut}), whose silence beyond the staleness budget makes the node refuse signed-in requests
+ * ({@link #freshness()}). Built once by the server's sign-in assembly; closed with it.
  */
 public final class SharedState implements AutoCloseable {
     /** The {@code LISTEN/NOTIFY} channel of a PostgreSQL cluster (notifications are per database). */
@@ -75,7 +75,8 @@ public final class SharedState implements AutoCloseable {
                     config.stalenessBudget());
             return new SharedState(new RedisCallbackCodeStore(redis),
                     new RedisChallengeStore(redis, random, clock, RelyingPartySettings.DEFAULT_CHALLENGE_TTL),
-                    new SplitFailureCounter(durable, new RedisFailureCounter(redis)), fanOut, fanOut, redis, null, clock);
+                    new SplitFailureCounter(durable, new RedisFailureCounter(redis)), fanOut, fanOut, redis, null,
+                    clock);
         } catch (RuntimeException e) {
             redis.close();
             throw e;
