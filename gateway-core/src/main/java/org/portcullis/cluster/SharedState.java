@@ -22,12 +22,12 @@ import org.portcullis.webauthn.RelyingPartySettings;
 
 /**
  * What a node shares with the others, or keeps to itself: without {@code cache.redis} (a single gateway) WebAuthn
- * challenges, SSO callback codes and the remote-access tokens ({@link #tokenStore}) stay in memory and the failure
- * counters in the durable store, as before, and on a PostgreSQL store the invalidations travel on its
- * {@code LISTEN/NOTIFY} ({@link #postgres}); with Redis, challenges, codes, tokens and the per-address counters are
- * in Redis and the node's session invalidations travel on the
- * fan-out channel ({@link SessionFanOut}), whose silence beyond the staleness budget makes the node refuse signed-in
- * requests ({@link #freshness()}). Built once by the server's sign-in assembly; closed with it.
+ * challenges, SSO callback codes and the remote-access tokens ({@link #tokenStore}) stay in memory on a SQLite store
+ * and the failure counters in the durable store, as before; on a PostgreSQL store they are rows of that store and the
+ * invalidations travel on its {@code LISTEN/NOTIFY} ({@link #postgres}); with Redis, challenges, codes, tokens and
+ * the per-address counters are in Redis and the node's session invalidations travel on the fan-out channel
+ * ({@link SessionFanOut}), whose silence beyond the staleness budget makes the node refuse signed-in requests
+ * ({@link #freshness()}). Built once by the server's sign-in assembly; closed with it.
  */
 public final class SharedState implements AutoCloseable {
     /** The {@code LISTEN/NOTIFY} channel of a PostgreSQL cluster (notifications are per database). */
@@ -39,16 +39,19 @@ public final class SharedState implements AutoCloseable {
     private final CacheFreshness freshness;
     private final SessionFanOut fanOut;
     private final RedisConnections redis;
+    private final PostgresDatabase postgres;
     private final Clock clock;
 
     private SharedState(CallbackCodeStore callbackCodes, ChallengeStore challenges, FailureCounter failures,
-                        CacheFreshness freshness, SessionFanOut fanOut, RedisConnections redis, Clock clock) {
+                        CacheFreshness freshness, SessionFanOut fanOut, RedisConnections redis,
+                        PostgresDatabase postgres, Clock clock) {
         this.callbackCodes = callbackCodes;
         this.challenges = challenges;
         this.failures = failures;
         this.freshness = freshness;
         this.fanOut = fanOut;
         this.redis = redis;
+        this.postgres = postgres;
         this.clock = clock;
     }
 
@@ -56,7 +59,7 @@ public final class SharedState implements AutoCloseable {
     public static SharedState local(FailureCounter durable, Clock clock, SecureRandom random) {
         return new SharedState(new InMemoryCallbackCodeStore(clock),
                 new InMemoryChallengeStore(random, clock, RelyingPartySettings.DEFAULT_CHALLENGE_TTL), durable,
-                CacheFreshness.ALWAYS, null, null, clock);
+                CacheFreshness.ALWAYS, null, null, null, clock);
     }
 
     /**
@@ -72,7 +75,8 @@ public final class SharedState implements AutoCloseable {
                     config.stalenessBudget());
             return new SharedState(new RedisCallbackCodeStore(redis),
                     new RedisChallengeStore(redis, random, clock, RelyingPartySettings.DEFAULT_CHALLENGE_TTL),
-                    new SplitFailureCounter(durable, new RedisFailureCounter(redis)), fanOut, fanOut, redis, clock);
+                    new SplitFailureCounter(durable, new RedisFailureCounter(redis)), fanOut, fanOut, redis, null,
+                    clock);
         } catch (RuntimeException e) {
             redis.close();
             throw e;
@@ -82,12 +86,15 @@ public final class SharedState implements AutoCloseable {
     /**
      * A node of a cluster on PostgreSQL without Redis: session invalidations travel on PostgreSQL
      * {@code LISTEN/NOTIFY} ({@link PostgresInvalidationChannel}, on connections of its own), with the same staleness
-     * budget as on Redis ({@code storage.postgresql.staleness_budget}). Challenges and callback codes stay in this
-     * node's memory and the failure counters in the durable store (docs/cluster.md, "Without Redis").
+     * budget as on Redis ({@code storage.postgresql.staleness_budget}). WebAuthn challenges, callback codes and
+     * remote-access tokens are rows of {@code database} (taken once with one atomic statement each), the failure
+     * counters are in the durable store (docs/cluster.md, "Without Redis").
      */
-    public static SharedState postgres(PostgresqlConfig config, SessionInvalidations invalidations,
-                                       FailureCounter durable, Clock clock, SecureRandom random) {
+    public static SharedState postgres(PostgresqlConfig config, PostgresDatabase database,
+                                       SessionInvalidations invalidations, FailureCounter durable, Clock clock,
+                                       SecureRandom random) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(database, "database");
         Properties properties = PostgresDatabase.driverProperties(config, "portcullis-fan-out");
         properties.setProperty("user", config.user());
         if (config.password() != null) {
@@ -95,9 +102,9 @@ public final class SharedState implements AutoCloseable {
         }
         SessionFanOut fanOut = new SessionFanOut(new PostgresInvalidationChannel(config.jdbcUrl(), properties,
                 CHANNEL, random), invalidations, config.stalenessBudget());
-        return new SharedState(new InMemoryCallbackCodeStore(clock),
-                new InMemoryChallengeStore(random, clock, RelyingPartySettings.DEFAULT_CHALLENGE_TTL), durable,
-                fanOut, fanOut, null, clock);
+        return new SharedState(new PostgresCallbackCodeStore(database, clock),
+                new PostgresChallengeStore(database, random, clock, RelyingPartySettings.DEFAULT_CHALLENGE_TTL),
+                durable, fanOut, fanOut, null, database, clock);
     }
 
     public CallbackCodeStore callbackCodes() {
@@ -106,10 +113,14 @@ public final class SharedState implements AutoCloseable {
 
     /**
      * A store for one kind of token (remote-desktop tokens, connect codes, connect tokens): this process's memory,
-     * holding at most {@code maxInMemory}, or Redis, where every node takes what any node issued.
+     * holding at most {@code maxInMemory}, or Redis or the PostgreSQL store, where every node takes what any node
+     * issued.
      */
     public TokenStore tokenStore(int maxInMemory) {
-        return redis == null ? new InMemoryTokenStore(clock, maxInMemory) : new RedisTokenStore(redis, clock);
+        if (redis != null) {
+            return new RedisTokenStore(redis, clock);
+        }
+        return postgres == null ? new InMemoryTokenStore(clock, maxInMemory) : new PostgresTokenStore(postgres, clock);
     }
 
     public ChallengeStore challenges() {

@@ -57,6 +57,7 @@ import org.portcullis.signin.StreamCuttingSessionStore;
 import org.portcullis.signin.StreamEvents;
 import org.portcullis.signin.TunnelWatch;
 import org.portcullis.storage.Database;
+import org.portcullis.storage.PostgresDatabase;
 import org.portcullis.ssh.SshSignInParts;
 import org.portcullis.storage.StorageExecutor;
 import org.portcullis.tcp.ConnectGrants;
@@ -167,7 +168,8 @@ public final class SignInAssembly implements AutoCloseable {
         // (SECURITY-RULES 11 and 23).
         SessionManagers sessions = new SessionManagers(new StreamCuttingSessionStore(
                 new InvalidatingSessionStore(sqlite, invalidations), liveStreams, clock), clock, random, sessionCache);
-        SharedState shared = sharedState(config, invalidations, new SqliteFailureCounter(database), clock, random);
+        SharedState shared = sharedState(config, database, invalidations, new SqliteFailureCounter(database), clock,
+                random);
         Regulators regulators = new Regulators(shared.failures(), clock);
         FileUserDirectory directory = new FileUserDirectory(users);
         // users.ldap: the directory after the file (docs/ldap.md, "Both sources"); null without one.
@@ -231,13 +233,18 @@ public final class SignInAssembly implements AutoCloseable {
      * invalidations in Redis; without it on a PostgreSQL store, the fan-out on its {@code LISTEN/NOTIFY}; otherwise
      * everything in this process.
      */
-    private static SharedState sharedState(GatewayConfig config, SessionInvalidations invalidations,
-                                           SqliteFailureCounter durable, Clock clock, SecureRandom random) {
+    private static SharedState sharedState(GatewayConfig config, Database database,
+                                           SessionInvalidations invalidations, SqliteFailureCounter durable,
+                                           Clock clock, SecureRandom random) {
         if (config.cache() != null) {
             return SharedState.redis(config.cache().redis(), invalidations, durable, clock, random);
         }
         if (config.storage().postgresql() != null) {
-            return SharedState.postgres(config.storage().postgresql(), invalidations, durable, clock, random);
+            if (!(database instanceof PostgresDatabase postgres)) {
+                throw new IllegalStateException("storage.postgresql is set but the store is " + database.describe());
+            }
+            return SharedState.postgres(config.storage().postgresql(), postgres, invalidations, durable, clock,
+                    random);
         }
         return SharedState.local(durable, clock, random);
     }

@@ -163,6 +163,27 @@ public final class PostgresDatabase implements Database {
         }
     }
 
+    /**
+     * Runs {@code work}, whose every change is one atomic statement ({@code DELETE … RETURNING},
+     * {@code UPDATE … WHERE NOT spent RETURNING}), on an auto-commit connection: outside the writers' advisory lock and
+     * not counted in {@code storage_writes}, so the short-lived rows of a cluster without Redis (challenges, callback
+     * codes, remote-access tokens, which no cached state depends on) neither queue behind the durable writes nor make
+     * every other node flush its session cache. Failures are {@link StorageException}s: the caller refuses.
+     */
+    public <T> T atomically(SqlWork<T> work) {
+        long start = System.nanoTime();
+        boolean failed = true;
+        try (Connection connection = pool.getConnection()) {
+            T result = work.run(connection);
+            failed = false;
+            return result;
+        } catch (SQLException e) {
+            throw new StorageException("statement failed on " + description + ": " + e.getMessage(), e);
+        } finally {
+            observer.done(true, System.nanoTime() - start, failed);
+        }
+    }
+
     @Override
     public void observe(StoreObserver observer) {
         this.observer = java.util.Objects.requireNonNull(observer, "observer");

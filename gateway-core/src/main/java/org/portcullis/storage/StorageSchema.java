@@ -227,9 +227,54 @@ public final class StorageSchema {
                     + ")",
             "CREATE INDEX open_streams_by_session ON open_streams (session_display_id)"));
 
+    /**
+     * Version 10, the short-lived single-use state a cluster on PostgreSQL without Redis shares
+     * ({@code cluster.PostgresChallengeStore}, {@code PostgresCallbackCodeStore}, {@code PostgresTokenStore};
+     * docs/cluster.md, "Without Redis"). A SQLite single node keeps these in memory and leaves the tables empty; they
+     * exist on both engines so that both have one schema ({@code storage migrate} compares the tables). Every key is a
+     * hash or a session binding, never a code, token or session id; times are epoch milliseconds (UTC), checked
+     * against the gateway's clock, and rows past {@code expires_ms} are swept.
+     * <ul>
+     *   <li>{@code webauthn_challenges}: the one outstanding challenge per session binding and purpose.</li>
+     *   <li>{@code sso_callback_codes}: pending SSO callbacks by the SHA-256 of their code.</li>
+     *   <li>{@code shared_tokens}: remote-access tokens by kind and hex SHA-256; {@code value} (sealed with a key only
+     *       the token gives) is NULL once {@code spent}, and the row stays until its expiry so a second use is told
+     *       apart from a made-up token.</li>
+     * </ul>
+     */
+    static final Migration SHARED_SINGLE_USE = new Migration(10, "shared challenges, callback codes, tokens", List.of(
+            "CREATE TABLE webauthn_challenges ("
+                    + " binding TEXT NOT NULL CHECK (length(binding) > 0),"
+                    + " purpose TEXT NOT NULL CHECK (length(purpose) > 0),"
+                    + " challenge BLOB NOT NULL,"
+                    + " expires_ms INTEGER NOT NULL,"
+                    + " PRIMARY KEY (binding, purpose)"
+                    + ") WITHOUT ROWID",
+            "CREATE INDEX webauthn_challenges_by_expiry ON webauthn_challenges (expires_ms)",
+            "CREATE TABLE sso_callback_codes ("
+                    + " code_hash BLOB PRIMARY KEY CHECK (length(code_hash) = 32),"
+                    + " host TEXT NOT NULL,"
+                    + " portal_session BLOB NOT NULL,"
+                    + " return_path TEXT NOT NULL,"
+                    + " state_binding TEXT NOT NULL,"
+                    + " issued_ms INTEGER NOT NULL,"
+                    + " expires_ms INTEGER NOT NULL"
+                    + ") WITHOUT ROWID",
+            "CREATE INDEX sso_callback_codes_by_expiry ON sso_callback_codes (expires_ms)",
+            "CREATE TABLE shared_tokens ("
+                    + " kind TEXT NOT NULL CHECK (length(kind) > 0),"
+                    + " hash TEXT NOT NULL CHECK (length(hash) = 64),"
+                    + " value TEXT,"
+                    + " spent INTEGER NOT NULL CHECK (spent IN (0, 1)),"
+                    + " expires_ms INTEGER NOT NULL,"
+                    + " PRIMARY KEY (kind, hash)"
+                    + ") WITHOUT ROWID",
+            "CREATE INDEX shared_tokens_by_expiry ON shared_tokens (expires_ms)"));
+
     /** All migrations of this release, oldest first. */
     public static final List<Migration> MIGRATIONS = List.of(SESSIONS, REGULATION_FAILURES, SECRETS_AND_CODES,
-            SIGNING_KEYS, ADMIN_EVENTS, TOTP_CREDENTIALS, WEBAUTHN_CREDENTIALS, AUDIT_ANCHORS, OPEN_STREAMS);
+            SIGNING_KEYS, ADMIN_EVENTS, TOTP_CREDENTIALS, WEBAUTHN_CREDENTIALS, AUDIT_ANCHORS, OPEN_STREAMS,
+            SHARED_SINGLE_USE);
 
     private StorageSchema() {
     }

@@ -51,6 +51,15 @@ final class ClusterNodes implements AutoCloseable {
      * {@code cacheYaml} is the {@code cache:} section (or "" for none).
      */
     static ClusterNodes start(Path dir, int count, boolean sharedStore, String cacheYaml) throws Exception {
+        return start(dir, count, sharedStore, cacheYaml, "");
+    }
+
+    /**
+     * Like {@link #start(Path, int, boolean, String)} with {@code storageYaml} added to the {@code storage:} section
+     * (keys indented two spaces, e.g. {@code backend: postgresql} and its section).
+     */
+    static ClusterNodes start(Path dir, int count, boolean sharedStore, String cacheYaml, String storageYaml)
+            throws Exception {
         TestCertificates certs = TestCertificates.create(dir.resolve("certs"));
         EchoUpstream upstream = EchoUpstream.start();
         ClusterNodes cluster = new ClusterNodes(certs, upstream);
@@ -90,6 +99,7 @@ final class ClusterNodes implements AutoCloseable {
                         storage:
                           data_dir: %s
                           encryption_key: "%s"
+                        %s
                         users:
                           file: %s
                         audit:
@@ -103,7 +113,8 @@ final class ClusterNodes implements AutoCloseable {
                               hosts: [app.test]
                               policy: one_factor
                         """.formatted(port, certs.certificateChainPem(), certs.privateKeyPem(), upstream.port(),
-                        PORTAL, data, keyText, users, dir.resolve("audit-" + i + ".jsonl"), "a1".repeat(32))
+                        PORTAL, data, keyText, storageYaml.stripTrailing(), users,
+                        dir.resolve("audit-" + i + ".jsonl"), "a1".repeat(32))
                         + cacheYaml;
                 Path config = dir.resolve("node-" + i + ".yaml");
                 Files.writeString(config, yaml);
