@@ -150,17 +150,7 @@ public final class PostgresDatabase implements Database {
 
     @Override
     public <T> T read(SqlWork<T> work) {
-        long start = System.nanoTime();
-        boolean failed = true;
-        try (Connection connection = pool.getConnection()) {
-            T result = work.run(connection);
-            failed = false;
-            return result;
-        } catch (SQLException e) {
-            throw new StorageException("read failed on " + description + ": " + e.getMessage(), e);
-        } finally {
-            observer.done(false, System.nanoTime() - start, failed);
-        }
+        return onPooledConnection(work, false, "read failed");
     }
 
     /**
@@ -171,6 +161,11 @@ public final class PostgresDatabase implements Database {
      * every other node flush its session cache. Failures are {@link StorageException}s: the caller refuses.
      */
     public <T> T atomically(SqlWork<T> work) {
+        return onPooledConnection(work, true, "statement failed");
+    }
+
+    /** Runs {@code work} on a pooled auto-commit connection, observed as a write or a read. */
+    private <T> T onPooledConnection(SqlWork<T> work, boolean write, String failure) {
         long start = System.nanoTime();
         boolean failed = true;
         try (Connection connection = pool.getConnection()) {
@@ -178,9 +173,9 @@ public final class PostgresDatabase implements Database {
             failed = false;
             return result;
         } catch (SQLException e) {
-            throw new StorageException("statement failed on " + description + ": " + e.getMessage(), e);
+            throw new StorageException(failure + " on " + description + ": " + e.getMessage(), e);
         } finally {
-            observer.done(true, System.nanoTime() - start, failed);
+            observer.done(write, System.nanoTime() - start, failed);
         }
     }
 
