@@ -27,6 +27,15 @@ interface ExchangeOwner {
     /** The request body is complete. */
     void requestBodyComplete();
 
+    /**
+     * The clock of {@code exchange}'s upstream: it must call {@link ProxyExchange#upstreamTimedOut()} on expiry. The
+     * request cycle keeps one per client connection, so a keep-alive connection schedules its timer task once, not
+     * once per request; this default makes one per exchange.
+     */
+    default Deadline upstreamClock(ProxyExchange exchange) {
+        return new Deadline(client().executor(), exchange::upstreamTimedOut);
+    }
+
     /** The upstream accepted {@code exchange}'s WebSocket upgrade: join the client and {@code upstream} in a tunnel. */
     void becomeTunnel(ProxyExchange exchange, Channel upstream);
 

@@ -57,7 +57,8 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
     private final boolean clientKeepAlive;
     private final boolean expectContinue;
     private final long bodyLimit;
-    private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>();
+    /** Body pieces that came before the upstream connection; made on the first (most requests have none). */
+    private ArrayDeque<HttpContent> pendingBody;
     private final boolean headRequest;
     /** Whose held upstream connections this exchange may use: its signed-in session, or null for none. */
     private final SessionId pinOwner;
@@ -84,7 +85,7 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
 
     ProxyExchange(ExchangeOwner owner, Admission.Forward admission, HttpRequest original) {
         this.owner = owner;
-        this.responseDeadline = new Deadline(owner.client().executor(), () -> fail(ExchangeOutcome.UPSTREAM_TIMEOUT));
+        this.responseDeadline = owner.upstreamClock(this);
         boolean bodyFollows = HttpUtil.isTransferEncodingChunked(original) || HttpUtil.getContentLength(original, 0L) > 0;
         this.admission = admission;
         this.request = admission.request();
@@ -131,7 +132,7 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
         }
         boolean last = content instanceof LastHttpContent;
         if (upstream == null) {
-            pendingBody.add(content);
+            pending().add(content);
         } else {
             upstream.channel().write(content);
             if (!upstream.channel().isWritable()) {
@@ -228,8 +229,10 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
             fail(ExchangeOutcome.UPSTREAM_ERROR);
             return;
         }
-        while (!pendingBody.isEmpty()) {
-            channel.write(pendingBody.poll());
+        if (pendingBody != null) {
+            while (!pendingBody.isEmpty()) {
+                channel.write(pendingBody.poll());
+            }
         }
         channel.flush();
         if (requestComplete) {
@@ -320,7 +323,6 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
             }
             return;
         }
-        armResponseTimer();
         Channel client = owner.client().channel();
         if (unsentHead != null) {
             owner.client().write(unsentHead);
@@ -331,6 +333,7 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
             complete();
             return;
         }
+        armResponseTimer(); // not for the last piece: complete() stops the clock, and reading it costs a clock read
         // Flushed at the end of each upstream read burst (onUpstreamReadComplete): a slow or streaming upstream's
         // bytes reach the client as they come, with one write per burst rather than per piece.
         owner.client().write(content);
@@ -390,10 +393,15 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
 
     @Override
     public void onUpstreamWritable() {
-        if (!requestComplete) {
+        if (!requestComplete && !finished) {
             responseDeadline.pause();
         }
         owner.updateReading();
+    }
+
+    /** The upstream clock ran out: no answer, or no progress, within {@code upstream_timeout}. */
+    void upstreamTimedOut() {
+        fail(ExchangeOutcome.UPSTREAM_TIMEOUT);
     }
 
     @Override
@@ -413,7 +421,7 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
             // connection's encoder would stay in the middle of this request once the exchange completed, and on
             // reuse it would refuse the next head and send that request's body alone: a request smuggled past
             // every check of the gateway. The end is empty (no body bytes; the request decoder drops trailers).
-            pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            pending().add(LastHttpContent.EMPTY_LAST_CONTENT);
             acquire();
             return;
         }
@@ -471,21 +479,35 @@ final class ProxyExchange implements UpstreamListener, ClientExchange {
         owner.finished(this, status, responseCloses, outcome.name());
     }
 
-    /** Moves the upstream deadline to now + {@code upstream_timeout}. */
+    /**
+     * Moves the upstream deadline to now + {@code upstream_timeout}. Never once finished: the clock may be the
+     * connection's, running for the next exchange by then.
+     */
     private void armResponseTimer() {
-        responseDeadline.start(admission.route().upstreamTimeout().toNanos());
-    }
-
-    /** Stops the upstream clock (while the client, not the upstream, is the slow side), for good once finished. */
-    private void cancelTimer() {
-        if (finished) {
-            responseDeadline.stop();
-        } else {
-            responseDeadline.pause();
+        if (!finished) {
+            responseDeadline.start(admission.route().upstreamTimeout().toNanos());
         }
     }
 
+    /**
+     * Stops the upstream clock (while the client, not the upstream, is the slow side, or once finished). Paused, not
+     * stopped: its scheduled check stays for the connection's next exchange, and finds nothing to do if none comes.
+     */
+    private void cancelTimer() {
+        responseDeadline.pause();
+    }
+
+    private ArrayDeque<HttpContent> pending() {
+        if (pendingBody == null) {
+            pendingBody = new ArrayDeque<>(4);
+        }
+        return pendingBody;
+    }
+
     private void releasePending() {
+        if (pendingBody == null) {
+            return;
+        }
         HttpContent c;
         while ((c = pendingBody.poll()) != null) {
             c.release();

@@ -56,6 +56,8 @@ final class RequestCycle implements ExchangeOwner {
     private boolean deciding;
     private boolean waiting;
     private boolean aborted;
+    /** The upstream clock of this connection's exchanges, one after the other (made on the first forward). */
+    private Deadline upstreamClock;
 
     RequestCycle(RequestPath path, ConnectionInfo info, FrontendTimeoutHandler timeouts, Connection connection) {
         this.path = path;
@@ -234,7 +236,25 @@ final class RequestCycle implements ExchangeOwner {
         if (record != null) {
             record.abandon(); // nothing when the exchange's abort already closed it
         }
+        if (upstreamClock != null) {
+            upstreamClock.stop();
+        }
         pinned.closeAll();
+    }
+
+    @Override
+    public Deadline upstreamClock(ProxyExchange exchange) {
+        if (upstreamClock == null) {
+            upstreamClock = new Deadline(client().executor(), this::upstreamTimedOut);
+        }
+        return upstreamClock;
+    }
+
+    /** Only the exchange being served runs the clock: a finished one pauses it and never starts it again. */
+    private void upstreamTimedOut() {
+        if (exchange instanceof ProxyExchange proxy) {
+            proxy.upstreamTimedOut();
+        }
     }
 
     @Override

@@ -131,6 +131,25 @@ class UpstreamMisbehaviourTest {
     }
 
     @Test
+    void aSilentUpstreamIs504AlsoForTheLaterRequestsOfAKeepAliveConnection() throws Exception {
+        // The upstream clock belongs to the client connection and is handed from exchange to exchange: each earlier
+        // exchange ended (answered) must leave it to the next one, whose silent upstream still ends in a 504.
+        try (RawHttpClient client = RawHttpClient.connect(gateway.port())) {
+            for (int i = 0; i < 3; i++) {
+                client.send("GET /answered/" + i + " HTTP/1.1\r\nHost: quick.test\r\n\r\n");
+                assertThat(client.readResponse(WAIT).status()).isEqualTo(200);
+            }
+            long started = System.nanoTime();
+            client.send("GET /misbehave/no-response/x HTTP/1.1\r\nHost: quick.test\r\n\r\n");
+            RawResponse response = client.readResponse(WAIT);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(response.status()).isEqualTo(504);
+            assertThat(took).isBetween(Duration.ofMillis(450), Duration.ofMillis(1900));
+        }
+    }
+
+    @Test
     void upstreamSendingItsHeadSlowerThanTheTimeoutIs504() throws Exception {
         // ~200 bytes of head at 50 ms a byte would take ten seconds; the route allows 500 ms.
         gateway.upstream().slowDelay(Duration.ofMillis(50));
