@@ -37,9 +37,19 @@ public sealed interface AuthState permits AuthState.Anonymous, AuthState.SignedI
         public SignedIn {
             Objects.requireNonNull(identity, "identity");
             completed = Map.copyOf(completed);
-            if (completed.keySet().stream().noneMatch(AuthFactor::isFirstFactor)) {
+            if (!hasFirstFactor(completed)) {
                 throw new IllegalArgumentException("AuthState: a signed-in session has completed the first factor");
             }
+        }
+
+        /** A loop, not a stream: every signed-in request makes one of these. */
+        private static boolean hasFirstFactor(Map<AuthFactor, Instant> completed) {
+            for (AuthFactor factor : completed.keySet()) {
+                if (factor.isFirstFactor()) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** This session after completing {@code factor} (again) at {@code at}. */

@@ -24,6 +24,7 @@ public final class SessionId {
 
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+    private static final MessageDigest SHA256_PROTOTYPE = sha256Prototype();
 
     private final String value;
     private final byte[] bits;
@@ -73,12 +74,32 @@ public final class SessionId {
     }
 
     static byte[] sha256(byte[]... parts) {
+        MessageDigest digest = newSha256();
+        for (byte[] part : parts) {
+            digest.update(part);
+        }
+        return digest.digest();
+    }
+
+    /**
+     * A fresh SHA-256 digest, cloned from one made at class load: every signed-in request hashes its cookie, and
+     * {@code MessageDigest.getInstance} looks the provider up each time.
+     */
+    private static MessageDigest newSha256() {
         try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (byte[] part : parts) {
-                digest.update(part);
+            return (MessageDigest) SHA256_PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException missing) {
+                throw new IllegalStateException("SessionId: the JVM has no SHA-256", missing);
             }
-            return digest.digest();
+        }
+    }
+
+    private static MessageDigest sha256Prototype() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SessionId: the JVM has no SHA-256", e);
         }

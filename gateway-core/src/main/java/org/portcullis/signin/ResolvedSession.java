@@ -73,7 +73,8 @@ public record ResolvedSession(Status status, SessionId id, Session session, User
         if (status != Status.SIGNED_IN) {
             return AuthState.anonymous();
         }
-        return new AuthState.SignedIn(new Identity(user.username(), new java.util.HashSet<>(user.groups())),
+        // Set.copyOf drops duplicate group names; Identity and SignedIn keep these immutable copies as they are.
+        return new AuthState.SignedIn(new Identity(user.username(), java.util.Set.copyOf(user.groups())),
                 session.factors());
     }
 
