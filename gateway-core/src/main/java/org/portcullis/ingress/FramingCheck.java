@@ -38,8 +38,8 @@ public final class FramingCheck {
         if (http11 && hosts.isEmpty()) {
             throw new IngressRejection(RejectReason.MISSING_HOST, "HTTP/1.1 request without Host");
         }
-        List<String> transferEncodings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-        List<String> contentLengths = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
+        List<String> transferEncodings = all(headers, HttpHeaderNames.TRANSFER_ENCODING);
+        List<String> contentLengths = all(headers, HttpHeaderNames.CONTENT_LENGTH);
         if (!transferEncodings.isEmpty() && !contentLengths.isEmpty()) {
             throw new IngressRejection(RejectReason.CONTENT_LENGTH_AND_TRANSFER_ENCODING,
                     "both Content-Length and Transfer-Encoding");
@@ -63,6 +63,11 @@ public final class FramingCheck {
                 }
             }
         }
+    }
+
+    /** Every value of {@code name}; most requests have neither framing field, and getAll makes a list even then. */
+    private static List<String> all(HttpHeaders headers, CharSequence name) {
+        return headers.contains(name) ? headers.getAll(name) : List.of();
     }
 
     private static void rejectContentLength() throws IngressRejection {

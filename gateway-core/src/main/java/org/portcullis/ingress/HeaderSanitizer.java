@@ -64,7 +64,9 @@ public final class HeaderSanitizer {
             throws IngressRejection {
         List<String> declaredHopByHop = null;
         boolean connectionHasUpgrade = false;
-        for (String value : client.getAll(HttpHeaderNames.CONNECTION)) {
+        List<String> connectionFields = client.contains(HttpHeaderNames.CONNECTION)
+                ? client.getAll(HttpHeaderNames.CONNECTION) : List.of();
+        for (String value : connectionFields) {
             int start = 0;
             while (start <= value.length()) {
                 int comma = value.indexOf(',', start);

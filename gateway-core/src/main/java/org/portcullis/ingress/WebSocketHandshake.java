@@ -37,6 +37,9 @@ public final class WebSocketHandshake {
 
     /** True when any Upgrade field contains "websocket" in any case: then the request must pass {@link #check}. */
     public static boolean isAttempt(HttpHeaders headers) {
+        if (!headers.contains(HttpHeaderNames.UPGRADE)) {
+            return false; // the common case, answered without the list getAll makes
+        }
         for (String value : headers.getAll(HttpHeaderNames.UPGRADE)) {
             if (containsIgnoreCase(value, WEBSOCKET)) {
                 return true;

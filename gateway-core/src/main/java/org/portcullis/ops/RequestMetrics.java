@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.portcullis.proxy.RequestObserver;
 
 /**
@@ -23,6 +24,8 @@ public final class RequestMetrics implements RequestObserver {
     static final int MAX_SERIES = 2_000;
     static final String NO_ROUTE = "none";
     static final String OTHER = "other";
+    /** Three-digit statuses: the decoder passes 100-599 from upstreams, and the gateway answers no other. */
+    private static final int STATUSES = 1000;
 
     /** The latency buckets, from a fast bypass to an upstream at its response timeout. */
     private static final Duration[] BUCKETS = {
@@ -31,10 +34,15 @@ public final class RequestMetrics implements RequestObserver {
         Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
         Duration.ofSeconds(30)};
 
-    private record Series(String route, String decision, String outcome, int status) { }
-
     private final MeterRegistry registry;
-    private final Map<Series, Counter> counters = new ConcurrentHashMap<>();
+    /**
+     * route → decision → outcome → counters by status. Nested maps keyed by the strings the request already has
+     * (whose hashes the strings cache) rather than one map keyed by a combined key: a combined key is an object per
+     * request, and this runs on the event loop for every request.
+     */
+    private final Map<String, Map<String, Map<String, AtomicReferenceArray<Counter>>>> counters =
+            new ConcurrentHashMap<>();
+    private final AtomicInteger series = new AtomicInteger();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -53,7 +61,7 @@ public final class RequestMetrics implements RequestObserver {
     public void ended(String route, String decision, int status, String outcome, long micros) {
         inFlight.decrementAndGet();
         String routeTag = route == null ? NO_ROUTE : route;
-        counter(new Series(routeTag, decision, outcome == null ? NO_ROUTE : outcome, status)).increment();
+        counter(routeTag, decision, outcome == null ? NO_ROUTE : outcome, status).increment();
         timer(routeTag).record(micros, TimeUnit.MICROSECONDS);
     }
 
@@ -67,17 +75,31 @@ public final class RequestMetrics implements RequestObserver {
         return inFlight.get();
     }
 
-    private Counter counter(Series series) {
-        Counter counter = counters.get(series);
+    private Counter counter(String route, String decision, String outcome, int status) {
+        int slot = Math.min(Math.max(status, 0), STATUSES - 1);
+        AtomicReferenceArray<Counter> table = byStatus(route, decision, outcome);
+        Counter counter = table.get(slot);
         if (counter != null) {
             return counter;
         }
-        Series kept = counters.size() < MAX_SERIES ? series
-                : new Series(OTHER, series.decision(), OTHER, series.status());
-        return counters.computeIfAbsent(kept, s -> Counter.builder("portcullis.requests")
+        if (series.get() >= MAX_SERIES && !(OTHER.equals(route) && OTHER.equals(outcome))) {
+            return counter(OTHER, decision, OTHER, slot);
+        }
+        Counter made = Counter.builder("portcullis.requests")
                 .description("Requests answered, by route, decision, outcome code and status")
-                .tag("route", s.route()).tag("decision", s.decision()).tag("outcome", s.outcome())
-                .tag("status", Integer.toString(s.status())).register(registry));
+                .tag("route", route).tag("decision", decision).tag("outcome", outcome)
+                .tag("status", Integer.toString(slot)).register(registry);
+        if (table.compareAndSet(slot, null, made)) {
+            series.incrementAndGet();
+            return made;
+        }
+        return table.get(slot); // another loop made it first; the registry handed both the same meter
+    }
+
+    private AtomicReferenceArray<Counter> byStatus(String route, String decision, String outcome) {
+        return counters.computeIfAbsent(route, r -> new ConcurrentHashMap<>())
+                .computeIfAbsent(decision, d -> new ConcurrentHashMap<>())
+                .computeIfAbsent(outcome, o -> new AtomicReferenceArray<>(STATUSES));
     }
 
     private Timer timer(String route) {

@@ -32,6 +32,9 @@ final class ConnectionBoundAuth {
     }
 
     private static boolean namesScheme(HttpHeaders headers, CharSequence name) {
+        if (!headers.contains(name)) {
+            return false; // the common case, answered without the list getAll makes
+        }
         for (String value : headers.getAll(name)) {
             for (String token : value.split("[\\s,]+")) {
                 if (SCHEMES.contains(token.toLowerCase(Locale.ROOT))) {

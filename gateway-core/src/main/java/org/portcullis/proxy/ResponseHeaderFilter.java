@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.util.List;
 import org.portcullis.session.SessionCookie;
 
@@ -16,10 +17,12 @@ import org.portcullis.session.SessionCookie;
  * upstream gave one, chunked for HTTP/1.1 clients otherwise, and close-delimited for HTTP/1.0 clients.
  */
 final class ResponseHeaderFilter {
-    private static final List<CharSequence> HOP_BY_HOP = List.of(
-            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, "Proxy-Connection", HttpHeaderNames.TE,
-            HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE, HttpHeaderNames.TRANSFER_ENCODING,
-            HttpHeaderNames.PROXY_AUTHENTICATE);
+    /** An array of {@link AsciiString}s (which keep their hash): every response is cleaned of these. */
+    private static final CharSequence[] HOP_BY_HOP = {
+        HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, AsciiString.cached("Proxy-Connection"),
+        HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE, HttpHeaderNames.TRANSFER_ENCODING,
+        HttpHeaderNames.PROXY_AUTHENTICATE};
+    private static final String CONTENT_LENGTH = HttpHeaderNames.CONTENT_LENGTH.toString();
 
     /** The head to write and whether the client connection must close after this response. */
     record Filtered(HttpResponse head, boolean closeAfter) {
@@ -65,7 +68,7 @@ final class ResponseHeaderFilter {
         for (String connection : in.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : connection.split(",")) {
                 String name = token.trim();
-                if (!name.isEmpty() && !name.equalsIgnoreCase(HttpHeaderNames.CONTENT_LENGTH.toString())) {
+                if (!name.isEmpty() && !name.equalsIgnoreCase(CONTENT_LENGTH)) {
                     out.remove(name);
                 }
             }

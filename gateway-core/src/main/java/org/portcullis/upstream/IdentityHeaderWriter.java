@@ -2,8 +2,10 @@ package org.portcullis.upstream;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.portcullis.config.IdentityHeaders;
@@ -118,8 +120,10 @@ public final class IdentityHeaderWriter {
 
     /** Removes every copy of every managed identity header, in every spelling; sets nothing. */
     public void strip(HttpHeaders headers) {
-        List<String> doomed = null;
-        for (String name : headers.names()) {
+        // Walks the entries instead of headers.names(), which builds a set of every name on every request.
+        List<CharSequence> doomed = null;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
             if (managed.contains(name)) {
                 if (doomed == null) {
                     doomed = new ArrayList<>(2);
