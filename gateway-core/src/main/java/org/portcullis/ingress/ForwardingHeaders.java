@@ -31,23 +31,29 @@ public final class ForwardingHeaders {
      */
     public static void add(HttpHeaders out, InetAddress client, boolean tls, String authority,
                            List<InetAddress> chain) {
-        StringBuilder xff = new StringBuilder(chain.size() * 16);
-        for (int i = 0; i < chain.size(); i++) {
-            if (i > 0) {
-                xff.append(SEPARATOR);
+        String clientText = NetUtil.toAddressString(client);
+        String xff;
+        if (chain.size() == 1 && chain.get(0).equals(client)) {
+            xff = clientText; // the common case, a client without trusted proxies: its address is written once
+        } else {
+            StringBuilder list = new StringBuilder(chain.size() * 16);
+            for (int i = 0; i < chain.size(); i++) {
+                if (i > 0) {
+                    list.append(SEPARATOR);
+                }
+                list.append(NetUtil.toAddressString(chain.get(i)));
             }
-            xff.append(NetUtil.toAddressString(chain.get(i)));
+            xff = list.toString();
         }
         String scheme = tls ? "https" : "http";
-        out.set(GatewayHeaderNames.X_FORWARDED_FOR, xff.toString());
+        out.set(GatewayHeaderNames.X_FORWARDED_FOR, xff);
         out.set(GatewayHeaderNames.X_FORWARDED_PROTO, scheme);
         out.set(GatewayHeaderNames.X_FORWARDED_HOST, authority);
-        out.set(GatewayHeaderNames.FORWARDED, forwardedElement(client, scheme, authority));
+        out.set(GatewayHeaderNames.FORWARDED, forwardedElement(client, clientText, scheme, authority));
     }
 
-    static String forwardedElement(InetAddress client, String scheme, String authority) {
+    private static String forwardedElement(InetAddress client, String address, String scheme, String authority) {
         StringBuilder element = new StringBuilder(64).append("for=");
-        String address = NetUtil.toAddressString(client);
         if (client instanceof Inet6Address) {
             element.append("\"[").append(address).append("]\"");
         } else {
