@@ -8,7 +8,7 @@
 # Environment (all optional):
 #   ROUNDS=3            measured rounds; each round runs every size against every contender
 #   DURATION=10         seconds per measured wrk run
-#   WARMUP=10           seconds of wrk per contender and size before measuring (the JVM needs it)
+#   WARMUP=20           seconds of wrk per contender and size before measuring (the JVM compiles for about 15 s)
 #   THREADS=2 CONNECTIONS=64   wrk -t / -c
 #   PORTCULLIS_JAVA_OPTS=""    extra JVM options for both Portcullis contenders
 #   PORTCULLIS_TRANSPORT=auto  server.transport of the Portcullis contender: auto (epoll), io_uring, nio
@@ -32,7 +32,7 @@ STATS="$BENCH_DIR/wrkstats.py"
 
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-10}"
-WARMUP="${WARMUP:-10}"
+WARMUP="${WARMUP:-20}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-64}"
 PORTCULLIS_JAVA_OPTS="${PORTCULLIS_JAVA_OPTS:-}"
@@ -471,6 +471,12 @@ done
 for name in "${TLS_CONTENDERS[@]}"; do
   log "warm-up $name 1k (${WARMUP}s)"
   wrk_run "$name" 1k "$WARMUP" "$BENCH_TMP/warmup-$name-1k.txt"
+  if ((LATENCY_DURATION > 0)); then
+    # One connection takes other paths than 64 (a read per request, an idle loop between them): without this the
+    # JVM compiles them during the first measured one-connection run, and its p99 is the compiler's, not the proxy's.
+    log "warm-up $name 1k, one connection (${LATENCY_DURATION}s)"
+    wrk_run "$name" 1k "$LATENCY_DURATION" "$BENCH_TMP/warmup-$name-1k-c1.txt" 1 1
+  fi
 done
 
 for ((round = 1; round <= ROUNDS; round++)); do
