@@ -257,7 +257,8 @@ setup_tls_contenders() {
   chmod 755 "$BENCH_TMP/www/jwt" && chmod 644 "$BENCH_TMP/www/jwt/1k.bin"
   chmod 700 "$BENCH_TMP/tls-data"
 
-  nginx_proxy_conf nginx-tls "$NGINX_TLS_PORT ssl" "$TUNED_BUFFERS" | sed "s|^  server {|  ssl_certificate $BENCH_TMP/tls-cert.pem;\n  ssl_certificate_key $BENCH_TMP/tls-key.pem;\n  ssl_protocols TLSv1.2 TLSv1.3;\n  ssl_session_cache shared:SSL:10m;\n  server {|" \
+  # Its access log is on, buffered as nginx-log's: portcullis-tls writes its access log too, as in production.
+  nginx_proxy_conf nginx-tls "$NGINX_TLS_PORT ssl" "$TUNED_BUFFERS" "$BENCH_TMP/nginx-tls-access.log" | sed "s|^  server {|  ssl_certificate $BENCH_TMP/tls-cert.pem;\n  ssl_certificate_key $BENCH_TMP/tls-key.pem;\n  ssl_protocols TLSv1.2 TLSv1.3;\n  ssl_session_cache shared:SSL:10m;\n  server {|" \
     >"$BENCH_TMP/nginx-tls.conf"
   start nginx-tls "$NGINX_BASE -c $BENCH_TMP/nginx-tls.conf"
 
@@ -541,7 +542,7 @@ meta = {
         "portcullis_tls_provider_in_use": "${TLS_PROVIDER_IN_USE:-}",
         "latency_duration_s": $LATENCY_DURATION,
         "nginx_tls": "as nginx-tuned, plus listen ssl, the same P-256 certificate as Portcullis, "
-                     "ssl_protocols TLSv1.2 TLSv1.3, ssl_session_cache shared:SSL:10m",
+                     "ssl_protocols TLSv1.2 TLSv1.3, ssl_session_cache shared:SSL:10m, access_log FILE combined buffer=64k",
         "access_logs": "nginx-log: nginx-default with access_log FILE combined buffer=64k; portcullis: "
                        "-Dportcullis.access.level=OFF; portcullis-log: server.access_log.file (text)",
     },
