@@ -89,11 +89,7 @@ public final class SessionId {
         try {
             return (MessageDigest) SHA256_PROTOTYPE.clone();
         } catch (CloneNotSupportedException e) {
-            try {
-                return MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException missing) {
-                throw new IllegalStateException("SessionId: the JVM has no SHA-256", missing);
-            }
+            return sha256Prototype(); // a provider whose digest cannot be cloned: a fresh one each time
         }
     }
 
